@@ -1,0 +1,4 @@
+#ifndef NEWSPIPE_CSQLITE_SHIM_H
+#define NEWSPIPE_CSQLITE_SHIM_H
+#include <sqlite3.h>
+#endif
