@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `newspipe run`: the stages in order, skipping what is up to date.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline, or part of it.",
+        discussion: """
+        Without options every stage runs in order; a stage whose input and settings have not
+        changed since its last run is skipped. A run killed part-way resumes where it stopped.
+
+          newspipe run                       all stages
+          newspipe run --stage strip         strip only, from what fetch left
+          newspipe run --from dedup          dedup, entities and report
+          newspipe run --stage strip --force rerun strip; later stages become stale
+        """)
+
+    @OptionGroup public var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Run only this stage (fetch, strip, dedup, entities, report).", valueName: "name"))
+    public var stage: StageName?
+
+    @Option(name: .long, help: ArgumentHelp("First stage to run.", valueName: "name"))
+    public var from: StageName?
+
+    @Option(name: .long, help: ArgumentHelp("Last stage to run.", valueName: "name"))
+    public var to: StageName?
+
+    @Flag(name: .long, help: "Run the selected stages even if they are up to date.")
+    public var force = false
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads per stage (default: the manifest's, or one per core).", valueName: "n"))
+    public var workers: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Run only shard i of n of the sharded stages (array jobs).", valueName: "i/n"))
+    public var shard: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if stage != nil, from != nil || to != nil {
+            throw ValidationError("--stage cannot be combined with --from or --to")
+        }
+        if let from, let to, from > to { throw ValidationError("--from \(from.rawValue) comes after --to \(to.rawValue)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, found \(workers)") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects i/n with 0 ≤ i < n, found \"\(shard)\"") }
+    }
+
+    public func run() throws {
+        let logger = global.makeLogger()
+        let status = try CommandFailure.guarding { () -> ExitStatus in
+            var manifest = try global.loadManifest(checkInputs: (stage ?? from ?? .fetch) == .fetch)
+            if let workers { manifest.workers = workers }
+            var request = StageRunner.Request(from: stage ?? from ?? .fetch, to: stage ?? to ?? .report, force: force)
+            if let shard {
+                request.shard = Shard(parsing: shard)
+                guard request.shard?.count == manifest.shards else {
+                    throw NewsPipeError.usage("--shard \(shard) does not match the manifest's shards (\(manifest.shards))")
+                }
+            }
+            let layout = OutputLayout(root: manifest.output)
+            let lock = RunLock(url: layout.lockFile)
+            try lock.acquire(command: CommandLine.arguments.joined(separator: " "))
+            defer { lock.release() }
+            let cancellation = Cancellation()
+            let trap = SignalTrap(cancellation)
+            defer { withExtendedLifetime(trap) {} }
+
+            let context = StageContext(
+                manifest: manifest, layout: layout, workers: manifest.effectiveWorkers, logger: logger,
+                progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
+                cancellation: cancellation, runStartedAt: Date())
+            ArticleExtractor.prepareLibrary()
+            let summaries = try StageRunner(stages: allStages(), context: context).run(request)
+            let rejected = summaries.reduce(0) { $0 + $1.rejected }
+            logger.info("run: \(summaries.map { "\($0.stage) \($0.status)" }.joined(separator: ", ")); \(rejected) documents rejected")
+            return rejected > 0 ? .finishedWithRejects : .ok
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}

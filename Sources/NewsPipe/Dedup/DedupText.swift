@@ -1,0 +1,170 @@
+import Foundation
+
+/// What normalising one article text yields: the exact-text hash and the word-token hashes.
+struct DedupTextDigest {
+    /// Hash of the normalised text (NFKC, lower case, quotes, dashes and white space folded).
+    var exactHash: UInt64
+    /// One hash per lower-case word token, in text order.
+    var tokens: [UInt64]
+}
+
+/// Text normalisation for dedup: one pass over UTF-8 that feeds the exact-text hash and the word
+/// tokenizer.
+///
+/// Syndicated copies differ in typography more than in words: curly or straight quotes, en or em
+/// dashes or hyphens, non-breaking spaces, soft hyphens, letter case. All of these fold to one form.
+/// Text that needs compatibility normalisation (ligatures, full-width forms, upper-case accented
+/// letters) goes through Foundation's NFKC and lower-casing first; plain text (the common case)
+/// never allocates a normalised copy.
+enum DedupText {
+    static func digest(_ text: String) -> DedupTextDigest {
+        var copy = text
+        if let digest = copy.withUTF8({ DedupTextScanner.scan($0, allowSlowPath: true) }) {
+            return digest
+        }
+        // Rare: some scalar changes under NFKC case folding beyond what the scanner folds itself.
+        var folded = text.precomposedStringWithCompatibilityMapping.lowercased()
+        return folded.withUTF8 { DedupTextScanner.scan($0, allowSlowPath: false)! }
+    }
+
+    /// Number of word tokens, as the tokenizer counts them.
+    static func wordCount(_ text: String) -> Int { digest(text).tokens.count }
+}
+
+/// Folding classes of the scanner.
+private enum DedupFold {
+    case word        // part of a token (letters, digits, marks)
+    case space       // white space: folds to one blank
+    case ignore      // invisible: soft hyphen, zero-width characters
+    case mapped(UInt8) // punctuation folded to one ASCII byte (quotes, dashes)
+    case other       // punctuation kept as is
+    case needsNFKC   // changes under NFKC case folding: take the slow path
+}
+
+private enum DedupTextScanner {
+    // FNV-1a 64 for bytes, finished by a strong mixer: tokens are short, so per-byte cost dominates.
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+
+    @inline(__always) static func fmix(_ value: UInt64) -> UInt64 {
+        var k = value
+        k ^= k >> 33; k &*= 0xff51_afd7_ed55_8ccd
+        k ^= k >> 33; k &*= 0xc4ce_b9fe_1a85_ec53
+        k ^= k >> 33
+        return k
+    }
+
+    static func classify(_ scalar: UInt32) -> DedupFold {
+        switch scalar {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x00B4, 0x0060, 0x02BC, 0xFF07: return .mapped(0x27) // '
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x2036, 0x00AB, 0x00BB, 0x2039, 0x203A,
+             0x300C, 0x300D, 0xFF02: return .mapped(0x22) // "
+        case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: return .mapped(0x2D) // -
+        case 0x2026: return .mapped(0x2E) // … (NFKC gives "...": the run of dots folds the same way below)
+        case 0x00A0, 0x1680, 0x2000 ... 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0x0085: return .space
+        case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return .ignore
+        default: break
+        }
+        guard let s = Unicode.Scalar(scalar) else { return .other }
+        let p = s.properties
+        if p.changesWhenNFKCCaseFolded { return .needsNFKC }
+        if p.isWhitespace { return .space }
+        if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
+            || p.generalCategory == .spacingMark { return .word }
+        return .other
+    }
+
+    /// Returns nil when the text needs Foundation's NFKC first (only if `allowSlowPath`).
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, allowSlowPath: Bool) -> DedupTextDigest? {
+        var tokens: [UInt64] = []
+        tokens.reserveCapacity(bytes.count / 5)
+        var exact = fnvOffset
+        var token = fnvOffset
+        var inToken = false
+        var pendingSpace = false   // white space seen since the last emitted byte
+        var emittedAny = false
+        var lastMapped: UInt8 = 0   // folds runs of dots so "…" and "..." agree
+
+        @inline(__always) func emit(_ byte: UInt8) {
+            if pendingSpace && emittedAny { exact = (exact ^ 0x20) &* fnvPrime }
+            pendingSpace = false
+            emittedAny = true
+            exact = (exact ^ UInt64(byte)) &* fnvPrime
+        }
+        @inline(__always) func endToken() {
+            if inToken { tokens.append(fmix(token)); token = fnvOffset; inToken = false }
+        }
+
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                var c = b
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+                if isWord {
+                    lastMapped = 0
+                    emit(c)
+                    token = (token ^ UInt64(c)) &* fnvPrime
+                    inToken = true
+                } else if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C {
+                    endToken(); pendingSpace = true; lastMapped = 0
+                } else if c < 0x20 || c == 0x7F {
+                    endToken()   // control characters: a boundary, not content
+                } else {
+                    endToken()
+                    if c == 0x2E && lastMapped == 0x2E && !pendingSpace { continue }
+                    // Straight and curly quotes fold together; so do "--" and an em dash.
+                    if c == 0x2D && lastMapped == 0x2D && !pendingSpace { continue }
+                    if c == 0x60 { c = 0x27 }
+                    lastMapped = c
+                    emit(c)
+                }
+                continue
+            }
+            // Decode one multi-byte scalar (invalid sequences were repaired by String already).
+            var scalar: UInt32
+            var length: Int
+            if b >= 0xF0 { scalar = UInt32(b & 0x07); length = 4 }
+            else if b >= 0xE0 { scalar = UInt32(b & 0x0F); length = 3 }
+            else { scalar = UInt32(b & 0x1F); length = 2 }
+            if i + length > n { break }
+            for j in 1 ..< length { scalar = (scalar << 6) | UInt32(bytes[i + j] & 0x3F) }
+            switch classify(scalar) {
+            case .word:
+                lastMapped = 0
+                for j in 0 ..< length {
+                    emit(bytes[i + j])
+                    token = (token ^ UInt64(bytes[i + j])) &* fnvPrime
+                }
+                inToken = true
+            case .space:
+                endToken(); pendingSpace = true; lastMapped = 0
+            case .ignore:
+                break
+            case .mapped(let c):
+                endToken()
+                if (c == 0x2E || c == 0x2D) && lastMapped == c && !pendingSpace { break }
+                if c == 0x2E { // an ellipsis is three dots
+                    lastMapped = c; emit(c)
+                } else {
+                    lastMapped = c; emit(c)
+                }
+            case .other:
+                endToken()
+                lastMapped = 0
+                for j in 0 ..< length { emit(bytes[i + j]) }
+            case .needsNFKC:
+                if allowSlowPath { return nil }
+                endToken()
+                lastMapped = 0
+                for j in 0 ..< length { emit(bytes[i + j]) }
+            }
+            i += length
+        }
+        endToken()
+        return DedupTextDigest(exactHash: fmix(exact ^ UInt64(emittedAny ? 1 : 0)), tokens: tokens)
+    }
+}

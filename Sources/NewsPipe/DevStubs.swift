@@ -1,0 +1,43 @@
+// TEMPORARY: stand-ins until the helpers' code lands. Never committed.
+import Foundation
+public struct ArticleExtractor: Sendable {
+    public init(options: ExtractionOptions = .init()) {}
+    public static func prepareLibrary() {}
+    public func extract(_ bytes: [UInt8], url: String?, contentType: String?) -> Result<ExtractedArticle, ExtractionRejection> {
+        if bytes.isEmpty { return .failure(ExtractionRejection(reason: "empty")) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return .success(ExtractedArticle(text: text, words: text.split(separator: " ").count, confidence: 0.5))
+    }
+}
+public final class NERModel: Sendable {
+    public static func loadDefault() throws -> NERModel { NERModel() }
+    public static func load(from url: URL) throws -> NERModel { NERModel() }
+    public func save(to url: URL) throws {}
+    public func tag(_ text: TokenizedText) -> [NERSpan] { [] }
+    public func tag(text: String) -> [NERSpan] { [] }
+}
+public struct NERTrainingOptions: Sendable { public var epochs = 5; public var seed: UInt64 = 1; public init() {} }
+public enum NERTrainer { public static func train(trainFile: URL, devFile: URL?, options: NERTrainingOptions, log: (String) -> Void) throws -> NERModel { NERModel() } }
+public struct EntityKnowledgeBase: Sendable {
+    public static func loadDefault() throws -> EntityKnowledgeBase { .init() }
+    public func adding(listsAt urls: [URL]) throws -> EntityKnowledgeBase { self }
+}
+public struct ToneLexicon: Sendable { public static func loadDefault() throws -> ToneLexicon { .init() }; public static func load(from url: URL) throws -> ToneLexicon { .init() } }
+public struct EntityAnnotator: Sendable {
+    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon) {}
+    public func annotate(documentId: String, text: String, sentences: [Range<Int>], nerSpans: [NERSpan], published: String?) -> [EntityMention] { [] }
+}
+public struct ExtractionOptions: Sendable, Equatable { public var maxBytes = 20_000_000; public var maxMilliseconds = 5000; public var minWords = 15; public init() {} }
+public struct ExtractedArticle: Sendable, Equatable {
+    public var url, canonical, site, siteName, title: String?; public var authors: [String] = []; public var published, modified, language, description: String?
+    public var text: String; public var words: Int; public var confidence: Double; public var provenance: [String: String] = [:]
+    init(text: String, words: Int, confidence: Double) { self.text = text; self.words = words; self.confidence = confidence }
+}
+public struct ExtractionRejection: Error, Sendable, Equatable { public var reason: String; public var detail = "" }
+public struct TextToken: Sendable, Equatable { public var text: String; public var start: Int; public var end: Int }
+public struct TokenizedText: Sendable { public var tokens: [TextToken] = []; public var sentences: [Range<Int>] = []; public func sentenceScalarRanges() -> [Range<Int>] { [] } }
+public enum NewsTokenizer { public static func tokenize(_ text: String) -> TokenizedText { TokenizedText() } }
+public struct ReportInputs: Sendable { public var documents: [URL] = []
+    public init(documents: [URL], clusters: URL?, removed: URL?, mentions: [URL], stages: [StageSummary], manifestHash: String, runStartedAt: Date, runFinishedAt: Date, previousReport: URL?) {}
+}
+public struct ReportBuilder: Sendable { public init(topEntities: Int) {}; public func build(_ inputs: ReportInputs, into folder: URL) throws -> [String] { try AtomicFile.write("x", to: folder.appendingPathComponent("summary.md")); return ["summary.md"] } }

@@ -1,0 +1,323 @@
+import Crypto
+import Foundation
+
+/// The resolved `pipeline.json`: every setting decoded, checked and filled with its default.
+///
+/// Relative paths are resolved against the manifest's folder. `Manifest.load(from:)` never shows a
+/// `DecodingError`: each problem names the JSON path, what was found and what is expected.
+public struct Manifest: Sendable, Equatable, Encodable {
+    public static let currentVersion = 1
+
+    public var version: Int = Manifest.currentVersion
+    /// Folder the manifest was read from; relative paths in it are resolved against this folder.
+    public var baseFolder: URL
+    /// Output folder: `work/<stage>/` and `reports/<date>/` live under it.
+    public var output: URL
+    /// Worker threads per stage; 0 means one per core.
+    public var workers: Int = 0
+    /// Shards the inputs of fetch, strip and entities are striped into.
+    public var shards: Int = 4
+    public var fetch: FetchSettings
+    public var strip: StripSettings = .init()
+    public var dedup: DedupParameters = .init()
+    public var entities: EntitySettings = .init()
+    public var report: ReportSettings = .init()
+
+    public struct FetchSettings: Sendable, Equatable, Encodable {
+        public var sources: [Source]
+        /// Largest page stored, in bytes; larger pages are rejected with `too-large`.
+        public var maxBytes: Int = 20_000_000
+    }
+
+    /// Where pages come from.
+    public struct Source: Sendable, Equatable, Encodable {
+        /// `folder`: local files under `path` matching `include` and not `exclude` (globs with `*`, `**`, `?`).
+        public var type: String
+        public var path: URL
+        public var include: [String] = ["**/*.html", "**/*.htm"]
+        public var exclude: [String] = []
+        /// Base URL for `file` pages: a page at `a/b.html` gets `<baseUrl>/a/b.html` if it names no URL itself.
+        public var baseUrl: String?
+    }
+
+    public struct StripSettings: Sendable, Equatable, Encodable {
+        public var maxBytes: Int = ExtractionOptions().maxBytes
+        public var maxMilliseconds: Int = ExtractionOptions().maxMilliseconds
+        public var minWords: Int = ExtractionOptions().minWords
+
+        var extractionOptions: ExtractionOptions {
+            var options = ExtractionOptions()
+            options.maxBytes = maxBytes
+            options.maxMilliseconds = maxMilliseconds
+            options.minWords = minWords
+            return options
+        }
+    }
+
+    public struct EntitySettings: Sendable, Equatable, Encodable {
+        /// A model trained with `newspipe ner train`; nil uses the shipped model.
+        public var model: URL?
+        /// User company lists (CSV or JSON) added to the shipped gazetteer.
+        public var companyLists: [URL] = []
+        /// A tone lexicon replacing the shipped one.
+        public var toneLexicon: URL?
+        /// Mentions below this confidence are dropped.
+        public var minConfidence: Double = 0
+    }
+
+    public struct ReportSettings: Sendable, Equatable, Encodable {
+        /// Entities shown in the summary, the page and its charts.
+        public var topEntities: Int = 25
+    }
+
+    /// Decodes and validates the manifest at `url`.
+    public static func load(from url: URL) throws -> Manifest {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw NewsPipeError.manifest(path: "", message: "cannot read \(url.path): \(Self.reason(error)); pass --manifest PATH or create pipeline.json")
+        }
+        return try parse(data, baseFolder: url.deletingLastPathComponent())
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+
+    /// Decodes a manifest from JSON bytes; relative paths resolve against `baseFolder`.
+    public static func parse(_ data: Data, baseFolder: URL) throws -> Manifest {
+        let root = try JSONValue.parse(data)
+        var reader = try ManifestObjectReader(root, path: "")
+        let version = try reader.int("version", default: currentVersion, range: 1 ... 1000)
+        guard version == currentVersion else {
+            throw NewsPipeError.manifest(path: "version", message: "expected \(currentVersion), found \(version) (this newspipe reads manifest version \(currentVersion))")
+        }
+        func resolve(_ path: String) -> URL {
+            let expanded = (path as NSString).expandingTildeInPath
+            return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded).standardizedFileURL
+                : baseFolder.appendingPathComponent(expanded).standardizedFileURL
+        }
+        let output = resolve(try reader.string("output", default: "output"))
+        let workers = try reader.int("workers", default: 0, range: 0 ... 1024)
+        let shards = try reader.int("shards", default: 4, range: 1 ... 100_000)
+
+        var stages = try reader.object("stages")
+        var fetchReader = try stages.object("fetch")
+        var sources: [Source] = []
+        if let sourceReaders = try fetchReader.objectArray("sources") {
+            for var sourceReader in sourceReaders {
+                let type = try sourceReader.choice("type", default: "folder", among: ["folder"])
+                guard let path = try sourceReader.optionalString("path") else {
+                    throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: "expected the folder to read pages from, found nothing")
+                }
+                var source = Source(type: type, path: resolve(path))
+                source.include = try sourceReader.stringArray("include", default: source.include)
+                source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
+                source.baseUrl = try sourceReader.optionalString("baseUrl")
+                try sourceReader.finish()
+                sources.append(source)
+            }
+        } else {
+            sources = [Source(type: "folder", path: resolve("corpus"))]
+        }
+        var fetch = FetchSettings(sources: sources)
+        fetch.maxBytes = try fetchReader.int("maxBytes", default: fetch.maxBytes, range: 1 ... 1 << 40)
+        try fetchReader.finish()
+
+        var strip = StripSettings()
+        var stripReader = try stages.object("strip")
+        strip.maxBytes = try stripReader.int("maxBytes", default: strip.maxBytes, range: 1 ... 1 << 40)
+        strip.maxMilliseconds = try stripReader.int("maxMilliseconds", default: strip.maxMilliseconds, range: 1 ... 3_600_000)
+        strip.minWords = try stripReader.int("minWords", default: strip.minWords, range: 0 ... 100_000)
+        try stripReader.finish()
+
+        var dedup = DedupParameters()
+        var dedupReader = try stages.object("dedup")
+        dedup.shingleSize = try dedupReader.int("shingleSize", default: dedup.shingleSize, range: 1 ... 32)
+        dedup.permutations = try dedupReader.int("permutations", default: dedup.permutations, range: 8 ... 1024)
+        dedup.threshold = try dedupReader.double("threshold", default: dedup.threshold, range: 0 ... 1)
+        dedup.bands = try dedupReader.optionalInt("bands", range: 1 ... 1024)
+        dedup.rows = try dedupReader.optionalInt("rows", range: 1 ... 1024)
+        if let bands = dedup.bands, let rows = dedup.rows, bands * rows > dedup.permutations {
+            throw NewsPipeError.manifest(path: "stages.dedup.bands", message: "expected bands × rows ≤ permutations (\(dedup.permutations)), found \(bands) × \(rows)")
+        }
+        dedup.containment = try dedupReader.double("containment", default: dedup.containment, range: 0 ... 1)
+        dedup.minShingles = try dedupReader.int("minShingles", default: dedup.minShingles, range: 0 ... 1_000_000)
+        dedup.seed = UInt64(try dedupReader.int("seed", default: Int(dedup.seed), range: 0 ... Int(Int32.max)))
+        dedup.canonicalOrder = try dedupReader.stringArray("canonical", default: dedup.canonicalOrder)
+        for (index, rule) in dedup.canonicalOrder.enumerated() where !["earliest", "preferred", "longest"].contains(rule) {
+            throw NewsPipeError.manifest(path: "stages.dedup.canonical[\(index)]", message: "expected one of \"earliest\", \"preferred\", \"longest\", found \"\(rule)\"")
+        }
+        dedup.preferredSources = try dedupReader.stringArray("preferredSources", default: dedup.preferredSources)
+        try dedupReader.finish()
+
+        var entities = EntitySettings()
+        var entitiesReader = try stages.object("entities")
+        entities.model = try entitiesReader.optionalString("model").map(resolve)
+        entities.companyLists = try entitiesReader.stringArray("companyLists", default: []).map(resolve)
+        entities.toneLexicon = try entitiesReader.optionalString("toneLexicon").map(resolve)
+        entities.minConfidence = try entitiesReader.double("minConfidence", default: 0, range: 0 ... 1)
+        try entitiesReader.finish()
+
+        var report = ReportSettings()
+        var reportReader = try stages.object("report")
+        report.topEntities = try reportReader.int("topEntities", default: report.topEntities, range: 1 ... 10_000)
+        try reportReader.finish()
+
+        try stages.finish()
+        try reader.finish()
+        return Manifest(version: version, baseFolder: baseFolder, output: output, workers: workers,
+                        shards: shards, fetch: fetch, strip: strip, dedup: dedup, entities: entities,
+                        report: report)
+    }
+
+    /// Checks that what the manifest points at exists; returns one message per problem.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        let files = FileManager.default
+        for (index, source) in fetch.sources.enumerated() {
+            var isFolder: ObjCBool = false
+            if !files.fileExists(atPath: source.path.path, isDirectory: &isFolder) || !isFolder.boolValue {
+                problems.append("stages.fetch.sources[\(index)].path: expected an existing folder, found nothing at \(source.path.path)")
+            } else if !files.isReadableFile(atPath: source.path.path) {
+                problems.append("stages.fetch.sources[\(index)].path: folder \(source.path.path) is not readable")
+            }
+        }
+        let optionalFiles: [(String, URL?)] = [("stages.entities.model", entities.model), ("stages.entities.toneLexicon", entities.toneLexicon)]
+            + entities.companyLists.enumerated().map { ("stages.entities.companyLists[\($0.offset)]", $0.element) }
+        for (path, url) in optionalFiles {
+            if let url, !files.isReadableFile(atPath: url.path) {
+                problems.append("\(path): expected a readable file, found nothing at \(url.path)")
+            }
+        }
+        return problems
+    }
+
+    /// Worker threads to use: the manifest's setting, or one per active core.
+    public var effectiveWorkers: Int { workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    // MARK: - Printing and fingerprints
+
+    /// The resolved manifest as pretty JSON, as `newspipe config` prints it.
+    public func resolvedJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(ResolvedView(self)), as: UTF8.self)
+    }
+
+    /// SHA-256 of the resolved settings one stage depends on: a change makes that stage stale.
+    public func fingerprint(of stage: StageName) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded: Data?
+        switch stage {
+        case .fetch: encoded = try? encoder.encode(ResolvedView.Fetch(fetch))
+        case .strip: encoded = try? encoder.encode(strip)
+        case .dedup: encoded = try? encoder.encode(dedup)
+        case .entities: encoded = try? encoder.encode(ResolvedView.Entities(entities, fileFingerprint: Self.fileFingerprint))
+        case .report: encoded = try? encoder.encode(report)
+        }
+        var bytes = Array("\(stage.rawValue) shards=\(stage.isSharded ? shards : 1)\n".utf8)
+        bytes += encoded.map { Array($0) } ?? []
+        return SHA256.hash(data: bytes).hexString
+    }
+
+    /// Hash of the manifest as resolved (for `run.json`).
+    public var hash: String {
+        let text = (try? resolvedJSON()) ?? ""
+        return SHA256.hash(data: Array(text.utf8)).hexString
+    }
+
+    private static func fileFingerprint(_ url: URL) -> String {
+        guard let data = try? Data(contentsOf: url) else { return "missing" }
+        return SHA256.hash(data: data).hexString
+    }
+
+    public func encode(to encoder: Encoder) throws { try ResolvedView(self).encode(to: encoder) }
+}
+
+/// The manifest as `newspipe config` prints it: the same keys a user writes, paths made absolute.
+private struct ResolvedView: Encodable {
+    struct Fetch: Encodable {
+        struct Source: Encodable {
+            var type: String, path: String, include: [String], exclude: [String], baseUrl: String?
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(type, forKey: .type); try container.encode(path, forKey: .path)
+                try container.encode(include, forKey: .include); try container.encode(exclude, forKey: .exclude)
+                try container.encode(baseUrl, forKey: .baseUrl)
+            }
+            enum CodingKeys: String, CodingKey { case type, path, include, exclude, baseUrl }
+        }
+        var sources: [Source], maxBytes: Int
+        init(_ settings: Manifest.FetchSettings) {
+            sources = settings.sources.map { Source(type: $0.type, path: $0.path.path, include: $0.include, exclude: $0.exclude, baseUrl: $0.baseUrl) }
+            maxBytes = settings.maxBytes
+        }
+    }
+    struct Entities: Encodable {
+        var model: String?, companyLists: [String], toneLexicon: String?, minConfidence: Double
+        init(_ settings: Manifest.EntitySettings, fileFingerprint: ((URL) -> String)? = nil) {
+            // Fingerprints name the content of user files, so editing a list makes the stage stale.
+            func describe(_ url: URL) -> String { fileFingerprint.map { "\(url.path)#\($0(url))" } ?? url.path }
+            model = settings.model.map(describe)
+            companyLists = settings.companyLists.map(describe)
+            toneLexicon = settings.toneLexicon.map(describe)
+            minConfidence = settings.minConfidence
+        }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model); try container.encode(companyLists, forKey: .companyLists)
+            try container.encode(toneLexicon, forKey: .toneLexicon); try container.encode(minConfidence, forKey: .minConfidence)
+        }
+        enum CodingKeys: String, CodingKey { case model, companyLists, toneLexicon, minConfidence }
+    }
+    struct Stages: Encodable {
+        var fetch: Fetch, strip: Manifest.StripSettings, dedup: DedupView, entities: Entities, report: Manifest.ReportSettings
+    }
+    struct DedupView: Encodable {
+        var shingleSize: Int, permutations: Int, threshold: Double, bands: Int?, rows: Int?, containment: Double
+        var minShingles: Int, seed: UInt64, canonical: [String], preferredSources: [String]
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(shingleSize, forKey: .shingleSize); try container.encode(permutations, forKey: .permutations)
+            try container.encode(threshold, forKey: .threshold); try container.encode(bands, forKey: .bands)
+            try container.encode(rows, forKey: .rows); try container.encode(containment, forKey: .containment)
+            try container.encode(minShingles, forKey: .minShingles); try container.encode(seed, forKey: .seed)
+            try container.encode(canonical, forKey: .canonical); try container.encode(preferredSources, forKey: .preferredSources)
+        }
+        enum CodingKeys: String, CodingKey { case shingleSize, permutations, threshold, bands, rows, containment, minShingles, seed, canonical, preferredSources }
+    }
+    var version: Int, output: String, workers: Int, shards: Int, stages: Stages
+
+    init(_ manifest: Manifest) {
+        version = manifest.version
+        output = manifest.output.path
+        workers = manifest.workers
+        shards = manifest.shards
+        let d = manifest.dedup
+        stages = Stages(
+            fetch: Fetch(manifest.fetch), strip: manifest.strip,
+            dedup: DedupView(shingleSize: d.shingleSize, permutations: d.permutations, threshold: d.threshold,
+                             bands: d.bands, rows: d.rows, containment: d.containment, minShingles: d.minShingles,
+                             seed: d.seed, canonical: d.canonicalOrder, preferredSources: d.preferredSources),
+            entities: Entities(manifest.entities), report: manifest.report)
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal digits of these bytes.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SHA256.Digest {
+    public var hexString: String { Array(self).hexString }
+}

@@ -1,0 +1,3 @@
+import NewsPipe
+
+NewsPipeCommand.main()
