@@ -64,6 +64,7 @@ public struct RunCommand: ParsableCommand {
             let lock = RunLock(url: layout.lockFile)
             try lock.acquire(command: CommandLine.arguments.joined(separator: " "))
             defer { lock.release() }
+            CrashPoint.lockTaken()
             let cancellation = Cancellation()
             let trap = SignalTrap(cancellation)
             defer { withExtendedLifetime(trap) {} }

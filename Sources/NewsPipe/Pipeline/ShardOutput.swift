@@ -64,6 +64,7 @@ extension StageContext {
             for (input, output) in zip(batch, results) {
                 try consume(input, output)
                 CrashPoint.documentDone(stage: stage)
+                try cancellation.check()
             }
             progress.advance(by: batch.count)
             start += batch.count

@@ -1,21 +1,44 @@
 import Foundation
 
-/// A test seam for crash-safety tests: `NEWSPIPE_CRASH_AT=strip:7` makes the process kill itself
-/// with SIGKILL after the 7th document of the strip stage, exactly as `kill -9` would, so tests can
-/// crash a run at chosen points and check that a rerun ends with the same outputs.
+/// Test seams for crash-safety and signal tests, read from the environment once:
+///
+/// - `NEWSPIPE_CRASH_AT=strip:7` kills the process with SIGKILL after the 7th document of the
+///   strip stage, exactly as `kill -9` would.
+/// - `NEWSPIPE_PAUSE_AT=strip:7:/tmp/gate` pauses after the 7th document of strip: it creates
+///   `/tmp/gate.waiting` and waits until `/tmp/gate` exists, so a test can act on a run that is
+///   certainly mid-stage (send a signal, start a second run) without depending on timing.
+/// - `NEWSPIPE_PAUSE_AT=lock:0:/tmp/gate` pauses right after the lock is taken.
 enum CrashPoint {
-    private static let target: (stage: String, count: Int)? = {
-        guard let value = ProcessInfo.processInfo.environment["NEWSPIPE_CRASH_AT"] else { return nil }
-        let parts = value.split(separator: ":")
-        guard parts.count == 2, let count = Int(parts[1]) else { return nil }
-        return (String(parts[0]), count)
-    }()
+    private struct Point { var stage: String; var count: Int; var gate: String? }
+
+    private static func point(_ variable: String) -> Point? {
+        guard let value = ProcessInfo.processInfo.environment[variable] else { return nil }
+        let parts = value.split(separator: ":", maxSplits: 2).map(String.init)
+        guard parts.count >= 2, let count = Int(parts[1]) else { return nil }
+        return Point(stage: parts[0], count: count, gate: parts.count == 3 ? parts[2] : nil)
+    }
+
+    private static let crash = point("NEWSPIPE_CRASH_AT")
+    private static let pause = point("NEWSPIPE_PAUSE_AT")
     private static let counter = CrashCounter()
 
     /// Called after each document a stage finishes.
     static func documentDone(stage: String) {
-        guard let target, target.stage == stage else { return }
-        if counter.increment() >= target.count { kill(getpid(), SIGKILL) }
+        guard crash?.stage == stage || pause?.stage == stage else { return }
+        let count = counter.increment()
+        if let crash, crash.stage == stage, count >= crash.count { kill(getpid(), SIGKILL) }
+        if let pause, pause.stage == stage, count == pause.count { wait(at: pause) }
+    }
+
+    /// Called when the run has taken its lock.
+    static func lockTaken() {
+        if let pause, pause.stage == "lock" { wait(at: pause) }
+    }
+
+    private static func wait(at point: Point) {
+        guard let gate = point.gate else { return }
+        FileManager.default.createFile(atPath: gate + ".waiting", contents: Data())
+        while !FileManager.default.fileExists(atPath: gate) { usleep(5_000) }
     }
 }
 

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+@testable import NewsPipe
+
+/// The built binary on fixture corpora in temporary folders: outputs, exit codes, reruns, locks
+/// and crashes, as the cron job and the operator meet them.
+@Suite(.serialized) struct PipelineEndToEndTests {
+    @Test func runsTheSampleCorpusEndToEnd() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        let outcome = try harness.run(["run", "--log-format", "text"])
+        // The sample corpus holds an empty file, a binary file, a 404 page …: rejects, so exit 1.
+        #expect(outcome.status == ExitStatus.finishedWithRejects.rawValue, "\(outcome.stderr)")
+        for stage in StageName.allCases {
+            #expect(outcome.stderr.contains("stage=\(stage.rawValue) \(stage.rawValue): done"), "\(stage)")
+            #expect(FileManager.default.fileExists(atPath: harness.work("\(stage.rawValue)/stage.json").path))
+        }
+        let rejects = try harness.lines("work/strip/rejects.jsonl")
+        #expect(rejects.contains { $0.contains(#""reason":"empty""#) })
+        let documents = try harness.lines("work/strip/documents-0000-of-0002.jsonl") + harness.lines("work/strip/documents-0001-of-0002.jsonl")
+        #expect(documents.count >= 25)
+        #expect(FileManager.default.fileExists(atPath: harness.output.appendingPathComponent("reports/latest/summary.md").path))
+    }
+
+    @Test func secondRunDoesNoStageWorkAndForcedStageMakesLaterStagesStale() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        try harness.run(["run"])
+        let second = try harness.run(["run"])
+        for stage in StageName.allCases {
+            #expect(second.stderr.contains("\(stage.rawValue): up to date, skipped"), "\(stage): \(second.stderr)")
+        }
+        #expect(!second.stderr.contains(": done,"))
+
+        let forced = try harness.run(["run", "--stage", "strip", "--force"])
+        #expect(forced.stderr.contains("strip: done"))
+        for stage in ["fetch", "dedup", "entities", "report"] {
+            #expect(!forced.stderr.contains("\(stage): done"), "\(stage) ran")
+        }
+        let status = try harness.run(["status", "--json"])
+        let parsed = try JSONLines.makeDecoder().decode(PipelineStatus.self, from: Data(status.stdout.utf8))
+        let states = Dictionary(uniqueKeysWithValues: parsed.stages.map { ($0.stage, $0.state) })
+        #expect(states == ["fetch": "done", "strip": "done", "dedup": "stale", "entities": "stale", "report": "stale"])
+        #expect(parsed.stages.first { $0.stage == "dedup" }?.reason == "strip ran again since")
+
+        let third = try harness.run(["run"])
+        #expect(third.stderr.contains("fetch: up to date") && third.stderr.contains("strip: up to date"))
+        #expect(third.stderr.contains("dedup: done") && third.stderr.contains("report: done"))
+    }
+
+    @Test func changedSettingsMakeThatStageAndLaterOnesRunAgain() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        try harness.run(["run"])
+        try Data(#"{"shards": 2, "stages": {"dedup": {"threshold": 0.6}}}"#.utf8).write(to: harness.folder.appendingPathComponent("pipeline.json"))
+        let status = try harness.run(["status"])
+        #expect(status.stdout.contains("its settings in the manifest changed"))
+        let rerun = try harness.run(["run"])
+        #expect(rerun.stderr.contains("strip: up to date"))
+        #expect(rerun.stderr.contains("dedup: done") && rerun.stderr.contains("entities: done"))
+    }
+
+    static let malformed: [(manifest: String, message: String)] = [
+        (#"{"stages": {"dedup": {"threshold": "high"}}}"#, #"stages.dedup.threshold: expected a number from 0 to 1, found "high""#),
+        (#"{"shards": 2, "colour": "blue"}"#, "colour: unknown key"),
+        (#"{"stages": {"fetch": {"sources": [{"type": "folder", "path": "missing-folder"}]}}}"#, "stages.fetch.sources[0].path: expected an existing folder"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedManifestExitsTwoNamingTheField(_ bad: (manifest: String, message: String)) throws {
+        let harness = try PipelineHarness(manifest: bad.manifest, sampleCorpus: false)
+        defer { harness.remove() }
+        for command in [["run"], ["validate"]] {
+            let outcome = try harness.run(command)
+            #expect(outcome.status == ExitStatus.usage.rawValue)
+            #expect(outcome.stderr.contains(bad.message), "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("DecodingError"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: harness.output.path))
+    }
+
+    @Test func aSecondRunOnTheSameOutputExitsWithTheLockCode() throws {
+        let harness = try PipelineHarness(sampleCorpus: false, pages: ["a.html": Array("<html><body><p>Hello</p></body></html>".utf8)])
+        defer { harness.remove() }
+        let lock = RunLock(url: harness.output.appendingPathComponent(".newspipe.lock"))
+        try lock.acquire(command: "test holder")
+        let outcome = try harness.run(["run"])
+        #expect(outcome.status == ExitStatus.locked.rawValue)
+        #expect(outcome.stderr.contains("pid \(getpid())"), "\(outcome.stderr)")
+        lock.release()
+        #expect(try harness.run(["run"]).status != ExitStatus.locked.rawValue)
+    }
+
+    @Test func twoRunsStartedAtOnceOneRunsOneIsLockedOut() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        let gate = harness.folder.appendingPathComponent("gate").path
+        // The first run holds the lock and waits at a gate, so the second certainly meets it.
+        let (first, _, _) = try harness.start(["run"], environment: ["NEWSPIPE_PAUSE_AT": "lock:0:\(gate)"])
+        try harness.waitFor(gate + ".waiting", while: first)
+        let second = try harness.run(["run"])
+        FileManager.default.createFile(atPath: gate, contents: Data())
+        first.waitUntilExit()
+        #expect(second.status == ExitStatus.locked.rawValue)
+        #expect(second.stderr.contains("another newspipe run holds the lock"))
+        #expect(second.stderr.contains("pid \(first.processIdentifier)"), "\(second.stderr)")
+        #expect(first.terminationStatus == ExitStatus.finishedWithRejects.rawValue)
+    }
+
+    @Test func runningAStageWithoutItsInputNamesTheMissingStage() throws {
+        let harness = try PipelineHarness(sampleCorpus: false)
+        defer { harness.remove() }
+        let outcome = try harness.run(["run", "--stage", "dedup"])
+        #expect(outcome.status == ExitStatus.missingInput.rawValue)
+        #expect(outcome.stderr.contains("stage dedup needs the output of stage strip"))
+    }
+
+    /// Killed with SIGKILL in the middle of a stage, then rerun: the same outputs as a run that
+    /// was never interrupted.
+    @Test(arguments: ["fetch:5", "strip:3", "strip:20", "dedup:10", "entities:4"])
+    func killedRunResumesToTheSameOutputs(_ crashPoint: String) throws {
+        let clean = try PipelineHarness()
+        defer { clean.remove() }
+        try clean.run(["run"])
+
+        let crashed = try PipelineHarness()
+        defer { crashed.remove() }
+        let killed = try crashed.run(["run"], environment: ["NEWSPIPE_CRASH_AT": crashPoint])
+        #expect(killed.killed, "the crash point \(crashPoint) was not reached")
+        let resumed = try crashed.run(["run"])
+        #expect(resumed.status == ExitStatus.finishedWithRejects.rawValue, "\(resumed.stderr)")
+
+        for stage in ["strip", "dedup", "entities"] {
+            let expected = try clean.snapshot("work/\(stage)", skipping: ["stage.json", "attempt.json"])
+                .filter { !$0.key.hasPrefix("/done/") && !$0.key.hasPrefix("/cache/") }
+            let actual = try crashed.snapshot("work/\(stage)", skipping: ["stage.json", "attempt.json"])
+                .filter { !$0.key.hasPrefix("/done/") && !$0.key.hasPrefix("/cache/") }
+            #expect(expected.keys.sorted() == actual.keys.sorted(), "\(stage)")
+            for (name, data) in expected { #expect(actual[name] == data, "\(stage)\(name) differs") }
+        }
+        let reportFiles = try clean.snapshot("reports/latest").keys.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".jsonl") }
+        let crashedReports = try crashed.snapshot("reports/latest")
+        let cleanReports = try clean.snapshot("reports/latest")
+        for name in reportFiles { #expect(crashedReports[name] == cleanReports[name], "report \(name) differs") }
+    }
+
+    @Test(arguments: [("SIGTERM", SIGTERM), ("SIGINT", SIGINT)])
+    func signalStopsAtADocumentBoundaryAndReleasesTheLock(_ name: String, _ signal: Int32) throws {
+        let clean = try PipelineHarness()
+        defer { clean.remove() }
+        try clean.run(["run"])
+
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        let gate = harness.folder.appendingPathComponent("gate").path
+        let (process, _, err) = try harness.start(["run", "--workers", "1"], environment: ["NEWSPIPE_PAUSE_AT": "strip:2:\(gate)"])
+        try harness.waitFor(gate + ".waiting", while: process)
+        kill(process.processIdentifier, signal)
+        FileManager.default.createFile(atPath: gate, contents: Data())
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+        #expect(stderr.contains("stopped by \(name) at a document boundary"))
+        #expect(!FileManager.default.fileExists(atPath: harness.work("strip/stage.json").path))
+        #expect(harness.shardFiles("strip", "documents").isEmpty, "half a shard was published")
+
+        let rerun = try harness.run(["run"])
+        #expect(rerun.status == ExitStatus.finishedWithRejects.rawValue, "\(rerun.stderr)")
+        for stage in ["strip", "dedup", "entities"] {
+            let expected = try clean.snapshot("work/\(stage)").filter { $0.key.hasSuffix(".jsonl") }
+            let actual = try harness.snapshot("work/\(stage)").filter { $0.key.hasSuffix(".jsonl") }
+            #expect(expected == actual, "\(stage) differs after the interrupted run was resumed")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+@testable import NewsPipe
+
+/// Runs the built `newspipe` binary in a temporary project folder, as cron or an operator would.
+struct PipelineHarness {
+    let folder: URL
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var killed: Bool
+    }
+
+    /// The repository's root (for the sample corpus).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(repository.appendingPathComponent(".build/debug"))
+        for folder in candidates {
+            var url = folder
+            for _ in 0 ..< 4 {
+                let binary = url.appendingPathComponent("newspipe")
+                if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+                url = url.deletingLastPathComponent()
+            }
+        }
+        return repository.appendingPathComponent(".build/debug/newspipe")
+    }
+
+    /// A fresh folder with `pipeline.json` and a corpus: the sample corpus, or files given here.
+    init(manifest: String = #"{"shards": 2}"#, sampleCorpus: Bool = true, pages: [String: [UInt8]] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("newspipe-e2e-\(UUID().uuidString)")
+        let corpus = folder.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        if sampleCorpus {
+            try FileManager.default.removeItem(at: corpus)
+            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("corpus"), to: corpus)
+        }
+        for (name, bytes) in pages {
+            let url = corpus.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent("pipeline.json"))
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    var output: URL { folder.appendingPathComponent("output") }
+    func work(_ path: String) -> URL { output.appendingPathComponent("work").appendingPathComponent(path) }
+
+    /// Starts the binary; returns the process so a test can signal it.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NEWSPIPE_CRASH_AT")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let (process, out, err) = try start(arguments, environment: environment)
+        // Read both pipes before waiting so a chatty process never blocks on a full pipe.
+        let errData = ReadBox()
+        let reader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.done { usleep(1000) }
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData.data, as: UTF8.self),
+                       killed: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Bytes of every file under `relative` (a folder), keyed by path, skipping names in `skipping`.
+    func snapshot(_ relative: String, skipping: Set<String> = []) throws -> [String: Data] {
+        let root = output.appendingPathComponent(relative).resolvingSymlinksInPath()
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return files }
+        for case let url as URL in enumerator {
+            let name = url.lastPathComponent
+            guard !skipping.contains(name), !name.hasPrefix("."), let data = FileManager.default.contents(atPath: url.path) else { continue }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue { continue }
+            files[String(url.resolvingSymlinksInPath().path.dropFirst(root.path.count))] = data
+        }
+        return files
+    }
+
+    /// Waits (bounded) until `path` exists, failing if the process ended first.
+    func waitFor(_ path: String, while process: Process) throws {
+        for _ in 0 ..< 12_000 {
+            if FileManager.default.fileExists(atPath: path) { return }
+            guard process.isRunning else { throw HarnessError.exitedEarly(process.terminationStatus) }
+            usleep(5_000)
+        }
+        throw HarnessError.neverReached(path)
+    }
+
+    enum HarnessError: Error { case exitedEarly(Int32), neverReached(String) }
+
+    func shardFiles(_ stage: String, _ base: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: work(stage).path)) ?? []).filter { $0.hasPrefix(base + "-") && $0.hasSuffix(".jsonl") }
+    }
+
+    func lines(_ relative: String) throws -> [String] {
+        try String(contentsOf: output.appendingPathComponent(relative), encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+}
+
+private final class ReadBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = Data()
+    private var finished = false
+    var data: Data {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; finished = true; lock.unlock() }
+    }
+    var done: Bool { lock.lock(); defer { lock.unlock() }; return finished }
+}
