@@ -63,7 +63,7 @@ extension StageContext {
             let stage = String(label.prefix { $0 != " " })
             for (input, output) in zip(batch, results) {
                 try consume(input, output)
-                CrashPoint.documentDone(stage: stage)
+                CrashPoint.documentDone(stage: stage, cancellation: cancellation)
                 try cancellation.check()
             }
             progress.advance(by: batch.count)

@@ -5,7 +5,7 @@ import Foundation
 /// - `NEWSPIPE_CRASH_AT=strip:7` kills the process with SIGKILL after the 7th document of the
 ///   strip stage, exactly as `kill -9` would.
 /// - `NEWSPIPE_PAUSE_AT=strip:7:/tmp/gate` pauses after the 7th document of strip: it creates
-///   `/tmp/gate.waiting` and waits until `/tmp/gate` exists, so a test can act on a run that is
+///   `/tmp/gate.waiting` and waits until `/tmp/gate` exists or a stop is requested, so a test can act on a run that is
 ///   certainly mid-stage (send a signal, start a second run) without depending on timing.
 /// - `NEWSPIPE_PAUSE_AT=lock:0:/tmp/gate` pauses right after the lock is taken.
 enum CrashPoint {
@@ -23,22 +23,23 @@ enum CrashPoint {
     private static let counter = CrashCounter()
 
     /// Called after each document a stage finishes.
-    static func documentDone(stage: String) {
+    static func documentDone(stage: String, cancellation: Cancellation) {
         guard crash?.stage == stage || pause?.stage == stage else { return }
         let count = counter.increment()
         if let crash, crash.stage == stage, count >= crash.count { kill(getpid(), SIGKILL) }
-        if let pause, pause.stage == stage, count == pause.count { wait(at: pause) }
+        if let pause, pause.stage == stage, count == pause.count { wait(at: pause, cancellation: cancellation) }
     }
 
     /// Called when the run has taken its lock.
     static func lockTaken() {
-        if let pause, pause.stage == "lock" { wait(at: pause) }
+        if let pause, pause.stage == "lock" { wait(at: pause, cancellation: nil) }
     }
 
-    private static func wait(at point: Point) {
+    /// Waits for the gate file, or for a stop request (which a test sends while the run waits).
+    private static func wait(at point: Point, cancellation: Cancellation?) {
         guard let gate = point.gate else { return }
         FileManager.default.createFile(atPath: gate + ".waiting", contents: Data())
-        while !FileManager.default.fileExists(atPath: gate) { usleep(5_000) }
+        while !FileManager.default.fileExists(atPath: gate), cancellation?.isCancelled != true { usleep(5_000) }
     }
 }
 
