@@ -32,8 +32,8 @@ public struct DedupStage: PipelineStage {
             var pending: [DedupDocument] = []
             try JSONLines.forEach(ArticleRecord.self, in: file) { article in
                 currentIds.insert(article.id)
-                counts.processed += 1
                 if index.contains(id: article.id) { counts.cached += 1; return }
+                counts.processed += 1
                 pending.append(DedupDocument(id: article.id, source: article.source, url: article.canonical ?? article.url,
                                              site: article.site, published: article.published, text: article.text, words: article.words))
             }

@@ -20,10 +20,16 @@ public struct EntitiesStage: PipelineStage {
             try JSONLines.forEach(ArticleRecord.self, in: input) { documents.append($0) }
         }
         let minConfidence = context.manifest.entities.minConfidence
-        try context.processInBatches(documents, label: "entities \(shard)", transform: { document in
-            engine.mentions(in: document).filter { $0.confidence >= minConfidence }
-        }, consume: { _, mentions in
-            output.noteProcessed()
+        let cache = ResultCache(stage: .entities, version: version, settings: context.manifest.fingerprint(of: .entities), layout: layout)
+        try context.processInBatches(documents, label: "entities \(shard)", transform: { document -> ([EntityMention], Bool) in
+            let key = cache.key(document.id, ContentStore.hash(Array(document.text.utf8)), document.published ?? "")
+            if let cached = cache.get([EntityMention].self, key) { return (cached, true) }
+            let mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
+            cache.put(mentions, key)
+            return (mentions, false)
+        }, consume: { _, outcome in
+            let (mentions, cached) = outcome
+            output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             for mention in mentions { try output.write(mention) }
         })
         try output.commit()

@@ -17,11 +17,19 @@ public struct StripStage: PipelineStage {
         var records: [FetchRecord] = []
         try JSONLines.forEach(FetchRecord.self, in: input) { records.append($0) }
         let extractor = ArticleExtractor(options: context.manifest.strip.extractionOptions)
+        let cache = ResultCache(stage: .strip, version: version, settings: context.manifest.fingerprint(of: .strip), layout: layout)
 
-        try context.processInBatches(records, label: "strip \(shard)", transform: { record -> Result<ArticleRecord, RejectRecord> in
-            Self.strip(record, store: store, extractor: extractor)
-        }, consume: { record, result in
-            output.noteProcessed()
+        try context.processInBatches(records, label: "strip \(shard)", transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
+            let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
+            if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return (result, true) }
+            let result = Self.strip(record, store: store, extractor: extractor)
+            // Missing bodies are a problem of this run's store, not of the page: never cache them.
+            if case let .failure(reject) = result, reject.reason == "missing-body" { return (result, false) }
+            cache.put(CachedStripResult(result), key)
+            return (result, false)
+        }, consume: { record, outcome in
+            let (result, cached) = outcome
+            output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             switch result {
             case let .success(article): try output.write(article)
             case let .failure(reject): try output.reject(id: reject.id, source: record.source, reason: reject.reason, detail: reject.detail)
@@ -29,6 +37,24 @@ public struct StripStage: PipelineStage {
         })
         try output.commit()
         return output.counts
+    }
+
+    /// What the cache keeps of one page: its article or why it was rejected.
+    struct CachedStripResult: Codable {
+        var article: ArticleRecord?
+        var reject: RejectRecord?
+
+        init(_ result: Result<ArticleRecord, RejectRecord>) {
+            switch result {
+            case let .success(article): self.article = article
+            case let .failure(reject): self.reject = reject
+            }
+        }
+
+        var result: Result<ArticleRecord, RejectRecord>? {
+            if let article { return .success(article) }
+            return reject.map { .failure($0) }
+        }
     }
 
     /// A document's id: SHA-256 of where the page came from and of its bytes (32 hex digits), so

@@ -60,6 +60,25 @@ import Testing
         #expect(rerun.stderr.contains("dedup: done") && rerun.stderr.contains("entities: done"))
     }
 
+    /// A night with one new page does one page of strip and entities work.
+    @Test func aNewNightProcessesOnlyTheNewDocuments() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        try harness.run(["run"])
+        let first = try harness.stageCounts()
+        let page = harness.folder.appendingPathComponent("corpus/new-site.example/fresh-story.html")
+        try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let story = (0 ..< 12).map { "Paragraph \($0): Intel said on Tuesday that its foundry business in Arizona won a new customer, a deal analysts valued at about $2 billion over five years." }
+        try Data("<html lang=en><head><title>Intel wins foundry customer</title></head><body><article><h1>Intel wins foundry customer</h1>\(story.map { "<p>\($0)</p>" }.joined())</article></body></html>".utf8).write(to: page)
+        try harness.run(["run"])
+        let second = try harness.stageCounts()
+        #expect(second["strip"]?.processed == 1)
+        #expect(second["strip"]?.cached == first["strip"].map { $0.processed + $0.cached })
+        #expect(second["dedup"]?.processed == 1)
+        #expect(second["entities"]?.processed == 1)
+        #expect(second["entities"]?.cached == first["entities"].map { $0.processed + $0.cached })
+    }
+
     static let malformed: [(manifest: String, message: String)] = [
         (#"{"stages": {"dedup": {"threshold": "high"}}}"#, #"stages.dedup.threshold: expected a number from 0 to 1, found "high""#),
         (#"{"shards": 2, "colour": "blue"}"#, "colour: unknown key"),

@@ -117,6 +117,16 @@ struct PipelineHarness {
         ((try? FileManager.default.contentsOfDirectory(atPath: work(stage).path)) ?? []).filter { $0.hasPrefix(base + "-") && $0.hasSuffix(".jsonl") }
     }
 
+    /// The counts each stage's `stage.json` recorded.
+    func stageCounts() throws -> [String: StageCounts] {
+        var counts: [String: StageCounts] = [:]
+        for stage in StageName.allCases {
+            let data = try Data(contentsOf: work("\(stage.rawValue)/stage.json"))
+            counts[stage.rawValue] = try JSONLines.makeDecoder().decode(StageRecord.self, from: data).counts
+        }
+        return counts
+    }
+
     func lines(_ relative: String) throws -> [String] {
         try String(contentsOf: output.appendingPathComponent(relative), encoding: .utf8).split(separator: "\n").map(String.init)
     }
