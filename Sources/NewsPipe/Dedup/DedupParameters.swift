@@ -20,7 +20,7 @@ public struct DedupParameters: Codable, Sendable, Equatable {
     public var containment: Double = 0.8
     /// Pages with fewer distinct shingles than this are matched by exact text only: on very short
     /// texts a few shared phrases would look like a mirror.
-    public var minShingles: Int = 10
+    public var minShingles: Int = 20
     /// Seed of the MinHash permutations.
     public var seed: UInt64 = 1
     /// Which member of a cluster is kept, by priority: `earliest` (published), `preferred`
@@ -31,7 +31,7 @@ public struct DedupParameters: Codable, Sendable, Equatable {
 
     public init(shingleSize: Int = 5, permutations: Int = 128, threshold: Double = 0.5,
                 bands: Int? = nil, rows: Int? = nil, containment: Double = 0.8,
-                minShingles: Int = 10, seed: UInt64 = 1,
+                minShingles: Int = 20, seed: UInt64 = 1,
                 canonicalOrder: [String] = ["earliest", "preferred", "longest"],
                 preferredSources: [String] = []) {
         self.shingleSize = shingleSize; self.permutations = permutations; self.threshold = threshold
@@ -79,13 +79,28 @@ public struct DedupParameters: Codable, Sendable, Equatable {
         return errors
     }
 
-    /// LSH bands and rows: the given ones, or those that minimise the equally weighted areas of
-    /// false positives below and false negatives above `threshold` under the S-curve
-    /// 1 - (1 - s^r)^b (the rule datasketch uses).
+    /// LSH bands and rows: the given ones, or those that minimise the weighted areas of false
+    /// positives below and false negatives above `lshTarget` under the S-curve 1 - (1 - s^r)^b
+    /// (datasketch's rule). Every candidate is verified, so a false positive costs one signature
+    /// comparison while a false negative loses a mirror: false negatives weigh 0.8, false positives 0.2.
     public var banding: (bands: Int, rows: Int) {
         let k = max(1, permutations)
         if let b = bands, let r = rows, b >= 1, r >= 1, b * r <= k { return (b, r) }
-        return DedupParameters.optimalBanding(threshold: threshold, permutations: k)
+        return DedupParameters.optimalBanding(threshold: lshTarget, permutations: k,
+                                              falsePositiveWeight: 0.2, falseNegativeWeight: 0.8)
+    }
+
+    /// Largest size ratio (larger / smaller shingle set) at which the containment route is expected
+    /// to apply: a mirror cut by up to half, or one whose page added up to as much again.
+    static let containmentSizeRatio = 2.0
+
+    /// The lowest Jaccard similarity the candidate check accepts for mirrors LSH should find: the
+    /// threshold itself, or a pair at the containment bar whose larger copy is twice the smaller
+    /// (J = c / (ρ + 1 - c)), whichever is lower.
+    public var lshTarget: Double {
+        let c = min(max(containment, 0.01), 1.0)
+        let rho = DedupParameters.containmentSizeRatio
+        return min(threshold, c / (rho + 1 - c))
     }
 
     static func optimalBanding(threshold: Double, permutations k: Int,

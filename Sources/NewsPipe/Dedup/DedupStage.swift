@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
 
-/// Stage 3: finds mirrored and syndicated copies. Signs every new strip document (in parallel,
-/// shard by shard), adds the signatures to the index kept across nights, clusters the whole index
-/// in one merge step, and writes the canonical documents of each shard for the entities stage.
+/// Stage 3: finds mirrored and syndicated copies, in two steps as array jobs need them. Each shard
+/// signs the strip documents of its shard that the index does not know yet
+/// (`signatures-<shard>.bin`); the merge step adds them to the index kept across nights, clusters
+/// the whole index once, and writes the canonical documents of each shard for the entities stage.
 public struct DedupStage: PipelineStage {
     public let name = StageName.dedup
     public let version = 1
@@ -17,54 +18,72 @@ public struct DedupStage: PipelineStage {
         return context.layout.cacheFolder(.dedup).appendingPathComponent("signatures-\(key).bin")
     }
 
+    static func loadIndex(_ context: StageContext) throws -> SignatureIndex {
+        try SignatureIndex.loadIfPresent(from: indexURL(context), parameters: context.manifest.dedup)
+    }
+
+    static func shardSignatures(_ context: StageContext, _ shard: Shard) -> URL {
+        context.layout.stageFolder(.dedup).appendingPathComponent("signatures-\(shard.fileTag).bin")
+    }
+
+    /// Signs this shard's new documents.
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {
-        let layout = context.layout
-        let parameters = context.manifest.dedup
-        let indexURL = Self.indexURL(context)
-        var index = FileManager.default.fileExists(atPath: indexURL.path) ? (try? SignatureIndex.load(from: indexURL)) ?? SignatureIndex() : SignatureIndex()
-        let signer = MinHashSigner(parameters: parameters)
+        let index = try Self.loadIndex(context)
+        let signer = MinHashSigner(parameters: context.manifest.dedup)
         var counts = StageCounts()
-        var currentIds = Set<String>()
-        let inputs = layout.shardFiles(.strip, "documents")
-
-        // Sign what the index does not know yet, one strip shard at a time (bounded memory).
-        for (position, file) in inputs.enumerated() {
-            var pending: [DedupDocument] = []
-            try JSONLines.forEach(ArticleRecord.self, in: file) { article in
-                currentIds.insert(article.id)
+        var pending: [DedupDocument] = []
+        let input = context.layout.shardFile(.strip, "documents", shard)
+        if FileManager.default.fileExists(atPath: input.path) {
+            try JSONLines.forEach(ArticleRecord.self, in: input) { article in
                 if index.contains(id: article.id) { counts.cached += 1; return }
-                counts.processed += 1
-                pending.append(DedupDocument(id: article.id, source: article.source, url: article.canonical ?? article.url,
-                                             site: article.site, published: article.published, text: article.text, words: article.words))
+                pending.append(DedupDocument(article: article))
             }
-            try context.processInBatches(pending, label: "dedup sign \(position + 1)/\(inputs.count)",
-                                         transform: { signer.sign($0) }, consume: { _, signature in index.add(signature) })
         }
-        try index.save(to: indexURL)
+        var signatures = SignatureIndex(parameters: context.manifest.dedup)
+        try context.processInBatches(pending, label: "dedup \(shard)", transform: { signer.sign($0) },
+                                     consume: { _, signature in signatures.add(signature) })
+        counts.processed = pending.count
+        try signatures.save(to: Self.shardSignatures(context, shard))
+        return counts
+    }
 
-        let result = MirrorClusterer.cluster(Array(index.signatures), parameters: parameters)
+    /// Adds every shard's signatures to the index, clusters, and writes the canonical documents.
+    public func finish(shards: Int, context: StageContext) throws -> StageCounts {
+        let layout = context.layout
+        var index = try Self.loadIndex(context)
+        for shard in (0 ..< shards).map({ Shard(index: $0, count: shards) }) {
+            let signatures = try SignatureIndex.load(from: Self.shardSignatures(context, shard), parameters: context.manifest.dedup)
+            for signature in signatures.signatures where !index.contains(id: signature.id) { index.add(signature) }
+        }
+        try index.save(to: Self.indexURL(context))
+
+        let result = MirrorClusterer.cluster(Array(index.signatures), parameters: context.manifest.dedup)
         try JSONLines.write(result.clusters, to: layout.stageFolder(.dedup).appendingPathComponent("clusters.jsonl"))
         try JSONLines.write(result.removed, to: layout.stageFolder(.dedup).appendingPathComponent("removed.jsonl"))
 
         // The canonical documents of tonight's strip output, shard for shard.
-        for file in inputs {
-            let target = layout.stageFolder(.dedup).appendingPathComponent(file.lastPathComponent)
-            let writer = try AtomicFile(target)
-            try JSONLines.forEachLine(in: file) { line in
-                guard let id = Self.documentId(in: line), result.canonicalIds.contains(id) else { return }
-                try writer.write(line)
-                try writer.write([0x0A])
-                counts.output += 1
+        var counts = StageCounts()
+        var removedTonight = 0
+        for shard in (0 ..< shards).map({ Shard(index: $0, count: shards) }) {
+            let writer = try AtomicFile(layout.shardFile(.dedup, "documents", shard))
+            let input = layout.shardFile(.strip, "documents", shard)
+            if FileManager.default.fileExists(atPath: input.path) {
+                try JSONLines.forEachLine(in: input) { line in
+                    guard let id = Self.documentId(in: line) else { return }
+                    guard result.canonicalIds.contains(id) else { removedTonight += 1; return }
+                    try writer.write(line)
+                    try writer.write([0x0A])
+                    counts.output += 1
+                }
             }
             try writer.commit()
         }
-        counts.rejectsByReason = [:]
-        let removedTonight = result.removed.filter { currentIds.contains($0.id) }.count
         context.logger.info("dedup: \(result.clusters.count) clusters, \(removedTonight) mirrors removed, index holds \(index.count) documents")
         return counts
     }
 
-    /// Reads `"id":"…"` from a record line without decoding the whole article.
+    /// Reads `"id":"…"` from a record line without decoding the whole article (keys are sorted and
+    /// string values escaped, so the first unescaped `"id":"` is the key).
     static func documentId(in line: ArraySlice<UInt8>) -> String? {
         let key = Array("\"id\":\"".utf8)
         var position = line.startIndex

@@ -74,25 +74,58 @@ private enum DedupTextScanner {
         return .other
     }
 
+    /// Byte classes of ASCII: 0 punctuation, 1 word character (value: lower case), 2 white space,
+    /// 3 control character.
+    static let asciiClass: [UInt8] = (0 ..< 128).map { b -> UInt8 in
+        switch b {
+        case 0x30 ... 0x39, 0x41 ... 0x5A, 0x61 ... 0x7A: return 1
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return 2
+        case 0 ..< 0x20, 0x7F: return 3
+        default: return 0
+        }
+    }
+
     /// Returns nil when the text needs Foundation's NFKC first (only if `allowSlowPath`).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, allowSlowPath: Bool) -> DedupTextDigest? {
+        asciiClass.withUnsafeBufferPointer { table in scan(bytes, table: table, allowSlowPath: allowSlowPath) }
+    }
+
+    /// The normalised text is hashed as a sequence of events (a word, a punctuation byte, one
+    /// blank) rather than byte by byte: the same text gives the same events, and the exact hash
+    /// then costs one step per word instead of one per byte.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>,
+                             allowSlowPath: Bool) -> DedupTextDigest? {
         var tokens: [UInt64] = []
         tokens.reserveCapacity(bytes.count / 5)
-        var exact = fnvOffset
+        var exact: UInt64 = 0x5851_f42d_4c95_7f2d
         var token = fnvOffset
         var inToken = false
-        var pendingSpace = false   // white space seen since the last emitted byte
-        var emittedAny = false
-        var lastMapped: UInt8 = 0   // folds runs of dots so "…" and "..." agree
+        var pendingSpace = false   // white space since the last event: one blank before the next
+        var anyEvent = false
+        var lastPunctuation: UInt8 = 0  // runs of dots or dashes fold to one ("..." and "…", "--" and "—")
 
-        @inline(__always) func emit(_ byte: UInt8) {
-            if pendingSpace && emittedAny { exact = (exact ^ 0x20) &* fnvPrime }
-            pendingSpace = false
-            emittedAny = true
-            exact = (exact ^ UInt64(byte)) &* fnvPrime
+        @inline(__always) func event(_ value: UInt64) {
+            if pendingSpace {
+                if anyEvent { exact = ((exact << 23) | (exact >> 41) ^ 0x2000_0000_0000_0020) &* 0x9e37_79b9_7f4a_7c15 }
+                pendingSpace = false
+            }
+            anyEvent = true
+            exact = ((exact << 23) | (exact >> 41) ^ value) &* 0x9e37_79b9_7f4a_7c15
         }
         @inline(__always) func endToken() {
-            if inToken { tokens.append(fmix(token)); token = fnvOffset; inToken = false }
+            if inToken {
+                let h = fmix(token)
+                tokens.append(h)
+                event(h)
+                token = fnvOffset
+                inToken = false
+            }
+        }
+        @inline(__always) func punctuation(_ byte: UInt8) {
+            endToken()
+            if (byte == 0x2E || byte == 0x2D) && lastPunctuation == byte && !pendingSpace { return }
+            lastPunctuation = byte
+            event(0x1000_0000_0000_0000 | UInt64(byte))
         }
 
         let n = bytes.count
@@ -101,30 +134,21 @@ private enum DedupTextScanner {
             let b = bytes[i]
             if b < 0x80 {
                 i += 1
-                var c = b
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-                if isWord {
-                    lastMapped = 0
-                    emit(c)
-                    token = (token ^ UInt64(c)) &* fnvPrime
+                let cls = table[Int(b)]
+                if cls == 1 {
+                    lastPunctuation = 0
+                    token = (token ^ UInt64(b | (b &- 0x41 < 26 ? 0x20 : 0))) &* fnvPrime
                     inToken = true
-                } else if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C {
-                    endToken(); pendingSpace = true; lastMapped = 0
-                } else if c < 0x20 || c == 0x7F {
-                    endToken()   // control characters: a boundary, not content
-                } else {
+                } else if cls == 2 {
+                    endToken(); pendingSpace = true; lastPunctuation = 0
+                } else if cls == 3 {
                     endToken()
-                    if c == 0x2E && lastMapped == 0x2E && !pendingSpace { continue }
-                    // Straight and curly quotes fold together; so do "--" and an em dash.
-                    if c == 0x2D && lastMapped == 0x2D && !pendingSpace { continue }
-                    if c == 0x60 { c = 0x27 }
-                    lastMapped = c
-                    emit(c)
+                } else {
+                    punctuation(b == 0x60 ? 0x27 : b)
                 }
                 continue
             }
-            // Decode one multi-byte scalar (invalid sequences were repaired by String already).
+            // Decode one multi-byte scalar (String has already repaired invalid UTF-8).
             var scalar: UInt32
             var length: Int
             if b >= 0xF0 { scalar = UInt32(b & 0x07); length = 4 }
@@ -132,39 +156,30 @@ private enum DedupTextScanner {
             else { scalar = UInt32(b & 0x1F); length = 2 }
             if i + length > n { break }
             for j in 1 ..< length { scalar = (scalar << 6) | UInt32(bytes[i + j] & 0x3F) }
-            switch classify(scalar) {
+            var fold = classify(scalar)
+            if case .needsNFKC = fold {
+                if allowSlowPath { return nil }
+                fold = .other
+            }
+            switch fold {
             case .word:
-                lastMapped = 0
-                for j in 0 ..< length {
-                    emit(bytes[i + j])
-                    token = (token ^ UInt64(bytes[i + j])) &* fnvPrime
-                }
+                lastPunctuation = 0
+                for j in 0 ..< length { token = (token ^ UInt64(bytes[i + j])) &* fnvPrime }
                 inToken = true
             case .space:
-                endToken(); pendingSpace = true; lastMapped = 0
+                endToken(); pendingSpace = true; lastPunctuation = 0
             case .ignore:
                 break
             case .mapped(let c):
+                punctuation(c)
+            case .other, .needsNFKC:
                 endToken()
-                if (c == 0x2E || c == 0x2D) && lastMapped == c && !pendingSpace { break }
-                if c == 0x2E { // an ellipsis is three dots
-                    lastMapped = c; emit(c)
-                } else {
-                    lastMapped = c; emit(c)
-                }
-            case .other:
-                endToken()
-                lastMapped = 0
-                for j in 0 ..< length { emit(bytes[i + j]) }
-            case .needsNFKC:
-                if allowSlowPath { return nil }
-                endToken()
-                lastMapped = 0
-                for j in 0 ..< length { emit(bytes[i + j]) }
+                lastPunctuation = 0
+                event(0x3000_0000_0000_0000 | UInt64(scalar))
             }
             i += length
         }
         endToken()
-        return DedupTextDigest(exactHash: fmix(exact ^ UInt64(emittedAny ? 1 : 0)), tokens: tokens)
+        return DedupTextDigest(exactHash: fmix(exact), tokens: tokens)
     }
 }

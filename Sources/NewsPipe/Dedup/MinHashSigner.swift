@@ -57,13 +57,15 @@ public struct DocumentSignature: Sendable, Codable, Equatable {
 /// Signs documents: exact-text hash plus MinHash over word shingles.
 ///
 /// A pure function of the document and the scheme, so shards can sign in parallel and on any
-/// machine. Each shingle is hashed once to 64 bits; the permutations are multiply-add-shift
-/// hashes of it (strongly universal, one multiply each), not re-hashes of the text.
+/// machine. Each shingle is hashed once to 64 bits and folded to a 32-bit key; permutation i is
+/// the bijection x -> a_i x + b_i (mod 2^32) with random odd a_i, computed for 16 permutations at
+/// a time with SIMD. Because the keys are already random hashes, each permutation's minimum is a
+/// uniform draw from the shingle set, which is all the Jaccard estimate needs.
 public struct MinHashSigner: Sendable {
     public let parameters: DedupParameters
     public let scheme: DedupSignatureScheme
-    private let multipliers: [UInt64]
-    private let increments: [UInt64]
+    private let multipliers: [SIMD16<UInt32>]
+    private let increments: [SIMD16<UInt32>]
 
     public init(parameters: DedupParameters) {
         self.parameters = parameters
@@ -77,11 +79,13 @@ public struct MinHashSigner: Sendable {
             z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
             return z ^ (z >> 31)
         }
-        var a: [UInt64] = []
-        var b: [UInt64] = []
-        for _ in 0 ..< scheme.permutations {
-            a.append(next() | 1)
-            b.append(next())
+        let chunks = (scheme.permutations + 15) / 16
+        var a = [SIMD16<UInt32>](repeating: .zero, count: chunks)
+        var b = [SIMD16<UInt32>](repeating: .zero, count: chunks)
+        for i in 0 ..< chunks * 16 {
+            let r = next()
+            a[i / 16][i % 16] = UInt32(truncatingIfNeeded: r >> 32) | 1
+            b[i / 16][i % 16] = UInt32(truncatingIfNeeded: r)
         }
         multipliers = a
         increments = b
@@ -110,50 +114,63 @@ public struct MinHashSigner: Sendable {
         return results.values()
     }
 
-    /// Distinct shingle hashes, sorted. Texts shorter than one shingle give one shingle of all words.
+    /// Distinct shingle hashes in order of first appearance. Texts shorter than one shingle give
+    /// one shingle of all their words.
     static func shingleHashes(_ tokens: [UInt64], size: Int) -> [UInt64] {
         guard !tokens.isEmpty else { return [] }
         let k = min(size, tokens.count)
+        let count = tokens.count - k + 1
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        // Open addressing on the hash itself; 0 marks an empty slot (a zero hash is remapped).
+        var table = [UInt64](repeating: 0, count: capacity)
         var out = [UInt64]()
-        out.reserveCapacity(tokens.count - k + 1)
+        out.reserveCapacity(count)
         tokens.withUnsafeBufferPointer { t in
-            for start in 0 ... (t.count - k) {
-                var h: UInt64 = 0x243f_6a88_85a3_08d3 &+ UInt64(k)
-                for j in start ..< start + k {
-                    h = (h ^ t[j]) &* 0x9e37_79b9_7f4a_7c15
-                    h = (h << 29) | (h >> 35)
-                }
-                h ^= h >> 32; h &*= 0xd6e8_feb8_6659_fd93; h ^= h >> 32
-                out.append(h)
-            }
-        }
-        out.sort()
-        var write = 0
-        for read in 0 ..< out.count where read == 0 || out[read] != out[read - 1] {
-            out[write] = out[read]; write += 1
-        }
-        out.removeLast(out.count - write)
-        return out
-    }
-
-    private func minHash(_ shingles: [UInt64]) -> [UInt32] {
-        let k = multipliers.count
-        var mins = [UInt64](repeating: UInt64.max, count: k)
-        multipliers.withUnsafeBufferPointer { a in
-            increments.withUnsafeBufferPointer { b in
-                mins.withUnsafeMutableBufferPointer { m in
-                    for shingle in shingles {
-                        // A 32-bit key and 64-bit arithmetic: (a·x + b) >> 32 is strongly universal.
-                        let x = (shingle >> 32) ^ (shingle & 0xffff_ffff)
-                        for i in 0 ..< k {
-                            let v = (a[i] &* x &+ b[i]) >> 32
-                            if v < m[i] { m[i] = v }
-                        }
+            table.withUnsafeMutableBufferPointer { slots in
+                for start in 0 ..< count {
+                    var h: UInt64 = 0x243f_6a88_85a3_08d3 &+ UInt64(k)
+                    for j in start ..< start + k {
+                        h = (h ^ t[j]) &* 0x9e37_79b9_7f4a_7c15
+                        h = (h << 29) | (h >> 35)
+                    }
+                    h ^= h >> 32; h &*= 0xd6e8_feb8_6659_fd93; h ^= h >> 32
+                    if h == 0 { h = 1 }
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let existing = slots[slot]
+                        if existing == h { break }
+                        if existing == 0 { slots[slot] = h; out.append(h); break }
+                        slot = (slot + 1) & mask
                     }
                 }
             }
         }
-        return mins.map { UInt32(truncatingIfNeeded: $0) }
+        return out
+    }
+
+    private func minHash(_ shingles: [UInt64]) -> [UInt32] {
+        let keys = shingles.map { UInt32(truncatingIfNeeded: $0 ^ ($0 >> 32)) }
+        var out = [UInt32](repeating: 0, count: multipliers.count * 16)
+        keys.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                // One block of 16 permutations at a time, over all keys: the running minima stay
+                // in registers. Signed comparison is just another fixed order of the 2^32 values.
+                for c in 0 ..< multipliers.count {
+                    let a = SIMD16<Int32>(truncatingIfNeeded: multipliers[c])
+                    let b = SIMD16<Int32>(truncatingIfNeeded: increments[c])
+                    var m = SIMD16<Int32>(repeating: Int32.max)
+                    for key in x {
+                        let v = a &* SIMD16<Int32>(repeating: Int32(bitPattern: key)) &+ b
+                        m.replace(with: v, where: v .< m)
+                    }
+                    for j in 0 ..< 16 { o[c * 16 + j] = UInt32(bitPattern: m[j]) }
+                }
+            }
+        }
+        out.removeLast(out.count - scheme.permutations)
+        return out
     }
 }
 

@@ -40,6 +40,14 @@ public struct DedupStatistics: Sendable, Equatable {
 /// The result depends only on the set of signatures, not on their order.
 public enum MirrorClusterer {
     public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters) -> DedupResult {
+        cluster(signatures, parameters: parameters, established: [])
+    }
+
+    /// Like `cluster(_:parameters:)`, but documents in `established` (kept on earlier nights) rank
+    /// before all others as canonical, so a copy arriving later never displaces a story already
+    /// published; among themselves and among the rest, `canonicalOrder` decides.
+    public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters,
+                               established: Set<String>) -> DedupResult {
         // Sort by id so that every later step (union-find roots, bucket order) is order-free.
         var docs = signatures.sorted { $0.id < $1.id }
         docs = docs.enumerated().filter { $0.offset == 0 || docs[$0.offset - 1].id != $0.element.id }.map(\.element)
@@ -119,7 +127,7 @@ public enum MirrorClusterer {
         // Components of two or more documents are clusters.
         var members: [Int: [Int]] = [:]
         for i in 0 ..< n { members[sets.find(i), default: []].append(i) }
-        let ranker = DedupCanonicalRanker(parameters: parameters)
+        let ranker = DedupCanonicalRanker(parameters: parameters, established: established)
         var clusters: [MirrorCluster] = []
         var removed: [RemovedMirror] = []
         var keep = Set<String>()
@@ -154,19 +162,24 @@ public enum MirrorClusterer {
         return DedupResult(clusters: clusters, removed: removed, canonicalIds: keep, statistics: stats)
     }
 
-    /// Clusters the index together with tonight's signatures (which win over index entries with the
-    /// same id) and keeps only the clusters that contain a new document.
+    /// Tonight's dedup against everything seen before: clusters the index together with tonight's
+    /// signatures (which win over index entries with the same id) and reports only what concerns
+    /// tonight's documents.
+    ///
+    /// - `clusters`: every cluster with at least one new document, with all its members (old ones
+    ///   included); a document from the index stays canonical over new ones (`established`).
+    /// - `removed`: the new documents that mirror another one.
+    /// - `canonicalIds`: the new documents that stay.
     public static func cluster(new: [DocumentSignature], index: SignatureIndex,
                                parameters: DedupParameters) -> DedupResult {
         let newIds = Set(new.map(\.id))
         var all = index.signatures.filter { !newIds.contains($0.id) }
+        let established = Set(all.map(\.id))
         all.append(contentsOf: new)
-        var result = cluster(all, parameters: parameters)
+        var result = cluster(all, parameters: parameters, established: established)
         result.clusters = result.clusters.filter { $0.members.contains { newIds.contains($0.id) } }
-        let kept = Set(result.clusters.map(\.clusterId))
-        result.removed = result.removed.filter { kept.contains($0.clusterId) }
+        result.removed = result.removed.filter { newIds.contains($0.id) }
         result.canonicalIds = result.canonicalIds.intersection(newIds)
-            .union(result.clusters.map(\.canonicalId))
         return result
     }
 }
@@ -177,25 +190,32 @@ struct DedupPairMatch {
     var jaccard: Double
     /// Estimated share of the first document's shingles found in the second.
     var containmentOfFirst: Double
-    /// Containment of the smaller in the larger, from a lower confidence bound of the Jaccard
-    /// estimate: with very unequal sizes a few chance agreements would otherwise look like
-    /// containment.
-    var conservativeContainment: Double
+    /// Estimated share of the smaller document's shingles found in the larger.
+    var containmentOfSmaller: Double
+    /// Standard error of `containmentOfSmaller`: it grows with the size ratio, as the containment
+    /// is then read from a small Jaccard value.
+    var containmentError: Double
 }
 
 /// The check every LSH candidate passes before it joins a cluster.
+///
+/// Containment comes from the MinHash Jaccard estimate and the shingle counts:
+/// |A∩B| = J(|A|+|B|)/(1+J), so C(A in B) = J(|A|+|B|) / ((1+J)|A|). It is trusted only when its
+/// standard error (from Var J = J(1-J)/k) is at most half the distance between the containment bar
+/// and 1, which in practice limits the route to size ratios up to about 3.
 struct DedupPairCheck {
     let threshold: Double
     let containment: Double
     let permutations: Int
 
     func accepts(_ m: DedupPairMatch) -> Bool {
-        m.jaccard >= threshold || m.conservativeContainment >= containment
+        if m.jaccard >= threshold { return true }
+        return m.containmentOfSmaller >= containment && m.containmentError <= (1 - containment) / 2
     }
 
     func compare(_ a: DocumentSignature, _ b: DocumentSignature) -> DedupPairMatch {
         guard a.minHashes.count == b.minHashes.count, !a.minHashes.isEmpty else {
-            return DedupPairMatch(jaccard: 0, containmentOfFirst: 0, conservativeContainment: 0)
+            return DedupPairMatch(jaccard: 0, containmentOfFirst: 0, containmentOfSmaller: 0, containmentError: 1)
         }
         var equal = 0
         for i in 0 ..< a.minHashes.count where a.minHashes[i] == b.minHashes[i] { equal += 1 }
@@ -213,12 +233,13 @@ struct DedupPairCheck {
     private func match(equal: Int, k: Int, _ sizeA: Int, _ sizeB: Int) -> DedupPairMatch {
         let j = Double(equal) / Double(k)
         let a = Double(max(sizeA, 1)), b = Double(max(sizeB, 1))
-        func contained(_ jaccard: Double, in size: Double) -> Double {
-            min(1, max(0, jaccard * (a + b) / ((1 + jaccard) * size)))
-        }
-        let low = max(0, j - 2 * (j * (1 - j) / Double(k)).squareRoot())
-        return DedupPairMatch(jaccard: j, containmentOfFirst: contained(j, in: a),
-                              conservativeContainment: contained(low, in: min(a, b)))
+        let small = min(a, b)
+        let slope = (a + b) / ((1 + j) * (1 + j) * small)   // dC/dJ
+        let error = slope * (max(j * (1 - j), 1 / Double(k)) / Double(k)).squareRoot()
+        return DedupPairMatch(jaccard: j,
+                              containmentOfFirst: min(1, j * (a + b) / ((1 + j) * a)),
+                              containmentOfSmaller: min(1, j * (a + b) / ((1 + j) * small)),
+                              containmentError: error)
     }
 }
 
@@ -226,13 +247,19 @@ struct DedupPairCheck {
 struct DedupCanonicalRanker {
     let order: [String]
     let preferred: [String]
+    let established: Set<String>
 
-    init(parameters: DedupParameters) {
+    init(parameters: DedupParameters, established: Set<String> = []) {
         order = parameters.canonicalOrder
         preferred = parameters.preferredSources
+        self.established = established
     }
 
     func ranksBefore(_ a: DocumentSignature, _ b: DocumentSignature) -> Bool {
+        if !established.isEmpty {
+            let ea = established.contains(a.id), eb = established.contains(b.id)
+            if ea != eb { return ea }
+        }
         for key in order {
             switch key {
             case "earliest":

@@ -13,7 +13,11 @@ public enum StageName: String, CaseIterable, Codable, Sendable, Comparable {
     public var previous: StageName? { order == 0 ? nil : Self.allCases[order - 1] }
 
     /// Sharded stages split their inputs into `manifest.shards` stripes; the others run as one merge step.
-    public var isSharded: Bool { self == .fetch || self == .strip || self == .entities }
+    public var isSharded: Bool { self != .report }
+
+    /// Whether a shard's output is final when the shard is done (so the next stage may start on
+    /// that shard in an array job), or only after the stage's merge step (dedup clusters first).
+    public var shardOutputIsFinal: Bool { self == .fetch || self == .strip || self == .entities }
 
     public var summary: String {
         switch self {
@@ -39,7 +43,7 @@ public enum StageName: String, CaseIterable, Codable, Sendable, Comparable {
         switch self {
         case .fetch: return "work/fetch/records-<shard>.jsonl, objects/<aa>/<sha256>"
         case .strip: return "work/strip/documents-<shard>.jsonl"
-        case .dedup: return "work/dedup/clusters.jsonl, removed.jsonl, documents-<shard>.jsonl, index/"
+        case .dedup: return "work/dedup/signatures-<shard>.bin, then clusters.jsonl, removed.jsonl, documents-<shard>.jsonl, cache/"
         case .entities: return "work/entities/mentions-<shard>.jsonl"
         case .report: return "reports/<date>/ (and reports/latest)"
         }
@@ -131,11 +135,12 @@ public protocol PipelineStage: Sendable {
     func inputFingerprint(_ context: StageContext) throws -> String
     /// Runs one shard (for unsharded stages, shard 0 of 1), publishing its outputs atomically.
     func run(shard: Shard, context: StageContext) throws -> StageCounts
-    /// After every shard is done: merge steps. The default does nothing.
-    func finish(shards: Int, context: StageContext) throws
+    /// After every shard is done: the merge step, returning what it adds to the counts. The default
+    /// does nothing.
+    func finish(shards: Int, context: StageContext) throws -> StageCounts
 }
 
 extension PipelineStage {
     public func inputFingerprint(_ context: StageContext) throws -> String { "" }
-    public func finish(shards: Int, context: StageContext) throws {}
+    public func finish(shards: Int, context: StageContext) throws -> StageCounts { StageCounts() }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// `stage.json`: what a finished stage ran with and produced.
@@ -26,6 +27,21 @@ struct StageAttempt: Codable, Equatable {
     var configFingerprint: String
     var inputFingerprint: String
     var shards: Int
+    /// Empty, or a random value when the run was forced, so that a forced run gets a generation
+    /// of its own and the stages after it become stale.
+    var nonce: String
+
+    /// Derived from the attempt alone, so every shard process of an array job agrees on it.
+    var generation: String {
+        let text = "\(version)\n\(configFingerprint)\n\(inputFingerprint)\n\(shards)\n\(nonce)"
+        return String(SHA256.hash(data: Array(text.utf8)).hexString.prefix(32))
+    }
+
+    /// Same work as `other`, whatever the nonce.
+    func matches(_ other: StageAttempt) -> Bool {
+        version == other.version && configFingerprint == other.configFingerprint
+            && inputFingerprint == other.inputFingerprint && shards == other.shards
+    }
 }
 
 /// `done/<shard>.json`: written after a shard's outputs are published.
