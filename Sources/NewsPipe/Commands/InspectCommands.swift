@@ -169,8 +169,10 @@ extension StatusCommand {
     static func inspectionContext(_ manifest: Manifest) -> StageContext {
         let sink = LogSink.capture()
         let logger = Logger(label: "newspipe.status") { LineLogHandler(label: $0, format: .text, sink: sink) }
-        return StageContext(manifest: manifest, layout: OutputLayout(root: manifest.output), workers: 1, logger: logger,
+        let layout = OutputLayout(root: manifest.output)
+        let plan = (try? RunPlan.load(layout)).flatMap { $0 }.flatMap { (try? $0.check(against: manifest, path: "")) == nil ? nil : $0 }
+        return StageContext(manifest: manifest, layout: layout, workers: 1, logger: logger,
                             progress: ProgressReporter(sink: .capture(), logger: logger, live: false),
-                            cancellation: Cancellation(), runStartedAt: Date())
+                            cancellation: Cancellation(), runStartedAt: Date(), plan: plan)
     }
 }

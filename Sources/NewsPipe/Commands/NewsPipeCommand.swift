@@ -17,7 +17,7 @@ public struct NewsPipeCommand: ParsableCommand {
         6 a stage failed; 130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ConfigCommand.self,
+        subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
                       StagesCommand.self, ExtractCommand.self, NERCommand.self],
         defaultSubcommand: nil)
 

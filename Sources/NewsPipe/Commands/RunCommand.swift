@@ -34,8 +34,14 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Worker threads per stage (default: the manifest's, or one per core).", valueName: "n"))
     public var workers: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Run only shard i of n of the sharded stages (array jobs).", valueName: "i/n"))
+    @Option(name: .long, help: ArgumentHelp("Run only shard i of n of the sharded stages (array jobs; needs `newspipe plan`).", valueName: "i/n"))
     public var shard: String?
+
+    @Flag(name: .long, help: "Take the shard from the scheduler: Slurm, Kubernetes Indexed Job or AWS Batch array variables.")
+    public var shardFromEnv = false
+
+    @Option(name: .long, help: ArgumentHelp("Shard count for --shard-from-env when the scheduler does not give it (Kubernetes).", valueName: "n"))
+    public var shardCount: Int?
 
     public init() {}
 
@@ -46,6 +52,8 @@ public struct RunCommand: ParsableCommand {
         if let from, let to, from > to { throw ValidationError("--from \(from.rawValue) comes after --to \(to.rawValue)") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, found \(workers)") }
         if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects i/n with 0 ≤ i < n, found \"\(shard)\"") }
+        if shard != nil, shardFromEnv { throw ValidationError("--shard and --shard-from-env cannot be combined") }
+        if force, shard != nil || shardFromEnv { throw ValidationError("--force cannot be combined with a shard run; force the whole run, or make a new plan") }
     }
 
     public func run() throws {
@@ -54,17 +62,35 @@ public struct RunCommand: ParsableCommand {
             var manifest = try global.loadManifest(checkInputs: (stage ?? from ?? .fetch) == .fetch)
             if let workers { manifest.workers = workers }
             var request = StageRunner.Request(from: stage ?? from ?? .fetch, to: stage ?? to ?? .report, force: force)
-            if let shard {
-                request.shard = Shard(parsing: shard)
-                guard request.shard?.count == manifest.shards else {
-                    throw NewsPipeError.usage("--shard \(shard) does not match the manifest's shards (\(manifest.shards))")
-                }
+            if let shard { request.shard = Shard(parsing: shard) }
+            if shardFromEnv {
+                request.shard = try ShardEnvironment.shard(from: ProcessInfo.processInfo.environment, count: shardCount, manifestShards: manifest.shards)
+            }
+            if let shard = request.shard, shard.count != manifest.shards {
+                throw NewsPipeError.usage("shard \(shard) does not match the manifest's shards (\(manifest.shards)); a plan fixes both")
             }
             let layout = OutputLayout(root: manifest.output)
+            let command = CommandLine.arguments.joined(separator: " ")
             let lock = RunLock(url: layout.lockFile)
-            try lock.acquire(command: CommandLine.arguments.joined(separator: " "))
+            try lock.acquire(command: command, shared: request.shard != nil)
             defer { lock.release() }
+            let shardLock = request.shard.map { RunLock(url: layout.root.appendingPathComponent(".newspipe-shard-\($0.fileTag).lock")) }
+            try shardLock?.acquire(command: command)
+            defer { shardLock?.release() }
             CrashPoint.lockTaken()
+
+            // An array job's shards share one frozen plan; a whole run uses a matching plan and
+            // retires it when the run is complete.
+            var plan = try RunPlan.load(layout)
+            if request.shard != nil {
+                guard let plan else {
+                    throw NewsPipeError.usage("a shard run needs a plan: run `newspipe plan` once before starting the array job")
+                }
+                try plan.check(against: manifest, path: RunPlan.url(layout).path)
+            } else if let existing = plan, (try? existing.check(against: manifest, path: "")) == nil {
+                logger.warning("ignoring \(RunPlan.url(layout).path): it was made for another manifest or shard count")
+                plan = nil
+            }
             let cancellation = Cancellation()
             let trap = SignalTrap(cancellation)
             defer { withExtendedLifetime(trap) {} }
@@ -72,9 +98,13 @@ public struct RunCommand: ParsableCommand {
             let context = StageContext(
                 manifest: manifest, layout: layout, workers: manifest.effectiveWorkers, logger: logger,
                 progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
-                cancellation: cancellation, runStartedAt: Date())
+                cancellation: cancellation, runStartedAt: Date(), plan: plan)
             ArticleExtractor.prepareLibrary()
             let summaries = try StageRunner(stages: allStages(), context: context).run(request)
+            if request.shard == nil, plan != nil, summaries.last?.stage == StageName.report.rawValue,
+               ["done", "skipped"].contains(summaries.last?.status ?? "") {
+                try? FileManager.default.removeItem(at: RunPlan.url(layout))
+            }
             let rejected = summaries.reduce(0) { $0 + $1.rejected }
             logger.info("run: \(summaries.map { "\($0.stage) \($0.status)" }.joined(separator: ", ")); \(rejected) documents rejected")
             return rejected > 0 ? .finishedWithRejects : .ok

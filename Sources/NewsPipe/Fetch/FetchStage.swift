@@ -19,7 +19,14 @@ public struct FetchStage: PipelineStage {
         var relativePath: String
     }
 
-    /// Every page of every source, sorted by source name: the stage's input list.
+    /// The stage's input list: the plan's when an array job froze one, else a fresh listing.
+    func inputs(_ context: StageContext) throws -> [LocalPage] {
+        guard let plan = context.plan else { return try listPages(context.manifest) }
+        return plan.pages.map { LocalPage(source: $0.source, file: URL(fileURLWithPath: $0.file), size: $0.size, modified: $0.modified,
+                                          baseUrl: $0.baseUrl, relativePath: $0.relativePath) }
+    }
+
+    /// Every page of every source, sorted by source name.
     func listPages(_ manifest: Manifest) throws -> [LocalPage] {
         var pages: [LocalPage] = []
         let files = FileManager.default
@@ -50,6 +57,14 @@ public struct FetchStage: PipelineStage {
         return pages.sorted { $0.source < $1.source }
     }
 
+    /// Freezes the listing for `newspipe plan`.
+    public func plan(_ manifest: Manifest) throws -> RunPlan {
+        RunPlan(manifestHash: manifest.hash, shards: manifest.shards, createdAt: Timestamp.string(Date()),
+                pages: try listPages(manifest).map {
+                    RunPlan.Page(source: $0.source, file: $0.file.path, size: $0.size, modified: $0.modified, baseUrl: $0.baseUrl, relativePath: $0.relativePath)
+                })
+    }
+
     /// A path relative to the manifest's folder when inside it, so ids do not depend on where the
     /// repository is checked out.
     static func displayPath(_ url: URL, base: URL) -> String {
@@ -62,7 +77,7 @@ public struct FetchStage: PipelineStage {
 
     public func inputFingerprint(_ context: StageContext) throws -> String {
         var hasher = SHA256()
-        for page in try listPages(context.manifest) {
+        for page in try inputs(context) {
             hasher.update(data: Array("\(page.source)\t\(page.size)\t\(page.modified)\n".utf8))
         }
         return hasher.finalize().hexString
@@ -71,7 +86,7 @@ public struct FetchStage: PipelineStage {
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {
         let layout = context.layout
         let store = ContentStore(root: layout.stageFolder(.fetch).appendingPathComponent("objects"))
-        let pages = try listPages(context.manifest).enumerated().filter { shard.owns($0.offset) }.map(\.element)
+        let pages = try inputs(context).enumerated().filter { shard.owns($0.offset) }.map(\.element)
         let output = try ShardOutput(stage: .fetch, base: "records", shard: shard, layout: layout)
         let maxBytes = context.manifest.fetch.maxBytes
         let now = Timestamp.string(context.runStartedAt)

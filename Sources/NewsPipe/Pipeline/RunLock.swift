@@ -8,22 +8,26 @@ import Foundation
 public final class RunLock {
     public let url: URL
     private var descriptor: Int32 = -1
+    private var isShared = false
 
     public init(url: URL) { self.url = url }
 
-    /// Takes the lock or throws `locked` naming the holder.
-    public func acquire(command: String) throws {
+    /// Takes the lock or throws `locked` naming the holder. A `shared` lock is held by the shard
+    /// processes of one array job together; an exclusive one by a whole run alone.
+    public func acquire(command: String, shared: Bool = false) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw NewsPipeError.io(path: url.path, reason: "cannot open lock file: \(String(cString: strerror(errno)))")
         }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        if flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
             let holder = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(fd)
             throw NewsPipeError.locked(path: url.path, holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "holder unknown")
         }
         descriptor = fd
+        isShared = shared
+        guard !shared else { return }
         let note = "pid \(getpid()), started \(Timestamp.string(Date())), \(command)\n"
         _ = ftruncate(fd, 0)
         _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
@@ -31,7 +35,7 @@ public final class RunLock {
 
     public func release() {
         guard descriptor >= 0 else { return }
-        _ = ftruncate(descriptor, 0)
+        if !isShared { _ = ftruncate(descriptor, 0) }
         flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1

@@ -121,6 +121,8 @@ public struct StageContext: Sendable {
     public var cancellation: Cancellation
     /// When the whole run started; reports are dated by it.
     public var runStartedAt: Date
+    /// The frozen inputs of an array job (`newspipe plan`), if any.
+    public var plan: RunPlan? = nil
 
     public func folder(_ stage: StageName) -> URL { layout.stageFolder(stage) }
 }

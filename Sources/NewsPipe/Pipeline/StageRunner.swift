@@ -38,7 +38,7 @@ public struct StageRunner: Sendable {
             try context.cancellation.check()
             let summary = try run(stage, request: request)
             summaries.append(summary)
-            if summary.status == "waiting" || summary.status == "partial" { break }
+            if summary.status == "waiting" { break }
         }
         return summaries
     }
