@@ -35,6 +35,9 @@ public final class AtomicFile {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
+        if let budget = DiskBudget.shared, !budget.spend(buffer.count) {
+            throw NewsPipeError.io(path: temporary.path, reason: "write failed: No space left on device (NEWSPIPE_DISK_BUDGET)")
+        }
         do { try handle.write(contentsOf: buffer) } catch {
             throw NewsPipeError.io(path: temporary.path, reason: "write failed: \(error.localizedDescription)")
         }
@@ -87,5 +90,22 @@ public final class AtomicFile {
         for name in names where name.hasPrefix(".tmp-") {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
+    }
+}
+
+/// A failing file layer for tests: `NEWSPIPE_DISK_BUDGET=<bytes>` makes writes through
+/// `AtomicFile` fail as a full disk would once the process has written that many bytes.
+final class DiskBudget: @unchecked Sendable {
+    static let shared: DiskBudget? = ProcessInfo.processInfo.environment["NEWSPIPE_DISK_BUDGET"].flatMap(Int.init).map(DiskBudget.init)
+    private let lock = NSLock()
+    private var remaining: Int
+
+    init(_ bytes: Int) { remaining = bytes }
+
+    func spend(_ bytes: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard remaining >= bytes else { remaining = 0; return false }
+        remaining -= bytes
+        return true
     }
 }
