@@ -48,16 +48,24 @@ public struct DedupStage: PipelineStage {
     }
 
     /// Adds every shard's signatures to the index, clusters, and writes the canonical documents.
+    ///
+    /// Documents the index held before this attempt are established: a copy arriving on a later
+    /// night never displaces a story already passed on as canonical. "Before this attempt" is read
+    /// from the shard files, not from the index, so a merge step killed after saving the index
+    /// gives the same result when it runs again.
     public func finish(shards: Int, context: StageContext) throws -> StageCounts {
         let layout = context.layout
         var index = try Self.loadIndex(context)
+        var signedNow = Set<String>()
         for shard in (0 ..< shards).map({ Shard(index: $0, count: shards) }) {
             let signatures = try SignatureIndex.load(from: Self.shardSignatures(context, shard), parameters: context.manifest.dedup)
-            for signature in signatures.signatures where !index.contains(id: signature.id) { index.add(signature) }
+            for signature in signatures.signatures {
+                signedNow.insert(signature.id)
+                if !index.contains(id: signature.id) { index.add(signature) }
+            }
         }
-        try index.save(to: Self.indexURL(context))
-
-        let result = MirrorClusterer.cluster(Array(index.signatures), parameters: context.manifest.dedup)
+        let established = Set(index.signatures.lazy.map(\.id).filter { !signedNow.contains($0) })
+        let result = MirrorClusterer.cluster(Array(index.signatures), parameters: context.manifest.dedup, established: established)
         try JSONLines.write(result.clusters, to: layout.stageFolder(.dedup).appendingPathComponent("clusters.jsonl"))
         try JSONLines.write(result.removed, to: layout.stageFolder(.dedup).appendingPathComponent("removed.jsonl"))
 
@@ -78,6 +86,7 @@ public struct DedupStage: PipelineStage {
             }
             try writer.commit()
         }
+        try index.save(to: Self.indexURL(context))
         context.logger.info("dedup: \(result.clusters.count) clusters, \(removedTonight) mirrors removed, index holds \(index.count) documents")
         return counts
     }

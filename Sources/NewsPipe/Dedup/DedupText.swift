@@ -13,9 +13,10 @@ struct DedupTextDigest {
 ///
 /// Syndicated copies differ in typography more than in words: curly or straight quotes, en or em
 /// dashes or hyphens, non-breaking spaces, soft hyphens, letter case. All of these fold to one form.
-/// Text that needs compatibility normalisation (ligatures, full-width forms, upper-case accented
-/// letters) goes through Foundation's NFKC and lower-casing first; plain text (the common case)
-/// never allocates a normalised copy.
+/// The scanner lower-cases capitals itself (Latin, Greek, Cyrillic ...); only text with other
+/// characters that NFKC changes (ligatures, full-width forms, combining marks) goes through
+/// Foundation's NFKC and lower-casing first, and both paths give the same result (tested for
+/// every scalar of the common scripts).
 enum DedupText {
     static func digest(_ text: String) -> DedupTextDigest {
         var copy = text
@@ -23,6 +24,12 @@ enum DedupText {
             return digest
         }
         // Rare: some scalar changes under NFKC case folding beyond what the scanner folds itself.
+        return digestNormalisingFirst(text)
+    }
+
+    /// The reference path: Foundation's NFKC and lower-casing, then the scanner. `digest` must
+    /// agree with it on every text.
+    static func digestNormalisingFirst(_ text: String) -> DedupTextDigest {
         var folded = text.precomposedStringWithCompatibilityMapping.lowercased()
         return folded.withUTF8 { DedupTextScanner.scan($0, allowSlowPath: false)! }
     }
@@ -34,6 +41,8 @@ enum DedupText {
 /// Folding classes of the scanner.
 private enum DedupFold {
     case word        // part of a token (letters, digits, marks)
+    case lowered(UInt32) // an upper-case letter whose lower case is one NFKC-stable scalar
+    case ideograph   // Han or kana: scripts written without spaces, one token per character
     case space       // white space: folds to one blank
     case ignore      // invisible: soft hyphen, zero-width characters
     case mapped(UInt8) // punctuation folded to one ASCII byte (quotes, dashes)
@@ -54,20 +63,44 @@ private enum DedupTextScanner {
         return k
     }
 
-    static func classify(_ scalar: UInt32) -> DedupFold {
+    /// How one non-ASCII scalar folds. `normalised`: the text has been through NFKC and
+    /// lower-casing already, so nothing needs the slow path.
+    static func classify(_ scalar: UInt32, normalised: Bool) -> DedupFold {
+        // Only folds that NFKC leaves alone or maps to the same result (so both paths agree).
         switch scalar {
-        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x00B4, 0x0060, 0x02BC, 0xFF07: return .mapped(0x27) // '
-        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x2036, 0x00AB, 0x00BB, 0x2039, 0x203A,
-             0x300C, 0x300D, 0xFF02: return .mapped(0x22) // "
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x02BC, 0xFF07: return .mapped(0x27) // '
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2039, 0x203A, 0x300C, 0x300D,
+             0xFF02: return .mapped(0x22) // "
         case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D: return .mapped(0x2D) // -
-        case 0x2026: return .mapped(0x2E) // … (NFKC gives "...": the run of dots folds the same way below)
+        case 0x2026: return .mapped(0x2E) // … (NFKC gives "...": runs of dots fold to one)
         case 0x00A0, 0x1680, 0x2000 ... 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0x0085: return .space
         case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return .ignore
+        case 0x03C2: return .lowered(0x03C3) // final sigma: lower-casing "Σ" depends on context
         default: break
         }
         guard let s = Unicode.Scalar(scalar) else { return .other }
         let p = s.properties
-        if p.changesWhenNFKCCaseFolded { return .needsNFKC }
+        if !normalised {
+            if p.changesWhenNFKCCaseFolded || p.changesWhenLowercased {
+                // Capitals of Latin, Greek, Cyrillic ... (German nouns, French É): lower-case them
+                // here rather than sending the whole text through Foundation's NFKC.
+                if p.isAlphabetic {
+                    let lower = p.lowercaseMapping.unicodeScalars
+                    if lower.count == 1, let l = lower.first, l != s, !l.properties.changesWhenNFKCCaseFolded,
+                       l.properties.canonicalCombiningClass == .notReordered {
+                        return .lowered(l.value)
+                    }
+                }
+                return .needsNFKC
+            }
+            // A combining mark may compose with the letter before it under NFKC.
+            if p.canonicalCombiningClass != .notReordered { return .needsNFKC }
+        }
+        switch scalar {
+        case 0x3041 ... 0x3096, 0x30A1 ... 0x30FA, 0x3400 ... 0x4DBF, 0x4E00 ... 0x9FFF, 0x20000 ... 0x2FA1F:
+            return .ideograph
+        default: break
+        }
         if p.isWhitespace { return .space }
         if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
             || p.generalCategory == .spacingMark { return .word }
@@ -121,6 +154,10 @@ private enum DedupTextScanner {
                 inToken = false
             }
         }
+        @inline(__always) func tokenByte(_ byte: UInt8) {
+            token = (token ^ UInt64(byte)) &* fnvPrime
+            inToken = true
+        }
         @inline(__always) func punctuation(_ byte: UInt8) {
             endToken()
             if (byte == 0x2E || byte == 0x2D) && lastPunctuation == byte && !pendingSpace { return }
@@ -137,8 +174,7 @@ private enum DedupTextScanner {
                 let cls = table[Int(b)]
                 if cls == 1 {
                     lastPunctuation = 0
-                    token = (token ^ UInt64(b | (b &- 0x41 < 26 ? 0x20 : 0))) &* fnvPrime
-                    inToken = true
+                    tokenByte(b | (b &- 0x41 < 26 ? 0x20 : 0))
                 } else if cls == 2 {
                     endToken(); pendingSpace = true; lastPunctuation = 0
                 } else if cls == 3 {
@@ -156,23 +192,28 @@ private enum DedupTextScanner {
             else { scalar = UInt32(b & 0x1F); length = 2 }
             if i + length > n { break }
             for j in 1 ..< length { scalar = (scalar << 6) | UInt32(bytes[i + j] & 0x3F) }
-            var fold = classify(scalar)
-            if case .needsNFKC = fold {
-                if allowSlowPath { return nil }
-                fold = .other
-            }
+            let fold = classify(scalar, normalised: !allowSlowPath)
             switch fold {
             case .word:
                 lastPunctuation = 0
-                for j in 0 ..< length { token = (token ^ UInt64(bytes[i + j])) &* fnvPrime }
-                inToken = true
+                for j in 0 ..< length { tokenByte(bytes[i + j]) }
+            case .lowered(let lower):
+                lastPunctuation = 0
+                for byte in Unicode.Scalar(lower)!.utf8 { tokenByte(byte) }
+            case .ideograph:
+                endToken()
+                lastPunctuation = 0
+                for j in 0 ..< length { tokenByte(bytes[i + j]) }
+                endToken()
             case .space:
                 endToken(); pendingSpace = true; lastPunctuation = 0
             case .ignore:
                 break
             case .mapped(let c):
                 punctuation(c)
-            case .other, .needsNFKC:
+            case .needsNFKC:
+                return nil
+            case .other:
                 endToken()
                 lastPunctuation = 0
                 event(0x3000_0000_0000_0000 | UInt64(scalar))

@@ -39,6 +39,9 @@ public struct DedupStatistics: Sendable, Equatable {
 ///
 /// The result depends only on the set of signatures, not on their order.
 public enum MirrorClusterer {
+    /// Most pairs checked per document within one LSH bucket.
+    static let bucketWindow = 1000
+
     public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters) -> DedupResult {
         cluster(signatures, parameters: parameters, established: [])
     }
@@ -49,7 +52,13 @@ public enum MirrorClusterer {
     public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters,
                                established: Set<String>) -> DedupResult {
         // Sort by id so that every later step (union-find roots, bucket order) is order-free.
-        var docs = signatures.sorted { $0.id < $1.id }
+        // Two signatures with one id (an index entry and tonight's copy) keep a fixed one of them.
+        var docs = signatures.sorted {
+            if $0.id != $1.id { return $0.id < $1.id }
+            if $0.exactHash != $1.exactHash { return $0.exactHash < $1.exactHash }
+            if $0.shingleCount != $1.shingleCount { return $0.shingleCount < $1.shingleCount }
+            return $0.minHashes.lexicographicallyPrecedes($1.minHashes)
+        }
         docs = docs.enumerated().filter { $0.offset == 0 || docs[$0.offset - 1].id != $0.element.id }.map(\.element)
         let n = docs.count
         var stats = DedupStatistics()
@@ -59,7 +68,7 @@ public enum MirrorClusterer {
         // Exact duplicates: one representative per normalised text goes on to LSH.
         var firstWithHash: [UInt64: Int] = [:]
         var representative = [Bool](repeating: true, count: n)
-        for i in 0 ..< n where docs[i].exactHash != 0 && docs[i].words > 0 {
+        for i in 0 ..< n where docs[i].exactHash != 0 {
             if let first = firstWithHash[docs[i].exactHash] {
                 sets.union(first, i)
                 representative[i] = false
@@ -104,9 +113,22 @@ public enum MirrorClusterer {
                 while start < keys.count {
                     var end = start + 1
                     while end < keys.count && keys[end].key == keys[start].key { end += 1 }
+                    // A bucket whose documents are all joined already needs no checks (the
+                    // common case for the later bands of a big cluster).
+                    var joined = true
                     if end - start > 1 {
-                        for x in start ..< end - 1 {
-                            for y in x + 1 ..< end {
+                        let root = sets.find(eligible[Int(keys[start].slot)])
+                        for z in start + 1 ..< end where sets.find(eligible[Int(keys[z].slot)]) != root {
+                            joined = false
+                            break
+                        }
+                    }
+                    if !joined {
+                        // Each document against the earlier ones in its bucket; in a huge bucket
+                        // (thousands of near-identical generated pages) only against the nearest
+                        // `bucketWindow`, which bounds the work while still chaining them together.
+                        for y in start + 1 ..< end {
+                            for x in max(start, y - bucketWindow) ..< y {
                                 let a = Int(keys[x].slot), b = Int(keys[y].slot)
                                 let da = eligible[a], db = eligible[b]
                                 if sets.find(da) == sets.find(db) { continue }

@@ -48,6 +48,35 @@ struct DedupTextTests {
         #expect(digest.exactHash != words.exactHash)
     }
 
+    @Test func fastPathAgreesWithFoundationNFKCForEveryScalar() {
+        // Latin, Greek, Cyrillic, Indic, letter-like symbols, kana, Han, Cherokee, Hangul, ligatures,
+        // full-width forms, mathematical letters.
+        let ranges: [ClosedRange<UInt32>] = [0x80 ... 0x24FF, 0x2C00 ... 0x2E7F, 0x3000 ... 0x30FF, 0x4E00 ... 0x4F00, 0xA640 ... 0xA7FF,
+                                             0xAB70 ... 0xABBF, 0xAC00 ... 0xAD00, 0xFB00 ... 0xFB4F, 0xFF00 ... 0xFFEF, 0x1D400 ... 0x1D4FF]
+        var checked = 0
+        for range in ranges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let text = "Ab" + String(Character(scalar)) + "cd x" + String(Character(scalar)) + " EF"
+                let fast = DedupText.digest(text), reference = DedupText.digestNormalisingFirst(text)
+                if fast.tokens != reference.tokens || fast.exactHash != reference.exactHash {
+                    Issue.record("U+\(String(value, radix: 16, uppercase: true)) folds differently")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 10_000)
+    }
+
+    @Test func capitalsOfOtherScriptsFoldWithoutFoundation() {
+        #expect(DedupText.digest("ÜBER ÄRGER Élan ΑΘΗΝΑ МОСКВА").tokens == DedupText.digest("über ärger élan αθηνα москва").tokens)
+    }
+
+    @Test func hanAndKanaAreOneTokenPerCharacter() {
+        #expect(DedupText.digest("東京都の知事").tokens.count == 6)
+        #expect(DedupText.digest("東京都の知事").tokens == DedupText.digest("東京 都の 知事").tokens)
+    }
+
     @Test func softHyphensAndZeroWidthCharactersVanish() {
         let a = DedupText.digest("trans\u{00AD}port zero\u{200B}width")
         let b = DedupText.digest("transport zerowidth")
@@ -182,6 +211,31 @@ struct DedupHardNegativeTests {
         let result = dedupRun(docs) { $0.bands = 128; $0.rows = 1 }
         #expect(dedupGroups(result) == [["tram", "tram-ads"], ["earnings", "earnings-cut"]])
         #expect(result.statistics.candidatePairs > result.statistics.acceptedPairs)
+    }
+}
+
+@Suite("Dedup: large buckets")
+struct DedupBucketTests {
+    @Test func thousandsOfGeneratedCopiesFormOneCluster() {
+        // Generated pages that differ in one figure: one LSH bucket far above the pair window.
+        // (Signed once and re-labelled: the debug build signs slowly.)
+        let parameters = DedupParameters()
+        let template = MinHashSigner(parameters: parameters).sign(F.doc("gen", F.tram))
+        let signatures = (0 ..< 1_300).map { i in
+            var s = template
+            s.id = String(format: "gen%05d", i)
+            s.exactHash = UInt64(i + 1)
+            s.minHashes[i % 128] = UInt32(i) // near, not exact, duplicates
+            return s
+        }
+        var shuffled = signatures
+        var rng = DedupTestRandom(seed: 7)
+        shuffled.shuffle(using: &rng)
+        let result = MirrorClusterer.cluster(shuffled, parameters: parameters)
+        #expect(result.clusters.count == 1)
+        #expect(result.clusters.first?.members.count == 1_300)
+        #expect(result.clusters.first?.canonicalId == "gen00000")
+        #expect(result.canonicalIds == ["gen00000"])
     }
 }
 
