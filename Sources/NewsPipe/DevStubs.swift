@@ -9,15 +9,6 @@ public struct ArticleExtractor: Sendable {
         return .success(ExtractedArticle(text: text, words: text.split(separator: " ").count, confidence: 0.5))
     }
 }
-public final class NERModel: Sendable {
-    public static func loadDefault() throws -> NERModel { NERModel() }
-    public static func load(from url: URL) throws -> NERModel { NERModel() }
-    public func save(to url: URL) throws {}
-    public func tag(_ text: TokenizedText) -> [NERSpan] { [] }
-    public func tag(text: String) -> [NERSpan] { [] }
-}
-public struct NERTrainingOptions: Sendable { public var epochs = 5; public var seed: UInt64 = 1; public init() {} }
-public enum NERTrainer { public static func train(trainFile: URL, devFile: URL?, options: NERTrainingOptions, log: (String) -> Void) throws -> NERModel { NERModel() } }
 public struct EntityKnowledgeBase: Sendable {
     public static func loadDefault() throws -> EntityKnowledgeBase { .init() }
     public func adding(listsAt urls: [URL]) throws -> EntityKnowledgeBase { self }
@@ -34,9 +25,6 @@ public struct ExtractedArticle: Sendable, Equatable {
     init(text: String, words: Int, confidence: Double) { self.text = text; self.words = words; self.confidence = confidence }
 }
 public struct ExtractionRejection: Error, Sendable, Equatable { public var reason: String; public var detail = "" }
-public struct TextToken: Sendable, Equatable { public var text: String; public var start: Int; public var end: Int }
-public struct TokenizedText: Sendable { public var tokens: [TextToken] = []; public var sentences: [Range<Int>] = []; public func sentenceScalarRanges() -> [Range<Int>] { [] } }
-public enum NewsTokenizer { public static func tokenize(_ text: String) -> TokenizedText { TokenizedText() } }
 public struct ReportInputs: Sendable { public var documents: [URL] = []
     public init(documents: [URL], clusters: URL?, removed: URL?, mentions: [URL], stages: [StageSummary], manifestHash: String, runStartedAt: Date, runFinishedAt: Date, previousReport: URL?) {}
 }

@@ -118,6 +118,9 @@ public struct NERTrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Random seed for the order of training sentences.", valueName: "n"))
     public var seed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("Folder of public name lists (census names, SEC and S&P 500 companies) used as gazetteer features.", valueName: "dir"))
+    public var gazetteer: String?
+
     public init() {}
 
     public func run() throws {
@@ -125,6 +128,7 @@ public struct NERTrainCommand: ParsableCommand {
             var options = NERTrainingOptions()
             if let epochs { options.epochs = epochs }
             if let seed { options.seed = seed }
+            if let gazetteer { options.gazetteerDirectory = URL(fileURLWithPath: gazetteer) }
             let model = try NERTrainer.train(trainFile: URL(fileURLWithPath: train), devFile: dev.map { URL(fileURLWithPath: $0) },
                                              options: options) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
