@@ -26,3 +26,17 @@ enum FuzzState {
     private static let once: Void = ArticleExtractor.prepareLibrary()
     static func prepare() { _ = once }
 }
+
+// SwiftPM links an executable's entry point as `<target>_main`; hand it to libFuzzer's driver,
+// which then calls `LLVMFuzzerTestOneInput` for every input.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+
+@_cdecl("newspipe_fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector, fuzzStrip)
+}
