@@ -9,15 +9,6 @@ public struct ArticleExtractor: Sendable {
         return .success(ExtractedArticle(text: text, words: text.split(separator: " ").count, confidence: 0.5))
     }
 }
-public struct EntityKnowledgeBase: Sendable {
-    public static func loadDefault() throws -> EntityKnowledgeBase { .init() }
-    public func adding(listsAt urls: [URL]) throws -> EntityKnowledgeBase { self }
-}
-public struct ToneLexicon: Sendable { public static func loadDefault() throws -> ToneLexicon { .init() }; public static func load(from url: URL) throws -> ToneLexicon { .init() } }
-public struct EntityAnnotator: Sendable {
-    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon) {}
-    public func annotate(documentId: String, text: String, sentences: [Range<Int>], nerSpans: [NERSpan], published: String?) -> [EntityMention] { [] }
-}
 public struct ExtractionOptions: Sendable, Equatable { public var maxBytes = 20_000_000; public var maxMilliseconds = 5000; public var minWords = 15; public init() {} }
 public struct ExtractedArticle: Sendable, Equatable {
     public var url, canonical, site, siteName, title: String?; public var authors: [String] = []; public var published, modified, language, description: String?

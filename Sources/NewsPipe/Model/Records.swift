@@ -150,7 +150,7 @@ public enum Tone: String, Codable, Sendable, CaseIterable {
 public struct EntityMention: Codable, Sendable, Equatable {
     public var documentId: String
     /// Canonical entity id shared by every mention of one entity (`org:alphabet`, `per:sam-altman`,
-    /// `ticker:GOOGL`, `money:...`).
+    /// `money:600000000000-USD`); a ticker mention carries its company's id and sets `ticker`.
     public var entityId: String
     public var canonicalName: String
     public var surface: String
