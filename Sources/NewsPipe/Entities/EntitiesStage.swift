@@ -41,12 +41,14 @@ public struct EntitiesStage: PipelineStage {
 public struct EntityEngine: Sendable {
     public let model: NERModel
     public let annotator: EntityAnnotator
+    public let maxCharacters: Int
 
     public init(settings: Manifest.EntitySettings) throws {
         model = try settings.model.map(NERModel.load(from:)) ?? NERModel.loadDefault()
         let knowledge = try EntityKnowledgeBase.loadDefault().adding(listsAt: settings.companyLists)
         let lexicon = try settings.toneLexicon.map(ToneLexicon.load(from:)) ?? ToneLexicon.loadDefault()
         annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon)
+        maxCharacters = settings.maxCharacters
     }
 
     /// Every mention in one article's text.
@@ -54,11 +56,30 @@ public struct EntityEngine: Sendable {
         mentions(documentId: document.id, text: document.text, published: document.published)
     }
 
-    public func mentions(documentId: String, text: String, published: String?) -> [EntityMention] {
+    public func mentions(documentId: String, text fullText: String, published: String?) -> [EntityMention] {
+        let text = Self.prefix(of: fullText, scalars: maxCharacters)
         let tokens = NewsTokenizer.tokenize(text)
         let spans = model.tag(tokens)
         return annotator.annotate(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
                                   nerSpans: spans, published: published)
+    }
+}
+
+extension EntityEngine {
+    /// The first `limit` scalars of `text`, cut back to the last white space so no word is split;
+    /// offsets into the prefix are offsets into the whole text.
+    static func prefix(of text: String, scalars limit: Int) -> String {
+        var scalars = text.unicodeScalars
+        guard scalars.count > limit else { return text }
+        var end = scalars.index(scalars.startIndex, offsetBy: limit)
+        var cut = end
+        while cut > scalars.startIndex {
+            let previous = scalars.index(before: cut)
+            if scalars[previous].properties.isWhitespace { end = previous; break }
+            cut = previous
+        }
+        scalars = String.UnicodeScalarView(scalars[..<end])
+        return String(scalars)
     }
 }
 

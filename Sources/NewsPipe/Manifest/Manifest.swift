@@ -63,6 +63,9 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var toneLexicon: URL?
         /// Mentions below this confidence are dropped.
         public var minConfidence: Double = 0
+        /// Longer texts are read up to this many characters (cut at a space): a page that is one
+        /// enormous paragraph must not hold the stage's memory hostage.
+        public var maxCharacters: Int = 300_000
     }
 
     public struct ReportSettings: Sendable, Equatable, Encodable {
@@ -160,6 +163,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
         entities.companyLists = try entitiesReader.stringArray("companyLists", default: []).map(resolve)
         entities.toneLexicon = try entitiesReader.optionalString("toneLexicon").map(resolve)
         entities.minConfidence = try entitiesReader.double("minConfidence", default: 0, range: 0 ... 1)
+        entities.maxCharacters = try entitiesReader.int("maxCharacters", default: entities.maxCharacters, range: 1_000 ... 100_000_000)
         try entitiesReader.finish()
 
         var report = ReportSettings()
@@ -259,7 +263,7 @@ private struct ResolvedView: Encodable {
         }
     }
     struct Entities: Encodable {
-        var model: String?, companyLists: [String], toneLexicon: String?, minConfidence: Double
+        var model: String?, companyLists: [String], toneLexicon: String?, minConfidence: Double, maxCharacters: Int
         init(_ settings: Manifest.EntitySettings, fileFingerprint: ((URL) -> String)? = nil) {
             // Fingerprints name the content of user files, so editing a list makes the stage stale.
             func describe(_ url: URL) -> String { fileFingerprint.map { "\(url.path)#\($0(url))" } ?? url.path }
@@ -267,13 +271,15 @@ private struct ResolvedView: Encodable {
             companyLists = settings.companyLists.map(describe)
             toneLexicon = settings.toneLexicon.map(describe)
             minConfidence = settings.minConfidence
+            maxCharacters = settings.maxCharacters
         }
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(model, forKey: .model); try container.encode(companyLists, forKey: .companyLists)
             try container.encode(toneLexicon, forKey: .toneLexicon); try container.encode(minConfidence, forKey: .minConfidence)
+            try container.encode(maxCharacters, forKey: .maxCharacters)
         }
-        enum CodingKeys: String, CodingKey { case model, companyLists, toneLexicon, minConfidence }
+        enum CodingKeys: String, CodingKey { case model, companyLists, toneLexicon, minConfidence, maxCharacters }
     }
     struct Stages: Encodable {
         var fetch: Fetch, strip: Manifest.StripSettings, dedup: DedupView, entities: Entities, report: Manifest.ReportSettings

@@ -120,3 +120,13 @@ import Testing
         #expect(try store.get(hash) == Array("hello".utf8))
     }
 }
+
+@Suite struct EntityEnginePrefixTests {
+    @Test func longTextsAreCutAtASpaceWithinTheLimit() {
+        #expect(EntityEngine.prefix(of: "short text", scalars: 100) == "short text")
+        #expect(EntityEngine.prefix(of: "alpha beta gamma", scalars: 12) == "alpha beta")
+        #expect(EntityEngine.prefix(of: "Zürich Genève Köln", scalars: 15) == "Zürich Genève")
+        // Without any space the cut falls at the limit itself.
+        #expect(EntityEngine.prefix(of: String(repeating: "x", count: 50), scalars: 10) == String(repeating: "x", count: 10))
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// The report's tables: their layouts and their rows, drawn from an aggregated corpus.
+///
+/// Each table is written as a CSV file, described in `datapackage.json` and loaded into the SQLite
+/// database from the same rows, so the three agree cell for cell (CSV text cells aside, which are
+/// neutralised against spreadsheet formulas; SQLite keeps the raw text).
+enum ReportTables {
+    /// How many co-mentioned entities `entities.csv` lists per entity.
+    static let coMentionsListed = 5
+
+    static let entities = ReportTable(
+        name: "entities", file: "entities.csv", title: "Entities",
+        description: "One row per canonical entity, most mentioned first.",
+        columns: [
+            ReportColumn("entity_id", .string, "Canonical entity id (org:alphabet, ticker:GOOGL)."),
+            ReportColumn("name", .string, "Canonical name (the most frequent one the entities stage gave)."),
+            ReportColumn("type", .string, "PER, ORG, LOC, MISC, TICKER, MONEY, PERCENT or DATE."),
+            ReportColumn("ticker", .string, "Ticker symbol of the linked company, when known."),
+            ReportColumn("mentions", .integer, "Mentions in all canonical documents."),
+            ReportColumn("documents", .integer, "Canonical documents that mention it."),
+            ReportColumn("sites", .integer, "Distinct sites that published those documents."),
+            ReportColumn("sites_with_mirrors", .integer,
+                         "Distinct sites that carried those documents, counting mirrors dedup removed."),
+            ReportColumn("bullish", .integer, "Mentions in a bullish sentence."),
+            ReportColumn("bearish", .integer, "Mentions in a bearish sentence."),
+            ReportColumn("neutral", .integer, "Mentions in a neutral sentence."),
+            ReportColumn("tone_balance", .number, "(bullish - bearish) / mentions, from -1 to 1."),
+            ReportColumn("first_seen", .date, "Earliest publication day (UTC) of a document mentioning it."),
+            ReportColumn("last_seen", .date, "Latest publication day (UTC) of a document mentioning it."),
+            ReportColumn("top_co_mentions", .string,
+                         "Up to 5 entity ids most often mentioned in the same documents, ';'-joined, most first."),
+        ],
+        primaryKey: ["entity_id"])
+
+    static let tickers = ReportTable(
+        name: "tickers", file: "tickers.csv", title: "Tickers by day",
+        description: "Mentions of each ticker per publication day (UTC). A mention counts towards a ticker when it is the symbol itself or names a company linked to it.",
+        columns: [
+            ReportColumn("ticker", .string, "Ticker symbol, upper case, without '$'."),
+            ReportColumn("day", .date, "Publication day (UTC) of the documents; empty when undated."),
+            ReportColumn("mentions", .integer, "Mentions of the symbol or its company that day."),
+            ReportColumn("documents", .integer, "Canonical documents with such a mention that day."),
+            ReportColumn("sites", .integer, "Distinct sites that published those documents."),
+            ReportColumn("bullish", .integer, "Mentions in a bullish sentence."),
+            ReportColumn("bearish", .integer, "Mentions in a bearish sentence."),
+            ReportColumn("neutral", .integer, "Mentions in a neutral sentence."),
+            ReportColumn("tone_balance", .number,
+                         "(bullish - bearish) / mentions: -1 all bearish, 0 balanced or neutral, 1 all bullish."),
+        ],
+        primaryKey: [])
+
+    static let cooccurrence = cooccurrence(pairCap: ReportBuilder.defaultPairCap, minimumDocuments: 2)
+
+    static func cooccurrence(pairCap: Int, minimumDocuments: Int) -> ReportTable { ReportTable(
+        name: "cooccurrence", file: "cooccurrence.csv", title: "Co-occurrence",
+        description: "Pairs of named entities mentioned in the same canonical document, listed when they share at least \(minimumDocuments) document\(minimumDocuments == 1 ? "" : "s"), most shared first. Each document contributes pairs among its \(pairCap) most mentioned named entities (ties by id), so at most \(pairCap * (pairCap - 1) / 2) pairs; a company and its own ticker are not paired.",
+        columns: [
+            ReportColumn("entity_a", .string, "Entity id, the byte-wise smaller of the pair."),
+            ReportColumn("name_a", .string, "Canonical name of entity_a."),
+            ReportColumn("entity_b", .string, "Entity id, the byte-wise larger of the pair."),
+            ReportColumn("name_b", .string, "Canonical name of entity_b."),
+            ReportColumn("documents", .integer, "Canonical documents mentioning both."),
+            ReportColumn("sites", .integer, "Distinct sites that published those documents."),
+            ReportColumn("first_seen", .date, "Earliest publication day (UTC) of such a document."),
+            ReportColumn("last_seen", .date, "Latest publication day (UTC) of such a document."),
+        ],
+        primaryKey: ["entity_a", "entity_b"]) }
+
+    static let documents = ReportTable(
+        name: "documents", file: "documents.csv", title: "Documents",
+        description: "One row per canonical document (after dedup), in publication order.",
+        columns: [
+            ReportColumn("document_id", .string, "Content hash of the page (SHA-256 hex)."),
+            ReportColumn("url", .string, "URL of the page (or its canonical URL)."),
+            ReportColumn("site", .string, "Publishing site."),
+            ReportColumn("published", .string, "Publication date or time as the page gave it."),
+            ReportColumn("day", .date, "Publication day in UTC (as written when no zone was given)."),
+            ReportColumn("title", .string, "Headline."),
+            ReportColumn("words", .integer, "Words in the article text."),
+            ReportColumn("mirrors", .integer, "Copies of this story on other pages that dedup removed."),
+            ReportColumn("sites", .integer, "Distinct sites that carried the story, this one included."),
+            ReportColumn("carried_by", .string, "Those sites, ';'-joined, sorted."),
+            ReportColumn("entities", .string, "Named entity ids (no money, percent, date), ';'-joined, most mentioned first."),
+            ReportColumn("tickers", .string, "Ticker symbols, ';'-joined, most mentioned first."),
+        ],
+        primaryKey: ["document_id"])
+
+    static let clusters = ReportTable(
+        name: "clusters", file: "duplicates.csv", title: "Duplicate clusters",
+        description: "One row per cluster of mirrored copies of one story, widest reach first.",
+        columns: [
+            ReportColumn("cluster_id", .string, "Cluster id from dedup."),
+            ReportColumn("canonical_id", .string, "Document id of the copy kept."),
+            ReportColumn("canonical_title", .string, "Headline of the copy kept."),
+            ReportColumn("canonical_url", .string, "URL of the copy kept."),
+            ReportColumn("mirrors", .integer, "Copies removed."),
+            ReportColumn("sites", .integer, "Distinct sites among all copies."),
+            ReportColumn("carried_by", .string, "Those sites, ';'-joined, sorted."),
+            ReportColumn("mirror_ids", .string, "Document ids of the removed copies, ';'-joined."),
+            ReportColumn("similarity_min", .number, "Lowest estimated Jaccard similarity of a mirror to the canonical."),
+            ReportColumn("similarity_max", .number, "Highest estimated Jaccard similarity of a mirror to the canonical."),
+            ReportColumn("containment_min", .number, "Lowest share of a mirror's shingles found in the canonical."),
+        ],
+        primaryKey: ["cluster_id"])
+
+    static func all(pairCap: Int, minimumPairDocuments: Int) -> [ReportTable] {
+        [entities, tickers, cooccurrence(pairCap: pairCap, minimumDocuments: minimumPairDocuments), documents, clusters]
+    }
+
+    // MARK: Rows
+
+    static func day(_ value: Int?) -> ReportCell { .text(value.map(ReportDay.string)) }
+
+    static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        for index in corpus.orderedEntities() {
+            let entity = corpus.entities[index]
+            let co = entity.coMentions.prefix(coMentionsListed).map { corpus.entities[Int($0.entity)].id }
+            let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
+            try body([
+                .text(entity.id), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
+                .integer(entity.mentions), .integer(entity.documents), .integer(entity.sites),
+                .integer(entity.sitesWithMirrors), .integer(entity.bullish), .integer(entity.bearish),
+                .integer(entity.neutral), .number(balance, digits: 3), day(entity.firstDay), day(entity.lastDay),
+                .text(co.joined(separator: ";")),
+            ])
+        }
+    }
+
+    static func tickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        for row in corpus.tickerDays {
+            try body([
+                .text(row.ticker), day(row.day), .integer(row.mentions), .integer(row.documents),
+                .integer(row.sites.count), .integer(row.bullish), .integer(row.bearish), .integer(row.neutral),
+                .number(row.toneBalance, digits: 3),
+            ])
+        }
+    }
+
+    static func cooccurrenceRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        for pair in corpus.pairs {
+            let (a, b) = (corpus.entities[Int(pair.a)], corpus.entities[Int(pair.b)])
+            try body([
+                .text(a.id), .text(a.name), .text(b.id), .text(b.name), .integer(pair.documents),
+                .integer(pair.sites.count), day(pair.firstDay), day(pair.lastDay),
+            ])
+        }
+    }
+
+    static func documentRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        for index in corpus.orderedDocuments() {
+            let document = corpus.documents[index]
+            let carriers = corpus.carriers(of: document)
+            let entityIds = corpus.namedEntities(of: document).map { corpus.entities[Int($0)].id }
+            try body([
+                .text(document.id), .text(document.url), .text(document.site), .text(document.published),
+                day(document.when?.day), .text(document.title), .integer(document.words),
+                .integer(corpus.mirrorCount(of: document)), .integer(carriers.count),
+                .text(carriers.joined(separator: ";")), .text(entityIds.joined(separator: ";")),
+                .text(corpus.tickers(of: document).joined(separator: ";")),
+            ])
+        }
+    }
+
+    static func clusterRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        for story in corpus.storiesByReach() {
+            let canonical = story.members.first { $0.id == story.canonicalId }
+            let mirrors = story.members.filter { $0.id != story.canonicalId }.map(\.id)
+            try body([
+                .text(story.clusterId), .text(story.canonicalId), .text(corpus.title(ofDocument: story.canonicalId)),
+                .text(canonical?.url), .integer(story.mirrors), .integer(story.sites.count),
+                .text(story.sites.joined(separator: ";")), .text(mirrors.joined(separator: ";")),
+                .number(story.similarityMin, digits: 3), .number(story.similarityMax, digits: 3),
+                .number(story.containmentMin, digits: 3),
+            ])
+        }
+    }
+
+    static func rows(of table: ReportTable, _ corpus: ReportCorpus,
+                     _ body: ([ReportCell]) throws -> Void) rethrows {
+        switch table.name {
+        case entities.name: try entityRows(corpus, body)
+        case tickers.name: try tickerRows(corpus, body)
+        case cooccurrence.name: try cooccurrenceRows(corpus, body)
+        case documents.name: try documentRows(corpus, body)
+        case clusters.name: try clusterRows(corpus, body)
+        default: preconditionFailure("no rows for table \(table.name)")
+        }
+    }
+}
