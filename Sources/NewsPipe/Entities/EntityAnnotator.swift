@@ -202,6 +202,13 @@ public struct EntityAnnotator: Sendable {
     private static let keepDotAfter: Set<String> = ["Inc", "Corp", "Co", "Ltd", "Jr", "Sr", "S", "A", "N", "V", "L", "P", "Bros", "Cos"]
 
     /// NER spans clipped to the text, without surrounding punctuation or a possessive.
+    /// Upper-case abbreviations of common nouns in business news, never an entity by themselves.
+    static let commonAcronyms: Set<String> = [
+        "AI", "CEO", "CFO", "COO", "CTO", "IPO", "ETF", "ETFs", "GDP", "EPS", "API", "APIs", "GPU", "GPUs", "CPU",
+        "CPUs", "EV", "EVs", "ESG", "M&A", "Q1", "Q2", "Q3", "Q4", "YoY", "PC", "PCs", "TV", "HR", "IT", "PR", "R&D",
+        "SaaS", "VR", "AR", "5G", "LLM", "LLMs", "AGI", "CAGR", "EBITDA", "PE", "P/E", "ROI", "FAQ",
+    ]
+
     private func nerCandidates(_ spans: [NERSpan], _ doc: EntityScanDocument) -> [EntityCandidate] {
         let sc = doc.scalars
         var out: [EntityCandidate] = []
@@ -230,6 +237,9 @@ public struct EntityAnnotator: Sendable {
                 while b > a && (EntityScanScalar.isSpace(sc[b - 1]) || EntityScanScalar.isNewline(sc[b - 1])) { b -= 1 }
             }
             guard b > a else { continue }
+            // Acronyms of common nouns ("AI", "CEO", "IPO") look like names to a model trained on
+            // 1996 wire copy; they name no entity, so a MISC or ORG span of exactly one is dropped.
+            if type == .miscellaneous || type == .organization, Self.commonAcronyms.contains(doc.string(a, b)) { continue }
             out.append(EntityCandidate(start: a, end: b, type: type, origin: .ner,
                                        confidence: min(max(span.confidence, 0), 1)))
         }
