@@ -27,17 +27,26 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var sources: [Source]
         /// Largest page stored, in bytes; larger pages are rejected with `too-large`.
         public var maxBytes: Int = 20_000_000
+        /// HTTP behaviour for `urls`, `feed` and `sitemap` sources (and WARC limits).
+        public var http = FetchNetworkSettings()
     }
 
     /// Where pages come from.
     public struct Source: Sendable, Equatable, Encodable {
-        /// `folder`: local files under `path` matching `include` and not `exclude` (globs with `*`, `**`, `?`).
+        public static let types = ["folder", "urls", "feed", "sitemap", "warc"]
+        /// `folder`: local files under `path` matching `include` and not `exclude` (globs with `*`,
+        /// `**`, `?`); `urls`, `feed`, `sitemap`: URLs listed in `urls` and/or in the file `file`
+        /// (one per line); `warc`: a `.warc`/`.warc.gz` file, or a folder of them, at `path`.
         public var type: String
-        public var path: URL
+        public var path: URL?
         public var include: [String] = ["**/*.html", "**/*.htm"]
         public var exclude: [String] = []
         /// Base URL for `file` pages: a page at `a/b.html` gets `<baseUrl>/a/b.html` if it names no URL itself.
         public var baseUrl: String?
+        public var urls: [String] = []
+        public var file: URL?
+
+        public var isNetwork: Bool { type != "folder" }
     }
 
     public struct StripSettings: Sendable, Equatable, Encodable {
@@ -112,14 +121,37 @@ public struct Manifest: Sendable, Equatable, Encodable {
         var sources: [Source] = []
         if let sourceReaders = try fetchReader.objectArray("sources") {
             for var sourceReader in sourceReaders {
-                let type = try sourceReader.choice("type", default: "folder", among: ["folder"])
-                guard let path = try sourceReader.optionalString("path") else {
-                    throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: "expected the folder to read pages from, found nothing")
+                let type = try sourceReader.choice("type", default: "folder", among: Source.types)
+                var source = Source(type: type)
+                let path = try sourceReader.optionalString("path")
+                source.path = path.map(resolve)
+                switch type {
+                case "folder", "warc":
+                    guard path != nil else {
+                        throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: type == "folder"
+                            ? "expected the folder to read pages from, found nothing"
+                            : "expected a .warc or .warc.gz file (or a folder of them), found nothing")
+                    }
+                    if type == "folder" {
+                        source.include = try sourceReader.stringArray("include", default: source.include)
+                        source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
+                        source.baseUrl = try sourceReader.optionalString("baseUrl")
+                    }
+                default:
+                    if path != nil {
+                        throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: "a \(type) source takes \"urls\" and/or \"file\", not \"path\"")
+                    }
+                    source.urls = try sourceReader.stringArray("urls", default: [])
+                    source.file = try sourceReader.optionalString("file").map(resolve)
+                    for (index, url) in source.urls.enumerated() {
+                        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                            throw NewsPipeError.manifest(path: "\(sourceReader.path).urls[\(index)]", message: "expected an http or https URL, found \"\(url)\"")
+                        }
+                    }
+                    if source.urls.isEmpty && source.file == nil {
+                        throw NewsPipeError.manifest(path: "\(sourceReader.path).urls", message: "expected at least one URL in \"urls\" or a \"file\" listing them, found neither")
+                    }
                 }
-                var source = Source(type: type, path: resolve(path))
-                source.include = try sourceReader.stringArray("include", default: source.include)
-                source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
-                source.baseUrl = try sourceReader.optionalString("baseUrl")
                 try sourceReader.finish()
                 sources.append(source)
             }
@@ -128,6 +160,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
         }
         var fetch = FetchSettings(sources: sources)
         fetch.maxBytes = try fetchReader.int("maxBytes", default: fetch.maxBytes, range: 1 ... 1 << 40)
+        fetch.http = try Self.readHTTP(try fetchReader.object("http"), maxBytes: fetch.maxBytes)
         try fetchReader.finish()
 
         var strip = StripSettings()
@@ -178,16 +211,53 @@ public struct Manifest: Sendable, Equatable, Encodable {
                         report: report)
     }
 
+    /// `stages.fetch.http`: every `FetchNetworkSettings` field, by the same name.
+    static func readHTTP(_ reader: ManifestObjectReader, maxBytes: Int) throws -> FetchNetworkSettings {
+        var reader = reader
+        var http = FetchNetworkSettings()
+        http.userAgent = try reader.string("userAgent", default: http.userAgent)
+        http.globalConcurrency = try reader.int("globalConcurrency", default: http.globalConcurrency, range: 1 ... 4096)
+        http.perHostConcurrency = try reader.int("perHostConcurrency", default: http.perHostConcurrency, range: 1 ... 1024)
+        http.perHostDelayMs = try reader.int("perHostDelayMs", default: http.perHostDelayMs, range: 0 ... 3_600_000)
+        http.connectTimeoutMs = try reader.int("connectTimeoutMs", default: http.connectTimeoutMs, range: 1 ... 3_600_000)
+        http.readTimeoutMs = try reader.int("readTimeoutMs", default: http.readTimeoutMs, range: 1 ... 3_600_000)
+        http.totalTimeoutMs = try reader.int("totalTimeoutMs", default: http.totalTimeoutMs, range: 1 ... 3_600_000)
+        http.retries = try reader.int("retries", default: http.retries, range: 0 ... 100)
+        http.backoffBaseMs = try reader.int("backoffBaseMs", default: http.backoffBaseMs, range: 0 ... 3_600_000)
+        http.backoffMaxMs = try reader.int("backoffMaxMs", default: http.backoffMaxMs, range: 0 ... 3_600_000)
+        http.retryAfterMaxMs = try reader.int("retryAfterMaxMs", default: http.retryAfterMaxMs, range: 0 ... 86_400_000)
+        http.maxRedirects = try reader.int("maxRedirects", default: http.maxRedirects, range: 0 ... 100)
+        http.maxBytes = maxBytes
+        http.maxDecompressionRatio = try reader.int("maxDecompressionRatio", default: http.maxDecompressionRatio, range: 1 ... 100_000)
+        http.respectRobots = try reader.bool("respectRobots", default: http.respectRobots)
+        http.robotsMaxBytes = try reader.int("robotsMaxBytes", default: http.robotsMaxBytes, range: 1 ... 1 << 30)
+        http.minRefetchAgeSeconds = try reader.int("minRefetchAgeSeconds", default: http.minRefetchAgeSeconds, range: 0 ... 365 * 86_400)
+        http.allowPrivateAddresses = try reader.bool("allowPrivateAddresses", default: http.allowPrivateAddresses)
+        http.allowHosts = try reader.stringArray("allowHosts", default: http.allowHosts)
+        http.maxSitemapDepth = try reader.int("maxSitemapDepth", default: http.maxSitemapDepth, range: 0 ... 100)
+        http.maxSitemaps = try reader.int("maxSitemaps", default: http.maxSitemaps, range: 1 ... 1_000_000)
+        http.maxDiscoveredUrls = try reader.int("maxDiscoveredUrls", default: http.maxDiscoveredUrls, range: 1 ... 100_000_000)
+        try reader.finish()
+        return http
+    }
+
     /// Checks that what the manifest points at exists; returns one message per problem.
     public func problems() -> [String] {
         var problems: [String] = []
         let files = FileManager.default
         for (index, source) in fetch.sources.enumerated() {
             var isFolder: ObjCBool = false
-            if !files.fileExists(atPath: source.path.path, isDirectory: &isFolder) || !isFolder.boolValue {
-                problems.append("stages.fetch.sources[\(index)].path: expected an existing folder, found nothing at \(source.path.path)")
-            } else if !files.isReadableFile(atPath: source.path.path) {
-                problems.append("stages.fetch.sources[\(index)].path: folder \(source.path.path) is not readable")
+            if source.type == "folder", let path = source.path {
+                if !files.fileExists(atPath: path.path, isDirectory: &isFolder) || !isFolder.boolValue {
+                    problems.append("stages.fetch.sources[\(index)].path: expected an existing folder, found nothing at \(path.path)")
+                } else if !files.isReadableFile(atPath: path.path) {
+                    problems.append("stages.fetch.sources[\(index)].path: folder \(path.path) is not readable")
+                }
+            } else if source.type == "warc", let path = source.path, !files.fileExists(atPath: path.path) {
+                problems.append("stages.fetch.sources[\(index)].path: expected a WARC file or folder, found nothing at \(path.path)")
+            }
+            if let file = source.file, !files.isReadableFile(atPath: file.path) {
+                problems.append("stages.fetch.sources[\(index)].file: expected a readable list of URLs, found nothing at \(file.path)")
             }
         }
         let optionalFiles: [(String, URL?)] = [("stages.entities.model", entities.model), ("stages.entities.toneLexicon", entities.toneLexicon)]
@@ -247,19 +317,58 @@ public struct Manifest: Sendable, Equatable, Encodable {
 private struct ResolvedView: Encodable {
     struct Fetch: Encodable {
         struct Source: Encodable {
-            var type: String, path: String, include: [String], exclude: [String], baseUrl: String?
+            var source: Manifest.Source
             func encode(to encoder: Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(type, forKey: .type); try container.encode(path, forKey: .path)
-                try container.encode(include, forKey: .include); try container.encode(exclude, forKey: .exclude)
-                try container.encode(baseUrl, forKey: .baseUrl)
+                try container.encode(source.type, forKey: .type)
+                if let path = source.path { try container.encode(path.path, forKey: .path) }
+                if source.type == "folder" {
+                    try container.encode(source.include, forKey: .include); try container.encode(source.exclude, forKey: .exclude)
+                    try container.encode(source.baseUrl, forKey: .baseUrl)
+                } else if source.type != "warc" {
+                    try container.encode(source.urls, forKey: .urls); try container.encode(source.file?.path, forKey: .file)
+                }
             }
-            enum CodingKeys: String, CodingKey { case type, path, include, exclude, baseUrl }
+            enum CodingKeys: String, CodingKey { case type, path, include, exclude, baseUrl, urls, file }
         }
-        var sources: [Source], maxBytes: Int
+        struct HTTP: Encodable {
+            var http: FetchNetworkSettings
+            func encode(to encoder: Encoder) throws {
+                // Every setting a user can write, under the name they write (maxBytes comes from fetch).
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(http.userAgent, forKey: .userAgent)
+                try container.encode(http.globalConcurrency, forKey: .globalConcurrency)
+                try container.encode(http.perHostConcurrency, forKey: .perHostConcurrency)
+                try container.encode(http.perHostDelayMs, forKey: .perHostDelayMs)
+                try container.encode(http.connectTimeoutMs, forKey: .connectTimeoutMs)
+                try container.encode(http.readTimeoutMs, forKey: .readTimeoutMs)
+                try container.encode(http.totalTimeoutMs, forKey: .totalTimeoutMs)
+                try container.encode(http.retries, forKey: .retries)
+                try container.encode(http.backoffBaseMs, forKey: .backoffBaseMs)
+                try container.encode(http.backoffMaxMs, forKey: .backoffMaxMs)
+                try container.encode(http.retryAfterMaxMs, forKey: .retryAfterMaxMs)
+                try container.encode(http.maxRedirects, forKey: .maxRedirects)
+                try container.encode(http.maxDecompressionRatio, forKey: .maxDecompressionRatio)
+                try container.encode(http.respectRobots, forKey: .respectRobots)
+                try container.encode(http.robotsMaxBytes, forKey: .robotsMaxBytes)
+                try container.encode(http.minRefetchAgeSeconds, forKey: .minRefetchAgeSeconds)
+                try container.encode(http.allowPrivateAddresses, forKey: .allowPrivateAddresses)
+                try container.encode(http.allowHosts, forKey: .allowHosts)
+                try container.encode(http.maxSitemapDepth, forKey: .maxSitemapDepth)
+                try container.encode(http.maxSitemaps, forKey: .maxSitemaps)
+                try container.encode(http.maxDiscoveredUrls, forKey: .maxDiscoveredUrls)
+            }
+            enum CodingKeys: String, CodingKey {
+                case userAgent, globalConcurrency, perHostConcurrency, perHostDelayMs, connectTimeoutMs, readTimeoutMs, totalTimeoutMs
+                case retries, backoffBaseMs, backoffMaxMs, retryAfterMaxMs, maxRedirects, maxDecompressionRatio, respectRobots
+                case robotsMaxBytes, minRefetchAgeSeconds, allowPrivateAddresses, allowHosts, maxSitemapDepth, maxSitemaps, maxDiscoveredUrls
+            }
+        }
+        var sources: [Source], maxBytes: Int, http: HTTP
         init(_ settings: Manifest.FetchSettings) {
-            sources = settings.sources.map { Source(type: $0.type, path: $0.path.path, include: $0.include, exclude: $0.exclude, baseUrl: $0.baseUrl) }
+            sources = settings.sources.map { Source(source: $0) }
             maxBytes = settings.maxBytes
+            http = HTTP(http: settings.http)
         }
     }
     struct Entities: Encodable {

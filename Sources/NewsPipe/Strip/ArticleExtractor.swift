@@ -17,6 +17,13 @@ public struct ArticleExtractor: Sendable {
         StripHTMLDocument.prepareLibrary()
     }
 
+    /// Extracts the article of one page.
+    ///
+    /// - Parameters:
+    ///   - bytes: the page as fetched, in any charset (decided here: BOM, bytes, header, meta).
+    ///   - url: the page URL if known; resolves a relative canonical link and gives `site`.
+    ///   - contentType: the HTTP Content-Type header, possibly with `charset=`.
+    /// - Returns: the article, or why the page has none (`ExtractionRejection.reason`).
     public func extract(_ bytes: [UInt8], url: String?, contentType: String?)
         -> Result<ExtractedArticle, ExtractionRejection> {
         let clock = ContinuousClock()

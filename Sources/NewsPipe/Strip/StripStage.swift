@@ -5,7 +5,7 @@ import Foundation
 /// writes `documents-<shard>.jsonl` (one `ArticleRecord` per article) and rejects with reasons.
 public struct StripStage: PipelineStage {
     public let name = StageName.strip
-    public let version = 1
+    public let version = 2
 
     public init() {}
 

@@ -24,10 +24,19 @@ struct StripTextAssembler {
         var length = 0
         var links = 0
         var open: [(end: Int, tag: StripTag, hint: String)] = []
+        // Set when an inline dateline or byline opened the paragraph and was dropped: the dash or
+        // colon that joined it to the sentence ("NEW YORK — A memo …") goes with it.
+        var leadRemoved = false
 
         func flush() {
+            defer { leadRemoved = false }
             guard !buffer.isEmpty else { return }
-            let text = buffer.finish()
+            var text = buffer.finish()
+            if leadRemoved {
+                let joiners: Set<Character> = [" ", "\u{00A0}", "—", "–", "-", ":", "|", "·", "•"]
+                text = String(text.drop { joiners.contains($0) })
+                guard !text.isEmpty else { buffer = StripTextBuffer(); length = 0; links = 0; return }
+            }
             let top = open.last
             out.append(Paragraph(text: text, tag: top?.tag ?? .p, hint: top?.hint ?? "",
                                  length: length, linkLength: links,
@@ -54,7 +63,11 @@ struct StripTextAssembler {
                     i += 1
                     continue
                 }
-                if i != root && isInArticleBoilerplate(i) { i = tree.end[i]; continue }
+                if i != root && isInArticleBoilerplate(i) {
+                    if buffer.isEmpty { leadRemoved = true }
+                    i = tree.end[i]
+                    continue
+                }
                 if tag.isBlock {
                     flush()
                     open.append((tree.end[i], tag, tree.hint[i]))
@@ -110,9 +123,8 @@ struct StripTextAssembler {
         } ?? -1
         for (position, paragraph) in paragraphs.enumerated() {
             // Only short lines can be labels, bylines or the headline: skip the key for prose.
-            let key = paragraph.words <= 40 ? stripComparisonKey(paragraph.text) : "long"
-            if key.isEmpty { continue }
-            if stripInterfacePhrases.contains(key) { continue }
+            let key = paragraph.words <= 40 ? stripComparisonKey(paragraph.text) : nil
+            if let key, key.isEmpty || stripInterfacePhrases.contains(key) { continue }
             if paragraph.linkDensity > 0.5 && paragraph.words < 12 {
                 // Linked list items between stretches of prose are the article's own list;
                 // before the body or after its last paragraph they are navigation.
@@ -123,9 +135,9 @@ struct StripTextAssembler {
             }
             if paragraph.linkDensity > 0.8 && !seenBody { continue }
             let nearEdge = !seenBody || position >= paragraphs.count - 2
-            if nearEdge, let titleKey, !seenBody, key == titleKey { continue }
-            if nearEdge && paragraph.words <= 12 && isByline(paragraph.text, key: key,
-                                                            authorKeys: authorKeys) { continue }
+            if nearEdge, !seenBody, let titleKey, let key, key == titleKey { continue }
+            if nearEdge && paragraph.words <= 12, let key,
+               isByline(paragraph.text, key: key, authorKeys: authorKeys) { continue }
             if paragraph.words >= 8 && !paragraph.tag.isHeading { seenBody = true }
             kept.append(paragraph)
         }

@@ -16,7 +16,7 @@ import Testing
         #expect(manifest.workers == 0)
         #expect(manifest.shards == 4)
         #expect(manifest.fetch.sources.count == 1)
-        #expect(manifest.fetch.sources[0].path.path == "/srv/news/corpus")
+        #expect(manifest.fetch.sources[0].path?.path == "/srv/news/corpus")
         #expect(manifest.fetch.sources[0].include == ["**/*.html", "**/*.htm"])
         #expect(manifest.dedup == DedupParameters())
         #expect(manifest.dedup.threshold == 0.5)
@@ -30,7 +30,7 @@ import Testing
     @Test func relativePathsResolveAgainstTheManifestFolder() throws {
         let manifest = try parse(#"{"output": "../out", "stages": {"fetch": {"sources": [{"type": "folder", "path": "pages/today"}]}, "entities": {"companyLists": ["lists/mine.csv"]}}}"#)
         #expect(manifest.output.path == "/srv/out")
-        #expect(manifest.fetch.sources[0].path.path == "/srv/news/pages/today")
+        #expect(manifest.fetch.sources[0].path?.path == "/srv/news/pages/today")
         #expect(manifest.entities.companyLists.map(\.path) == ["/srv/news/lists/mine.csv"])
     }
 
@@ -61,7 +61,11 @@ import Testing
         (#"{"stages": {"translate": {}}}"#, "manifest: stages.translate: unknown key"),
         (#"{"stages": []}"#, "manifest: stages: expected an object, found an array"),
         (#"{"version": 2}"#, "manifest: version: expected 1, found 2"),
-        (#"{"stages": {"fetch": {"sources": [{"type": "ftp", "path": "x"}]}}}"#, #"manifest: stages.fetch.sources[0].type: expected one of "folder", found "ftp""#),
+        (#"{"stages": {"fetch": {"sources": [{"type": "ftp", "path": "x"}]}}}"#, #"manifest: stages.fetch.sources[0].type: expected one of "folder", "urls", "feed", "sitemap", "warc", found "ftp""#),
+        (#"{"stages": {"fetch": {"sources": [{"type": "feed"}]}}}"#, "manifest: stages.fetch.sources[0].urls: expected at least one URL"),
+        (#"{"stages": {"fetch": {"sources": [{"type": "urls", "urls": ["ftp://x/y"]}]}}}"#, #"manifest: stages.fetch.sources[0].urls[0]: expected an http or https URL, found "ftp://x/y""#),
+        (#"{"stages": {"fetch": {"http": {"retries": -1}}}}"#, "manifest: stages.fetch.http.retries: expected a whole number from 0 to 100, found -1"),
+        (#"{"stages": {"fetch": {"http": {"userAgnet": "x"}}}}"#, "manifest: stages.fetch.http.userAgnet: unknown key"),
         (#"{"stages": {"fetch": {"sources": [{"type": "folder"}]}}}"#, "manifest: stages.fetch.sources[0].path: expected the folder to read pages from"),
         (#"{"stages": {"dedup": {"canonical": ["newest"]}}}"#, #"manifest: stages.dedup.canonical[0]: expected one of "earliest", "preferred", "longest", found "newest""#),
         (#"{"stages": {"dedup": {"bands": 40, "rows": 4}}}"#, "manifest: stages.dedup.bands: expected bands × rows ≤ permutations (128), found 40 × 4"),

@@ -1,0 +1,4 @@
+#ifndef NEWSPIPE_CZLIB_SHIM_H
+#define NEWSPIPE_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
