@@ -27,6 +27,16 @@ enum StripPageClassifier {
         if words < 120 && wallMarkers.contains(where: { body.contains($0) || headline.contains($0) }) {
             return ExtractionRejection(reason: "login-wall", detail: "subscription prompt, \(words) words")
         }
+        // The prompt itself is usually page chrome the scorer dropped ("Subscribe to continue
+        // reading" in an overlay): for a short article, look for it in the page's short lines.
+        // Only prompts that say the rest is withheld: "Already a subscriber?" sits in the chrome
+        // of open articles on paywalled sites too.
+        let withheldMarkers = ["subscribe to continue", "subscribe to read", "sign in to continue", "log in to continue",
+                               "login to continue", "sign in to read", "to continue reading", "create an account to continue",
+                               "register to continue", "this content is for subscribers"]
+        if words < 120, let prompt = wallPrompt(tree, markers: withheldMarkers) {
+            return ExtractionRejection(reason: "login-wall", detail: "\"\(prompt)\" on the page, \(words) words of article")
+        }
         // A section front: a page of teaser links where what scores best is a handful of
         // one-sentence summaries rather than running prose.
         if sectionFrontCheck && words < 300 && metadata.ogType != "article" {
@@ -42,6 +52,15 @@ enum StripPageClassifier {
                 return ExtractionRejection(reason: "login-wall", detail: "password form, \(words) words")
             }
             return ExtractionRejection(reason: "no-article", detail: "\(words) words < \(minWords)")
+        }
+        return nil
+    }
+
+    /// A short text on the page that is a subscription or sign-in prompt, if any.
+    private static func wallPrompt(_ tree: StripTree, markers: [String]) -> String? {
+        for i in 0 ..< tree.count where tree.tag[i] == .text && tree.textLength[i] > 8 && tree.textLength[i] < 80 {
+            let key = stripComparisonKey(tree.plainText(i))
+            if markers.contains(where: { key.contains($0) }) { return key }
         }
         return nil
     }

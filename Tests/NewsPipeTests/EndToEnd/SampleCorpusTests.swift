@@ -29,6 +29,7 @@ import Testing
         #expect(reasons["crawl/binary-logo.html"] == "binary")
         #expect(reasons["siliconledger.example/chips-section-front.html"] == "section-front")
         #expect(reasons["harborstreet-journal.example/banking-jpmorgan-q1-old-link-404.html"] == "error-page")
+        #expect(reasons["thecapitalbrief.example/private-credit-defaults-portfolio-paywall.html"] == "login-wall")
         #expect(try articles().count >= 29)
     }
 
