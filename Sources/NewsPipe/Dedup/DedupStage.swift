@@ -68,6 +68,7 @@ public struct DedupStage: PipelineStage {
         let result = MirrorClusterer.cluster(Array(index.signatures), parameters: context.manifest.dedup, established: established)
         try JSONLines.write(result.clusters, to: layout.stageFolder(.dedup).appendingPathComponent("clusters.jsonl"))
         try JSONLines.write(result.removed, to: layout.stageFolder(.dedup).appendingPathComponent("removed.jsonl"))
+        CrashPoint.documentDone(stage: "dedup-merge", cancellation: context.cancellation)
 
         // The canonical documents of tonight's strip output, shard for shard.
         var counts = StageCounts()
@@ -87,6 +88,7 @@ public struct DedupStage: PipelineStage {
             try writer.commit()
         }
         try index.save(to: Self.indexURL(context))
+        CrashPoint.documentDone(stage: "dedup-merge", cancellation: context.cancellation)
         context.logger.info("dedup: \(result.clusters.count) clusters, \(removedTonight) mirrors removed, index holds \(index.count) documents")
         return counts
     }

@@ -177,6 +177,7 @@ public struct StageRunner: Sendable {
                 if let done = StageFiles.read(ShardDone.self, layout.doneMarker(name, shard)) { total.add(done.counts) }
             }
             total.add(try stage.finish(shards: shardCount, context: context))
+            CrashPoint.documentDone(stage: "\(name.rawValue)-finish", cancellation: context.cancellation)
             try Self.mergeRejects(name, layout: layout)
             let end = Date()
             let record = StageRecord(

@@ -42,10 +42,13 @@ public struct ReportStage: PipelineStage {
         try? files.removeItem(at: staging)
         try files.createDirectory(at: staging, withIntermediateDirectories: true)
         let written = try ReportBuilder(topEntities: context.manifest.report.topEntities).build(inputs, into: staging)
+        CrashPoint.documentDone(stage: "report", cancellation: context.cancellation)
         let target = layout.reports.appendingPathComponent(day)
         let retired = layout.reports.appendingPathComponent(".tmp-\(getpid())-old-\(day)")
         if files.fileExists(atPath: target.path) { try files.moveItem(at: target, to: retired) }
+        CrashPoint.documentDone(stage: "report", cancellation: context.cancellation)
         try files.moveItem(at: staging, to: target)
+        CrashPoint.documentDone(stage: "report", cancellation: context.cancellation)
         try? files.removeItem(at: retired)
         try Self.pointLatest(at: day, in: layout.reports)
         var counts = StageCounts()
