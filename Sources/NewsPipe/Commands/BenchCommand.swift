@@ -19,8 +19,9 @@ public struct BenchCommand: ParsableCommand {
           newspipe bench dedup --texts TEXTS [--sizes 10000,100000] [--write-docs DIR]
           newspipe bench entities --input docs.jsonl [--predictions spans.jsonl]
           newspipe bench pipeline --pages 1000,10000 --out DIR
+          newspipe bench fetch [--pages 10000] [--size 100000] [--connections 64]
         """,
-        subcommands: [BenchStripCommand.self, BenchDedupCommand.self, BenchEntitiesCommand.self, BenchPipelineCommand.self])
+        subcommands: [BenchFetchCommand.self, BenchStripCommand.self, BenchDedupCommand.self, BenchEntitiesCommand.self, BenchPipelineCommand.self])
 
     public init() {}
 }
@@ -35,6 +36,51 @@ public struct BenchOutputOptions: ParsableArguments {
     func finish(_ report: BenchReport) throws {
         report.printTable()
         try CommandFailure.guarding { try report.write(json: json) }
+    }
+}
+
+// MARK: - fetch
+
+/// `newspipe bench fetch`: pages fetched over HTTP and stored per second, against a loopback
+/// server in this process, and peak memory while doing it.
+public struct BenchFetchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "fetch", abstract: "Fetch and store pages from a loopback server; pages/s and peak memory.")
+
+    @Option(name: .long, help: "Pages to fetch.") public var pages = 10_000
+    @Option(name: .long, help: "Bytes per page.") public var size = 100_000
+    @Option(name: .long, help: "Connections (global and per host).") public var connections = 64
+    @Flag(name: .long, help: "Keep bodies in memory instead of storing them.") public var noStore = false
+
+    public init() {}
+
+    public func run() throws {
+        let server = try BenchFetchServer(pageSize: size)
+        defer { server.shutdown() }
+        var settings = FetchNetworkSettings()
+        settings.globalConcurrency = connections
+        settings.perHostConcurrency = connections
+        settings.perHostDelayMs = 0
+        settings.respectRobots = false
+        settings.allowHosts = ["127.0.0.1:\(server.port)"]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newspipe-bench-fetch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fetcher = HTTPFetcher(settings: settings, store: noStore ? nil : ContentStore(root: folder))
+        defer { fetcher.shutdown() }
+        let requests = (0 ..< pages).map { FetchRequest(url: "http://127.0.0.1:\(server.port)/news/\($0).html") }
+        let before = BenchMemory.peakMB()
+        let started = Date()
+        var stored = 0, bytes = 0, failed: [String: Int] = [:]
+        try FetchNetworkStage.fetchPages(requests, fetcher: fetcher) { response in
+            if response.disposition == .stored { stored += 1; bytes += response.record.bytes }
+            else { failed[response.reason ?? "unknown", default: 0] += 1 }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print(String(format: "fetch: %d pages of %d bytes, %d connections, %@: %d stored, %d failed %@",
+                     pages, size, connections, noStore ? "not stored" : "stored", stored, failed.values.reduce(0, +), failed.description))
+        print(String(format: "fetch: %.2f s, %.0f pages/s, %.1f MB/s, peak RSS %.0f MB (%.0f MB before fetching)",
+                     seconds, Double(stored) / seconds, Double(bytes) / seconds / 1e6, BenchMemory.peakMB(), before))
+        if stored < pages { throw ExitCode(1) }
     }
 }
 
