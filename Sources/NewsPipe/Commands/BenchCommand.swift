@@ -10,9 +10,9 @@ public struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the speed and memory of the stage engines and of the whole pipeline.",
         discussion: """
-        Build with -c release before measuring. Rates per core divide by CPU seconds,
-        which a busy shared machine disturbs less than wall time; still, compare tools
-        within one run. scripts/bench runs each bench beside the Python tools users
+        Build with -c release before measuring. Rates per core divide by CPU seconds, \
+        which a busy shared machine disturbs less than wall time; still, compare tools \
+        within one run. scripts/bench runs each bench beside the Python tools users \
         would pick instead.
 
           newspipe bench strip --input-dir PAGES [--repeat 3]

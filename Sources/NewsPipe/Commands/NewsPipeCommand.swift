@@ -8,12 +8,12 @@ public struct NewsPipeCommand: ParsableCommand {
         commandName: "newspipe",
         abstract: "Turn a news corpus into reports: fetch → strip → dedup → entities → report.",
         discussion: """
-        Configured by pipeline.json (see `newspipe config` for every setting with its default).
-        Every stage persists its output under <output>/work/<stage>/, so any stage can be rerun
+        Configured by pipeline.json (see `newspipe config` for every setting with its default). \
+        Every stage persists its output under <output>/work/<stage>/, so any stage can be rerun \
         alone; reports go to <output>/reports/<date>/.
 
-        Exit codes: 0 ok; 1 finished, some documents rejected; 2 bad manifest or usage;
-        3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing;
+        Exit codes: 0 ok; 1 finished, some documents rejected; 2 bad manifest or usage; \
+        3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing; \
         6 a stage failed; 130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
         version: "0.1.0",

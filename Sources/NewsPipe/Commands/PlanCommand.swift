@@ -7,8 +7,8 @@ public struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Freeze the input list, shard count and manifest hash for an array job.",
         discussion: """
-        Run once before the array job. Every `newspipe run --shard i/n` (or --shard-from-env) then
-        reads the same inputs and refuses to start against another manifest or shard count. The
+        Run once before the array job. Every `newspipe run --shard i/n` (or --shard-from-env) then \
+        reads the same inputs and refuses to start against another manifest or shard count. The \
         merge run (`newspipe run` without --shard) finishes the job and retires the plan.
         """)
 

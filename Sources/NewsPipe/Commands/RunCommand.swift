@@ -8,7 +8,7 @@ public struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the pipeline, or part of it.",
         discussion: """
-        Without options every stage runs in order; a stage whose input and settings have not
+        Without options every stage runs in order; a stage whose input and settings have not \
         changed since its last run is skipped. A run killed part-way resumes where it stopped.
 
           newspipe run                       all stages
