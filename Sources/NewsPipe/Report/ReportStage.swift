@@ -52,7 +52,8 @@ public struct ReportStage: PipelineStage {
         try? files.removeItem(at: retired)
         try Self.pointLatest(at: day, in: layout.reports)
         var counts = StageCounts()
-        counts.processed = inputs.documents.count
+        // The documents the report covers: the canonical documents dedup passed on.
+        counts.processed = StageFiles.read(StageRecord.self, layout.stageRecord(.dedup))?.counts.output ?? 0
         counts.output = written.count
         context.logger.info("report: \(written.count) files in \(target.path)")
         return counts
