@@ -40,7 +40,7 @@ public struct DedupStage: PipelineStage {
             }
         }
         var signatures = SignatureIndex(parameters: context.manifest.dedup)
-        try context.processInBatches(pending, label: "dedup \(shard)", transform: { signer.sign($0) },
+        try context.processInBatches(pending, stage: .dedup, shard: shard, transform: { signer.sign($0) },
                                      consume: { _, signature in signatures.add(signature) })
         counts.processed = pending.count
         try signatures.save(to: Self.shardSignatures(context, shard))

@@ -21,7 +21,7 @@ public struct EntitiesStage: PipelineStage {
         }
         let minConfidence = context.manifest.entities.minConfidence
         let cache = ResultCache(stage: .entities, version: version, settings: context.manifest.fingerprint(of: .entities), layout: layout)
-        try context.processInBatches(documents, label: "entities \(shard)", transform: { document -> ([EntityMention], Bool) in
+        try context.processInBatches(documents, stage: .entities, shard: shard, transform: { document -> ([EntityMention], Bool) in
             let key = cache.key(document.id, ContentStore.hash(Array(document.text.utf8)), document.published ?? "")
             if let cached = cache.get([EntityMention].self, key) { return (cached, true) }
             let mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }

@@ -116,7 +116,7 @@ public struct FetchStage: PipelineStage {
         let maxBytes = context.manifest.fetch.maxBytes
         let now = Timestamp.string(context.runStartedAt)
 
-        try context.processInBatches(pages, label: "fetch \(shard)", transform: { page -> Result<FetchRecord, RejectRecord> in
+        try context.processInBatches(pages, stage: .fetch, shard: shard, transform: { page -> Result<FetchRecord, RejectRecord> in
             Self.store(page, in: store, maxBytes: maxBytes, fetchedAt: now)
         }, consume: { page, result in
             output.noteProcessed()

@@ -47,23 +47,22 @@ extension StageContext {
     /// in input order. Checks for a stop request between batches (a document boundary) and reports
     /// progress; memory holds one batch of results at a time.
     public func processInBatches<Input: Sendable, Output: Sendable>(
-        _ items: [Input], label: String,
+        _ items: [Input], stage: StageName, shard: Shard,
         transform: @escaping @Sendable (Input) -> Output,
         consume: (Input, Output) throws -> Void
     ) throws {
         let pool = WorkerPool(workers: workers)
         let batchSize = max(16, workers * 32)
-        progress.begin(label, total: items.count)
+        progress.begin("\(stage.rawValue) \(shard)", total: items.count)
         defer { progress.end() }
         var start = 0
         while start < items.count {
             try cancellation.check()
             let batch = Array(items[start ..< min(start + batchSize, items.count)])
             let results = pool.map(batch, transform)
-            let stage = String(label.prefix { $0 != " " })
             for (input, output) in zip(batch, results) {
                 try consume(input, output)
-                CrashPoint.documentDone(stage: stage, cancellation: cancellation)
+                CrashPoint.documentDone(stage: stage.rawValue, cancellation: cancellation)
                 try cancellation.check()
             }
             progress.advance(by: batch.count)

@@ -194,9 +194,7 @@ public struct StageRunner: Sendable {
             return summary("partial", counts, duration: Date().timeIntervalSince(started))
         }
         logger.info("\(name.rawValue): done, \(Self.describe(counts)) in \(String(format: "%.2f", Date().timeIntervalSince(started)))s\(resumed && ranShards < shardCount ? " (resumed)" : "")")
-        var result = summary("done", counts, duration: record.durationSeconds)
-        if ranShards == 0 && request.shard != nil { result.status = "done" }
-        return result
+        return summary("done", counts, duration: record.durationSeconds)
     }
 
     /// `12 processed, 3 cached, 10 out, 2 rejected (binary 1, empty 1)`

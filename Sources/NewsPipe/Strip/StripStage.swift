@@ -19,7 +19,7 @@ public struct StripStage: PipelineStage {
         let extractor = ArticleExtractor(options: context.manifest.strip.extractionOptions)
         let cache = ResultCache(stage: .strip, version: version, settings: context.manifest.fingerprint(of: .strip), layout: layout)
 
-        try context.processInBatches(records, label: "strip \(shard)", transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
+        try context.processInBatches(records, stage: .strip, shard: shard, transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
             let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
             if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return (result, true) }
             let result = Self.strip(record, store: store, extractor: extractor)
