@@ -1,3 +1,3 @@
-import NewsPipe
+import NewsPipeCLI
 
 NewsPipeCommand.main()

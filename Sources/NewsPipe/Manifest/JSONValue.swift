@@ -27,9 +27,9 @@ public indirect enum JSONValue: Decodable, Equatable, Sendable {
         } catch let DecodingError.dataCorrupted(context) {
             let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             let detail = underlying ?? context.debugDescription
-            throw NewsPipeError.manifest(path: "", message: "not valid JSON: \(detail)")
+            throw ManifestError(path: "", message: "not valid JSON: \(detail)")
         } catch {
-            throw NewsPipeError.manifest(path: "", message: "not valid JSON")
+            throw ManifestError(path: "", message: "not valid JSON")
         }
     }
 

@@ -1,5 +1,9 @@
-import Crypto
+import ArticleExtraction
 import Foundation
+import MirrorDedup
+import NewsEntities
+import NewsFetch
+import NewsIO
 
 /// The resolved `pipeline.json`: every setting decoded, checked and filled with its default.
 ///
@@ -31,13 +35,20 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var http = FetchNetworkSettings()
     }
 
+    /// The kinds of source a manifest can name.
+    public enum SourceType: String, CaseIterable, Sendable, Encodable {
+        /// Local files under `path` matching `include` and not `exclude` (globs with `*`, `**`, `?`).
+        case folder
+        /// URLs listed in `urls` and/or in the file `file` (one per line); `feed` and `sitemap`
+        /// list the pages to fetch.
+        case urls, feed, sitemap
+        /// A `.warc`/`.warc.gz` file, or a folder of them, at `path`.
+        case warc
+    }
+
     /// Where pages come from.
     public struct Source: Sendable, Equatable, Encodable {
-        public static let types = ["folder", "urls", "feed", "sitemap", "warc"]
-        /// `folder`: local files under `path` matching `include` and not `exclude` (globs with `*`,
-        /// `**`, `?`); `urls`, `feed`, `sitemap`: URLs listed in `urls` and/or in the file `file`
-        /// (one per line); `warc`: a `.warc`/`.warc.gz` file, or a folder of them, at `path`.
-        public var type: String
+        public var type: SourceType
         public var path: URL?
         public var include: [String] = ["**/*.html", "**/*.htm"]
         public var exclude: [String] = []
@@ -46,15 +57,16 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var urls: [String] = []
         public var file: URL?
 
-        public var isNetwork: Bool { type != "folder" }
+        public var isNetwork: Bool { type != .folder }
     }
 
     public struct StripSettings: Sendable, Equatable, Encodable {
+        public init() {}
         public var maxBytes: Int = ExtractionOptions().maxBytes
         public var maxMilliseconds: Int = ExtractionOptions().maxMilliseconds
         public var minWords: Int = ExtractionOptions().minWords
 
-        var extractionOptions: ExtractionOptions {
+        public var extractionOptions: ExtractionOptions {
             var options = ExtractionOptions()
             options.maxBytes = maxBytes
             options.maxMilliseconds = maxMilliseconds
@@ -64,6 +76,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
     }
 
     public struct EntitySettings: Sendable, Equatable, Encodable {
+        public init() {}
         /// A model trained with `newspipe ner train`; nil uses the shipped model.
         public var model: URL?
         /// User company lists (CSV or JSON) added to the shipped gazetteer.
@@ -75,9 +88,15 @@ public struct Manifest: Sendable, Equatable, Encodable {
         /// Longer texts are read up to this many characters (cut at a space): a page that is one
         /// enormous paragraph must not hold the stage's memory hostage.
         public var maxCharacters: Int = 300_000
+
+        /// What the entities engine is built from.
+        public var engineSettings: EntityEngine.Settings {
+            EntityEngine.Settings(model: model, companyLists: companyLists, toneLexicon: toneLexicon, maxCharacters: maxCharacters)
+        }
     }
 
     public struct ReportSettings: Sendable, Equatable, Encodable {
+        public init() {}
         /// Entities shown in the summary, the page and its charts.
         public var topEntities: Int = 25
     }
@@ -86,7 +105,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
     public static func load(from url: URL) throws -> Manifest {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw NewsPipeError.manifest(path: "", message: "cannot read \(url.path): \(Self.reason(error)); pass --manifest PATH or create pipeline.json")
+            throw ManifestError(path: "", message: "cannot read \(url.path): \(Self.reason(error)); pass --manifest PATH or create pipeline.json")
         }
         return try parse(data, baseFolder: url.deletingLastPathComponent())
     }
@@ -105,7 +124,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
         var reader = try ManifestObjectReader(root, path: "")
         let version = try reader.int("version", default: currentVersion, range: 1 ... 1000)
         guard version == currentVersion else {
-            throw NewsPipeError.manifest(path: "version", message: "expected \(currentVersion), found \(version) (this newspipe reads manifest version \(currentVersion))")
+            throw ManifestError(path: "version", message: "expected \(currentVersion), found \(version) (this newspipe reads manifest version \(currentVersion))")
         }
         func resolve(_ path: String) -> URL {
             let expanded = (path as NSString).expandingTildeInPath
@@ -121,42 +140,42 @@ public struct Manifest: Sendable, Equatable, Encodable {
         var sources: [Source] = []
         if let sourceReaders = try fetchReader.objectArray("sources") {
             for var sourceReader in sourceReaders {
-                let type = try sourceReader.choice("type", default: "folder", among: Source.types)
+                let type = try sourceReader.choice("type", default: SourceType.folder)
                 var source = Source(type: type)
                 let path = try sourceReader.optionalString("path")
                 source.path = path.map(resolve)
                 switch type {
-                case "folder", "warc":
+                case .folder, .warc:
                     guard path != nil else {
-                        throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: type == "folder"
+                        throw ManifestError(path: "\(sourceReader.path).path", message: type == .folder
                             ? "expected the folder to read pages from, found nothing"
                             : "expected a .warc or .warc.gz file (or a folder of them), found nothing")
                     }
-                    if type == "folder" {
+                    if type == .folder {
                         source.include = try sourceReader.stringArray("include", default: source.include)
                         source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
                         source.baseUrl = try sourceReader.optionalString("baseUrl")
                     }
-                default:
+                case .urls, .feed, .sitemap:
                     if path != nil {
-                        throw NewsPipeError.manifest(path: "\(sourceReader.path).path", message: "a \(type) source takes \"urls\" and/or \"file\", not \"path\"")
+                        throw ManifestError(path: "\(sourceReader.path).path", message: "a \(type) source takes \"urls\" and/or \"file\", not \"path\"")
                     }
                     source.urls = try sourceReader.stringArray("urls", default: [])
                     source.file = try sourceReader.optionalString("file").map(resolve)
                     for (index, url) in source.urls.enumerated() {
                         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-                            throw NewsPipeError.manifest(path: "\(sourceReader.path).urls[\(index)]", message: "expected an http or https URL, found \"\(url)\"")
+                            throw ManifestError(path: "\(sourceReader.path).urls[\(index)]", message: "expected an http or https URL, found \"\(url)\"")
                         }
                     }
                     if source.urls.isEmpty && source.file == nil {
-                        throw NewsPipeError.manifest(path: "\(sourceReader.path).urls", message: "expected at least one URL in \"urls\" or a \"file\" listing them, found neither")
+                        throw ManifestError(path: "\(sourceReader.path).urls", message: "expected at least one URL in \"urls\" or a \"file\" listing them, found neither")
                     }
                 }
                 try sourceReader.finish()
                 sources.append(source)
             }
         } else {
-            sources = [Source(type: "folder", path: resolve("corpus"))]
+            sources = [Source(type: .folder, path: resolve("corpus"))]
         }
         var fetch = FetchSettings(sources: sources)
         fetch.maxBytes = try fetchReader.int("maxBytes", default: fetch.maxBytes, range: 1 ... 1 << 40)
@@ -178,15 +197,12 @@ public struct Manifest: Sendable, Equatable, Encodable {
         dedup.bands = try dedupReader.optionalInt("bands", range: 1 ... 1024)
         dedup.rows = try dedupReader.optionalInt("rows", range: 1 ... 1024)
         if let bands = dedup.bands, let rows = dedup.rows, bands * rows > dedup.permutations {
-            throw NewsPipeError.manifest(path: "stages.dedup.bands", message: "expected bands × rows ≤ permutations (\(dedup.permutations)), found \(bands) × \(rows)")
+            throw ManifestError(path: "stages.dedup.bands", message: "expected bands × rows ≤ permutations (\(dedup.permutations)), found \(bands) × \(rows)")
         }
         dedup.containment = try dedupReader.double("containment", default: dedup.containment, range: 0 ... 1)
         dedup.minShingles = try dedupReader.int("minShingles", default: dedup.minShingles, range: 0 ... 1_000_000)
         dedup.seed = UInt64(try dedupReader.int("seed", default: Int(dedup.seed), range: 0 ... Int(Int32.max)))
-        dedup.canonicalOrder = try dedupReader.stringArray("canonical", default: dedup.canonicalOrder)
-        for (index, rule) in dedup.canonicalOrder.enumerated() where !["earliest", "preferred", "longest"].contains(rule) {
-            throw NewsPipeError.manifest(path: "stages.dedup.canonical[\(index)]", message: "expected one of \"earliest\", \"preferred\", \"longest\", found \"\(rule)\"")
-        }
+        dedup.canonicalOrder = try dedupReader.choiceArray("canonical", default: dedup.canonicalOrder)
         dedup.preferredSources = try dedupReader.stringArray("preferredSources", default: dedup.preferredSources)
         try dedupReader.finish()
 
@@ -211,32 +227,12 @@ public struct Manifest: Sendable, Equatable, Encodable {
                         report: report)
     }
 
-    /// `stages.fetch.http`: every `FetchNetworkSettings` field, by the same name.
+    /// `stages.fetch.http`: every key of `HTTPSettingKeys.all`.
     static func readHTTP(_ reader: ManifestObjectReader, maxBytes: Int) throws -> FetchNetworkSettings {
         var reader = reader
         var http = FetchNetworkSettings()
-        http.userAgent = try reader.string("userAgent", default: http.userAgent)
-        http.globalConcurrency = try reader.int("globalConcurrency", default: http.globalConcurrency, range: 1 ... 4096)
-        http.perHostConcurrency = try reader.int("perHostConcurrency", default: http.perHostConcurrency, range: 1 ... 1024)
-        http.perHostDelayMs = try reader.int("perHostDelayMs", default: http.perHostDelayMs, range: 0 ... 3_600_000)
-        http.connectTimeoutMs = try reader.int("connectTimeoutMs", default: http.connectTimeoutMs, range: 1 ... 3_600_000)
-        http.readTimeoutMs = try reader.int("readTimeoutMs", default: http.readTimeoutMs, range: 1 ... 3_600_000)
-        http.totalTimeoutMs = try reader.int("totalTimeoutMs", default: http.totalTimeoutMs, range: 1 ... 3_600_000)
-        http.retries = try reader.int("retries", default: http.retries, range: 0 ... 100)
-        http.backoffBaseMs = try reader.int("backoffBaseMs", default: http.backoffBaseMs, range: 0 ... 3_600_000)
-        http.backoffMaxMs = try reader.int("backoffMaxMs", default: http.backoffMaxMs, range: 0 ... 3_600_000)
-        http.retryAfterMaxMs = try reader.int("retryAfterMaxMs", default: http.retryAfterMaxMs, range: 0 ... 86_400_000)
-        http.maxRedirects = try reader.int("maxRedirects", default: http.maxRedirects, range: 0 ... 100)
+        for key in HTTPSettingKeys.all { try key.read(&reader, &http) }
         http.maxBytes = maxBytes
-        http.maxDecompressionRatio = try reader.int("maxDecompressionRatio", default: http.maxDecompressionRatio, range: 1 ... 100_000)
-        http.respectRobots = try reader.bool("respectRobots", default: http.respectRobots)
-        http.robotsMaxBytes = try reader.int("robotsMaxBytes", default: http.robotsMaxBytes, range: 1 ... 1 << 30)
-        http.minRefetchAgeSeconds = try reader.int("minRefetchAgeSeconds", default: http.minRefetchAgeSeconds, range: 0 ... 365 * 86_400)
-        http.allowPrivateAddresses = try reader.bool("allowPrivateAddresses", default: http.allowPrivateAddresses)
-        http.allowHosts = try reader.stringArray("allowHosts", default: http.allowHosts)
-        http.maxSitemapDepth = try reader.int("maxSitemapDepth", default: http.maxSitemapDepth, range: 0 ... 100)
-        http.maxSitemaps = try reader.int("maxSitemaps", default: http.maxSitemaps, range: 1 ... 1_000_000)
-        http.maxDiscoveredUrls = try reader.int("maxDiscoveredUrls", default: http.maxDiscoveredUrls, range: 1 ... 100_000_000)
         try reader.finish()
         return http
     }
@@ -247,13 +243,13 @@ public struct Manifest: Sendable, Equatable, Encodable {
         let files = FileManager.default
         for (index, source) in fetch.sources.enumerated() {
             var isFolder: ObjCBool = false
-            if source.type == "folder", let path = source.path {
+            if source.type == .folder, let path = source.path {
                 if !files.fileExists(atPath: path.path, isDirectory: &isFolder) || !isFolder.boolValue {
                     problems.append("stages.fetch.sources[\(index)].path: expected an existing folder, found nothing at \(path.path)")
                 } else if !files.isReadableFile(atPath: path.path) {
                     problems.append("stages.fetch.sources[\(index)].path: folder \(path.path) is not readable")
                 }
-            } else if source.type == "warc", let path = source.path, !files.fileExists(atPath: path.path) {
+            } else if source.type == .warc, let path = source.path, !files.fileExists(atPath: path.path) {
                 problems.append("stages.fetch.sources[\(index)].path: expected a WARC file or folder, found nothing at \(path.path)")
             }
             if let file = source.file, !files.isReadableFile(atPath: file.path) {
@@ -294,20 +290,20 @@ public struct Manifest: Sendable, Equatable, Encodable {
         case .entities: encoded = try? encoder.encode(ResolvedView.Entities(entities, fileFingerprint: Self.fileFingerprint))
         case .report: encoded = try? encoder.encode(report)
         }
-        var bytes = Array("\(stage.rawValue) shards=\(stage.isSharded ? shards : 1)\n".utf8)
-        bytes += encoded.map { Array($0) } ?? []
-        return SHA256.hash(data: bytes).hexString
+        var hasher = ContentHash.Hasher()
+        hasher.update("\(stage.rawValue)\n")
+        hasher.update(encoded.map { Array($0) } ?? [])
+        return hasher.finalize()
     }
 
     /// Hash of the manifest as resolved (for `run.json`).
     public var hash: String {
-        let text = (try? resolvedJSON()) ?? ""
-        return SHA256.hash(data: Array(text.utf8)).hexString
+        ContentHash.hex((try? resolvedJSON()) ?? "")
     }
 
     private static func fileFingerprint(_ url: URL) -> String {
         guard let data = try? Data(contentsOf: url) else { return "missing" }
-        return SHA256.hash(data: data).hexString
+        return ContentHash.hex(data)
     }
 
     public func encode(to encoder: Encoder) throws { try ResolvedView(self).encode(to: encoder) }
@@ -322,10 +318,10 @@ private struct ResolvedView: Encodable {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(source.type, forKey: .type)
                 if let path = source.path { try container.encode(path.path, forKey: .path) }
-                if source.type == "folder" {
+                if source.type == .folder {
                     try container.encode(source.include, forKey: .include); try container.encode(source.exclude, forKey: .exclude)
                     try container.encode(source.baseUrl, forKey: .baseUrl)
-                } else if source.type != "warc" {
+                } else if source.type != .warc {
                     try container.encode(source.urls, forKey: .urls); try container.encode(source.file?.path, forKey: .file)
                 }
             }
@@ -333,35 +329,10 @@ private struct ResolvedView: Encodable {
         }
         struct HTTP: Encodable {
             var http: FetchNetworkSettings
+            // Every setting a user can write, under the name they write (maxBytes comes from fetch).
             func encode(to encoder: Encoder) throws {
-                // Every setting a user can write, under the name they write (maxBytes comes from fetch).
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(http.userAgent, forKey: .userAgent)
-                try container.encode(http.globalConcurrency, forKey: .globalConcurrency)
-                try container.encode(http.perHostConcurrency, forKey: .perHostConcurrency)
-                try container.encode(http.perHostDelayMs, forKey: .perHostDelayMs)
-                try container.encode(http.connectTimeoutMs, forKey: .connectTimeoutMs)
-                try container.encode(http.readTimeoutMs, forKey: .readTimeoutMs)
-                try container.encode(http.totalTimeoutMs, forKey: .totalTimeoutMs)
-                try container.encode(http.retries, forKey: .retries)
-                try container.encode(http.backoffBaseMs, forKey: .backoffBaseMs)
-                try container.encode(http.backoffMaxMs, forKey: .backoffMaxMs)
-                try container.encode(http.retryAfterMaxMs, forKey: .retryAfterMaxMs)
-                try container.encode(http.maxRedirects, forKey: .maxRedirects)
-                try container.encode(http.maxDecompressionRatio, forKey: .maxDecompressionRatio)
-                try container.encode(http.respectRobots, forKey: .respectRobots)
-                try container.encode(http.robotsMaxBytes, forKey: .robotsMaxBytes)
-                try container.encode(http.minRefetchAgeSeconds, forKey: .minRefetchAgeSeconds)
-                try container.encode(http.allowPrivateAddresses, forKey: .allowPrivateAddresses)
-                try container.encode(http.allowHosts, forKey: .allowHosts)
-                try container.encode(http.maxSitemapDepth, forKey: .maxSitemapDepth)
-                try container.encode(http.maxSitemaps, forKey: .maxSitemaps)
-                try container.encode(http.maxDiscoveredUrls, forKey: .maxDiscoveredUrls)
-            }
-            enum CodingKeys: String, CodingKey {
-                case userAgent, globalConcurrency, perHostConcurrency, perHostDelayMs, connectTimeoutMs, readTimeoutMs, totalTimeoutMs
-                case retries, backoffBaseMs, backoffMaxMs, retryAfterMaxMs, maxRedirects, maxDecompressionRatio, respectRobots
-                case robotsMaxBytes, minRefetchAgeSeconds, allowPrivateAddresses, allowHosts, maxSitemapDepth, maxSitemaps, maxDiscoveredUrls
+                var container = encoder.container(keyedBy: HTTPSettingKeys.Name.self)
+                for key in HTTPSettingKeys.all { try key.write(http, &container) }
             }
         }
         var sources: [Source], maxBytes: Int, http: HTTP
@@ -395,7 +366,7 @@ private struct ResolvedView: Encodable {
     }
     struct DedupView: Encodable {
         var shingleSize: Int, permutations: Int, threshold: Double, bands: Int?, rows: Int?, containment: Double
-        var minShingles: Int, seed: UInt64, canonical: [String], preferredSources: [String]
+        var minShingles: Int, seed: UInt64, canonical: [CanonicalRule], preferredSources: [String]
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(shingleSize, forKey: .shingleSize); try container.encode(permutations, forKey: .permutations)
@@ -421,18 +392,4 @@ private struct ResolvedView: Encodable {
                              seed: d.seed, canonical: d.canonicalOrder, preferredSources: d.preferredSources),
             entities: Entities(manifest.entities), report: manifest.report)
     }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal digits of these bytes.
-    public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in self { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension SHA256.Digest {
-    public var hexString: String { Array(self).hexString }
 }

@@ -18,8 +18,8 @@ struct ManifestObjectReader {
 
     private func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    static func mismatch(_ path: String, expected: String, found: JSONValue) -> NewsPipeError {
-        .manifest(path: path, message: "expected \(expected), found \(found.shortDescription)")
+    static func mismatch(_ path: String, expected: String, found: JSONValue) -> ManifestError {
+        ManifestError(path: path, message: "expected \(expected), found \(found.shortDescription)")
     }
 
     private mutating func value(_ key: String) -> JSONValue? {
@@ -79,11 +79,31 @@ struct ManifestObjectReader {
     mutating func choice(_ key: String, default fallback: String, among choices: [String]) throws -> String {
         let text = try string(key, default: fallback)
         guard choices.contains(text) else {
-            throw NewsPipeError.manifest(
+            throw ManifestError(
                 path: childPath(key),
                 message: "expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), found \"\(text)\"")
         }
         return text
+    }
+
+    /// A value of a string enum: an unknown value is an error naming the field and the allowed values.
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default fallback: Choice) throws -> Choice
+        where Choice.RawValue == String {
+        let text = try choice(key, default: fallback.rawValue, among: Choice.allCases.map(\.rawValue))
+        return Choice(rawValue: text)!
+    }
+
+    /// An array of string-enum values, each checked as `choice` checks one.
+    mutating func choiceArray<Choice: RawRepresentable & CaseIterable>(_ key: String, default fallback: [Choice]) throws -> [Choice]
+        where Choice.RawValue == String {
+        let texts = try stringArray(key, default: fallback.map(\.rawValue))
+        return try texts.enumerated().map { index, text in
+            guard let choice = Choice(rawValue: text) else {
+                throw ManifestError(path: "\(childPath(key))[\(index)]",
+                                    message: "expected one of \(Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(text)\"")
+            }
+            return choice
+        }
     }
 
     mutating func stringArray(_ key: String, default fallback: [String]) throws -> [String] {
@@ -119,7 +139,7 @@ struct ManifestObjectReader {
         let unknown = fields.keys.filter { !known.contains($0) }.sorted()
         guard let first = unknown.first else { return }
         let allowed = known.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-        throw NewsPipeError.manifest(
+        throw ManifestError(
             path: childPath(first),
             message: "unknown key (allowed here: \(allowed))")
     }

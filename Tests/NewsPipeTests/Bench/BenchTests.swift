@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// The bench's own machinery: corpora it generates, scores it computes, what it reports.
 @Suite struct BenchTests {
@@ -149,6 +161,6 @@ import Testing
         #expect(child.status == 3)
         #expect(child.peakMB > 0)
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "started\n")
-        #expect(throws: NewsPipeError.self) { try BenchChild.run(["/no/such/binary"], log: log) }
+        #expect(throws: FileError.self) { try BenchChild.run(["/no/such/binary"], log: log) }
     }
 }

@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// The same binary as an array job: shards as separate processes in any order, one killed and
 /// rerun, then the merge, must give what one process gives.
@@ -80,7 +92,7 @@ import Testing
         (["JOB_COMPLETION_INDEX": "x"], "should be a whole number"),
     ])
     func unusableEnvironmentSaysWhatIsMissing(_ environment: [String: String], _ message: String) {
-        #expect(throws: NewsPipeError.self) { try ShardEnvironment.shard(from: environment, count: nil, manifestShards: 4) }
+        #expect(throws: PipelineError.self) { try ShardEnvironment.shard(from: environment, count: nil, manifestShards: 4) }
         do { _ = try ShardEnvironment.shard(from: environment, count: nil, manifestShards: 4) } catch {
             #expect(error.localizedDescription.contains(message), "\(error.localizedDescription)")
         }

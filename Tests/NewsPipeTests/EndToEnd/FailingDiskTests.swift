@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// Full disks and read-only folders: a clear message, exit 4, nothing half-written published, and
 /// the next run recovers.

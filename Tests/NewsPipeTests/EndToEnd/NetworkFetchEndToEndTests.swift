@@ -1,6 +1,19 @@
 import Foundation
 import Testing
+import NewsTestSupport
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// The built binary fetching a feed from a loopback server the test starts: two nights, the second
 /// answered by conditional GET, and a feed item pointing at a refused address.

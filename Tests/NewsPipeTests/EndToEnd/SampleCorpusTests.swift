@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// The sample corpus through the whole pipeline: what `corpus/README.md` says should come out.
 @Suite(.serialized) struct SampleCorpusTests {

@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// The seed article (`../shared/seed/article.txt`, as our fixture) through the built binary's
 /// entities code: the acceptance list of issue 5.
@@ -9,7 +21,7 @@ import Testing
     struct Line: Decodable { var doc: Int; var spans: [Span] }
 
     func seedSpans() throws -> (String, [Span]) {
-        let fixture = try #require(Bundle.module.url(forResource: "seed-article", withExtension: "txt", subdirectory: "Fixtures/entities"))
+        let fixture = PipelineHarness.repository.appendingPathComponent("Tests/NewsEntitiesTests/Fixtures/entities/seed-article.txt")
         let text = try String(contentsOf: fixture, encoding: .utf8)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

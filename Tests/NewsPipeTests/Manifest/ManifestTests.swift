@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 @Suite struct ManifestTests {
     let base = URL(fileURLWithPath: "/srv/news")
@@ -45,7 +57,7 @@ import Testing
         #expect(manifest.shards == 8)
         #expect(manifest.dedup.threshold == 0.7)
         #expect(manifest.dedup.permutations == 256)
-        #expect(manifest.dedup.canonicalOrder == ["longest"])
+        #expect(manifest.dedup.canonicalOrder == [.longest])
         #expect(manifest.dedup.preferredSources == ["reuters.com"])
         #expect(manifest.strip.maxBytes == 1000)
     }
@@ -79,7 +91,7 @@ import Testing
         do {
             _ = try parse(bad.json)
             Issue.record("accepted \(bad.json)")
-        } catch let error as NewsPipeError {
+        } catch let error as ManifestError {
             #expect(error.exitStatus == .usage)
             let message = error.localizedDescription
             #expect(message.hasPrefix(bad.message), "\(message)")
@@ -90,7 +102,7 @@ import Testing
     }
 
     @Test func unknownKeyListsWhatIsAllowed() throws {
-        #expect(throws: NewsPipeError.self) { try parse(#"{"stages": {"report": {"top": 3}}}"#) }
+        #expect(throws: ManifestError.self) { try parse(#"{"stages": {"report": {"top": 3}}}"#) }
         do { _ = try parse(#"{"stages": {"report": {"top": 3}}}"#) } catch {
             #expect(error.localizedDescription.contains(#"allowed here: "topEntities""#))
         }

@@ -1,6 +1,18 @@
 import Foundation
 import Testing
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 @Suite struct PathGlobTests {
     @Test(arguments: [
@@ -80,7 +92,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("bad.jsonl")
         try AtomicFile.write("{\"stage\":\"a\",\"source\":\"b\",\"reason\":\"c\",\"detail\":\"d\"}\n{not json\n", to: target)
-        #expect(throws: NewsPipeError.self) { _ = try JSONLines.read(RejectRecord.self, from: target) }
+        #expect(throws: FileError.self) { _ = try JSONLines.read(RejectRecord.self, from: target) }
         do { _ = try JSONLines.read(RejectRecord.self, from: target) } catch {
             #expect(error.localizedDescription.contains("bad.jsonl:2"))
         }
@@ -95,7 +107,7 @@ import Testing
         do {
             try second.acquire(command: "newspipe run")
             Issue.record("second lock was granted")
-        } catch let error as NewsPipeError {
+        } catch let error as PipelineError {
             #expect(error.exitStatus == .locked)
             #expect(error.localizedDescription.contains("pid \(getpid())"))
         }

@@ -1,5 +1,17 @@
 import Foundation
+@testable import NewsPipeCLI
 @testable import NewsPipe
+@testable import PipelineKit
+@testable import NewsIO
+@testable import NewsText
+@testable import NewsRecords
+@testable import ArticleExtraction
+@testable import MirrorDedup
+@testable import NewsEntities
+@testable import NewsFetch
+@testable import NewsReports
+@testable import NERTraining
+@testable import NewsBench
 
 /// Runs the built `newspipe` binary in a temporary project folder, as cron or an operator would.
 struct PipelineHarness {
@@ -10,6 +22,13 @@ struct PipelineHarness {
         var stdout: String
         var stderr: String
         var killed: Bool
+
+        /// Whether a text log line of `stage` (`… stage=strip … done`) ends with `message`.
+        func logged(_ stage: String, _ message: String) -> Bool {
+            stderr.split(separator: "\n").contains { line in
+                line.split(separator: " ").contains("stage=\(stage)") && line.hasSuffix(" \(message)")
+            }
+        }
     }
 
     /// The repository's root (for the sample corpus).

@@ -1,0 +1,214 @@
+import Foundation
+import NewsIO
+
+/// Signatures of every article seen on earlier nights, so a mirror arriving later is still found
+/// without re-reading or re-signing old texts.
+///
+/// On disk: a compact little-endian binary file (magic `NPDEDUP1`), written atomically. The header
+/// records the signature scheme and the parameters the index was built with; loading with other
+/// signing parameters fails rather than silently comparing incomparable signatures.
+public struct SignatureIndex: Sendable {
+    public private(set) var signatures: [DocumentSignature] = []
+    /// The scheme of the signatures held (nil while empty and never loaded).
+    public private(set) var scheme: DedupSignatureScheme?
+    /// Parameters recorded when the index was saved or loaded (informational).
+    public var parameters: DedupParameters?
+    private var positions: [String: Int] = [:]
+
+    public init() {}
+
+    /// An empty index for signatures made with `parameters`.
+    public init(parameters: DedupParameters) {
+        self.parameters = parameters
+        scheme = parameters.signatureScheme
+    }
+
+    public var count: Int { signatures.count }
+
+    public func contains(id: String) -> Bool { positions[id] != nil }
+
+    public func signature(id: String) -> DocumentSignature? { positions[id].map { signatures[$0] } }
+
+    /// Adds a signature, replacing one with the same id.
+    ///
+    /// Precondition: the signature's scheme matches the index's (a programming error otherwise:
+    /// load with `load(from:parameters:)` to detect stale indexes).
+    public mutating func add(_ signature: DocumentSignature) {
+        if let scheme {
+            precondition(scheme == signature.scheme,
+                         "signature \(signature.id) has scheme (\(signature.scheme)), index has (\(scheme))")
+        } else {
+            scheme = signature.scheme
+        }
+        if let at = positions[signature.id] {
+            signatures[at] = signature
+        } else {
+            positions[signature.id] = signatures.count
+            signatures.append(signature)
+        }
+    }
+
+    public mutating func add(contentsOf signatures: some Sequence<DocumentSignature>) {
+        for s in signatures { add(s) }
+    }
+
+    /// Drops signatures (e.g. articles older than the retention window).
+    public mutating func removeAll(where shouldRemove: (DocumentSignature) -> Bool) {
+        signatures.removeAll(where: shouldRemove)
+        positions = Dictionary(uniqueKeysWithValues: signatures.enumerated().map { ($1.id, $0) })
+    }
+
+    // MARK: - Persistence
+
+    private static let magic: [UInt8] = Array("NPDEDUP1".utf8)
+    private static let formatVersion: UInt32 = 1
+
+    public func save(to url: URL) throws {
+        var w = DedupByteWriter()
+        w.bytes.append(contentsOf: Self.magic)
+        w.u32(Self.formatVersion)
+        let scheme = self.scheme ?? (parameters ?? DedupParameters()).signatureScheme
+        w.u32(UInt32(scheme.version)); w.u32(UInt32(scheme.shingleSize))
+        w.u32(UInt32(scheme.permutations)); w.u64(scheme.seed)
+        let encoder = JSONLines.makeEncoder()
+        let json = (try? encoder.encode(parameters ?? DedupParameters())) ?? Data()
+        w.u32(UInt32(json.count)); w.bytes.append(contentsOf: json)
+        w.u64(UInt64(signatures.count))
+        w.bytes.reserveCapacity(w.bytes.count + signatures.count * (scheme.permutations * 4 + 200))
+        for s in signatures {
+            w.string(s.id); w.string(s.source); w.optional(s.url); w.optional(s.site); w.optional(s.published)
+            w.u64(UInt64(bitPattern: Int64(s.words))); w.u64(s.exactHash); w.u32(UInt32(s.shingleCount))
+            w.u32(UInt32(s.minHashes.count))
+            for v in s.minHashes { w.u32(v) }
+        }
+        try AtomicFile.write(w.bytes, to: url)
+    }
+
+    public static func load(from url: URL) throws -> SignatureIndex {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+            throw FileError.io(path: url.path, reason: "cannot read signature index: \(error.localizedDescription)")
+        }
+        do {
+            return try data.withUnsafeBytes { raw in try decode(raw) }
+        } catch let reason as DedupIndexFormatError {
+            throw FileError.io(path: url.path, reason: "corrupt signature index (\(reason.message)); delete it to rebuild from scratch")
+        }
+    }
+
+    /// Loads an index and checks it was signed like `parameters` would sign.
+    public static func load(from url: URL, parameters: DedupParameters) throws -> SignatureIndex {
+        var index = try load(from: url)
+        let expected = parameters.signatureScheme
+        if let scheme = index.scheme, scheme != expected {
+            throw FileError.io(path: url.path, reason: "signature index was built with \(scheme) but the dedup parameters give \(expected); delete the index (or restore the old parameters) to rebuild it")
+        }
+        index.parameters = parameters
+        index.scheme = expected
+        return index
+    }
+
+    /// `load(from:parameters:)`, or an empty index when there is no file yet (first night).
+    public static func loadIfPresent(from url: URL, parameters: DedupParameters) throws -> SignatureIndex {
+        guard FileManager.default.fileExists(atPath: url.path) else { return SignatureIndex(parameters: parameters) }
+        return try load(from: url, parameters: parameters)
+    }
+
+    private static func decode(_ raw: UnsafeRawBufferPointer) throws -> SignatureIndex {
+        var r = DedupByteReader(raw: raw)
+        guard raw.count >= 8, Array(raw[0 ..< 8]) == magic else { throw DedupIndexFormatError("not a dedup signature index") }
+        r.offset = 8
+        let format = try r.u32()
+        guard format == formatVersion else { throw DedupIndexFormatError("format version \(format), expected \(formatVersion)") }
+        let version = Int(try r.u32()), shingleSize = Int(try r.u32()), permutations = Int(try r.u32())
+        let seed = try r.u64()
+        let scheme = DedupSignatureScheme(shingleSize: shingleSize, permutations: permutations, seed: seed, version: version)
+        let jsonLength = Int(try r.u32())
+        let json = try r.bytes(jsonLength)
+        var index = SignatureIndex()
+        index.scheme = scheme
+        index.parameters = try? JSONLines.makeDecoder().decode(DedupParameters.self, from: Data(json))
+        let count = try r.u64()
+        guard count <= UInt64(raw.count) else { throw DedupIndexFormatError("bad record count") }
+        index.signatures.reserveCapacity(Int(count))
+        index.positions.reserveCapacity(Int(count))
+        for _ in 0 ..< Int(count) {
+            let id = try r.string(), source = try r.string()
+            let url = try r.optional(), site = try r.optional(), published = try r.optional()
+            let words = Int(Int64(bitPattern: try r.u64()))
+            let exactHash = try r.u64()
+            let shingleCount = Int(try r.u32())
+            let k = Int(try r.u32())
+            guard k == 0 || k == permutations else { throw DedupIndexFormatError("record \(id) has \(k) MinHash values") }
+            let minHashes = try r.u32Array(k)
+            let s = DocumentSignature(id: id, source: source, url: url, site: site, published: published,
+                                      words: words, exactHash: exactHash, shingleCount: shingleCount,
+                                      minHashes: minHashes, scheme: scheme)
+            if let at = index.positions[id] { index.signatures[at] = s } else {
+                index.positions[id] = index.signatures.count
+                index.signatures.append(s)
+            }
+        }
+        guard r.offset == raw.count else { throw DedupIndexFormatError("trailing bytes") }
+        return index
+    }
+}
+
+private struct DedupIndexFormatError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+private struct DedupByteWriter {
+    var bytes: [UInt8] = []
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func string(_ s: String) {
+        let utf8 = Array(s.utf8)
+        u32(UInt32(utf8.count)); bytes.append(contentsOf: utf8)
+    }
+    mutating func optional(_ s: String?) {
+        if let s { string(s) } else { u32(UInt32.max) }
+    }
+}
+
+private struct DedupByteReader {
+    let raw: UnsafeRawBufferPointer
+    var offset = 0
+
+    mutating func need(_ n: Int) throws {
+        guard n >= 0, offset + n <= raw.count else { throw DedupIndexFormatError("truncated at byte \(offset)") }
+    }
+    mutating func u32() throws -> UInt32 {
+        try need(4); defer { offset += 4 }
+        return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+    mutating func u64() throws -> UInt64 {
+        try need(8); defer { offset += 8 }
+        return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        try need(n); defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: raw[offset ..< offset + n])
+    }
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        return String(decoding: try bytes(n), as: UTF8.self)
+    }
+    mutating func optional() throws -> String? {
+        let n = try u32()
+        if n == UInt32.max { return nil }
+        return String(decoding: try bytes(Int(n)), as: UTF8.self)
+    }
+    mutating func u32Array(_ n: Int) throws -> [UInt32] {
+        try need(n * 4)
+        let start = offset
+        offset += n * 4
+        return [UInt32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for i in 0 ..< n {
+                buffer[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + i * 4, as: UInt32.self))
+            }
+            initialized = n
+        }
+    }
+}

@@ -1,0 +1,834 @@
+import Foundation
+import NewsRecords
+import NewsText
+
+/// Where an entities candidate came from; decides who wins an overlap.
+private enum EntityOrigin: UInt8 {
+    case pattern, dictionary, weakDictionary, ner, ticker
+}
+
+/// A mention on its way to becoming an `EntityMention`.
+private struct EntityCandidate {
+    var start: Int
+    var end: Int
+    var type: EntityType
+    var origin: EntityOrigin
+    var confidence: Double
+    /// Knowledge-base entry the mention links to.
+    var entry: Int? = nil
+    var value: String? = nil
+    var ticker: String? = nil
+    var entityId: String = ""
+    var canonical: String = ""
+    var tokenStart = 0
+    var tokenEnd = 0
+    var alive = true
+
+    /// Output order of the type: the raw values' alphabetical order, without making strings.
+    var typeRank: Int {
+        switch type {
+        case .date: return 0
+        case .location: return 1
+        case .miscellaneous: return 2
+        case .money: return 3
+        case .organization: return 4
+        case .person: return 5
+        case .percent: return 6
+        case .ticker: return 7
+        }
+    }
+}
+
+/// Finds and links the entities of one article: known companies, brands and products from the
+/// knowledge base, NER names, tickers with cues, money, percentages, dates, and the tone of each
+/// company mention's sentence.
+///
+/// One linear pass each for the dictionary, the patterns and the tone cues, with hash look-ups of
+/// precompiled token hashes; strings are made only for emitted mentions. Thread-safe: the
+/// annotator is immutable and can be shared by concurrent workers.
+public struct EntityAnnotator: Sendable {
+    let knowledge: EntityKnowledgeBase
+    let lexicon: ToneLexicon
+
+    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon) {
+        self.knowledge = knowledge
+        self.lexicon = lexicon
+    }
+
+    /// Annotates one article.
+    ///
+    /// - Parameters:
+    ///   - sentences: Unicode-scalar ranges of the sentences of `text` (from the tokenizer); when
+    ///     empty, a simple splitter finds them.
+    ///   - nerSpans: spans of the statistical NER (`PER`, `ORG`, `LOC`, `MISC`).
+    ///   - published: ISO 8601 date of the article, to resolve "April 13" or "on Monday"; without
+    ///     it only explicit dates are emitted.
+    /// - Returns: mentions sorted by start, end, type and id; equal input gives equal output.
+    public func annotate(documentId: String, text: String, sentences: [Range<Int>], nerSpans: [NERSpan],
+                         published: String?) -> [EntityMention] {
+        let doc = EntityScanDocument(text: text, sentences: sentences)
+        guard !doc.tokens.isEmpty else { return [] }
+        let day = published.flatMap(EntityDay.init(iso:))
+
+        var droppedPatterns: Set<Int> = []
+        let patterns = EntityPatterns.scan(doc, published: day).map {
+            EntityCandidate(start: $0.start, end: $0.end, type: $0.type, origin: .pattern, confidence: $0.confidence, value: $0.value)
+        }
+        var dictionary = dictionaryMatches(doc)
+        var ner = nerCandidates(nerSpans, doc)
+
+        // Patterns are the most precise: names overlapping them go.
+        for i in dictionary.indices where Self.overlapsAny(dictionary[i], patterns) { dictionary[i].alive = false }
+        for i in ner.indices where Self.overlapsAny(ner[i], patterns) {
+            // A longer name around a year ("1998 World Cup") is the name; otherwise the pattern wins.
+            let inside = patterns.filter { $0.start < ner[i].end && ner[i].start < $0.end }
+            if inside.allSatisfy({ $0.type == .date && $0.start >= ner[i].start && $0.end <= ner[i].end && ($0.end - $0.start) < (ner[i].end - ner[i].start) }) {
+                droppedPatterns.formUnion(inside.map(\.start))
+            } else {
+                ner[i].alive = false
+            }
+        }
+
+        mergeNER(&ner, &dictionary, doc)
+        confirmWeak(&dictionary, ner, doc)
+
+        var names = (dictionary + ner).filter(\.alive)
+        names.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        names += repeatedNERNames(names, patterns, doc)
+        names.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        let tickers = tickerMatches(doc, names)
+        // Exchange words inside a cue are not companies; a name under a ticker ("$AMD") is the ticker.
+        let covered = (tickers.cues + tickers.mentions.map { $0.start..<$0.end }).sorted { $0.lowerBound < $1.lowerBound }
+        if !covered.isEmpty {
+            for i in names.indices where covered.contains(where: { $0.lowerBound < names[i].end && names[i].start < $0.upperBound }) {
+                names[i].alive = false
+            }
+        }
+
+        var all = names.filter(\.alive) + tickers.mentions + patterns.filter { !droppedPatterns.contains($0.start) }
+        for i in all.indices {
+            all[i].tokenStart = doc.tokenIndex(containingOrAfter: all[i].start)
+            all[i].tokenEnd = max(all[i].tokenStart + 1, doc.tokenIndex(startingAtOrAfter: all[i].end))
+        }
+        all.sort(by: Self.positionOrder)
+        assignIds(&all, doc)
+        all = all.filter { $0.alive && !$0.entityId.isEmpty }
+        all.sort { Self.positionOrder($0, $1) || (!Self.positionOrder($1, $0) && $0.entityId < $1.entityId) }
+        let tones = tone(all, doc)
+
+        var out: [EntityMention] = []
+        out.reserveCapacity(all.count)
+        for i in all.indices {
+            let c = all[i]
+            let sentence = c.tokenStart < doc.tokenSentence.count ? Int(doc.tokenSentence[c.tokenStart]) : doc.sentenceOf(offset: c.start)
+            let t = tones[i]
+            out.append(EntityMention(documentId: documentId, entityId: c.entityId, canonicalName: c.canonical,
+                                     surface: doc.string(c.start, c.end), type: c.type, start: c.start, end: c.end,
+                                     sentence: sentence, ticker: c.ticker, value: c.value,
+                                     confidence: (c.confidence * 1000).rounded() / 1000, tone: t.tone, cue: t.cue))
+        }
+        return out
+    }
+
+    /// Start, then end, then type; strings stay out of the comparison (it runs n log n times).
+    private static func positionOrder(_ a: EntityCandidate, _ b: EntityCandidate) -> Bool {
+        if a.start != b.start { return a.start < b.start }
+        if a.end != b.end { return a.end < b.end }
+        return a.typeRank < b.typeRank
+    }
+
+    // MARK: Dictionary
+
+    private static let suffixHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
+    private static let dotHash = EntityScanHash.exact(".")
+    private static let commaHash = EntityScanHash.exact(",")
+    private static let atHash = EntityScanHash.exact("@")
+
+    private func dictionaryMatches(_ doc: EntityScanDocument) -> [EntityCandidate] {
+        let toks = doc.tokens
+        let dict = knowledge.index.dictionary
+        var out: [EntityCandidate] = []
+        var i = 0
+        while i < toks.count {
+            let t = toks[i]
+            guard t.kind != .punct, let cands = dict[t.hash], !doc.chrome[i] else { i += 1; continue }
+            var found: EntityDictCandidate? = nil
+            for c in cands {
+                let n = c.hashes.count
+                guard i + n <= toks.count else { continue }
+                var ok = true
+                var q = 1
+                while q < n {
+                    if toks[i + q].hash != c.hashes[q] || toks[i + q].matchGap != c.gaps[q - 1] { ok = false; break }
+                    q += 1
+                }
+                if ok { found = c; break }
+            }
+            guard let c = found, !(i > 0 && t.gap == 0 && toks[i - 1].hash == Self.atHash) else { i += 1; continue }
+            var e = i + c.hashes.count
+            var weak = c.confirmOnly
+            // Legal form right after the name belongs to the mention: "Microsoft Corp.", "Apple, Inc.".
+            var s = e
+            if s + 1 < toks.count, toks[s].hash == Self.commaHash, toks[s].gap == 0 { s += 1 }
+            if s < toks.count, toks[s].matchGap == 1, Self.suffixHashes.contains(toks[s].hash) {
+                e = s + 1
+                if e < toks.count, toks[e].hash == Self.dotHash, toks[e].gap == 0 { e += 1 }
+                // "Target Corp." is the retailer; "Mercantile Bancorp Inc." is not "Bancorp".
+                let insideLongerName = i > 0 && toks[i - 1].isCapitalized && toks[i].matchGap == 1
+                    && doc.tokenSentence[i - 1] == doc.tokenSentence[i]
+                if !insideLongerName { weak = false }
+            }
+            let entry = knowledge.index.entries[c.entry]
+            out.append(EntityCandidate(start: t.start, end: toks[e - 1].end, type: entry.type,
+                                       origin: weak ? .weakDictionary : .dictionary,
+                                       confidence: entry.dictionaryConfidence, entry: c.entry))
+            i = e
+        }
+        return out
+    }
+
+    // MARK: NER
+
+    private static func label(_ raw: String) -> EntityType? {
+        var l = raw.uppercased()
+        if l.hasPrefix("B-") || l.hasPrefix("I-") || l.hasPrefix("E-") || l.hasPrefix("S-") { l.removeFirst(2) }
+        switch l {
+        case "PER", "PERSON": return .person
+        case "ORG", "ORGANIZATION": return .organization
+        case "LOC", "LOCATION", "GPE": return .location
+        case "MISC": return .miscellaneous
+        default: return nil
+        }
+    }
+
+    private static let keepDotAfter: Set<String> = ["Inc", "Corp", "Co", "Ltd", "Jr", "Sr", "S", "A", "N", "V", "L", "P", "Bros", "Cos"]
+
+    /// NER spans clipped to the text, without surrounding punctuation or a possessive.
+    /// Upper-case abbreviations of common nouns in business news, never an entity by themselves.
+    static let commonAcronyms: Set<String> = [
+        "AI", "CEO", "CFO", "COO", "CTO", "IPO", "ETF", "ETFs", "GDP", "EPS", "API", "APIs", "GPU", "GPUs", "CPU",
+        "CPUs", "EV", "EVs", "ESG", "M&A", "Q1", "Q2", "Q3", "Q4", "YoY", "PC", "PCs", "TV", "HR", "IT", "PR", "R&D",
+        "SaaS", "VR", "AR", "5G", "LLM", "LLMs", "AGI", "CAGR", "EBITDA", "PE", "P/E", "ROI", "FAQ",
+    ]
+
+    private func nerCandidates(_ spans: [NERSpan], _ doc: EntityScanDocument) -> [EntityCandidate] {
+        let sc = doc.scalars
+        var out: [EntityCandidate] = []
+        for span in spans {
+            guard let type = Self.label(span.label), span.confidence > 0 else { continue }
+            var a = max(0, span.start), b = min(sc.count, span.end)
+            while a < b && !CharacterClass.isWordCharacter(sc[a]) && sc[a] != "$" { a += 1 }
+            while b > a {
+                let last = sc[b - 1]
+                if CharacterClass.isWordCharacter(last) { break }
+                if last == "." {
+                    // The period of an abbreviation stays: "Corp.", "Fla.", "N.H.".
+                    var w = b - 1
+                    while w > a && CharacterClass.isWordCharacter(sc[w - 1]) { w -= 1 }
+                    let word = doc.string(w, b - 1)
+                    if Self.keepDotAfter.contains(word) { break }
+                    let short = w < b - 1 && b - 1 - w <= 3 && CharacterClass.isUpper(sc[w])
+                    if short && (sc[w..<(b - 1)].contains(where: CharacterClass.isLower) || sc[a..<(b - 1)].contains(".")) { break }
+                }
+                if last == ")" && sc[a..<b].contains("(") { break }
+                b -= 1
+            }
+            // Possessive: "Alphabet's" -> "Alphabet", "Reuters'" -> "Reuters".
+            if b - a > 2, sc[b - 1] == "s" || sc[b - 1] == "S", sc[b - 2] == "'" || sc[b - 2] == "\u{2019}" {
+                b -= 2
+                while b > a && (CharacterClass.isSpaceInLine(sc[b - 1]) || CharacterClass.isNewline(sc[b - 1])) { b -= 1 }
+            }
+            guard b > a else { continue }
+            // Acronyms of common nouns ("AI", "CEO", "IPO") look like names to a model trained on
+            // 1996 wire copy; they name no entity, so a MISC or ORG span of exactly one is dropped.
+            if type == .miscellaneous || type == .organization, Self.commonAcronyms.contains(doc.string(a, b)) { continue }
+            out.append(EntityCandidate(start: a, end: b, type: type, origin: .ner,
+                                       confidence: min(max(span.confidence, 0), 1)))
+        }
+        out.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        // Overlapping NER spans: keep the more confident (then the longer) one.
+        var kept: [EntityCandidate] = []
+        for c in out {
+            if let last = kept.last, last.end > c.start {
+                if (c.confidence, c.end - c.start) > (last.confidence, last.end - last.start) { kept[kept.count - 1] = c }
+                continue
+            }
+            kept.append(c)
+        }
+        return kept
+    }
+
+    private static func overlapsAny(_ c: EntityCandidate, _ sorted: [EntityCandidate]) -> Bool {
+        // `sorted` is ordered by start and free of overlaps, so ends are ordered too.
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].end <= c.start { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sorted.count && sorted[lo].start < c.end
+    }
+
+    /// Resolves overlaps of NER spans and dictionary matches; links NER names the dictionary did
+    /// not see (case or legal form differs) through the knowledge base.
+    private func mergeNER(_ ner: inout [EntityCandidate], _ dict: inout [EntityCandidate], _ doc: EntityScanDocument) {
+        var d0 = 0
+        for n in ner.indices where ner[n].alive {
+            let span = ner[n]
+            while d0 < dict.count && dict[d0].end <= span.start { d0 += 1 }
+            var overlapping: [Int] = []
+            var d = d0
+            while d < dict.count && dict[d].start < span.end {
+                if dict[d].alive { overlapping.append(d) }
+                d += 1
+            }
+            if overlapping.isEmpty {
+                // People and places of user lists are found by the dictionary; only names of
+                // companies and products are worth a normalised look-up.
+                guard span.type == .organization || span.type == .miscellaneous else { continue }
+                if let e = knowledge.entryForName(doc.scalars[span.start..<span.end]) {
+                    let entry = knowledge.entry(e)
+                    if entry.type == span.type || (span.type == .organization && entry.type == .miscellaneous)
+                        || (span.type == .miscellaneous && entry.type == .organization) {
+                        ner[n].entry = e
+                        ner[n].type = entry.type
+                        ner[n].confidence = max(span.confidence, 0.85)
+                    }
+                }
+                continue
+            }
+            let covered = overlapping.allSatisfy { dict[$0].start >= span.start && dict[$0].end <= span.end }
+            let longer = covered && (span.end - span.start) > overlapping.reduce(0) { $0 + dict[$1].end - dict[$1].start }
+            let sameSpan = overlapping.count == 1 && dict[overlapping[0]].start == span.start && dict[overlapping[0]].end == span.end
+            let weakOnly = overlapping.allSatisfy { dict[$0].origin == .weakDictionary }
+            var nerWins = false
+            let moreWords = covered && longer && extraWords(span, overlapping.map { dict[$0] }, doc)
+            if span.type != .organization && moreWords {
+                nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
+            } else if weakOnly && moreWords {
+                nerWins = true       // "Red Star", "National Bank of Romania": an ordinary word inside a longer name
+            } else if span.type == .person && span.confidence >= 0.8 && (weakOnly || (sameSpan && singleWord(dict[overlapping[0]], doc))) {
+                nerWins = true       // "Ford" the person, said confidently
+            } else if weakOnly && span.type != .organization && span.type != dict[overlapping[0]].type {
+                nerWins = true       // an ordinary word the NER reads as something else
+            }
+            if nerWins {
+                for o in overlapping { dict[o].alive = false }
+            } else if span.type == .organization && overlapping.count == 1 && covered && longer
+                        && dict[overlapping[0]].type == .organization && extraWords(span, [dict[overlapping[0]]], doc) {
+                // "Kia Motor Corp", "LM Ericsson AB": the NER's fuller name, the dictionary's link.
+                let o = overlapping[0]
+                dict[o].start = span.start
+                dict[o].end = span.end
+                dict[o].confidence = min(dict[o].confidence, max(span.confidence, 0.8))
+                ner[n].alive = false
+            } else {
+                ner[n].alive = false
+                for o in overlapping {
+                    if dict[o].origin == .weakDictionary && (span.type == dict[o].type || span.type == .organization) {
+                        dict[o].origin = .dictionary
+                        dict[o].confidence = max(span.confidence, 0.8)
+                    } else if dict[o].origin == .dictionary {
+                        dict[o].confidence = min(0.99, dict[o].confidence + 0.03)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Further occurrences of names the NER found but the knowledge base does not know: the NER
+    /// often tags "Cailian Press" once and misses it two paragraphs later.
+    private func repeatedNERNames(_ names: [EntityCandidate], _ patterns: [EntityCandidate], _ doc: EntityScanDocument) -> [EntityCandidate] {
+        let toks = doc.tokens
+        var table: [UInt64: [(hashes: [UInt64], source: EntityCandidate)]] = [:]
+        for c in names where c.origin == .ner && c.entry == nil && c.confidence >= 0.5 {
+            let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
+            guard a < b, b <= toks.count, toks[a].start == c.start, toks[b - 1].end == c.end, toks[a].isCapitalized else { continue }
+            // One short word ("Su", "May") is too easily something else.
+            if b - a == 1 && toks[a].length < 4 { continue }
+            let hashes = toks[a..<b].map(\.hash)
+            if table[hashes[0]]?.contains(where: { $0.hashes == hashes }) == true { continue }
+            table[hashes[0], default: []].append((hashes, c))
+        }
+        guard !table.isEmpty else { return [] }
+        let lookup = EntityScanHashTable(table.map { ($0.key, $0.value.sorted { $0.hashes.count > $1.hashes.count }) })
+        var covered = [Bool](repeating: false, count: toks.count)
+        func cover(_ c: EntityCandidate) {
+            var k = doc.tokenIndex(containingOrAfter: c.start)
+            while k < toks.count && toks[k].start < c.end { covered[k] = true; k += 1 }
+        }
+        for i in names.indices { cover(names[i]) }
+        for i in patterns.indices { cover(patterns[i]) }
+        var out: [EntityCandidate] = []
+        var k = 0
+        while k < toks.count {
+            guard !covered[k], !doc.chrome[k], let cands = lookup[toks[k].hash] else { k += 1; continue }
+            var matched = false
+            for cand in cands {
+                let n = cand.hashes.count
+                guard k + n <= toks.count else { continue }
+                var ok = true
+                for q in 0..<n where toks[k + q].hash != cand.hashes[q] || covered[k + q] || (q > 0 && toks[k + q].gap == 2) { ok = false; break }
+                // Not glued into a longer word sequence: "Acme" inside "Acme Robotics" is the NER's call.
+                if ok, k + n < toks.count, toks[k + n].gap == 1, toks[k + n].isCapitalized, toks[k + n].kind == .word { ok = false }
+                guard ok else { continue }
+                var c = cand.source
+                c.start = toks[k].start
+                c.end = toks[k + n - 1].end
+                c.confidence = (c.confidence * 0.85 * 1000).rounded() / 1000
+                out.append(c)
+                k += n
+                matched = true
+                break
+            }
+            if !matched { k += 1 }
+        }
+        return out
+    }
+
+    private static let functionWords = EntityScanHashSet(hashes: ["the", "a", "an", "while", "as", "for", "and", "but", "if",
+        "when", "after", "before", "this", "that", "these", "those", "in", "on", "at", "by", "with", "from", "since", "although",
+        "though", "despite", "meanwhile", "conversely", "however", "also", "both", "rival", "rivals", "said", "says", "like",
+        "unlike", "including", "via", "of", "to", "or", "nor", "so", "yet", "why", "how", "what", "where", "who"]
+        .map(EntityScanHash.folded))
+
+    private func singleWord(_ c: EntityCandidate, _ doc: EntityScanDocument) -> Bool {
+        !doc.scalars[c.start..<c.end].contains { CharacterClass.isSpaceInLine($0) }
+    }
+
+    private func extraWords(_ span: EntityCandidate, _ inside: [EntityCandidate], _ doc: EntityScanDocument) -> Bool {
+        var k = doc.tokenIndex(containingOrAfter: span.start)
+        while k < doc.tokens.count && doc.tokens[k].start < span.end {
+            let t = doc.tokens[k]
+            // Capitalised words only: "Amazon River" is another name, "Amazon Web Services staff" is
+            // not, and neither is "While Microsoft" (a sentence-initial word the NER swept in).
+            if t.kind == .word && t.isCapitalized && !Self.functionWords.contains(t.foldHash)
+                && !inside.contains(where: { $0.start <= t.start && t.end <= $0.end }) { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// Ordinary-word names stay only when the NER confirmed them or when a fuller name of the same
+    /// entity in the article starts with them ("Target" after "Target Corp.", "Booking" after
+    /// "Booking Holdings"); "Service" is not confirmed by "Wire" even if both name one outlet.
+    private func confirmWeak(_ dict: inout [EntityCandidate], _ ner: [EntityCandidate], _ doc: EntityScanDocument) {
+        var strong: [Int: [[UInt64]]] = [:]
+        func words(_ c: EntityCandidate) -> [UInt64] {
+            var out: [UInt64] = []
+            var k = doc.tokenIndex(containingOrAfter: c.start)
+            while k < doc.tokens.count && doc.tokens[k].start < c.end { out.append(doc.tokens[k].hash); k += 1 }
+            return out
+        }
+        for i in dict.indices where dict[i].alive && dict[i].origin == .dictionary {
+            if let e = dict[i].entry { strong[e, default: []].append(words(dict[i])) }
+        }
+        for i in ner.indices where ner[i].alive { if let e = ner[i].entry { strong[e, default: []].append(words(ner[i])) } }
+        for i in dict.indices where dict[i].alive && dict[i].origin == .weakDictionary {
+            let mine = words(dict[i])
+            if let e = dict[i].entry, let fuller = strong[e], fuller.contains(where: { $0.count >= mine.count && $0.prefix(mine.count).elementsEqual(mine) }) {
+                dict[i].origin = .dictionary
+                dict[i].confidence = 0.8
+            } else {
+                dict[i].alive = false
+            }
+        }
+    }
+
+    // MARK: Tickers
+
+    private static let exchanges = EntityScanHashSet(hashes: ["NASDAQ", "Nasdaq", "NYSE", "NYSEArca", "NYSEAmerican", "AMEX", "Amex", "OTC",
+        "OTCQX", "OTCQB", "OTCMKTS", "TSX", "TSXV", "LSE", "LON", "HKEX", "HKG", "SEHK", "ASX", "NSE", "BSE", "ETR", "XETRA",
+        "FRA", "EPA", "Euronext", "CBOE", "Cboe", "BATS", "NasdaqGS", "NasdaqGM", "NasdaqCM", "TYO", "TSE", "KRX", "KOSDAQ",
+        "SGX", "SIX", "SWX", "NEO", "CSE"].map(EntityScanHash.exact))
+    private static let exchangeQualifiers = EntityScanHashSet(hashes: ["American", "Arca", "MKT", "GS", "GM", "CM", "Global", "Select",
+        "Market", "Capital", "Markets", "Stock", "Exchange", "Pink", "Venture", "-", "V"].map(EntityScanHash.exact))
+    /// Tickers that are also words or common initialisms: only with an exchange cue or a cashtag.
+    static let wordTickers: Set<String> = Set("""
+    A B C D E F G H I J K L M N O P Q R S T U V W X Y Z ALL ON IT CAT NOW CAN ARE BIG CAR FUN GO HAS KEY LOW MAN NEW OUT \
+    PAY RUN SEE SO TWO UP WELL BEST GOOD LIFE LOVE MAIN NICE OPEN PLAY REAL SAFE TRUE WORK HOME HOPE FAST EAT DOG AI AM PM \
+    BE DO AN AT BY HE ME MY NO OR US WE ONE FOR GAS OIL BOX FLY JOB EARN CASH PLAN POST SAVE TECH GOLD BIO LOAN CEO CFO \
+    IPO ETF GDP EU UK USA SEC FDA EV EVS AR VR API OK TV PC IQ HR PR CPU GPU SPY FUND RISK BOND DEBT DATA CARE FREE PEAK \
+    BEAT FLOW GAIN GROW HUGE LAND MOVE NEXT NOTE PICK PLUS RIDE SHIP SITE TEAM TELL TRIP WAVE WISH ZONE BLUE CUBE EDGE \
+    FIVE MIND ROCK STAR STAY SUN AIR ANY CUT DAY EGG FAT FIT GEM ICE JOY LIT NET OPT PEN PIN RAW SKY TAP WIN ZIP MUST \
+    HOLD BUY SELL SHOP SNOW COST FIG DASH HOOD RACE COIN PINS DE MA MS BA HD KO PG AA UPS LOW CEO COO CTO EPS ESG IRS \
+    NYSE ADR ADS LLC INC CORP LTD PLC ARM SAFE TIME BILL FAST CORE LIVE PLUG RUN WOLF WELL
+    """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    private static let sharesWords = EntityScanHashSet(hashes: ["shares", "stock", "stocks"].map(EntityScanHash.folded))
+    private static let ofWords = EntityScanHashSet(hashes: ["of", "in"].map(EntityScanHash.folded))
+    private static let colonHash = EntityScanHash.exact(":")
+    private static let dollarHash = EntityScanHash.exact("$")
+    private static let openHash = EntityScanHash.exact("(")
+    private static let closeHash = EntityScanHash.exact(")")
+    private static let apostropheHash = EntityScanHash.exact("'")
+    private static let sHash = EntityScanHash.exact("s")
+
+    /// Reads a ticker symbol at scalar `p`: capitals and digits, optionally ".B"/"-B".
+    private func symbol(_ doc: EntityScanDocument, _ p: Int) -> (text: String, end: Int)? {
+        let sc = doc.scalars
+        guard p < sc.count, CharacterClass.isUpper(sc[p]), sc[p].value < 128 else { return nil }
+        if p > 0 && CharacterClass.isWordCharacter(sc[p - 1]) { return nil }
+        var i = p
+        while i < sc.count && i - p < 6 && ((sc[i].value &- 65) < 26 || CharacterClass.isASCIIDigit(sc[i])) { i += 1 }
+        if i < sc.count && CharacterClass.isWordCharacter(sc[i]) { return nil }
+        var end = i
+        if i + 1 < sc.count, sc[i] == "." || sc[i] == "-", (sc[i + 1].value &- 65) < 26 {
+            var j = i + 1
+            while j < sc.count && j - i <= 2 && (sc[j].value &- 65) < 26 { j += 1 }
+            if j - i <= 3 && (j >= sc.count || !CharacterClass.isWordCharacter(sc[j])) { end = j }
+        }
+        return (doc.string(p, end), end)
+    }
+
+    /// The knowledge-base entry of a symbol as written: "BRK.B", or "MSFT.O" (a Reuters code).
+    private func tickerEntry(_ s: String) -> (entry: Int, ticker: String)? {
+        if let e = knowledge.entryForTicker(s) { return (e, s.replacingOccurrences(of: ".", with: "-")) }
+        if let dot = s.firstIndex(where: { $0 == "." || $0 == "-" }) {
+            let base = String(s[..<dot])
+            if let e = knowledge.entryForTicker(base) { return (e, base) }
+        }
+        return nil
+    }
+
+    private func tickerMatches(_ doc: EntityScanDocument, _ names: [EntityCandidate]) -> (mentions: [EntityCandidate], cues: [Range<Int>]) {
+        let toks = doc.tokens
+        var mentions: [EntityCandidate] = []
+        var cues: [Range<Int>] = []
+        // Token right after each linked company mention, for "Microsoft (MSFT)".
+        var companyBefore: [Int: Int] = [:]
+        var nameTokens: Set<Int> = []
+        for i in names.indices where names[i].alive {
+            if names[i].type == .organization, let e = names[i].entry { companyBefore[doc.tokenIndex(startingAtOrAfter: names[i].end)] = e }
+            let first = doc.tokenIndex(containingOrAfter: names[i].start)
+            if first < toks.count && toks[first].isAllCaps { nameTokens.insert(first) }
+        }
+        func emit(_ start: Int, _ end: Int, _ entry: Int, _ ticker: String, _ confidence: Double) {
+            if let last = mentions.last, last.start == start { return }
+            mentions.append(EntityCandidate(start: start, end: end, type: .ticker, origin: .ticker, confidence: confidence,
+                                            entry: entry, ticker: ticker))
+        }
+        var k = 0
+        while k < toks.count {
+            let t = toks[k]
+            if doc.tickerBlocked[k] { k += 1; continue }
+            // "(NASDAQ: MSFT)", "NYSE:AMZN", "NYSE American: XYZ".
+            if t.kind == .word, Self.exchanges.contains(t.hash) {
+                var j = k + 1
+                var q = 0
+                while j < toks.count && q < 2 && toks[j].matchGap <= 1 && Self.exchangeQualifiers.contains(toks[j].hash) { j += 1; q += 1 }
+                if j + 1 < toks.count, toks[j].hash == Self.colonHash, toks[j].matchGap <= 1, toks[j + 1].matchGap <= 1,
+                   let s = symbol(doc, toks[j + 1].start), let hit = tickerEntry(s.text) {
+                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, 0.97)
+                    cues.append(t.start..<toks[j].end)
+                    k = doc.tokenIndex(startingAtOrAfter: s.end)
+                    continue
+                }
+            }
+            // "$GOOGL".
+            if t.hash == Self.dollarHash, k + 1 < toks.count, toks[k + 1].gap == 0, toks[k + 1].kind == .word,
+               k == 0 || toks[k].gap > 0 || !(toks[k - 1].kind == .word),
+               let s = symbol(doc, toks[k + 1].start), let hit = tickerEntry(s.text) {
+                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, 0.95)
+                k = doc.tokenIndex(startingAtOrAfter: s.end)
+                continue
+            }
+            if t.kind == .word && t.isAllCaps && t.length <= 6 {
+                // "(MSFT)" right after a company the ticker belongs to.
+                if k >= 1, toks[k - 1].hash == Self.openHash, let company = companyBefore[k - 1],
+                   let s = symbol(doc, t.start), let hit = tickerEntry(s.text), hit.entry == company,
+                   !Self.wordTickers.contains(hit.ticker) {
+                    let close = doc.tokenIndex(startingAtOrAfter: s.end)
+                    if close < toks.count, toks[close].hash == Self.closeHash {
+                        emit(t.start, s.end, hit.entry, hit.ticker, 0.97)
+                        k = close + 1
+                        continue
+                    }
+                }
+                // "shares of MSFT", "MSFT shares", "MSFT's stock".
+                let before = k >= 2 && Self.ofWords.contains(toks[k - 1].foldHash) && Self.sharesWords.contains(toks[k - 2].foldHash)
+                var a = k + 1
+                if a + 1 < toks.count, toks[a].hash == Self.apostropheHash, toks[a + 1].hash == Self.sHash { a += 2 }
+                let after = a < toks.count && toks[a].gap == 1 && Self.sharesWords.contains(toks[a].foldHash)
+                // A company written as its ticker-like name ("AMD stock") stays a name.
+                if before || after, !nameTokens.contains(k), let s = symbol(doc, t.start), let hit = tickerEntry(s.text), !Self.wordTickers.contains(s.text),
+                   !Self.wordTickers.contains(hit.ticker), s.text.count >= 2 {
+                    emit(t.start, s.end, hit.entry, hit.ticker, 0.9)
+                }
+            }
+            k += 1
+        }
+        return (mentions, cues)
+    }
+
+    // MARK: Ids and in-document coreference
+
+    private static let honorificHashes = EntityScanHashSet(hashes: EntityNames.honorifics.map(EntityScanHash.folded))
+
+    /// Words of a name as folded hashes, without honorifics.
+    private func nameWords(_ c: EntityCandidate, _ doc: EntityScanDocument) -> [UInt64] {
+        var out: [UInt64] = []
+        var k = c.tokenStart
+        while k < c.tokenEnd && k < doc.tokens.count {
+            let t = doc.tokens[k]
+            if t.kind != .punct && !Self.honorificHashes.contains(t.foldHash) { out.append(t.foldHash) }
+            k += 1
+        }
+        return out
+    }
+
+    private func assignIds(_ all: inout [EntityCandidate], _ doc: EntityScanDocument) {
+        struct Seen { var words: [UInt64]; var id: String; var name: String; var type: EntityType }
+        var seen: [Seen] = []
+        // Repeated unknown names: normalise once per article.
+        struct Known { var label: EntityType; var id: String; var name: String; var entry: Int?; var type: EntityType; var ticker: String? }
+        var unknownCache: [String: Known] = [:]
+        var seenEntries: Set<Int> = []
+        let entries = knowledge.index.entries
+        for i in all.indices {
+            var c = all[i]
+            switch c.origin {
+            case .pattern:
+                let v = c.value ?? ""
+                let prefix = c.type == .money ? "money" : (c.type == .percent ? "percent" : "date")
+                c.entityId = prefix + ":" + String(decoding: v.utf8.map { $0 == 32 ? 45 : $0 }, as: UTF8.self)
+                c.canonical = v
+            case .ticker:
+                c.entityId = entries[c.entry!].id
+                c.canonical = entries[c.entry!].name
+            default:
+                if let ei = c.entry {
+                    c.entityId = entries[ei].id
+                    c.canonical = entries[ei].name
+                    if entries[ei].type == .organization { c.ticker = entries[ei].tickers.first }
+                    if !seenEntries.contains(ei) {
+                        seenEntries.insert(ei)
+                        let words = nameWords(c, doc)
+                        if !words.isEmpty { seen.append(Seen(words: words, id: c.entityId, name: c.canonical, type: entries[ei].type)) }
+                    }
+                } else {
+                    let surface = doc.string(c.start, c.end)
+                    let label = c.type
+                    if let known = unknownCache[surface], known.label == label {
+                        c.entityId = known.id; c.canonical = known.name; c.entry = known.entry
+                        c.type = known.type; c.ticker = known.ticker
+                        break
+                    }
+                    let words = nameWords(c, doc)
+                    guard !words.isEmpty else { c.alive = false; break }
+                    // A shorter later reference links to the earlier full name: "Nadella" after
+                    // "Satya Nadella", "Goldman" after "Goldman Sachs".
+                    var linked: Seen? = nil
+                    if c.type == .person || (c.type == .organization && Self.canShorten(surface)) {
+                        for s in seen.reversed() where s.words.count > words.count && s.type == c.type {
+                            if c.type == .person ? Self.contains(s.words, words) : Self.hasPrefix(s.words, words) { linked = s; break }
+                        }
+                    }
+                    // An initialism of an earlier organisation: "SEC" after "Securities and Exchange Commission".
+                    if linked == nil, c.type == .organization, let short = Self.initialism(surface) {
+                        linked = seen.last { $0.type == .organization && Self.initials(of: $0.name) == short }
+                    }
+                    if let s = linked {
+                        c.entityId = s.id
+                        c.canonical = s.name
+                        if let e = knowledge.index.ids[s.id] {
+                            c.entry = e; c.type = entries[e].type
+                            if c.type == .organization { c.ticker = entries[e].tickers.first }
+                        }
+                    } else {
+                        var name = surface
+                        // "SAN FRANCISCO" in a dateline reads better as "San Francisco".
+                        if name.unicodeScalars.count >= 4 && !name.contains(where: { $0.isLowercase }) && name.contains(" ") {
+                            name = EntityNames.titleCase(name, shortWordsAreInitialisms: false)
+                        }
+                        if c.type == .organization {
+                            // Legal forms go ("Acme Corp." is "Acme"); group words stay ("Minsk Group").
+                            let forms = EntityNames.canonicalCompany(name)
+                            name = forms.withGroup ?? forms.name
+                        }
+                        if c.type == .person {
+                            let parts = name.split(separator: " ")
+                            let kept = parts.drop { EntityNames.honorifics.contains($0.lowercased().filter { $0 != "." }) }
+                            if !kept.isEmpty { name = kept.joined(separator: " ") }
+                        }
+                        let slug = EntityNames.slug(name)
+                        guard !slug.isEmpty else { c.alive = false; break }
+                        c.entityId = EntityKnowledgeBase.idPrefix(c.type) + ":" + slug
+                        c.canonical = name
+                        seen.append(Seen(words: words, id: c.entityId, name: name, type: c.type))
+                    }
+                    unknownCache[surface] = Known(label: label, id: c.entityId, name: c.canonical, entry: c.entry,
+                                                  type: c.type, ticker: c.ticker)
+                }
+            }
+            all[i] = c
+        }
+    }
+
+    /// Whether an organisation name may be a short form of a longer earlier one ("Magna" for
+    /// "Magna International"): not a nationality word ("Scottish", "Iraqi") or a bare initialism.
+    private static func canShorten(_ surface: String) -> Bool {
+        let letters = surface.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+        guard letters >= 4 else { return false }
+        if surface.contains(" ") { return true }
+        let lower = surface.lowercased()
+        return !["ish", "ese", "ian", "ean", "i"].contains { lower.hasSuffix($0) }
+    }
+
+    /// The letters of an all-capitals short name ("SEC", "U.N."), or nil.
+    private static func initialism(_ surface: String) -> String? {
+        let letters = surface.filter { $0 != "." }
+        guard letters.count >= 2, letters.count <= 6, letters.allSatisfy({ $0.isUppercase && $0.isLetter }) else { return nil }
+        return letters
+    }
+
+    /// Initials of the capitalised words of a name ("Securities and Exchange Commission" -> "SEC").
+    private static func initials(of name: String) -> String {
+        let words = name.split(whereSeparator: { $0 == " " || $0 == "-" })
+        guard words.count >= 2 else { return "" }
+        return String(words.compactMap { w in w.first.flatMap { $0.isUppercase ? $0 : nil } })
+    }
+
+    private static func hasPrefix(_ long: [UInt64], _ short: [UInt64]) -> Bool {
+        short.count < long.count && long.prefix(short.count).elementsEqual(short)
+    }
+
+    /// `short` is a contiguous run of `long` that starts or ends it (first or last names).
+    private static func contains(_ long: [UInt64], _ short: [UInt64]) -> Bool {
+        guard short.count < long.count else { return false }
+        return long.prefix(short.count).elementsEqual(short) || long.suffix(short.count).elementsEqual(short)
+    }
+
+    // MARK: Tone
+
+    private static let negators = EntityScanHashSet(hashes: ["not", "no", "never", "without", "nor", "hardly", "neither"].map(EntityScanHash.folded))
+    private static let tHash = EntityScanHash.folded("t")
+    private static let linkWords = EntityScanHashSet(hashes: ["for", "on", "to", "toward", "towards", "about", "over"].map(EntityScanHash.folded))
+
+    private struct ToneKey: Hashable { var sentence: Int32; var entity: String }
+
+    private struct EntityToneCueHit {
+        var start: Int; var end: Int; var weight: Double; var sentence: Int32
+        /// An analyst's rating action ("upgraded", "downgraded"): its subject is the analyst, its
+        /// object the company the tone is about.
+        var ratingAction: Bool
+    }
+
+    private static let ratingStems = ["upgrad", "downgrad"]
+    private static let ratingWords: Set<String> = ["overweight", "underweight", "outperform", "underperform", "strong buy"]
+    /// Words that start a contrasting clause: a cue after them is not about a company before them.
+    private static let clauseBreaks = EntityScanHashSet(hashes: ["while", "whereas", "but", "although", "though", "however", ";"]
+        .map(EntityScanHash.folded))
+    private static let passiveWords = EntityScanHashSet(hashes: ["was", "were", "been", "is", "are", "be", "being"].map(EntityScanHash.folded))
+    private static let byHash = EntityScanHash.folded("by")
+    private static let andHash = EntityScanHash.folded("and")
+
+    /// Tone per mention: cues in a sentence go to the company they are about ("bearish for X",
+    /// "X shares fell", "upgraded X"), not to every company in the sentence.
+    private func tone(_ all: [EntityCandidate], _ doc: EntityScanDocument) -> [(tone: Tone, cue: String?)] {
+        var result = [(tone: Tone, cue: String?)](repeating: (.neutral, nil), count: all.count)
+        let toks = doc.tokens
+        // Company mentions by token.
+        var owner = [Int32](repeating: -1, count: toks.count)
+        var anyTarget = false
+        for i in all.indices where all[i].type == .organization || all[i].type == .ticker || all[i].type == .miscellaneous || all[i].type == .person {
+            for k in all[i].tokenStart..<min(all[i].tokenEnd, toks.count) { owner[k] = Int32(i) }
+            if all[i].type == .organization || all[i].type == .ticker { anyTarget = true }
+        }
+        guard anyTarget, lexicon.count > 0 else { return result }
+        let entries = knowledge.index.entries
+        func isTarget(_ i: Int32) -> Bool {
+            guard i >= 0 else { return false }
+            let c = all[Int(i)]
+            guard c.type == .organization || c.type == .ticker else { return false }
+            return !(c.entry.map { entries[$0].outlet } ?? false)
+        }
+
+        var hits: [EntityToneCueHit] = []
+        var k = 0
+        while k < toks.count {
+            let t = toks[k]
+            guard t.kind == .word, owner[k] < 0, let cands = lexicon.cues[t.foldHash] else { k += 1; continue }
+            var matched: EntityToneCue? = nil
+            for c in cands {
+                let n = c.hashes.count
+                guard k + n <= toks.count else { continue }
+                var ok = true
+                for q in 1..<max(n, 1) where q < n {
+                    let u = toks[k + q]
+                    if u.foldHash != c.hashes[q] || u.gap == 2 || owner[k + q] >= 0 || doc.tokenSentence[k + q] != doc.tokenSentence[k] { ok = false; break }
+                }
+                if ok { matched = c; break }
+            }
+            guard let cue = matched else { k += 1; continue }
+            let end = k + cue.hashes.count
+            // Negated: "did not beat", "isn't bullish".
+            var negated = false
+            var b = k - 1
+            while b >= 0 && b >= k - 3 && doc.tokenSentence[b] == doc.tokenSentence[k] {
+                if Self.negators.contains(toks[b].foldHash) || (toks[b].foldHash == Self.tHash && b > 0 && toks[b - 1].hash == Self.apostropheHash) {
+                    negated = true; break
+                }
+                b -= 1
+            }
+            if !negated {
+                let phrase = cue.phrase.lowercased()
+                let rating = Self.ratingStems.contains { phrase.hasPrefix($0) } || Self.ratingWords.contains(phrase)
+                    || phrase.contains("price target") || phrase.hasSuffix("rating")
+                hits.append(EntityToneCueHit(start: k, end: end, weight: cue.weight, sentence: doc.tokenSentence[k], ratingAction: rating))
+            }
+            k = end
+        }
+        guard !hits.isEmpty else { return result }
+
+        // Attribute each cue to one entity.
+        struct Score { var sum = 0.0; var bull = 0.0; var bear = 0.0; var bullCue = (0, 0); var bearCue = (0, 0) }
+        var scores: [ToneKey: Score] = [:]
+        for hit in hits {
+            var target: Int32 = -1
+            // "bearish for Microsoft", "upgraded Amazon".
+            var a = hit.end
+            if a < toks.count && Self.linkWords.contains(toks[a].foldHash) && !isTarget(owner[a]) { a += 1 }
+            if a < toks.count, doc.tokenSentence[a] == hit.sentence, isTarget(owner[a]) { target = owner[a] }
+            // A rating action in the active voice is about its object, never its subject (the
+            // analyst): "JPMorgan downgraded Apple", "JPMorgan downgraded the stock".
+            let passive = hit.start > 0 && Self.passiveWords.contains(toks[hit.start - 1].foldHash)
+                || (hit.end < toks.count && toks[hit.end].foldHash == Self.byHash)
+            let lookBefore = !hit.ratingAction || passive
+            // Else the nearest company before the cue in its clause, else the nearest after it
+            // in its clause: "Shares of X closed up, while the index fell" says nothing of X.
+            if target < 0 && lookBefore {
+                var b = hit.start - 1
+                while b >= 0 && doc.tokenSentence[b] == hit.sentence && !Self.clauseBreaks.contains(toks[b].foldHash) {
+                    if isTarget(owner[b]) { target = owner[b]; break }
+                    b -= 1
+                }
+            }
+            if target < 0 {
+                var f = hit.end
+                while f < toks.count && doc.tokenSentence[f] == hit.sentence {
+                    if isTarget(owner[f]) { target = owner[f]; break }
+                    // The object of a rating action may be a few words on; other cues stay in their clause.
+                    if !hit.ratingAction && (toks[f].hash == Self.commaHash || Self.clauseBreaks.contains(toks[f].foldHash)
+                                             || toks[f].foldHash == Self.andHash) { break }
+                    f += 1
+                }
+            }
+            guard target >= 0 else { continue }
+            let key = ToneKey(sentence: hit.sentence, entity: all[Int(target)].entityId)
+            var s = scores[key] ?? Score()
+            s.sum += hit.weight
+            let range = (toks[hit.start].start, toks[hit.end - 1].end)
+            if hit.weight > s.bull { s.bull = hit.weight; s.bullCue = range }
+            if -hit.weight > s.bear { s.bear = -hit.weight; s.bearCue = range }
+            scores[key] = s
+        }
+        for i in all.indices where all[i].type == .organization || all[i].type == .ticker {
+            let sentence = all[i].tokenStart < toks.count ? doc.tokenSentence[all[i].tokenStart] : -1
+            guard let s = scores[ToneKey(sentence: sentence, entity: all[i].entityId)], abs(s.sum) > 1e-9 else { continue }
+            // The cue shown is the strongest one agreeing with the overall tone.
+            let cue = s.sum > 0 ? s.bullCue : s.bearCue
+            result[i] = (s.sum > 0 ? .bullish : .bearish, doc.string(cue.0, cue.1))
+        }
+        return result
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import NewsRecords
+import NewsText
+
+/// Tokenizer, model, gazetteer and lexicon together: what the stage and `newspipe ner` share.
+public struct EntityEngine: Sendable {
+    public let model: NERModel
+    public let annotator: EntityAnnotator
+    public let maxCharacters: Int
+
+    /// What the engine is built from: the shipped resources unless a file is named.
+    public struct Settings: Sendable, Equatable {
+        /// A model trained with `newspipe ner train`; nil uses the shipped model.
+        public var model: URL?
+        /// User company lists (CSV, TSV or JSON) added to the shipped gazetteer.
+        public var companyLists: [URL]
+        /// A tone lexicon replacing the shipped one.
+        public var toneLexicon: URL?
+        /// Longer texts are read up to this many characters (cut at a space).
+        public var maxCharacters: Int
+
+        public init(model: URL? = nil, companyLists: [URL] = [], toneLexicon: URL? = nil, maxCharacters: Int = 300_000) {
+            self.model = model; self.companyLists = companyLists; self.toneLexicon = toneLexicon; self.maxCharacters = maxCharacters
+        }
+    }
+
+    public init(settings: Settings = Settings()) throws {
+        model = try settings.model.map(NERModel.load(from:)) ?? NERModel.loadDefault()
+        let knowledge = try EntityKnowledgeBase.loadDefault().adding(listsAt: settings.companyLists)
+        let lexicon = try settings.toneLexicon.map(ToneLexicon.load(from:)) ?? ToneLexicon.loadDefault()
+        annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon)
+        maxCharacters = settings.maxCharacters
+    }
+
+    /// Every mention in one article's text.
+    public func mentions(in document: ArticleRecord) -> [EntityMention] {
+        mentions(documentId: document.id, text: document.text, published: document.published)
+    }
+
+    public func mentions(documentId: String, text fullText: String, published: String?) -> [EntityMention] {
+        let text = Self.prefix(of: fullText, scalars: maxCharacters)
+        let tokens = NewsTokenizer.tokenize(text)
+        let spans = model.tag(tokens)
+        return annotator.annotate(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
+                                  nerSpans: spans, published: published)
+    }
+}
+
+extension EntityEngine {
+    /// The first `limit` scalars of `text`, cut back to the last white space so no word is split;
+    /// offsets into the prefix are offsets into the whole text.
+    public static func prefix(of text: String, scalars limit: Int) -> String {
+        var scalars = text.unicodeScalars
+        guard scalars.count > limit else { return text }
+        var end = scalars.index(scalars.startIndex, offsetBy: limit)
+        var cut = end
+        while cut > scalars.startIndex {
+            let previous = scalars.index(before: cut)
+            if scalars[previous].properties.isWhitespace { end = previous; break }
+            cut = previous
+        }
+        scalars = String.UnicodeScalarView(scalars[..<end])
+        return String(scalars)
+    }
+}
+

@@ -1,0 +1,560 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NewsIO
+import NewsRecords
+
+/// One URL to fetch over HTTP.
+public struct FetchRequest: Sendable, Equatable {
+    /// What the body is for: pages are stored and must be HTML; feeds, sitemaps and robots.txt are
+    /// returned to the caller and may be any type.
+    public enum Kind: String, Sendable, Equatable {
+        case page, feed, sitemap, robots
+    }
+
+    public var url: String
+    /// `FetchRecord.source`: the manifest source that named this URL (defaults to the URL).
+    public var source: String
+    public var kind: Kind
+    /// The record of this URL's last fetch, for conditional GET and the refetch age.
+    public var previous: FetchRecord?
+
+    public init(url: String, source: String? = nil, kind: Kind = .page, previous: FetchRecord? = nil) {
+        self.url = url; self.source = source ?? url; self.kind = kind; self.previous = previous
+    }
+}
+
+/// What became of one request: always a `FetchRecord`, plus what the caller needs beyond it.
+public struct FetchResponse: Sendable {
+    public enum Disposition: String, Sendable, Equatable {
+        /// A body was received and stored (or kept, for feeds and sitemaps).
+        case stored
+        /// 304 Not Modified: the record keeps the previous hash; nothing new stored.
+        case unchanged
+        /// Not fetched: the previous fetch is younger than `minRefetchAgeSeconds`. The record is
+        /// the previous one, carried forward.
+        case reused
+        /// Nothing stored; `record.error` and `reason` say why.
+        case rejected
+    }
+
+    public var request: FetchRequest
+    public var record: FetchRecord
+    public var disposition: Disposition
+    /// Short reason when rejected (`http-404`, `not-html`, `timeout`, `robots-disallowed` ...).
+    public var reason: String?
+    /// Human-readable detail for the rejects file.
+    public var detail: String?
+    /// The body, for feeds, sitemaps and robots.txt, and for pages when the fetcher has no store.
+    public var body: [UInt8]?
+    /// HTTP attempts made over all hops (retries included).
+    public var attempts: Int
+    /// Every URL after the first that a redirect led to, in order.
+    public var redirects: [String]
+}
+
+/// Fetches URLs over HTTP(S) with AsyncHTTPClient, politely and defensively: bounded global and
+/// per-host concurrency, per-host spacing, robots.txt, retries with backoff, manual redirects
+/// checked by the address policy, streamed bodies with size and decompression caps, and
+/// conditional GET against the previous run's records.
+///
+/// `fetch(_:)` blocks the calling thread while the work runs on Swift concurrency's pool, so the
+/// Dispatch-based stage runner can call it; do not call it from an async context (use
+/// `fetchAsync`). One fetcher serves many calls and threads; call `shutdown()` once at the end.
+public final class HTTPFetcher: Sendable {
+    public let settings: FetchNetworkSettings
+    let engine: FetchHTTPEngine
+
+    /// - Parameter store: where page bodies go; without one, page bodies are returned in `body`.
+    public init(settings: FetchNetworkSettings, store: ContentStore? = nil) {
+        self.settings = settings
+        engine = FetchHTTPEngine(settings: settings, store: store)
+    }
+
+    /// Fetches every request and returns one response per request, in order (blocking).
+    public func fetch(_ requests: [FetchRequest]) -> [FetchResponse] {
+        let box = FetchLocked<[FetchResponse]>([])
+        let done = DispatchSemaphore(value: 0)
+        let engine = engine
+        engine.spawn {
+            let responses = await engine.fetchAll(requests)
+            box.withLock { $0 = responses }
+            done.signal()
+        }
+        done.wait()
+        return box.withLock { $0 }
+    }
+
+    /// Fetches every request concurrently (within the limits) and returns responses in order.
+    public func fetchAsync(_ requests: [FetchRequest]) async -> [FetchResponse] {
+        await engine.fetchAll(requests)
+    }
+
+    /// Closes connections and stops the client (blocking). The fetcher is unusable afterwards.
+    public func shutdown() {
+        try? engine.client.syncShutdown()
+    }
+}
+
+/// Where one HTTP attempt ended.
+private enum FetchAttemptOutcome: Sendable {
+    case response(status: Int, headers: HTTPHeaders, body: [UInt8]?, failure: (reason: String, detail: String)?)
+    case failure(reason: String, detail: String, retryable: Bool)
+    /// A 2xx page already written to the store (while the attempt still held its permits).
+    case stored(status: Int, headers: HTTPHeaders, hash: String, bytes: Int)
+}
+
+
+/// The async machinery behind `HTTPFetcher`.
+final class FetchHTTPEngine: Sendable {
+    let settings: FetchNetworkSettings
+    let client: HTTPClient
+    let store: ContentStore?
+    let policy: FetchAddressPolicy
+    private let global: FetchAsyncSemaphore
+    private let hosts = FetchLocked<[String: FetchHostGate]>([:])
+    private let robotsCache = FetchLocked<[String: Task<FetchRobotsRules, Never>]>([:])
+    /// Address-policy verdicts per scheme, host and port, for the fetcher's lifetime (one run).
+    private let verdicts = FetchLocked<[String: Task<FetchAddressRefusal?, Never>]>([:])
+    /// Where every task of the fetcher runs (see `FetchTaskExecutor`).
+    let executor = FetchTaskExecutor()
+    /// Threads that write page bodies to the store.
+    let writers = FetchStoreWriters(count: 16)
+    /// Longest pause a robots.txt Crawl-delay may impose between requests to one host.
+    static let maxCrawlDelay: Duration = .seconds(10)
+
+    init(settings: FetchNetworkSettings, store: ContentStore?) {
+        self.settings = settings
+        self.store = store
+        policy = FetchAddressPolicy(settings: settings)
+        global = FetchAsyncSemaphore(permits: settings.globalConcurrency)
+        var configuration = HTTPClient.Configuration()
+        // Redirects are followed here, hop by hop, so each hop passes the address policy.
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        configuration.timeout = .init(connect: .milliseconds(Int64(max(1, settings.connectTimeoutMs))),
+                                      read: .milliseconds(Int64(max(1, settings.readTimeoutMs))))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, settings.perHostConcurrency)
+        // Our own retries decide; a silent second connection attempt would hide failures from the record.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Starts an unstructured task on the fetcher's executor (task groups inherit it; unstructured
+    /// tasks do not, so every one is started here).
+    @discardableResult
+    func spawn<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> Task<T, Never> {
+        if #available(macOS 15.0, *) {
+            return Task(executorPreference: executor, operation: operation)
+        }
+        return Task.detached(operation: operation)
+    }
+
+    func fetchAll(_ requests: [FetchRequest]) async -> [FetchResponse] {
+        var responses = [FetchResponse?](repeating: nil, count: requests.count)
+        await withTaskGroup(of: (Int, FetchResponse).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, await self.fetch(request)) }
+            }
+            for await (index, response) in group { responses[index] = response }
+        }
+        return responses.map { $0! }
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    // MARK: One request, all hops and retries
+
+    func fetch(_ request: FetchRequest) async -> FetchResponse {
+        let started = ContinuousClock.now
+        let startedAt = Date()
+        var record = FetchRecord(source: request.source, url: request.url, bytes: 0, hash: nil, fetchedAt: Self.timestamp(startedAt))
+        var attempts = 0
+        var redirects: [String] = []
+
+        func finish(_ disposition: FetchResponse.Disposition, reason: String? = nil, detail: String? = nil, body: [UInt8]? = nil) -> FetchResponse {
+            let elapsed = ContinuousClock.now - started
+            record.durationMs = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15 * 1000).rounded() / 1000
+            if disposition == .rejected { record.error = reason }
+            return FetchResponse(request: request, record: record, disposition: disposition, reason: reason, detail: detail,
+                                 body: body, attempts: attempts, redirects: redirects)
+        }
+
+        if let previous = request.previous, settings.minRefetchAgeSeconds > 0, previous.hash != nil, previous.error == nil,
+           let fetchedAt = previous.fetchedAt, let when = Self.parseTimestamp(fetchedAt),
+           startedAt.timeIntervalSince(when) < Double(settings.minRefetchAgeSeconds), startedAt.timeIntervalSince(when) >= 0 {
+            return FetchResponse(request: request, record: previous, disposition: .reused, reason: nil, detail: nil,
+                                 body: nil, attempts: 0, redirects: [])
+        }
+
+        guard var url = URL(string: request.url) else { return finish(.rejected, reason: "bad-url", detail: request.url) }
+        var visited: Set<String> = [url.absoluteString]
+        var hop = 0
+        while true {
+            if let refusal = await checkAddress(url) { return finish(.rejected, reason: refusal.reason, detail: refusal.description) }
+            if settings.respectRobots && request.kind != .robots {
+                let rules = await robots(for: url)
+                if !rules.allows(url) { return finish(.rejected, reason: "robots-disallowed", detail: "robots.txt of \(url.host ?? "") disallows \(url.path)") }
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "User-Agent", value: settings.userAgent)
+            headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+            switch request.kind {
+            case .page: headers.add(name: "Accept", value: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+            case .feed: headers.add(name: "Accept", value: "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5")
+            case .sitemap: headers.add(name: "Accept", value: "application/xml,text/xml;q=0.9,*/*;q=0.5")
+            case .robots: headers.add(name: "Accept", value: "text/plain,*/*;q=0.5")
+            }
+            if let previous = request.previous, previous.hash != nil {
+                if let etag = previous.etag { headers.add(name: "If-None-Match", value: etag) }
+                if let lastModified = previous.lastModified { headers.add(name: "If-Modified-Since", value: lastModified) }
+            }
+
+            // Retries of this hop.
+            var retry = 0
+            var outcome: FetchAttemptOutcome
+            while true {
+                attempts += 1
+                outcome = await gatedAttempt(url: url, headers: headers, kind: request.kind)
+                var pause: Duration? = nil
+                switch outcome {
+                case let .failure(_, _, retryable) where retryable:
+                    pause = backoff(retry)
+                case let .response(status, responseHeaders, _, _) where status == 429 || status >= 500:
+                    if let retryAfter = responseHeaders.first(name: "Retry-After").flatMap(Self.parseRetryAfter) {
+                        if retryAfter > .milliseconds(settings.retryAfterMaxMs) {
+                            pause = nil
+                            retry = settings.retries // the server asks for more than we wait: give up now
+                        } else {
+                            pause = max(retryAfter, .zero)
+                        }
+                    } else {
+                        pause = backoff(retry)
+                    }
+                default:
+                    pause = nil
+                }
+                guard let pause, retry < settings.retries else { break }
+                retry += 1
+                try? await Task.sleep(for: pause)
+            }
+
+            switch outcome {
+            case let .failure(reason, detail, _):
+                record.finalUrl = url.absoluteString
+                return finish(.rejected, reason: reason, detail: detail)
+            case let .stored(status, responseHeaders, hash, bytes):
+                record.status = status
+                record.finalUrl = url.absoluteString
+                record.contentType = responseHeaders.first(name: "Content-Type")
+                record.charset = record.contentType.flatMap(Self.charset)
+                record.etag = responseHeaders.first(name: "ETag")
+                record.lastModified = responseHeaders.first(name: "Last-Modified")
+                record.hash = hash
+                record.bytes = bytes
+                return finish(.stored)
+            case let .response(status, responseHeaders, body, failure):
+                record.status = status
+                record.finalUrl = url.absoluteString
+                if [301, 302, 303, 307, 308].contains(status) {
+                    guard let location = responseHeaders.first(name: "Location"),
+                          let next = URL(string: location.trimmingCharacters(in: .whitespaces), relativeTo: url)?.absoluteURL else {
+                        return finish(.rejected, reason: "bad-redirect", detail: "\(status) without a usable Location")
+                    }
+                    hop += 1
+                    if hop > settings.maxRedirects {
+                        return finish(.rejected, reason: "too-many-redirects", detail: "more than \(settings.maxRedirects) redirects")
+                    }
+                    if !visited.insert(next.absoluteString).inserted {
+                        return finish(.rejected, reason: "redirect-loop", detail: "\(next.absoluteString) seen before in this chain")
+                    }
+                    redirects.append(next.absoluteString)
+                    url = next
+                    continue
+                }
+                record.contentType = responseHeaders.first(name: "Content-Type")
+                record.charset = record.contentType.flatMap(Self.charset)
+                record.etag = responseHeaders.first(name: "ETag")
+                record.lastModified = responseHeaders.first(name: "Last-Modified")
+                if status == 304 {
+                    guard let previous = request.previous, previous.hash != nil else {
+                        return finish(.rejected, reason: "http-304", detail: "304 without a previous copy")
+                    }
+                    record.hash = previous.hash
+                    record.bytes = previous.bytes
+                    record.contentType = record.contentType ?? previous.contentType
+                    record.charset = record.charset ?? previous.charset
+                    record.etag = record.etag ?? previous.etag
+                    record.lastModified = record.lastModified ?? previous.lastModified
+                    return finish(.unchanged)
+                }
+                if let failure { return finish(.rejected, reason: failure.reason, detail: failure.detail) }
+                guard (200 ..< 300).contains(status) else {
+                    return finish(.rejected, reason: "http-\(status)", detail: "HTTP \(status) from \(url.absoluteString)")
+                }
+                let bytes = body ?? []
+                record.bytes = bytes.count
+                record.hash = ContentHash.hex(bytes)
+                return finish(.stored, body: bytes)
+            }
+        }
+    }
+
+    /// Hashing and writing (with its fsync) run on the writer queues, each its own thread, so
+    /// several fsyncs wait at once and the fetcher's executor never blocks on the disk.
+    private static func put(_ bytes: [UInt8], in store: ContentStore, writers: FetchStoreWriters) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            writers.next().async {
+                continuation.resume(with: Result { try store.put(bytes) })
+            }
+        }
+    }
+
+    /// Exponential backoff with jitter: a random 50-100% of base·2^retry, capped.
+    private func backoff(_ retry: Int) -> Duration {
+        let exponential = Double(max(1, settings.backoffBaseMs)) * pow(2, Double(min(retry, 30)))
+        let capped = min(exponential, Double(max(1, settings.backoffMaxMs)))
+        return .milliseconds(Int64(capped * Double.random(in: 0.5 ... 1.0)))
+    }
+
+    /// `Retry-After` as seconds or an HTTP date.
+    static func parseRetryAfter(_ value: String) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        try? Date(text, strategy: .iso8601)
+    }
+
+    /// The `charset` parameter of a Content-Type value, lower-cased, quotes removed.
+    static func charset(_ contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased()
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
+    // MARK: Gates
+
+    private static func hostKey(_ url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? "http"
+        return "\(scheme)://\((url.host ?? "").lowercased()):\(url.port ?? (scheme == "https" ? 443 : 80))"
+    }
+
+    private func gate(for url: URL) -> FetchHostGate {
+        let key = Self.hostKey(url)
+        return hosts.withLock { gates in
+            if let gate = gates[key] { return gate }
+            let gate = FetchHostGate(permits: settings.perHostConcurrency, delay: .milliseconds(max(0, settings.perHostDelayMs)))
+            gates[key] = gate
+            return gate
+        }
+    }
+
+    /// One attempt under the host's and the global limits; permits are released before any retry pause.
+    private func gatedAttempt(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+        let host = gate(for: url)
+        await host.acquire()
+        await global.acquire()
+        let outcome = await attemptWithDeadline(url: url, headers: headers, kind: kind)
+        await global.release()
+        await host.release()
+        return outcome
+    }
+
+    // MARK: Address policy
+
+    /// The address policy's verdict for `url`'s host, resolved once per host: getaddrinfo blocks,
+    /// so it runs on a Dispatch thread rather than one of the few cooperative ones.
+    private func checkAddress(_ url: URL) async -> FetchAddressRefusal? {
+        if let refusal = policy.checkSyntax(url) { return refusal }
+        let policy = policy
+        let task: Task<FetchAddressRefusal?, Never> = verdicts.withLock { verdicts in
+            let key = Self.hostKey(url)
+            if let task = verdicts[key] { return task }
+            let task = spawn { () -> FetchAddressRefusal? in
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().async { continuation.resume(returning: policy.check(url)) }
+                }
+            }
+            verdicts[key] = task
+            return task
+        }
+        return await task.value
+    }
+
+    // MARK: Robots
+
+    /// The robots.txt rules for `url`'s host: fetched once (through the same limits, without a
+    /// robots check of its own) and shared by every request to that host.
+    func robots(for url: URL) async -> FetchRobotsRules {
+        let key = Self.hostKey(url)
+        let task: Task<FetchRobotsRules, Never> = robotsCache.withLock { cache in
+            if let task = cache[key] { return task }
+            let robotsURL = key + "/robots.txt"
+            let task = spawn { [self] () -> FetchRobotsRules in
+                let response = await fetch(FetchRequest(url: robotsURL, source: robotsURL, kind: .robots))
+                let rules: FetchRobotsRules
+                switch (response.disposition, response.record.status) {
+                case (.stored, _):
+                    rules = FetchRobotsRules(parsing: String(decoding: response.body ?? [], as: UTF8.self), userAgent: settings.userAgent)
+                case let (_, status?) where (400 ..< 500).contains(status) && status != 429:
+                    rules = .allowAll // RFC 9309: robots.txt "unavailable" means no rules
+                default:
+                    rules = .disallowAll // unreachable or 5xx: assume the site wants no crawling now
+                }
+                if let delay = rules.crawlDelaySeconds, delay > 0 {
+                    await gate(for: URL(string: robotsURL)!).raiseDelay(to: min(.milliseconds(Int64(delay * 1000)), Self.maxCrawlDelay))
+                }
+                return rules
+            }
+            cache[key] = task
+            return task
+        }
+        return await task.value
+    }
+
+    // MARK: One attempt
+
+    private func attemptWithDeadline(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+        let total = Duration.milliseconds(max(1, settings.totalTimeoutMs))
+        return await withTaskGroup(of: FetchAttemptOutcome?.self) { group in
+            group.addTask { await self.attempt(url: url, headers: headers, kind: kind) }
+            group.addTask {
+                try? await Task.sleep(for: total)
+                if Task.isCancelled { return nil }
+                return .failure(reason: "timeout", detail: "no complete response within \(self.settings.totalTimeoutMs) ms", retryable: true)
+            }
+            var result: FetchAttemptOutcome = .failure(reason: "timeout", detail: "cancelled", retryable: false)
+            for await outcome in group {
+                if let outcome { result = outcome; group.cancelAll(); break }
+            }
+            return result
+        }
+    }
+
+    private func attempt(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .GET
+        request.headers = headers
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .milliseconds(Int64(max(1, settings.totalTimeoutMs))))
+        } catch {
+            return Self.classify(error)
+        }
+        let status = Int(response.status.code)
+        let maxBytes = max(0, settings.maxBytes)
+        // Bodies of redirects and errors are read only a little and thrown away.
+        let keep = (200 ..< 300).contains(status)
+        if keep, kind == .page, let type = response.headers.first(name: "Content-Type"), !Self.isHTML(type) {
+            return .response(status: status, headers: response.headers, body: nil,
+                             failure: ("not-html", "content type \(type)"))
+        }
+        if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), keep, declared > maxBytes,
+           response.headers.first(name: "Content-Encoding") == nil {
+            return .response(status: status, headers: response.headers, body: nil,
+                             failure: ("too-large", "Content-Length \(declared) over maxBytes \(maxBytes)"))
+        }
+        let coding = response.headers.first(name: "Content-Encoding")?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+        var inflater: FetchInflater?
+        do {
+            switch coding {
+            case "", "identity": inflater = nil
+            case "gzip", "x-gzip": inflater = try FetchInflater(format: .gzip, maxOutput: maxBytes, maxRatio: settings.maxDecompressionRatio)
+            case "deflate": inflater = try FetchInflater(format: .deflate, maxOutput: maxBytes, maxRatio: settings.maxDecompressionRatio)
+            default:
+                return .response(status: status, headers: response.headers, body: nil, failure: ("bad-encoding", "unsupported Content-Encoding \(coding)"))
+            }
+        } catch {
+            return .failure(reason: "bad-encoding", detail: "\(error)", retryable: false)
+        }
+        var body: [UInt8] = []
+        if keep, let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), declared > 0 {
+            body.reserveCapacity(min(declared * (inflater == nil ? 1 : 4), maxBytes))
+        }
+        let discardLimit = 64 * 1024
+        var received = 0
+        do {
+            for try await chunk in response.body {
+                received += chunk.readableBytes
+                if !keep {
+                    if received > discardLimit { break }
+                    continue
+                }
+                if let inflater {
+                    try chunk.withUnsafeReadableBytes { try inflater.feed($0, into: &body) }
+                } else {
+                    if body.count + chunk.readableBytes > maxBytes {
+                        return .response(status: status, headers: response.headers, body: nil,
+                                         failure: ("too-large", "body over maxBytes \(maxBytes)"))
+                    }
+                    chunk.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+                }
+            }
+        } catch let error as FetchInflateError {
+            let detail: String
+            switch error {
+            case let .tooLarge(limit): detail = "decompressed body over maxBytes \(limit)"
+            case let .ratio(limit): detail = "decompressed more than \(limit)x its compressed size"
+            case let .corrupt(message): detail = message
+            }
+            return .response(status: status, headers: response.headers, body: nil, failure: (error.reason, detail))
+        } catch {
+            if !keep { return .response(status: status, headers: response.headers, body: nil, failure: nil) }
+            return Self.classify(error)
+        }
+        if keep, kind == .page, let store {
+            // Stored before the permits are released: when the disk is slower than the network,
+            // fetching slows down instead of bodies piling up in memory.
+            do {
+                let hash = try await Self.put(body, in: store, writers: writers)
+                return .stored(status: status, headers: response.headers, hash: hash, bytes: body.count)
+            } catch {
+                return .response(status: status, headers: response.headers, body: nil, failure: ("store-failed", "\(error)"))
+            }
+        }
+        return .response(status: status, headers: response.headers, body: keep ? body : nil, failure: nil)
+    }
+
+    /// HTML or XHTML; `text/plain` and friends are not pages the strip stage can use.
+    static func isHTML(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return type.isEmpty || type == "text/html" || type == "application/xhtml+xml" || type.hasSuffix("+html") || type == "text/x-html"
+    }
+
+    private static func classify(_ error: Error) -> FetchAttemptOutcome {
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .connectTimeout: return .failure(reason: "connect-timeout", detail: "\(client)", retryable: true)
+            case .readTimeout: return .failure(reason: "read-timeout", detail: "\(client)", retryable: true)
+            case .deadlineExceeded: return .failure(reason: "timeout", detail: "\(client)", retryable: true)
+            case .remoteConnectionClosed: return .failure(reason: "connection-closed", detail: "\(client)", retryable: true)
+            case .invalidURL, .emptyHost, .emptyScheme: return .failure(reason: "bad-url", detail: "\(client)", retryable: false)
+            case .cancelled: return .failure(reason: "timeout", detail: "cancelled", retryable: true)
+            default: break
+            }
+            if "\(client)".contains("unsupportedScheme") { return .failure(reason: "unsupported-scheme", detail: "\(client)", retryable: false) }
+            return .failure(reason: "http-error", detail: "\(client)", retryable: true)
+        }
+        if error is CancellationError { return .failure(reason: "timeout", detail: "cancelled", retryable: true) }
+        let text = String(describing: error)
+        if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") {
+            return .failure(reason: "tls-failed", detail: text, retryable: false)
+        }
+        return .failure(reason: "connection-failed", detail: text, retryable: true)
+    }
+}

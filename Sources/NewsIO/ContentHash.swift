@@ -1,0 +1,42 @@
+import Crypto
+
+/// SHA-256 in lowercase hex: the one hash every module uses for content addresses, document ids,
+/// cache keys and fingerprints, so that equal bytes get equal names on every machine.
+public enum ContentHash {
+    /// The full 64-digit hex digest of `bytes`.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(bytes))
+        return hasher.finalize().hexString
+    }
+
+    /// The hex digest of a string's UTF-8 bytes.
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+
+    /// The first `length` hex digits: short names where 128 bits are plenty (ids, fingerprints).
+    public static func hex(_ text: String, prefix length: Int) -> String { String(hex(text).prefix(length)) }
+
+    /// An incremental hash over several parts, each fed as UTF-8 bytes.
+    public struct Hasher {
+        private var sha = SHA256()
+        public init() {}
+        public mutating func update(_ text: String) { sha.update(data: Array(text.utf8)) }
+        public mutating func update(_ bytes: some Sequence<UInt8>) { sha.update(data: Array(bytes)) }
+        public func finalize() -> String { sha.finalize().hexString }
+    }
+}
+
+extension SHA256.Digest {
+    /// Lowercase hex of the digest.
+    var hexString: String {
+        var text = ""
+        text.reserveCapacity(64)
+        for byte in self {
+            text.append(Self.digits[Int(byte >> 4)])
+            text.append(Self.digits[Int(byte & 0x0F)])
+        }
+        return text
+    }
+
+    private static let digits = Array("0123456789abcdef")
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import ArticleExtraction
+import Foundation
+import MirrorDedup
+import NERTraining
+import NewsBench
+import NewsEntities
+import NewsFetch
+import NewsIO
+import NewsPipe
+import NewsRecords
+import NewsReports
+import PipelineKit
+
+/// `newspipe extract`: the strip stage's extractor on pages given by hand.
+public struct ExtractCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract the article of HTML pages with the strip stage's code.",
+        discussion: """
+          newspipe extract page.html …                      print each page's article text
+          newspipe extract --input-dir DIR --output-dir OUT  write OUT/<stem>.txt (text) and
+                                                             OUT/<stem>.json (the full record)
+        """)
+
+    @Argument(help: ArgumentHelp("Pages to extract.", valueName: "page"))
+    public var pages: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Extract every .html/.htm file in this folder.", valueName: "dir"))
+    public var inputDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where --input-dir writes <stem>.txt and <stem>.json.", valueName: "dir"))
+    public var outputDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("The page's URL (for pages given as arguments).", valueName: "url"))
+    public var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads (default: one per core).", valueName: "n"))
+    public var workers: Int?
+
+    @Flag(name: .long, help: "Print the full JSON record instead of the text.")
+    public var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        if (inputDir == nil) != (outputDir == nil) { throw ValidationError("--input-dir and --output-dir go together") }
+        if inputDir == nil, pages.isEmpty { throw ValidationError("name pages to extract, or --input-dir and --output-dir") }
+    }
+
+    public func run() throws {
+        ArticleExtractor.prepareLibrary()
+        let extractor = ArticleExtractor()
+        try CommandFailure.guarding {
+            if let inputDir, let outputDir {
+                try extractFolder(URL(fileURLWithPath: inputDir), into: URL(fileURLWithPath: outputDir), extractor: extractor)
+                return
+            }
+            var failed = false
+            for page in pages {
+                let file = URL(fileURLWithPath: page)
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw FileError.io(path: file.path, reason: "cannot read")
+                }
+                switch Self.record(for: [UInt8](data), source: file.lastPathComponent, url: url, extractor: extractor) {
+                case let .success(article):
+                    if json { print(String(decoding: try JSONLines.line(article).dropLast(), as: UTF8.self)) }
+                    else {
+                        if pages.count > 1 { print("==> \(page) <==") }
+                        print(article.text)
+                    }
+                case let .failure(reject):
+                    failed = true
+                    FileHandle.standardError.write(Data("newspipe: \(page): rejected: \(reject.reason): \(reject.detail)\n".utf8))
+                }
+            }
+            if failed { throw ExitCode(ExitStatus.finishedWithRejects.rawValue) }
+        }
+    }
+
+    private func extractFolder(_ input: URL, into output: URL, extractor: ArticleExtractor) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: input.path)
+            .filter { $0.hasSuffix(".html") || $0.hasSuffix(".htm") }.sorted()
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let pool = WorkerPool(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        let results = pool.map(names) { name -> (String, Result<ArticleRecord, RejectRecord>) in
+            let data = FileManager.default.contents(atPath: input.appendingPathComponent(name).path) ?? Data()
+            return (name, Self.record(for: [UInt8](data), source: name, url: nil, extractor: extractor))
+        }
+        var rejected = 0
+        for (name, result) in results {
+            let stem = (name as NSString).deletingPathExtension
+            switch result {
+            case let .success(article):
+                try AtomicFile.write(article.text + "\n", to: output.appendingPathComponent("\(stem).txt"))
+                try AtomicFile.write(try JSONLines.line(article), to: output.appendingPathComponent("\(stem).json"))
+            case let .failure(reject):
+                rejected += 1
+                try AtomicFile.write("", to: output.appendingPathComponent("\(stem).txt"))
+                try AtomicFile.write(try JSONLines.line(reject), to: output.appendingPathComponent("\(stem).json"))
+            }
+        }
+        print("\(names.count) pages: \(names.count - rejected) articles, \(rejected) rejected → \(output.path)")
+    }
+
+    static func record(for bytes: [UInt8], source: String, url: String?, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
+        let hash = ContentHash.hex(bytes)
+        let fetched = FetchRecord(source: source, url: url, bytes: bytes.count, hash: hash)
+        return StripStage.strip(fetched, bytes: bytes, extractor: extractor)
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import ArticleExtraction
+import Foundation
+import Logging
+import MirrorDedup
+import NERTraining
+import NewsBench
+import NewsEntities
+import NewsFetch
+import NewsIO
+import NewsPipe
+import NewsRecords
+import NewsReports
+import PipelineKit
+
+/// `newspipe run`: the stages in order, skipping what is up to date.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline, or part of it.",
+        discussion: """
+        Without options every stage runs in order; a stage whose input and settings have not \
+        changed since its last run is skipped. A run killed part-way resumes where it stopped.
+
+          newspipe run                       all stages
+          newspipe run --stage strip         strip only, from what fetch left
+          newspipe run --from dedup          dedup, entities and report
+          newspipe run --stage strip --force rerun strip; later stages become stale
+        """)
+
+    @OptionGroup public var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Run only this stage (fetch, strip, dedup, entities, report).", valueName: "name"))
+    public var stage: StageName?
+
+    @Option(name: .long, help: ArgumentHelp("First stage to run.", valueName: "name"))
+    public var from: StageName?
+
+    @Option(name: .long, help: ArgumentHelp("Last stage to run.", valueName: "name"))
+    public var to: StageName?
+
+    @Flag(name: .long, help: "Run the selected stages even if they are up to date.")
+    public var force = false
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads per stage (default: the manifest's, or one per core).", valueName: "n"))
+    public var workers: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Run only shard i of n of the sharded stages (array jobs; needs `newspipe plan`).", valueName: "i/n"))
+    public var shard: String?
+
+    @Flag(name: .long, help: "Take the shard from the scheduler: Slurm, Kubernetes Indexed Job or AWS Batch array variables.")
+    public var shardFromEnv = false
+
+    @Option(name: .long, help: ArgumentHelp("Shard count for --shard-from-env when the scheduler does not give it (Kubernetes).", valueName: "n"))
+    public var shardCount: Int?
+
+    public init() {}
+
+    public func validate() throws {
+        if stage != nil, from != nil || to != nil {
+            throw ValidationError("--stage cannot be combined with --from or --to")
+        }
+        if let from, let to, from > to { throw ValidationError("--from \(from.rawValue) comes after --to \(to.rawValue)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, found \(workers)") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects i/n with 0 ≤ i < n, found \"\(shard)\"") }
+        if shard != nil, shardFromEnv { throw ValidationError("--shard and --shard-from-env cannot be combined") }
+        if force, shard != nil || shardFromEnv { throw ValidationError("--force cannot be combined with a shard run; force the whole run, or make a new plan") }
+    }
+
+    public func run() throws {
+        let logger = global.makeLogger()
+        let status = try CommandFailure.guarding { () -> ExitStatus in
+            var manifest = try global.loadManifest(checkInputs: (stage ?? from ?? .fetch) == .fetch)
+            if let workers { manifest.workers = workers }
+            var request = StageRunner.Request(from: (stage ?? from)?.id, to: (stage ?? to)?.id, force: force)
+            if let shard { request.shard = Shard(parsing: shard) }
+            if shardFromEnv {
+                request.shard = try ShardEnvironment.shard(from: ProcessInfo.processInfo.environment, count: shardCount, manifestShards: manifest.shards)
+            }
+            if let shard = request.shard, shard.count != manifest.shards {
+                throw PipelineError.usage("shard \(shard) does not match the manifest's shards (\(manifest.shards)); a plan fixes both")
+            }
+            let layout = OutputLayout(root: manifest.output)
+            let command = CommandLine.arguments.joined(separator: " ")
+            let lock = RunLock(url: layout.lockFile)
+            try lock.acquire(command: command, shared: request.shard != nil)
+            defer { lock.release() }
+            let shardLock = request.shard.map { RunLock(url: layout.shardLock($0)) }
+            try shardLock?.acquire(command: command)
+            defer { shardLock?.release() }
+            CrashPoint.lockTaken()
+
+            // An array job's shards share one frozen plan; a whole run uses a matching plan and
+            // retires it when the run is complete.
+            var plan = try RunPlan.load(layout)
+            if request.shard != nil {
+                guard let plan else {
+                    throw PipelineError.usage("a shard run needs a plan: run `newspipe plan` once before starting the array job")
+                }
+                try plan.check(against: manifest, path: RunPlan.url(layout).path)
+            } else if let existing = plan, (try? existing.check(against: manifest, path: "")) == nil {
+                logger.warning("ignoring \(RunPlan.url(layout).path): it was made for another manifest or shard count")
+                plan = nil
+            }
+            let cancellation = Cancellation()
+            let trap = SignalTrap(cancellation)
+            defer { withExtendedLifetime(trap) {} }
+
+            let context = StageContext(
+                layout: layout, shards: manifest.shards, workers: manifest.effectiveWorkers, logger: logger,
+                progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
+                cancellation: cancellation, runStartedAt: Date())
+            ArticleExtractor.prepareLibrary()
+            let outcomes = try StageRunner(stages: NewsPipeline.stages(manifest, plan: plan), context: context).run(request)
+            if request.shard == nil, plan != nil, let last = outcomes.last, last.stage == StageName.report.id,
+               last.status == .done || last.status == .skipped {
+                try? FileManager.default.removeItem(at: RunPlan.url(layout))
+            }
+            let rejected = outcomes.reduce(0) { $0 + $1.counts.rejected }
+            logger.info("run finished", metadata: ["stages": "\(outcomes.map { "\($0.stage) \($0.status.rawValue)" }.joined(separator: ", "))",
+                                                   "rejected": "\(rejected)"])
+            return rejected > 0 ? .finishedWithRejects : .ok
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+import NewsIO
+import NewsRecords
+
+/// What the report stage reads: the stored outputs of the earlier stages and the run's facts.
+public struct ReportInputs: Sendable {
+    /// Canonical `ArticleRecord` JSONL files (dedup output), in order.
+    public var documents: [URL]
+    /// `MirrorCluster` JSONL.
+    public var clusters: URL?
+    /// `RemovedMirror` JSONL.
+    public var removed: URL?
+    /// `EntityMention` JSONL files.
+    public var mentions: [URL]
+    public var stages: [StageSummary]
+    public var manifestHash: String
+    public var runStartedAt: Date
+    public var runFinishedAt: Date
+    /// Folder of the previous run's report, for "what changed".
+    public var previousReport: URL?
+
+    public init(documents: [URL], clusters: URL? = nil, removed: URL? = nil, mentions: [URL],
+                stages: [StageSummary], manifestHash: String, runStartedAt: Date, runFinishedAt: Date,
+                previousReport: URL? = nil) {
+        self.documents = documents; self.clusters = clusters; self.removed = removed
+        self.mentions = mentions; self.stages = stages; self.manifestHash = manifestHash
+        self.runStartedAt = runStartedAt; self.runFinishedAt = runFinishedAt
+        self.previousReport = previousReport
+    }
+}
+
+/// Turns the stored stage outputs into the report files analysts open: CSV tables, a Frictionless
+/// data package, a SQLite database, Markdown and HTML summaries, run metrics.
+///
+/// Files (all written atomically; a crash leaves the previous report intact):
+/// - `entities.csv`, `tickers.csv`, `cooccurrence.csv`, `documents.csv`, `duplicates.csv`:
+///   RFC 4180 (UTF-8 without BOM, CRLF, header row, fixed column order, quoting as needed). Text
+///   cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` against spreadsheet
+///   formula injection; numeric columns are never touched. Empty cell = missing value. Columns
+///   and their meaning: `ReportTables` and `datapackage.json`.
+/// - `mentions.jsonl`: every mention line as the entities stage wrote it (JSON Lines, offsets in
+///   Unicode scalars), sorted by document id, start, end, entity id, so that the shard layout of
+///   the inputs does not change the file (sorted in chunks spilled to disk, then merged).
+/// - `datapackage.json`: Frictionless Tabular Data Package, one table schema per CSV.
+/// - `newspipe.sqlite`: the same tables plus `mentions`, `cluster_members`, `runs`, `stages`,
+///   `rejects`, indexed; built in a temporary file in one transaction, then renamed.
+/// - `summary.md` and `report.html`: the run at a glance; the page is self-contained (inline CSS
+///   and SVG, no scripts, no external requests) and everything in it is escaped.
+/// - `run.json` and `metrics.prom` (Prometheus textfile-collector format).
+/// - `report-snapshot.json`: what the next run's "what changed" compares against.
+///
+/// Counting rules: day = publication day in UTC (as written when the date has no zone); tone
+/// balance = (bullish − bearish) / mentions; a mention counts towards a ticker when it is the
+/// symbol or names a company linked to it; rankings, co-occurrence and document entity lists
+/// leave out money, percent and date values; co-occurrence takes each document's
+/// `pairEntitiesPerDocument` most mentioned named entities (so pairs per document are bounded)
+/// and lists pairs that share `minimumPairDocuments` documents. Input files that do not exist
+/// are read as empty and named in the summary, the page and run.json.
+///
+/// Output is deterministic: equal inputs give byte-identical files (the run's own timestamps come
+/// from `ReportInputs`, never from the clock; every list is sorted by a total order; numbers
+/// have fixed precision without locale), and does not depend on how the inputs are split into
+/// files. Mentions are aggregated while streaming: memory holds counters per entity,
+/// document-entity pair, ticker-day and entity pair, and one sort chunk, not all mentions.
+public struct ReportBuilder: Sendable {
+    /// Entities shown in rankings and charts.
+    public var topEntities: Int
+    /// Most-mentioned named entities per document that take part in co-occurrence counting.
+    public var pairEntitiesPerDocument: Int
+    /// Documents a pair needs to appear in to get a row in cooccurrence.csv (one shared document
+    /// is mostly incidental, and single pairs would outgrow a spreadsheet's row limit).
+    public var minimumPairDocuments: Int
+
+    public static let defaultPairCap = 12
+
+    /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
+    var mentionSortChunk = 100_000
+
+    /// Report file names, in the order `build` writes them.
+    public static let fileNames = [
+        "mentions.jsonl", "entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "duplicates.csv",
+        "datapackage.json", "newspipe.sqlite", "run.json", "metrics.prom", "summary.md", "report.html",
+        ReportSnapshot.fileName,
+    ]
+
+    public init(topEntities: Int = 25, pairEntitiesPerDocument: Int = ReportBuilder.defaultPairCap,
+                minimumPairDocuments: Int = 2) {
+        self.topEntities = max(1, topEntities)
+        self.pairEntitiesPerDocument = max(2, pairEntitiesPerDocument)
+        self.minimumPairDocuments = max(1, minimumPairDocuments)
+    }
+
+    /// Writes every report file into `folder` (each atomically via AtomicFile), returns the file
+    /// names written.
+    public func build(_ inputs: ReportInputs, into folder: URL) throws -> [String] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        AtomicFile.removeStaleTemporaries(in: folder)
+        // Read what the previous report says before writing anything: it may be this very folder.
+        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }
+        let previousSuccess = inputs.previousReport.flatMap(ReportRunFacts.lastSuccess(in:))
+        var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
+        // A stage that wrote nothing may leave no file: the report then shows what there is and
+        // names the missing file instead of failing the run.
+        func present(_ url: URL) -> Bool {
+            if FileManager.default.fileExists(atPath: url.path) { return true }
+            corpus.missingInputs.append(url.lastPathComponent)
+            return false
+        }
+        if let clusters = inputs.clusters, present(clusters) { try corpus.readClusters(clusters) }
+        if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
+        for url in inputs.documents where present(url) { try corpus.readDocuments(url) }
+
+        let database = try ReportDatabaseWriter(folder: folder)
+        defer { database.abandon() }
+        let tables = ReportTables.all(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
+        try database.createSchema(tables)
+
+        // One streaming pass over mentions feeds the counters and the sorter; the sorted lines
+        // then go to mentions.jsonl and the database. Lines are copied as the entities stage wrote
+        // them (JSONLines form already): re-encoding would cost much time for the same bytes.
+        let decoder = JSONLines.makeDecoder()
+        func decode(_ line: ArraySlice<UInt8>) throws -> EntityMention {
+            if let scanned = ReportMentionScanner.decode(line) { return scanned }
+            return try decoder.decode(EntityMention.self, from: Data(line))
+        }
+        let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk)
+        for url in inputs.mentions where present(url) {
+            var lineNumber = 0
+            try JSONLines.forEachLine(in: url) { line in
+                lineNumber += 1
+                let mention: EntityMention
+                do { mention = try decode(line) } catch {
+                    throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+                }
+                corpus.add(mention)
+                try sorter.add(mention, line: line)
+            }
+        }
+        let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
+        try sorter.finish { line in
+            try mentionsOut.write(line)
+            try mentionsOut.write(CollectionOfOne(0x0A))
+            try database.insert(try decode(line))
+        }
+        try mentionsOut.commit()
+        corpus.finish()
+
+        var written = ["mentions.jsonl"]
+        for table in tables {
+            var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
+            let insert = try database.inserter(for: table)
+            try ReportTables.rows(of: table, corpus) { cells in
+                try csv.write(cells)
+                try insert.run(cells)
+            }
+            try csv.commit()
+            written.append(table.file)
+        }
+
+        try AtomicFile.write(ReportDataPackage.make(tables: tables).rendered(),
+                             to: folder.appendingPathComponent("datapackage.json"))
+        written.append("datapackage.json")
+
+        let overview = ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
+        try database.insertRun(overview: overview, corpus: corpus)
+        try database.commit()
+        written.append(ReportDatabaseWriter.fileName)
+
+        let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
+        try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
+        try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
+        try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
+        try AtomicFile.write(ReportHTML.render(overview), to: folder.appendingPathComponent("report.html"))
+        try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
+                             to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
+        return written
+    }
+}
+
+/// Builds `newspipe.sqlite` in a temporary file in the report folder, in one transaction, and
+/// renames it into place on `commit()`.
+final class ReportDatabaseWriter {
+    static let fileName = "newspipe.sqlite"
+    private let database: ReportSQLiteDatabase
+    private let temporary: URL
+    private let destination: URL
+    private var finished = false
+    private var mentionInsert: ReportSQLiteStatement?
+
+    init(folder: URL) throws {
+        destination = folder.appendingPathComponent(Self.fileName)
+        temporary = folder.appendingPathComponent(
+            ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))-\(Self.fileName)")
+        database = try ReportSQLiteDatabase(path: temporary.path)
+        // The file is private until renamed, so a rollback journal buys nothing; FULL sync makes the
+        // commit reach the disk before the rename publishes it.
+        try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = FULL; PRAGMA user_version = 1; BEGIN")
+    }
+
+    static func sqlType(_ type: ReportColumnType) -> String {
+        switch type {
+        case .string, .date: return "TEXT"
+        case .integer: return "INTEGER"
+        case .number: return "REAL"
+        }
+    }
+
+    static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    func createSchema(_ tables: [ReportTable]) throws {
+        var sql = ""
+        for table in tables {
+            var columns = table.columns.map { "\(Self.quoted($0.name)) \(Self.sqlType($0.type))" }
+            if !table.primaryKey.isEmpty {
+                columns.append("PRIMARY KEY (\(table.primaryKey.map(Self.quoted).joined(separator: ", ")))")
+            }
+            sql += "CREATE TABLE \(Self.quoted(table.name)) (\(columns.joined(separator: ", ")));\n"
+        }
+        sql += """
+        CREATE TABLE "mentions" ("document_id" TEXT NOT NULL, "entity_id" TEXT NOT NULL, "canonical_name" TEXT,
+          "surface" TEXT, "type" TEXT, "start" INTEGER, "end" INTEGER, "sentence" INTEGER, "ticker" TEXT,
+          "value" TEXT, "confidence" REAL, "tone" TEXT, "cue" TEXT);
+        CREATE TABLE "cluster_members" ("cluster_id" TEXT NOT NULL, "document_id" TEXT NOT NULL,
+          "is_canonical" INTEGER, "source" TEXT, "url" TEXT, "site" TEXT, "published" TEXT, "similarity" REAL,
+          "containment" REAL);
+        CREATE TABLE "runs" ("manifest_hash" TEXT, "started_at" TEXT, "finished_at" TEXT,
+          "duration_seconds" REAL, "documents" INTEGER, "mentions" INTEGER, "entities" INTEGER,
+          "clusters" INTEGER, "mirrors_removed" INTEGER);
+        CREATE TABLE "stages" ("stage" TEXT, "status" TEXT, "processed" INTEGER, "cached" INTEGER,
+          "output" INTEGER, "rejected" INTEGER, "duration_seconds" REAL, "started_at" TEXT, "finished_at" TEXT);
+        CREATE TABLE "rejects" ("stage" TEXT, "reason" TEXT, "count" INTEGER);
+
+        """
+        try database.execute(sql)
+        mentionInsert = try database.prepare("INSERT INTO \"mentions\" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    }
+
+    func insert(_ mention: EntityMention) throws {
+        try mentionInsert?.run([
+            .text(mention.documentId), .text(mention.entityId), .text(mention.canonicalName), .text(mention.surface),
+            .text(mention.type.rawValue), .integer(mention.start), .integer(mention.end),
+            .integer(mention.sentence), .text(mention.ticker), .text(mention.value),
+            .number(mention.confidence, digits: 0), .text(mention.tone.rawValue), .text(mention.cue),
+        ])
+    }
+
+    func inserter(for table: ReportTable) throws -> ReportSQLiteStatement {
+        let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ",")
+        return try database.prepare("INSERT INTO \(Self.quoted(table.name)) VALUES (\(marks))")
+    }
+
+    func insertRun(overview: ReportOverview, corpus: ReportCorpus) throws {
+        let member = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
+        for story in corpus.stories {
+            for item in story.members {
+                try member.run([
+                    .text(story.clusterId), .text(item.id), .integer(item.id == story.canonicalId ? 1 : 0),
+                    .text(item.source), .text(item.url), .text(item.site), .text(item.published),
+                    .number(item.similarity, digits: 0), .number(item.containment, digits: 0),
+                ])
+            }
+        }
+        let inputs = overview.inputs
+        try database.prepare("INSERT INTO \"runs\" VALUES (?,?,?,?,?,?,?,?,?)").run([
+            .text(inputs.manifestHash), .text(ReportFormat.timestamp(inputs.runStartedAt)),
+            .text(ReportFormat.timestamp(inputs.runFinishedAt)), .number(overview.runSeconds, digits: 0),
+            .integer(overview.documentCount), .integer(overview.mentionCount), .integer(overview.entityCount),
+            .integer(overview.clusterCount), .integer(overview.mirrorsRemoved),
+        ])
+        let stage = try database.prepare("INSERT INTO \"stages\" VALUES (?,?,?,?,?,?,?,?,?)")
+        let reject = try database.prepare("INSERT INTO \"rejects\" VALUES (?,?,?)")
+        for summary in inputs.stages {
+            try stage.run([
+                .text(summary.stage), .text(summary.status), .integer(summary.processed), .integer(summary.cached),
+                .integer(summary.output), .integer(summary.rejected), .number(summary.durationSeconds, digits: 0),
+                .text(summary.startedAt), .text(summary.finishedAt),
+            ])
+            for (reason, count) in summary.rejectsByReason.sorted(by: { reportPrecedes($0.key, $1.key) }) {
+                try reject.run([.text(summary.stage), .text(reason), .integer(count)])
+            }
+        }
+    }
+
+    /// Indexes the tables, commits and publishes the database file.
+    func commit() throws {
+        try database.execute("""
+        CREATE INDEX "mentions_entity" ON "mentions" ("entity_id");
+        CREATE INDEX "mentions_document" ON "mentions" ("document_id");
+        CREATE INDEX "mentions_ticker" ON "mentions" ("ticker") WHERE "ticker" IS NOT NULL;
+        CREATE INDEX "entities_ticker" ON "entities" ("ticker");
+        CREATE INDEX "tickers_ticker_day" ON "tickers" ("ticker", "day");
+        CREATE INDEX "tickers_day" ON "tickers" ("day");
+        CREATE INDEX "cooccurrence_b" ON "cooccurrence" ("entity_b");
+        CREATE INDEX "documents_day" ON "documents" ("day");
+        CREATE INDEX "documents_site" ON "documents" ("site");
+        CREATE INDEX "clusters_canonical" ON "clusters" ("canonical_id");
+        CREATE INDEX "cluster_members_document" ON "cluster_members" ("document_id");
+        COMMIT;
+        ANALYZE;
+        """)
+        database.close()
+        if rename(temporary.path, destination.path) != 0 {
+            throw FileError.io(path: destination.path, reason: "cannot publish: \(String(cString: strerror(errno)))")
+        }
+        finished = true
+    }
+
+    /// Drops the temporary database unless it was published.
+    func abandon() {
+        guard !finished else { return }
+        finished = true
+        database.close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+}

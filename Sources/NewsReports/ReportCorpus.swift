@@ -1,0 +1,510 @@
+import Foundation
+import NewsIO
+import NewsRecords
+
+/// Byte-wise (UTF-8) string order: a total order, unlike `String.<`, which treats canonically
+/// equivalent spellings as equal.
+@inline(__always)
+func reportPrecedes(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
+/// Entity types that name something (people, organisations, places, works, symbols); money,
+/// percentages and dates are values and stay out of rankings, co-occurrence and document lists.
+let reportNamedTypes: Set<EntityType> = [.person, .organization, .location, .miscellaneous, .ticker]
+
+/// The fields of an `ArticleRecord` the report reads: decoding skips the article text.
+struct ReportArticleHeader: Decodable {
+    var id: String
+    var url: String?
+    var canonical: String?
+    var site: String?
+    var title: String?
+    var published: String?
+    var words: Int
+}
+
+/// What the report keeps of one canonical document: metadata, not text.
+struct ReportDocument {
+    var id: String
+    var url: String?
+    var site: String?
+    var published: String?
+    var when: ReportPublished?
+    var title: String?
+    var words: Int
+    /// False for ids that only mentions named (not among the canonical documents).
+    var known: Bool
+    /// Mentions per entity (index into `ReportCorpus.entities`) in this document.
+    var entityMentions: [Int32: Int32] = [:]
+    /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document.
+    var tickerMentions: [Int32: Int32] = [:]
+}
+
+/// One canonical entity's running counts. Names, types and tickers are voted on so the result
+/// does not depend on the order mentions arrive in.
+struct ReportEntity {
+    var id: String
+    var nameVotes: [String: Int] = [:]
+    var typeVotes: [EntityType: Int] = [:]
+    var tickerVotes: [String: Int] = [:]
+    var mentions = 0
+    var bullish = 0
+    var bearish = 0
+    var neutral = 0
+    // Filled in by `finish()`.
+    var name = ""
+    var type = EntityType.miscellaneous
+    var ticker: String?
+    var documents = 0
+    var sites = 0
+    var sitesWithMirrors = 0
+    var firstDay: Int?
+    var lastDay: Int?
+    var coMentions: [(entity: Int32, documents: Int)] = []
+
+    init(id: String) { self.id = id }
+}
+
+/// Per-ticker, per-day counts (`day` nil when the document has no usable date).
+struct ReportTickerDay {
+    var ticker: String
+    var day: Int?
+    var mentions = 0
+    var bullish = 0
+    var bearish = 0
+    var neutral = 0
+    var documents = 0
+    var sites: Set<Int32> = []
+
+    /// (bullish − bearish) / mentions: −1 all bearish, +1 all bullish, 0 balanced or all neutral.
+    var toneBalance: Double { mentions == 0 ? 0 : Double(bullish - bearish) / Double(mentions) }
+}
+
+/// Totals per ticker across days.
+struct ReportTickerTotal {
+    var ticker: String
+    var mentions = 0
+    var documents = 0
+    var bullish = 0
+    var bearish = 0
+    var neutral = 0
+    var sites = 0
+    var toneBalance: Double { mentions == 0 ? 0 : Double(bullish - bearish) / Double(mentions) }
+}
+
+/// Counts for one pair of entities mentioned in the same canonical document.
+struct ReportPair {
+    var a: Int32
+    var b: Int32
+    var documents = 0
+    var sites: Set<Int32> = []
+    var firstDay: Int?
+    var lastDay: Int?
+}
+
+/// A mirror cluster with what the report shows of it.
+struct ReportStory {
+    var clusterId: String
+    var canonicalId: String
+    var members: [ClusterMember]
+    /// Distinct sites among all members, sorted.
+    var sites: [String]
+    var similarityMin: Double?
+    var similarityMax: Double?
+    var containmentMin: Double?
+    var mirrors: Int { max(0, members.count - 1) }
+}
+
+/// Streaming aggregation of the stored stage outputs into the counts the report files show.
+///
+/// Memory holds one slim row per document, per entity, per (document, entity) pair, per ticker-day
+/// and per co-occurring entity pair, never the mention records themselves.
+struct ReportCorpus {
+    var documents: [ReportDocument] = []
+    var documentIndex: [String: Int32] = [:]
+    var entities: [ReportEntity] = []
+    var entityIndex: [String: Int32] = [:]
+    var tickers: [String] = []
+    var tickerIndex: [String: Int32] = [:]
+    var siteNames: [String] = []
+    var siteIndex: [String: Int32] = [:]
+    var stories: [ReportStory] = []
+    /// Cluster (index into `stories`) each canonical document heads.
+    var storyOfCanonical: [String: Int] = [:]
+    /// Mirrors dedup removed, per canonical id, for when no cluster file is given.
+    var removedByCanonical: [String: [RemovedMirror]] = [:]
+    var removedCount = 0
+    var removedByReason: [String: Int] = [:]
+    var mentionCount = 0
+    var orphanMentions = 0
+    var tickerDays: [ReportTickerDay] = []
+    var tickerDayIndex: [Int64: Int] = [:]
+    var tickerTotals: [ReportTickerTotal] = []
+    var pairs: [ReportPair] = []
+    var duplicateDocuments = 0
+    /// Input files that were named but not there (file names only).
+    var missingInputs: [String] = []
+    /// Largest number of entities one document lends to co-occurrence counting.
+    let pairCap: Int
+    /// Documents a pair must share to be listed in `pairs`.
+    let minimumPairDocuments: Int
+    /// Co-mentioned entities kept per entity.
+    let coMentionsKept = 5
+
+    init(pairCap: Int, minimumPairDocuments: Int = 1) {
+        self.pairCap = pairCap
+        self.minimumPairDocuments = minimumPairDocuments
+    }
+
+    // MARK: Reading
+
+    mutating func readClusters(_ url: URL) throws {
+        var seen: Set<String> = []
+        try JSONLines.forEach(MirrorCluster.self, in: url) { cluster in
+            guard seen.insert(cluster.clusterId).inserted else { return }
+            let others = cluster.members.filter { $0.id != cluster.canonicalId }
+            let sites = Set(cluster.members.compactMap { $0.site.flatMap(Self.cleanSite) })
+            let story = ReportStory(
+                clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, members: cluster.members,
+                sites: sites.sorted(by: reportPrecedes),
+                similarityMin: others.map(\.similarity).min(), similarityMax: others.map(\.similarity).max(),
+                containmentMin: others.map(\.containment).min())
+            stories.append(story)
+        }
+        stories.sort { reportPrecedes($0.clusterId, $1.clusterId) }
+        for (index, story) in stories.enumerated() where storyOfCanonical[story.canonicalId] == nil {
+            storyOfCanonical[story.canonicalId] = index
+        }
+    }
+
+    mutating func readRemoved(_ url: URL) throws {
+        try JSONLines.forEach(RemovedMirror.self, in: url) { mirror in
+            removedByCanonical[mirror.canonicalId, default: []].append(mirror)
+            removedCount += 1
+            removedByReason[mirror.reason, default: 0] += 1
+        }
+    }
+
+    mutating func readDocuments(_ url: URL) throws {
+        try JSONLines.forEach(ReportArticleHeader.self, in: url) { article in
+            let document = ReportDocument(
+                id: article.id, url: article.url ?? article.canonical, site: article.site.flatMap(Self.cleanSite),
+                published: article.published, when: ReportPublished(article.published), title: article.title,
+                words: article.words, known: true)
+            if let existing = documentIndex[article.id] {
+                // The same canonical id in two files: keep the first copy, count the repeat.
+                if !documents[Int(existing)].known { documents[Int(existing)] = document } else { duplicateDocuments += 1 }
+                return
+            }
+            documentIndex[article.id] = Int32(documents.count)
+            documents.append(document)
+        }
+    }
+
+    /// Counts one mention. Mentions of ids that are not canonical documents still count towards
+    /// their entity, without a site or a day.
+    mutating func add(_ mention: EntityMention) {
+        mentionCount += 1
+        let documentSlot: Int
+        if let existing = documentIndex[mention.documentId] { documentSlot = Int(existing) } else {
+            documentSlot = documents.count
+            documentIndex[mention.documentId] = Int32(documentSlot)
+            documents.append(ReportDocument(id: mention.documentId, words: 0, known: false))
+        }
+        if !documents[documentSlot].known { orphanMentions += 1 }
+
+        let entitySlot: Int32
+        if let existing = entityIndex[mention.entityId] { entitySlot = existing } else {
+            entitySlot = Int32(entities.count)
+            entityIndex[mention.entityId] = entitySlot
+            entities.append(ReportEntity(id: mention.entityId))
+        }
+        let ticker = Self.ticker(of: mention)
+        let e = Int(entitySlot)
+        entities[e].mentions += 1
+        entities[e].nameVotes[mention.canonicalName, default: 0] += 1
+        entities[e].typeVotes[mention.type, default: 0] += 1
+        if let ticker { entities[e].tickerVotes[ticker, default: 0] += 1 }
+        switch mention.tone {
+        case .bullish: entities[e].bullish += 1
+        case .bearish: entities[e].bearish += 1
+        case .neutral: entities[e].neutral += 1
+        }
+        documents[documentSlot].entityMentions[entitySlot, default: 0] += 1
+
+        guard let ticker else { return }
+        let tickerSlot: Int32
+        if let existing = tickerIndex[ticker] { tickerSlot = existing } else {
+            tickerSlot = Int32(tickers.count)
+            tickerIndex[ticker] = tickerSlot
+            tickers.append(ticker)
+        }
+        documents[documentSlot].tickerMentions[tickerSlot, default: 0] += 1
+        let day = documents[documentSlot].when?.day
+        let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
+        let slot: Int
+        if let existing = tickerDayIndex[key] { slot = existing } else {
+            slot = tickerDays.count
+            tickerDayIndex[key] = slot
+            tickerDays.append(ReportTickerDay(ticker: ticker, day: day))
+        }
+        tickerDays[slot].mentions += 1
+        switch mention.tone {
+        case .bullish: tickerDays[slot].bullish += 1
+        case .bearish: tickerDays[slot].bearish += 1
+        case .neutral: tickerDays[slot].neutral += 1
+        }
+    }
+
+    // MARK: Finishing
+
+    /// Derives per-document, per-entity, per-ticker and per-pair figures once all input is read.
+    mutating func finish() {
+        for index in entities.indices { Self.settleVotes(&entities[index]) }
+        var entitySites = [Set<Int32>](repeating: [], count: entities.count)
+        var entityReach = [Set<Int32>](repeating: [], count: entities.count)
+        var tickerSites = [Set<Int32>](repeating: [], count: tickers.count)
+        var tickerDocuments = [Int](repeating: 0, count: tickers.count)
+        var pairCounts: [UInt64: Int32] = [:]
+
+        // Mentions of ids that are not canonical documents (a mismatch between stages) count as
+        // mentions only: they have no site or day and are not documents of the report.
+        for document in documents where document.known {
+            let site: Int32? = document.site.map { intern($0) }
+            var reach: [Int32] = []
+            for carrier in carriers(of: document) { reach.append(intern(carrier)) }
+            let day = document.when?.day
+            for (entity, _) in document.entityMentions {
+                let e = Int(entity)
+                entities[e].documents += 1
+                if let site { entitySites[e].insert(site) }
+                entityReach[e].formUnion(reach)
+                if let day {
+                    entities[e].firstDay = min(entities[e].firstDay ?? day, day)
+                    entities[e].lastDay = max(entities[e].lastDay ?? day, day)
+                }
+            }
+            for (ticker, _) in document.tickerMentions {
+                let t = Int(ticker)
+                tickerDocuments[t] += 1
+                if let site { tickerSites[t].insert(site) }
+                let key = Int64(ticker) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
+                if let slot = tickerDayIndex[key] {
+                    tickerDays[slot].documents += 1
+                    if let site { tickerDays[slot].sites.insert(site) }
+                }
+            }
+            for (a, b) in pairCandidates(document) {
+                pairCounts[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)), default: 0] += 1
+            }
+        }
+        for index in entities.indices {
+            entities[index].sites = entitySites[index].count
+            entities[index].sitesWithMirrors = entityReach[index].count
+        }
+
+        // Every pair counts towards "top co-mentioned"; only frequent pairs get a row of their own.
+        for (key, count) in pairCounts {
+            let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+            entities[Int(a)].coMentions.append((b, Int(count)))
+            entities[Int(b)].coMentions.append((a, Int(count)))
+        }
+        let ids = entities.map(\.id)
+        for index in entities.indices where !entities[index].coMentions.isEmpty {
+            entities[index].coMentions.sort { x, y in
+                x.documents != y.documents ? x.documents > y.documents : reportPrecedes(ids[Int(x.entity)], ids[Int(y.entity)])
+            }
+            entities[index].coMentions.removeSubrange(min(coMentionsKept, entities[index].coMentions.count)...)
+        }
+        var pairIndex: [UInt64: Int] = [:]
+        for (key, count) in pairCounts where Int(count) >= minimumPairDocuments {
+            pairIndex[key] = pairs.count
+            pairs.append(ReportPair(a: Int32(truncatingIfNeeded: key >> 32), b: Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+        }
+        pairCounts = [:]
+        if !pairs.isEmpty {
+            for document in documents where document.known {
+                let site = document.site.flatMap { siteIndex[$0] }
+                let day = document.when?.day
+                for (a, b) in pairCandidates(document) {
+                    guard let slot = pairIndex[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))] else { continue }
+                    pairs[slot].documents += 1
+                    if let site { pairs[slot].sites.insert(site) }
+                    if let day {
+                        pairs[slot].firstDay = min(pairs[slot].firstDay ?? day, day)
+                        pairs[slot].lastDay = max(pairs[slot].lastDay ?? day, day)
+                    }
+                }
+            }
+        }
+        pairs.sort { x, y in
+            if x.documents != y.documents { return x.documents > y.documents }
+            let (xa, xb) = (entities[Int(x.a)].id, entities[Int(x.b)].id)
+            let (ya, yb) = (entities[Int(y.a)].id, entities[Int(y.b)].id)
+            if xa != ya { return reportPrecedes(xa, ya) }
+            return reportPrecedes(xb, yb)
+        }
+
+        tickerDays.sort { x, y in
+            if x.ticker != y.ticker { return reportPrecedes(x.ticker, y.ticker) }
+            return (x.day ?? Int.max) < (y.day ?? Int.max)
+        }
+        tickerDayIndex = [:]
+        var totals: [String: ReportTickerTotal] = [:]
+        for day in tickerDays {
+            var total = totals[day.ticker] ?? ReportTickerTotal(ticker: day.ticker)
+            total.mentions += day.mentions
+            total.bullish += day.bullish
+            total.bearish += day.bearish
+            total.neutral += day.neutral
+            totals[day.ticker] = total
+        }
+        for (slot, ticker) in tickers.enumerated() {
+            totals[ticker]?.documents = tickerDocuments[slot]
+            totals[ticker]?.sites = tickerSites[slot].count
+        }
+        tickerTotals = totals.values.sorted { x, y in
+            if x.mentions != y.mentions { return x.mentions > y.mentions }
+            return reportPrecedes(x.ticker, y.ticker)
+        }
+    }
+
+    /// Entity pairs a document contributes: among its named entities, the `pairCap` most
+    /// mentioned (ties by id), minus pairs of a company and its own ticker symbol.
+    ///
+    /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
+    /// ~20,000 pairs on its own; at most `pairCap·(pairCap−1)/2` pairs per document.
+    private func pairCandidates(_ document: ReportDocument) -> [(Int32, Int32)] {
+        var named = document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
+            .map { (entity: $0.key, count: $0.value) }
+        named.sort { x, y in
+            if x.count != y.count { return x.count > y.count }
+            return reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
+        }
+        let chosen = named.prefix(pairCap).map(\.entity).sorted {
+            reportPrecedes(entities[Int($0)].id, entities[Int($1)].id)
+        }
+        var result: [(Int32, Int32)] = []
+        for i in chosen.indices {
+            for j in chosen.indices where j > i {
+                let (a, b) = (entities[Int(chosen[i])], entities[Int(chosen[j])])
+                if let ticker = a.ticker, ticker == b.ticker { continue }
+                result.append((chosen[i], chosen[j]))
+            }
+        }
+        return result
+    }
+
+    private static func settleVotes(_ entity: inout ReportEntity) {
+        entity.name = winner(entity.nameVotes) ?? entity.id
+        entity.type = entity.typeVotes.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
+            ?? .miscellaneous
+        entity.ticker = winner(entity.tickerVotes)
+        entity.nameVotes = [:]
+        entity.tickerVotes = [:]
+    }
+
+    /// The most frequent value, ties to the byte-wise smallest.
+    private static func winner(_ votes: [String: Int]) -> String? {
+        votes.max { x, y in x.value != y.value ? x.value < y.value : reportPrecedes(y.key, x.key) }?.key
+    }
+
+    private mutating func intern(_ site: String) -> Int32 {
+        if let existing = siteIndex[site] { return existing }
+        let slot = Int32(siteNames.count)
+        siteIndex[site] = slot
+        siteNames.append(site)
+        return slot
+    }
+
+    // MARK: Queries
+
+    /// Every site that carried a document: its own and its mirrors', sorted.
+    func carriers(of document: ReportDocument) -> [String] {
+        var sites: Set<String> = []
+        if let site = document.site { sites.insert(site) }
+        if let story = storyOfCanonical[document.id] {
+            sites.formUnion(stories[story].sites)
+        } else if let removed = removedByCanonical[document.id] {
+            sites.formUnion(removed.compactMap { $0.site.flatMap(Self.cleanSite) })
+        }
+        return sites.sorted(by: reportPrecedes)
+    }
+
+    /// Mirrors dedup removed for a canonical document.
+    func mirrorCount(of document: ReportDocument) -> Int {
+        if let story = storyOfCanonical[document.id] { return stories[story].mirrors }
+        return removedByCanonical[document.id]?.count ?? 0
+    }
+
+    /// Canonical documents in report order: by publication instant (undated last), then id.
+    func orderedDocuments() -> [Int] {
+        documents.indices.filter { documents[$0].known }.sorted { x, y in
+            let (a, b) = (documents[x], documents[y])
+            switch (a.when, b.when) {
+            case let (p?, q?) where p.instant != q.instant: return p.instant < q.instant
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return reportPrecedes(a.id, b.id)
+            }
+        }
+    }
+
+    /// Entities in report order: most mentioned first, then by id.
+    func orderedEntities(namedOnly: Bool = false) -> [Int] {
+        entities.indices.filter { !namedOnly || reportNamedTypes.contains(entities[$0].type) }.sorted { x, y in
+            let (a, b) = (entities[x], entities[y])
+            if a.mentions != b.mentions { return a.mentions > b.mentions }
+            return reportPrecedes(a.id, b.id)
+        }
+    }
+
+    /// Named entities of a document, most mentioned first (ties by id).
+    func namedEntities(of document: ReportDocument) -> [Int32] {
+        document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
+            .sorted { x, y in
+                if x.value != y.value { return x.value > y.value }
+                return reportPrecedes(entities[Int(x.key)].id, entities[Int(y.key)].id)
+            }.map(\.key)
+    }
+
+    /// Tickers of a document, most mentioned first (ties by symbol).
+    func tickers(of document: ReportDocument) -> [String] {
+        document.tickerMentions.sorted { x, y in
+            if x.value != y.value { return x.value > y.value }
+            return reportPrecedes(tickers[Int(x.key)], tickers[Int(y.key)])
+        }.map { tickers[Int($0.key)] }
+    }
+
+    /// Stories (clusters) by reach: most sites, then most mirrors, then cluster id.
+    func storiesByReach() -> [ReportStory] {
+        stories.sorted { x, y in
+            if x.sites.count != y.sites.count { return x.sites.count > y.sites.count }
+            if x.mirrors != y.mirrors { return x.mirrors > y.mirrors }
+            return reportPrecedes(x.clusterId, y.clusterId)
+        }
+    }
+
+    func title(ofDocument id: String) -> String? {
+        documentIndex[id].flatMap { documents[Int($0)].title }
+    }
+
+    /// The symbol a mention counts towards: its linked company's ticker, or for a ticker mention
+    /// its own symbol. Upper-cased, without a leading `$`.
+    static func ticker(of mention: EntityMention) -> String? {
+        var candidate = mention.ticker
+        if candidate == nil && mention.type == .ticker {
+            candidate = mention.entityId.hasPrefix("ticker:") ? String(mention.entityId.dropFirst(7)) : mention.canonicalName
+        }
+        guard var symbol = candidate?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        if symbol.hasPrefix("$") { symbol.removeFirst() }
+        symbol = symbol.uppercased()
+        return symbol.isEmpty ? nil : symbol
+    }
+
+    static func cleanSite(_ site: String) -> String? {
+        let trimmed = site.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import NewsIO
+import NewsRecords
+
+/// Sorts mention lines into one order whatever order the shard files hold them in, with bounded
+/// memory: lines are sorted in chunks, chunks beyond the first are spilled to temporary run files
+/// in the report folder, and the runs are merged.
+///
+/// Order: document id, start, end, entity id, then the whole line's bytes, so that equal inputs
+/// split into shards differently (an array job, a resumed crash) give byte-identical output.
+final class ReportMentionSorter {
+    /// Lines held in memory before a chunk is spilled (about 25 MB of typical mentions).
+    let chunkLines: Int
+    private let folder: URL
+    private var chunk: [ReportSortRecord] = []
+    private var runs: [URL] = []
+
+    init(folder: URL, chunkLines: Int = 100_000) {
+        self.folder = folder
+        self.chunkLines = max(1, chunkLines)
+    }
+
+    deinit { removeRuns() }
+
+    func add(_ mention: EntityMention, line: ArraySlice<UInt8>) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(mention.documentId.utf8.count + mention.entityId.utf8.count + 18 + line.count)
+        bytes.append(contentsOf: mention.documentId.utf8)
+        bytes.append(0)
+        Self.appendOrdered(mention.start, to: &bytes)
+        Self.appendOrdered(mention.end, to: &bytes)
+        bytes.append(contentsOf: mention.entityId.utf8)
+        bytes.append(0)
+        let prefix = bytes.count
+        bytes.append(contentsOf: line)
+        chunk.append(ReportSortRecord(bytes: bytes, prefix: prefix))
+        if chunk.count >= chunkLines { try spill() }
+    }
+
+    /// Hands every line to `body` in sorted order (without its newline), then removes the runs.
+    func finish(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        defer { removeRuns() }
+        chunk.sort()
+        if runs.isEmpty {
+            for record in chunk { try body(record.line) }
+            chunk = []
+            return
+        }
+        try spill()
+        var readers = try runs.map { try ReportSortRunReader($0) }
+        var heads = try readers.indices.map { try readers[$0].next() }
+        while true {
+            var best: Int?
+            for index in heads.indices {
+                guard let head = heads[index] else { continue }
+                if let current = best, let other = heads[current], !(head < other) { continue }
+                best = index
+            }
+            guard let chosen = best, let record = heads[chosen] else { break }
+            try body(record.line)
+            heads[chosen] = try readers[chosen].next()
+        }
+    }
+
+    private func spill() throws {
+        guard !chunk.isEmpty else { return }
+        chunk.sort()
+        let url = folder.appendingPathComponent(".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))-mentions-run-\(runs.count)")
+        runs.append(url)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw FileError.io(path: url.path, reason: "cannot create a temporary file for sorting mentions")
+        }
+        defer { try? handle.close() }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        for record in chunk {
+            Self.appendLength(record.prefix, to: &buffer)
+            Self.appendLength(record.bytes.count, to: &buffer)
+            buffer.append(contentsOf: record.bytes)
+            if buffer.count >= 1 << 20 {
+                do { try handle.write(contentsOf: buffer) } catch {
+                    throw FileError.io(path: url.path, reason: "write failed: \(error.localizedDescription)")
+                }
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        do { try handle.write(contentsOf: buffer) } catch {
+            throw FileError.io(path: url.path, reason: "write failed: \(error.localizedDescription)")
+        }
+        chunk.removeAll(keepingCapacity: true)
+    }
+
+    private func removeRuns() {
+        for url in runs { try? FileManager.default.removeItem(at: url) }
+        runs = []
+    }
+
+    /// Big-endian with the sign bit flipped, so byte order is numeric order.
+    private static func appendOrdered(_ value: Int, to bytes: inout [UInt8]) {
+        let bits = UInt64(bitPattern: Int64(value)) ^ (1 << 63)
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    }
+
+    private static func appendLength(_ value: Int, to bytes: inout [UInt8]) {
+        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+    }
+}
+
+/// A sort key followed by the line it was made from; compared as bytes (a total order, since the
+/// line itself is part of the key).
+struct ReportSortRecord: Comparable {
+    var bytes: [UInt8]
+    var prefix: Int
+    var line: ArraySlice<UInt8> { bytes[prefix...] }
+
+    static func < (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    static func == (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes == b.bytes }
+}
+
+/// Reads the records of one spilled run in order, a block at a time.
+struct ReportSortRunReader {
+    private let handle: FileHandle
+    private let url: URL
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var exhausted = false
+
+    init(_ url: URL) throws {
+        self.url = url
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw FileError.io(path: url.path, reason: "cannot reopen a temporary file for sorting mentions")
+        }
+        self.handle = handle
+    }
+
+    private mutating func ensure(_ count: Int) throws -> Bool {
+        while buffer.count - position < count && !exhausted {
+            let data: Data?
+            do { data = try handle.read(upToCount: 1 << 20) } catch {
+                throw FileError.io(path: url.path, reason: "read failed: \(error.localizedDescription)")
+            }
+            guard let data, !data.isEmpty else { exhausted = true; break }
+            buffer.removeFirst(position)
+            position = 0
+            buffer.append(contentsOf: data)
+        }
+        return buffer.count - position >= count
+    }
+
+    private mutating func length() -> Int {
+        var value = 0
+        for _ in 0..<4 { value = value << 8 | Int(buffer[position]); position += 1 }
+        return value
+    }
+
+    mutating func next() throws -> ReportSortRecord? {
+        guard try ensure(8) else {
+            try? handle.close()
+            return nil
+        }
+        let prefix = length()
+        let count = length()
+        guard try ensure(count) else {
+            throw FileError.io(path: url.path, reason: "temporary sort file ended early")
+        }
+        let bytes = Array(buffer[position..<(position + count)])
+        position += count
+        return ReportSortRecord(bytes: bytes, prefix: prefix)
+    }
+}

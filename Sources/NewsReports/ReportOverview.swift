@@ -1,0 +1,351 @@
+import Foundation
+import NewsRecords
+
+/// A named entity as rankings show it.
+struct ReportRankedEntity: Sendable {
+    var id: String
+    var name: String
+    var type: EntityType
+    var ticker: String?
+    var mentions: Int
+    var documents: Int
+    var sites: Int
+    var bullish: Int
+    var bearish: Int
+}
+
+/// A story as the "biggest stories" views show it.
+struct ReportStoryLine: Sendable {
+    var clusterId: String
+    var canonicalId: String
+    var title: String
+    var url: String?
+    var sites: [String]
+    var mirrors: Int
+}
+
+/// A document as the page's document table shows it.
+struct ReportDocumentLine: Sendable {
+    var id: String
+    var url: String?
+    var site: String?
+    var published: String?
+    /// The publication time in UTC for reading, when it parsed.
+    var publishedDisplay: String?
+    var title: String?
+    var words: Int
+    var sites: Int
+    var tickers: [String]
+}
+
+/// Two entities often mentioned in the same documents.
+struct ReportPairLine: Sendable {
+    var a: String
+    var b: String
+    var documents: Int
+    var sites: Int
+}
+
+/// Ticker movement between the previous run and this one.
+struct ReportTickerMove: Sendable {
+    var ticker: String
+    var previousMentions: Int
+    var mentions: Int
+    var previousBalance: Double?
+    var balance: Double?
+    var delta: Int { mentions - previousMentions }
+}
+
+/// What changed since the previous run's report.
+struct ReportChanges: Sendable {
+    var previousFinishedAt: String?
+    var previousDocuments: Int
+    var newEntities: [ReportRankedEntity]
+    var newEntityCount: Int
+    var goneEntityCount: Int
+    var rising: [ReportTickerMove]
+    var falling: [ReportTickerMove]
+}
+
+/// The run at a glance: everything `summary.md` and `report.html` show, computed once.
+struct ReportOverview: Sendable {
+    var inputs: ReportInputs
+    var documentCount: Int
+    var mentionCount: Int
+    var orphanMentions: Int
+    /// Document records whose id an earlier record already had (kept: the first).
+    var repeatedDocuments: Int
+    /// Input files that were named but missing, by file name.
+    var missingInputs: [String]
+    var entityCount: Int
+    var namedEntityCount: Int
+    var clusterCount: Int
+    var mirrorsRemoved: Int
+    var removedByReason: [(reason: String, count: Int)]
+    var siteCount: Int
+    var firstDay: String?
+    var lastDay: String?
+    var undatedDocuments: Int
+    var topEntities: [ReportRankedEntity]
+    var tickerTotals: [ReportTickerTotal]
+    /// Days with any ticker mention, ascending.
+    var tickerDays: [String]
+    /// Mentions per (ticker, day string).
+    var tickerDayMentions: [String: [String: Int]]
+    var stories: [ReportStoryLine]
+    /// The most frequent co-occurring pairs.
+    var pairs: [ReportPairLine]
+    /// Newest canonical documents first, at most `ReportHTML.documentsShown`.
+    var documents: [ReportDocumentLine]
+    var changes: ReportChanges?
+    var runSeconds: Double { inputs.runFinishedAt.timeIntervalSince(inputs.runStartedAt) }
+
+    static let storiesShown = 10
+    static let tickersShown = 12
+    static let changesShown = 10
+    static let pairsShown = 10
+
+    init(corpus: ReportCorpus, inputs: ReportInputs, topEntities limit: Int, previous: ReportSnapshot?) {
+        self.inputs = inputs
+        let known = corpus.documents.filter(\.known)
+        documentCount = known.count
+        mentionCount = corpus.mentionCount
+        orphanMentions = corpus.orphanMentions
+        repeatedDocuments = corpus.duplicateDocuments
+        missingInputs = corpus.missingInputs
+        entityCount = corpus.entities.count
+        let named = corpus.orderedEntities(namedOnly: true)
+        namedEntityCount = named.count
+        clusterCount = corpus.stories.count
+        mirrorsRemoved = corpus.removedCount > 0 ? corpus.removedCount : corpus.stories.reduce(0) { $0 + $1.mirrors }
+        removedByReason = corpus.removedByReason.map { (reason: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : reportPrecedes($0.reason, $1.reason) }
+        siteCount = Set(known.compactMap(\.site)).count
+        let days = known.compactMap { $0.when?.day }
+        firstDay = days.min().map(ReportDay.string)
+        lastDay = days.max().map(ReportDay.string)
+        undatedDocuments = known.count - days.count
+        // Symbols have their own charts; rankings show the companies, people and places.
+        let ranked = named.filter { corpus.entities[$0].type != .ticker }.map { Self.ranked(corpus.entities[$0]) }
+        topEntities = Array(ranked.prefix(limit))
+        tickerTotals = corpus.tickerTotals
+        var dayMentions: [String: [String: Int]] = [:]
+        var tickerDaySet: Set<String> = []
+        for row in corpus.tickerDays {
+            guard let day = row.day else { continue }
+            let text = ReportDay.string(day)
+            tickerDaySet.insert(text)
+            dayMentions[row.ticker, default: [:]][text, default: 0] += row.mentions
+        }
+        tickerDays = tickerDaySet.sorted(by: reportPrecedes)
+        tickerDayMentions = dayMentions
+        stories = corpus.storiesByReach().prefix(Self.storiesShown).map { story in
+            let canonical = story.members.first { $0.id == story.canonicalId }
+            return ReportStoryLine(
+                clusterId: story.clusterId, canonicalId: story.canonicalId,
+                title: corpus.title(ofDocument: story.canonicalId) ?? canonical?.url ?? story.canonicalId,
+                url: canonical?.url, sites: story.sites, mirrors: story.mirrors)
+        }
+        pairs = corpus.pairs.prefix(Self.pairsShown).map {
+            ReportPairLine(a: corpus.entities[Int($0.a)].name, b: corpus.entities[Int($0.b)].name,
+                           documents: $0.documents, sites: $0.sites.count)
+        }
+        let ascending = corpus.orderedDocuments()
+        let newestFirst = ascending.filter { corpus.documents[$0].when != nil }.reversed()
+            + ascending.filter { corpus.documents[$0].when == nil }
+        documents = newestFirst.prefix(ReportHTML.documentsShown).map { index in
+            let d = corpus.documents[index]
+            return ReportDocumentLine(id: d.id, url: d.url, site: d.site, published: d.published,
+                                      publishedDisplay: d.when?.display, title: d.title,
+                                      words: d.words, sites: corpus.carriers(of: d).count, tickers: corpus.tickers(of: d))
+        }
+        let namedIds = Set(named.map { corpus.entities[$0].id })
+        changes = previous.map { Self.changes(from: $0, ranked: ranked, namedIds: namedIds, totals: corpus.tickerTotals) }
+    }
+
+    private static func ranked(_ entity: ReportEntity) -> ReportRankedEntity {
+        ReportRankedEntity(id: entity.id, name: entity.name, type: entity.type, ticker: entity.ticker,
+                           mentions: entity.mentions, documents: entity.documents, sites: entity.sites,
+                           bullish: entity.bullish, bearish: entity.bearish)
+    }
+
+    /// New and vanished entities leave ticker symbols out (tickers have their own comparison).
+    private static func changes(from previous: ReportSnapshot, ranked: [ReportRankedEntity], namedIds: Set<String>,
+                                totals: [ReportTickerTotal]) -> ReportChanges {
+        let previousIds = Set(previous.entities.map(\.id))
+        let previousNonTicker = Set(previous.entities.filter { $0.type != EntityType.ticker.rawValue }.map(\.id))
+        let fresh = ranked.filter { !previousIds.contains($0.id) }
+        var moves: [String: ReportTickerMove] = [:]
+        for old in previous.tickers {
+            moves[old.ticker] = ReportTickerMove(ticker: old.ticker, previousMentions: old.mentions, mentions: 0,
+                                                 previousBalance: old.toneBalance, balance: nil)
+        }
+        for total in totals {
+            var move = moves[total.ticker] ?? ReportTickerMove(ticker: total.ticker, previousMentions: 0, mentions: 0,
+                                                               previousBalance: nil, balance: nil)
+            move.mentions = total.mentions
+            move.balance = total.toneBalance
+            moves[total.ticker] = move
+        }
+        let all = moves.values.sorted { x, y in
+            if x.delta != y.delta { return x.delta > y.delta }
+            return reportPrecedes(x.ticker, y.ticker)
+        }
+        return ReportChanges(
+            previousFinishedAt: previous.finishedAt, previousDocuments: previous.documents,
+            newEntities: Array(fresh.prefix(changesShown)), newEntityCount: fresh.count,
+            goneEntityCount: previousNonTicker.subtracting(namedIds).count,
+            rising: Array(all.filter { $0.delta > 0 }.prefix(changesShown)),
+            falling: Array(all.filter { $0.delta < 0 }.sorted { x, y in
+                x.delta != y.delta ? x.delta < y.delta : reportPrecedes(x.ticker, y.ticker)
+            }.prefix(changesShown)))
+    }
+}
+
+/// The small JSON file a report leaves for the next run's "what changed" section.
+struct ReportSnapshot: Sendable {
+    static let fileName = "report-snapshot.json"
+    static let format = "newspipe-report-snapshot/1"
+
+    struct Entity: Sendable { var id: String; var name: String; var type: String; var mentions: Int; var documents: Int }
+    struct Ticker: Sendable { var ticker: String; var mentions: Int; var documents: Int; var toneBalance: Double? }
+
+    var finishedAt: String?
+    var documents: Int
+    var entities: [Entity]
+    var tickers: [Ticker]
+
+    init(corpus: ReportCorpus, inputs: ReportInputs) {
+        finishedAt = ReportFormat.timestamp(inputs.runFinishedAt)
+        documents = corpus.documents.filter(\.known).count
+        entities = corpus.orderedEntities(namedOnly: true).map {
+            let e = corpus.entities[$0]
+            return Entity(id: e.id, name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)
+        }
+        tickers = corpus.tickerTotals.map {
+            Ticker(ticker: $0.ticker, mentions: $0.mentions, documents: $0.documents, toneBalance: $0.toneBalance)
+        }
+    }
+
+    init(finishedAt: String?, documents: Int, entities: [Entity], tickers: [Ticker]) {
+        self.finishedAt = finishedAt; self.documents = documents; self.entities = entities; self.tickers = tickers
+    }
+
+    func json() -> ReportJSON {
+        .object([
+            ("format", .string(Self.format)),
+            ("run_finished_at", .optional(finishedAt)),
+            ("documents", .integer(documents)),
+            ("entities", .array(entities.map {
+                .object([("id", .string($0.id)), ("name", .string($0.name)), ("type", .string($0.type)),
+                         ("mentions", .integer($0.mentions)), ("documents", .integer($0.documents))])
+            })),
+            ("tickers", .array(tickers.map {
+                .object([("ticker", .string($0.ticker)), ("mentions", .integer($0.mentions)),
+                         ("documents", .integer($0.documents)),
+                         ("tone_balance", $0.toneBalance.map { .number($0, digits: 3) } ?? .null)])
+            })),
+        ])
+    }
+
+    /// Reads the snapshot in a previous report folder, or failing that its `entities.csv` and
+    /// `tickers.csv`; nil when neither is readable (the section is then left out).
+    static func load(from folder: URL) -> ReportSnapshot? {
+        if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           object["format"] as? String == format {
+            let entities = (object["entities"] as? [[String: Any]] ?? []).compactMap { item -> Entity? in
+                guard let id = item["id"] as? String else { return nil }
+                return Entity(id: id, name: item["name"] as? String ?? id, type: item["type"] as? String ?? "",
+                              mentions: item["mentions"] as? Int ?? 0, documents: item["documents"] as? Int ?? 0)
+            }
+            let tickers = (object["tickers"] as? [[String: Any]] ?? []).compactMap { item -> Ticker? in
+                guard let ticker = item["ticker"] as? String else { return nil }
+                return Ticker(ticker: ticker, mentions: item["mentions"] as? Int ?? 0,
+                              documents: item["documents"] as? Int ?? 0, toneBalance: item["tone_balance"] as? Double)
+            }
+            return ReportSnapshot(finishedAt: object["run_finished_at"] as? String,
+                                  documents: object["documents"] as? Int ?? 0, entities: entities, tickers: tickers)
+        }
+        return loadCSV(from: folder)
+    }
+
+    private static func loadCSV(from folder: URL) -> ReportSnapshot? {
+        guard let entityText = try? String(contentsOf: folder.appendingPathComponent("entities.csv"), encoding: .utf8)
+        else { return nil }
+        let entityRows = ReportCSVReader.records(entityText)
+        guard let header = entityRows.first, let id = header.firstIndex(of: "entity_id"),
+              let mentions = header.firstIndex(of: "mentions") else { return nil }
+        let name = header.firstIndex(of: "name"), type = header.firstIndex(of: "type")
+        let documents = header.firstIndex(of: "documents")
+        let named = Set(reportNamedTypes.map(\.rawValue))
+        let entities = entityRows.dropFirst().compactMap { row -> Entity? in
+            guard row.count == header.count else { return nil }
+            let kind = type.map { row[$0] } ?? ""
+            guard named.contains(kind) else { return nil }
+            return Entity(id: row[id], name: name.map { row[$0] } ?? row[id], type: kind,
+                          mentions: Int(row[mentions]) ?? 0, documents: documents.flatMap { Int(row[$0]) } ?? 0)
+        }
+        var tickers: [String: Ticker] = [:]
+        var tones: [String: (bullish: Int, bearish: Int)] = [:]
+        if let tickerText = try? String(contentsOf: folder.appendingPathComponent("tickers.csv"), encoding: .utf8) {
+            let rows = ReportCSVReader.records(tickerText)
+            if let header = rows.first, let symbol = header.firstIndex(of: "ticker"),
+               let count = header.firstIndex(of: "mentions") {
+                let docs = header.firstIndex(of: "documents")
+                let bull = header.firstIndex(of: "bullish"), bear = header.firstIndex(of: "bearish")
+                for row in rows.dropFirst() where row.count == header.count {
+                    var total = tickers[row[symbol]] ?? Ticker(ticker: row[symbol], mentions: 0, documents: 0, toneBalance: nil)
+                    total.mentions += Int(row[count]) ?? 0
+                    total.documents += docs.flatMap { Int(row[$0]) } ?? 0
+                    tickers[row[symbol]] = total
+                    tones[row[symbol], default: (0, 0)].bullish += bull.flatMap { Int(row[$0]) } ?? 0
+                    tones[row[symbol], default: (0, 0)].bearish += bear.flatMap { Int(row[$0]) } ?? 0
+                }
+            }
+        }
+        for (symbol, tone) in tones {
+            guard let mentions = tickers[symbol]?.mentions, mentions > 0 else { continue }
+            tickers[symbol]?.toneBalance = Double(tone.bullish - tone.bearish) / Double(mentions)
+        }
+        return ReportSnapshot(finishedAt: nil, documents: -1, entities: entities,
+                              tickers: tickers.values.sorted { reportPrecedes($0.ticker, $1.ticker) })
+    }
+}
+
+/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into records of fields.
+enum ReportCSVReader {
+    static func records(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var inQuotes = false
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        var sawAny = false
+        while let scalar = pending ?? scalars.next() {
+            pending = nil
+            sawAny = true
+            if inQuotes {
+                if scalar == "\"" {
+                    if let next = scalars.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = next }
+                    } else { inQuotes = false }
+                } else { field.unicodeScalars.append(scalar) }
+                continue
+            }
+            switch scalar {
+            case "\"": inQuotes = true
+            case ",": record.append(field); field = ""
+            case "\r":
+                if let next = scalars.next(), next != "\n" { pending = next }
+                record.append(field); field = ""; records.append(record); record = []; sawAny = false
+            case "\n":
+                record.append(field); field = ""; records.append(record); record = []; sawAny = false
+            default: field.unicodeScalars.append(scalar)
+            }
+        }
+        if sawAny || !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        return records
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import NewsIO
+
+/// Errors that stop a run, each with a message that says what to do next.
+public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
+    /// A stage was asked to run but the stage before it has left nothing to read.
+    case missingInput(stage: String, previous: String)
+    case locked(path: String, holder: String)
+    /// Bad command-line usage, or a plan that does not match the run.
+    case usage(String)
+    case interrupted(signal: String)
+    case stageFailed(stage: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .missingInput(stage, previous):
+            return "stage \(stage) needs the output of stage \(previous), which has not run to completion; run `newspipe run --to \(previous)` first"
+        case let .locked(path, holder):
+            return "another newspipe run holds the lock \(path) (\(holder)); wait for it to finish"
+        case let .usage(message):
+            return message
+        case let .interrupted(signal):
+            return "stopped by \(signal) at a document boundary; rerun to finish the remaining work"
+        case let .stageFailed(stage, reason):
+            return "stage \(stage) failed: \(reason)"
+        }
+    }
+}
+
+/// Documented, ordered exit codes for cron and schedulers.
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    /// Every stage finished and no document was rejected.
+    case ok = 0
+    /// Every stage finished; some documents were rejected (see `rejects.jsonl`).
+    case finishedWithRejects = 1
+    /// Bad command line or manifest: nothing was run.
+    case usage = 2
+    /// Another run holds the lock on the output folder.
+    case locked = 3
+    /// Reading or writing files failed (disk full, permissions): nothing half-written was published.
+    case ioFailure = 4
+    /// A stage was asked to run from a previous stage's output that is not there.
+    case missingInput = 5
+    /// A stage failed for another reason.
+    case stageFailed = 6
+    /// Stopped by SIGINT or SIGTERM at a document boundary; rerun to finish.
+    case interrupted = 130
+}
+
+/// An error that knows which documented exit code it ends the process with.
+public protocol ExitStatusProviding: Error {
+    var exitStatus: ExitStatus { get }
+}
+
+extension PipelineError: ExitStatusProviding {
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .usage: return .usage
+        case .missingInput: return .missingInput
+        case .locked: return .locked
+        case .interrupted: return .interrupted
+        case .stageFailed: return .stageFailed
+        }
+    }
+}
+
+extension FileError: ExitStatusProviding {
+    public var exitStatus: ExitStatus { .ioFailure }
+}
