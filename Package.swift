@@ -65,11 +65,11 @@ let package = Package(
         .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite"]),
 
         // The pipeline.
-        .target(name: "PipelineKit", dependencies: ["NewsIO", logging, crypto]),
+        .target(name: "PipelineKit", dependencies: ["NewsIO", logging]),
         .target(
             name: "NewsPipe",
             dependencies: ["PipelineKit", "NewsIO", "NewsRecords", "ArticleExtraction", "MirrorDedup", "NewsEntities",
-                           "NewsFetch", "NewsReports", logging, crypto]),
+                           "NewsFetch", "NewsReports", logging]),
         .target(name: "NERTraining", dependencies: ["NewsEntities", "NewsIO"]),
         .target(name: "NewsBench", dependencies: ["NewsPipe", "PipelineKit", "NewsIO", "ArticleExtraction", "MirrorDedup", "NewsEntities", "NewsFetch"] + nio),
         .target(

@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// A libFuzzer target over the strip entry point. Built only by scripts/fuzz, with
+// A libFuzzer target over the article extractor alone (the ArticleExtraction library). Built only by scripts/fuzz, with
 // -sanitize=fuzzer,address; it is a package of its own so the main build never needs libFuzzer.
 import PackageDescription
 
@@ -9,7 +9,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "newspipe-fuzz",
-            dependencies: [.product(name: "NewsPipe", package: "newspipe")],
+            dependencies: [.product(name: "ArticleExtraction", package: "newspipe")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ],

@@ -6,6 +6,8 @@
 /// by `1 - link density`. The best candidate and its qualifying siblings form the article,
 /// which is then cleaned conditionally (lists, tables and divs that look like navigation).
 struct StripContentScorer {
+    private typealias R = ReadabilityConstants
+
     /// The outcome: which subtrees hold the article and which parts of them to drop.
     struct Selection {
         /// Roots of the article parts, in document order.
@@ -162,13 +164,13 @@ struct StripContentScorer {
     private mutating func scoreParagraphs(_ body: Int) -> StripScoreTable {
         var scores = StripScoreTable(count: tree.count)
         func credit(_ parent: Int, _ length: Int, _ commas: Int) {
-            guard length >= 25, parent >= 0 else { return }
-            let score = 1 + Double(commas + 1) + min(Double(length) / 100, 3)
+            guard length >= R.minParagraphLength, parent >= 0 else { return }
+            let score = 1 + Double(commas + 1) + min(Double(length) / R.charactersPerPoint, R.maxLengthPoints)
             // Readability.js: the parent gets it all, the grandparent half, and three more
             // ancestors a share that shrinks with distance.
             var ancestor = parent
             var level = 0
-            while ancestor >= 0 && level < 5 {
+            while ancestor >= 0 && level < R.scoredAncestors {
                 let divider: Double = level == 0 ? 1 : (level == 1 ? 2 : Double(level) * 3)
                 scores.add(ancestor, score / divider, prior: prior(ancestor))
                 if tree.tag[ancestor] == .body { break }
@@ -240,13 +242,13 @@ struct StripContentScorer {
         var bestScore = startScore
         let top = scores.indices.sorted {
             scores.values[$0] > scores.values[$1] || (scores.values[$0] == scores.values[$1] && $0 < $1)
-        }.prefix(5)
-        let alternatives = top.filter { $0 != best && scores.values[$0] / max(bestScore, 0.0001) >= 0.75 }
-        if alternatives.count >= 3 {
+        }.prefix(R.topCandidates)
+        let alternatives = top.filter { $0 != best && scores.values[$0] / max(bestScore, 0.0001) >= R.alternativeScoreShare }
+        if alternatives.count >= R.minAlternatives {
             var ancestor = tree.parent[best]
             while ancestor >= 0 && ancestor != body {
                 let contained = alternatives.filter { tree.isInside($0, ancestor) }.count
-                if contained >= 3 {
+                if contained >= R.minAlternatives {
                     best = ancestor
                     bestScore = scores[ancestor] ?? bestScore
                     break
@@ -255,7 +257,7 @@ struct StripContentScorer {
             }
         }
         var lastScore = scores[best] ?? bestScore
-        let threshold = lastScore / 3
+        let threshold = lastScore / R.ancestorScoreDivisor
         var ancestor = tree.parent[best]
         while ancestor >= 0 && tree.tag[ancestor] != .body {
             guard let parentScore = scores[ancestor] else {
@@ -271,17 +273,15 @@ struct StripContentScorer {
             lastScore = parentScore
             ancestor = tree.parent[ancestor]
         }
-        // An article split over several boxes: climb while an ancestor holds clearly more
-        // prose than the winner without turning into a page of links.
         // An article split over several boxes: climb while the parent holds clearly more
         // prose than the winner without turning into a page of links.
         var climbs = 0
-        while climbs < 4 {
+        while climbs < R.maxProseClimbs {
             let parent = tree.parent[best]
             guard parent >= 0, tree.tag[parent] != .body, tree.tag[parent] != .html else { break }
             let gain = prose[parent] - prose[best]
-            guard gain >= 200 && Double(prose[parent]) >= Double(prose[best]) * 1.2
-                    && linkDensity(parent) < 0.3 else { break }
+            guard gain >= R.proseClimbGain && Double(prose[parent]) >= Double(prose[best]) * R.proseClimbRatio
+                    && linkDensity(parent) < R.proseClimbMaxLinkDensity else { break }
             best = parent
             bestScore = max(bestScore, scores[parent] ?? bestScore)
             climbs += 1
@@ -305,7 +305,7 @@ struct StripContentScorer {
     private func siblings(of best: Int, score: Double, scores: StripScoreTable) -> [Int] {
         let parent = tree.parent[best]
         guard parent >= 0 else { return [best] }
-        let threshold = max(10, score * 0.2)
+        let threshold = max(R.minSiblingScore, score * R.siblingScoreShare)
         let bestClass = tree.hint[best]
         var roots: [Int] = []
         for sibling in stripChildren(tree, parent) where !removed[sibling] {
@@ -314,7 +314,7 @@ struct StripContentScorer {
             if tag == .text { continue }
             // Same class as the winner: another part of the same article (Readability.js).
             let bonus = !bestClass.isEmpty && tree.tag[sibling] == tree.tag[best]
-                && stripFirstClass(tree.hint[sibling]) == stripFirstClass(bestClass) ? score * 0.2 : 0
+                && stripFirstClass(tree.hint[sibling]) == stripFirstClass(bestClass) ? score * R.siblingScoreShare : 0
             if let s = scores[sibling], s + bonus >= threshold {
                 roots.append(sibling)
                 continue
@@ -322,9 +322,9 @@ struct StripContentScorer {
             if tag == .p {
                 let density = linkDensity(sibling)
                 let len = length[sibling]
-                if len > 80 && density < 0.25 {
+                if len > R.siblingParagraphLength && density < R.siblingParagraphMaxLinkDensity {
                     roots.append(sibling)
-                } else if len <= 80 && len > 0 && density == 0 {
+                } else if len <= R.siblingParagraphLength && len > 0 && density == 0 {
                     let text = tree.plainText(sibling)
                     if text.hasSuffix(".") || text.contains(". ") { roots.append(sibling) }
                 }
@@ -525,4 +525,32 @@ struct StripScoreTable {
 /// First class name of a hint ("story-body story-body-2" -> "story-body").
 private func stripFirstClass(_ hint: String) -> Substring {
     hint.split(separator: " ", maxSplits: 1).first ?? ""
+}
+
+/// The content scorer's numbers. Most are Mozilla Readability.js's own (named after its
+/// constants and `_grabArticle` steps); the prose climb is this extractor's addition, set by hand
+/// on the development sets.
+enum ReadabilityConstants {
+    /// Paragraphs shorter than this (characters) are not scored (`_grabArticle`: 25).
+    static let minParagraphLength = 25
+    /// One point per this many characters, at most `maxLengthPoints` (`_grabArticle`: 100, 3).
+    static let charactersPerPoint = 100.0, maxLengthPoints = 3.0
+    /// A paragraph's score goes to this many ancestors (parent, grandparent, then shares).
+    static let scoredAncestors = 5
+    /// Top candidates compared (`DEFAULT_N_TOP_CANDIDATES`: 5).
+    static let topCandidates = 5
+    /// Candidates scoring this share of the best are alternatives; this many of them inside one
+    /// ancestor make the ancestor the article (`MINIMUM_TOPCANDIDATES`: 3, ratio 0.75).
+    static let alternativeScoreShare = 0.75, minAlternatives = 3
+    /// Climbing stops at an ancestor scoring below the winner's score divided by this (3).
+    static let ancestorScoreDivisor = 3.0
+    /// Siblings join at `max(minSiblingScore, best × siblingScoreShare)` (10 and 0.2); a sibling
+    /// with the winner's class gets the same share as a bonus.
+    static let minSiblingScore = 10.0, siblingScoreShare = 0.2
+    /// Sibling `<p>`s longer than this (characters) join below this link density (80, 0.25).
+    static let siblingParagraphLength = 80, siblingParagraphMaxLinkDensity = 0.25
+    /// Prose climb (this extractor, dev sets): up to `maxProseClimbs` parents that add at least
+    /// `proseClimbGain` characters of prose, `proseClimbRatio` times the winner's, with link
+    /// density under `proseClimbMaxLinkDensity`.
+    static let maxProseClimbs = 4, proseClimbGain = 200, proseClimbRatio = 1.2, proseClimbMaxLinkDensity = 0.3
 }

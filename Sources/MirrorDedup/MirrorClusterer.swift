@@ -52,24 +52,35 @@ public enum MirrorClusterer {
     /// published; among themselves and among the rest, `canonicalOrder` decides.
     public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters,
                                established: Set<String>) -> DedupResult {
-        // Sort by id so that every later step (union-find roots, bucket order) is order-free.
-        // Two signatures with one id (an index entry and tonight's copy) keep a fixed one of them.
-        var docs = signatures.sorted {
+        let docs = uniqueSortedById(signatures)
+        var stats = DedupStatistics()
+        stats.documents = docs.count
+        var sets = DedupUnionFind(count: docs.count)
+        let representative = joinExactDuplicates(docs, &sets, &stats)
+        joinNearDuplicates(docs, representative: representative, parameters: parameters, &sets, &stats)
+        var result = clusters(docs, &sets, parameters: parameters, established: established)
+        result.statistics = stats
+        return result
+    }
+
+    /// Sorted by id so that every later step (union-find roots, bucket order) is order-free. Two
+    /// signatures with one id (an index entry and tonight's copy) keep a fixed one of them.
+    static func uniqueSortedById(_ signatures: [DocumentSignature]) -> [DocumentSignature] {
+        let docs = signatures.sorted {
             if $0.id != $1.id { return $0.id < $1.id }
             if $0.exactHash != $1.exactHash { return $0.exactHash < $1.exactHash }
             if $0.shingleCount != $1.shingleCount { return $0.shingleCount < $1.shingleCount }
             return $0.minHashes.lexicographicallyPrecedes($1.minHashes)
         }
-        docs = docs.enumerated().filter { $0.offset == 0 || docs[$0.offset - 1].id != $0.element.id }.map(\.element)
-        let n = docs.count
-        var stats = DedupStatistics()
-        stats.documents = n
-        var sets = DedupUnionFind(count: n)
+        return docs.enumerated().filter { $0.offset == 0 || docs[$0.offset - 1].id != $0.element.id }.map(\.element)
+    }
 
-        // Exact duplicates: one representative per normalised text goes on to LSH.
+    /// Joins documents with the same normalised text; returns which ones represent their text
+    /// (only those go on to LSH).
+    static func joinExactDuplicates(_ docs: [DocumentSignature], _ sets: inout DedupUnionFind, _ stats: inout DedupStatistics) -> [Bool] {
         var firstWithHash: [UInt64: Int] = [:]
-        var representative = [Bool](repeating: true, count: n)
-        for i in 0 ..< n where docs[i].exactHash != 0 {
+        var representative = [Bool](repeating: true, count: docs.count)
+        for i in docs.indices where docs[i].exactHash != 0 {
             if let first = firstWithHash[docs[i].exactHash] {
                 sets.union(first, i)
                 representative[i] = false
@@ -78,13 +89,19 @@ public enum MirrorClusterer {
                 firstWithHash[docs[i].exactHash] = i
             }
         }
+        return representative
+    }
 
+    /// LSH banding over the representatives' MinHash values, and a verified pair check on each
+    /// bucket's candidates (estimated Jaccard or containment), joining accepted pairs.
+    static func joinNearDuplicates(_ docs: [DocumentSignature], representative: [Bool], parameters: DedupParameters,
+                                   _ sets: inout DedupUnionFind, _ stats: inout DedupStatistics) {
         let scheme = parameters.signatureScheme
         let k = scheme.permutations
         let (bands, rows) = parameters.banding
         stats.bands = bands; stats.rows = rows
         let minShingles = max(1, parameters.minShingles)
-        let eligible = (0 ..< n).filter {
+        let eligible = docs.indices.filter {
             representative[$0] && docs[$0].scheme == scheme && docs[$0].minHashes.count == k
                 && docs[$0].shingleCount >= minShingles
         }
@@ -96,7 +113,6 @@ public enum MirrorClusterer {
             for (j, v) in docs[i].minHashes.enumerated() { flat[slot * k + j] = v }
         }
         let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment, permutations: k)
-
         var keys = [(key: UInt64, slot: Int32)](repeating: (0, 0), count: eligible.count)
         flat.withUnsafeBufferPointer { values in
             for band in 0 ..< bands {
@@ -114,17 +130,7 @@ public enum MirrorClusterer {
                 while start < keys.count {
                     var end = start + 1
                     while end < keys.count && keys[end].key == keys[start].key { end += 1 }
-                    // A bucket whose documents are all joined already needs no checks (the
-                    // common case for the later bands of a big cluster).
-                    var joined = true
-                    if end - start > 1 {
-                        let root = sets.find(eligible[Int(keys[start].slot)])
-                        for z in start + 1 ..< end where sets.find(eligible[Int(keys[z].slot)]) != root {
-                            joined = false
-                            break
-                        }
-                    }
-                    if !joined {
+                    if !allJoined(keys[start ..< end], eligible, &sets) {
                         // Each document against the earlier ones in its bucket; in a huge bucket
                         // (thousands of near-identical generated pages) only against the nearest
                         // `bucketWindow`, which bounds the work while still chaining them together.
@@ -146,11 +152,25 @@ public enum MirrorClusterer {
                 }
             }
         }
+    }
 
-        // Components of two or more documents are clusters.
+    /// A bucket whose documents are all joined already needs no checks (the common case for the
+    /// later bands of a big cluster).
+    private static func allJoined(_ bucket: ArraySlice<(key: UInt64, slot: Int32)>, _ eligible: [Int], _ sets: inout DedupUnionFind) -> Bool {
+        guard bucket.count > 1 else { return true }
+        let root = sets.find(eligible[Int(bucket.first!.slot)])
+        return bucket.dropFirst().allSatisfy { sets.find(eligible[Int($0.slot)]) == root }
+    }
+
+    /// Components of two or more documents are clusters: the canonical chosen by the ranker, the
+    /// others removed with their similarity to it.
+    static func clusters(_ docs: [DocumentSignature], _ sets: inout DedupUnionFind, parameters: DedupParameters,
+                         established: Set<String>) -> DedupResult {
         var members: [Int: [Int]] = [:]
-        for i in 0 ..< n { members[sets.find(i), default: []].append(i) }
+        for i in docs.indices { members[sets.find(i), default: []].append(i) }
         let ranker = DedupCanonicalRanker(parameters: parameters, established: established)
+        let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment,
+                                      permutations: parameters.signatureScheme.permutations)
         var clusters: [MirrorCluster] = []
         var removed: [RemovedMirror] = []
         var keep = Set<String>()
@@ -182,7 +202,7 @@ public enum MirrorClusterer {
         }
         clusters.sort { $0.clusterId != $1.clusterId ? $0.clusterId < $1.clusterId : $0.canonicalId < $1.canonicalId }
         removed.sort { $0.id < $1.id }
-        return DedupResult(clusters: clusters, removed: removed, canonicalIds: keep, statistics: stats)
+        return DedupResult(clusters: clusters, removed: removed, canonicalIds: keep, statistics: DedupStatistics())
     }
 
     /// Tonight's dedup against everything seen before: clusters the index together with tonight's

@@ -364,6 +364,9 @@ public enum NERTrainer {
         var sentences: [Sentence] = []
     }
 
+    /// Trains the model in named steps: gazetteers (public lists plus training entities, jackknifed
+    /// by fold), the casing lexicon, optional augmented copies, first-pass features, stage one, the
+    /// jackknifed second stage, and confidence calibration on the development set.
     static func train_(docs: [NERConllDocument], dev: [NERConllDocument]?, options: NERTrainingOptions,
                        log: (String) -> Void) throws -> NERModel {
         let clock = ContinuousClock()
@@ -373,7 +376,53 @@ public enum NERTrainer {
         let tokenCount = docs.reduce(0) { $0 + $1.sentences.reduce(0) { $0 + $1.count } }
         log("training data: \(docs.count) documents, \(docs.reduce(0) { $0 + $1.sentences.count }) sentences, \(tokenCount) tokens")
 
-        // Gazetteers: public lists for everyone; training entities jackknifed by document fold.
+        let (fullGaz, foldGaz) = gazetteers(docs, folds: folds, options: options, log: log)
+        let lexicon = casingLexicon(docs)
+        log("gazetteer \(fullGaz.entries.count) entries, casing lexicon \(lexicon.count) words")
+        let originalCount = docs.count
+        let docs = augmentedCorpus(docs, options: options, log: log)
+
+        // First-pass features of every training document, with its fold's gazetteer.
+        let docFeatures = docs.enumerated().map { di, d in
+            NERDocumentFeatures(sentences: d.sentences.map { $0.map { Substring($0) } },
+                                resources: NERResources(gazetteer: foldGaz[(di % originalCount) % folds], lexicon: lexicon))
+        }
+        let golds: [[[Int]]] = docs.map { d in d.sentences.indices.map { tagSet.encode(spans: d.spans[$0], count: d.sentences[$0].count) } }
+        log("featurised in \(clock.now - t0)")
+
+        let fullResources = NERResources(gazetteer: fullGaz, lexicon: lexicon)
+        let devEval: ((NERModel) -> String)? = dev.map { devDocs in { model in evaluate(model: model, docs: devDocs).summary } }
+
+        // Stage one.
+        let (corpus1, keys1) = buildCorpus(docFeatures: docFeatures, extra: nil, golds: golds, minCount: options.minFeatureCount)
+        log("stage 1: \(keys1.count) features kept")
+        let layer1 = trainLayer(corpus: corpus1, keys: keys1, tagSet: tagSet, epochs: options.epochs, seed: options.seed,
+                                only: nil, prune: options.pruneWeightBelow, log: log) { layer in
+            guard let devEval else { return nil }
+            return devEval(NERModel(tagSet: tagSet, first: layer, second: nil, resources: fullResources, confidenceScale: 1))
+        }
+        var model = NERModel(tagSet: tagSet, first: layer1, second: nil, resources: fullResources, confidenceScale: 1)
+        log("stage 1 trained: \(layer1.keys.count) weight rows, \(clock.now - t0)")
+
+        if options.secondStage {
+            let layer2 = trainSecondStage(docs: docs, originalCount: originalCount, docFeatures: docFeatures, golds: golds,
+                                          first: (corpus1, keys1, layer1), tagSet: tagSet, resources: fullResources,
+                                          options: options, devEval: devEval, log: { log("\($0), \(clock.now - t0)") })
+            model = NERModel(tagSet: tagSet, first: layer1, second: layer2, resources: fullResources, confidenceScale: 1)
+        }
+        if let dev {
+            let scale = calibrateConfidence(model: model, docs: dev)
+            model = NERModel(tagSet: tagSet, first: model.first, second: model.second, resources: model.resources, confidenceScale: scale)
+            log("confidence scale \(scale)")
+        }
+        return model
+    }
+
+    /// The full gazetteer and one per fold: public lists for everyone; each training document's
+    /// entities only in the gazetteers of the other folds (so features never see their own
+    /// document's answers); today's major companies stripped of their 1996 PER/LOC/MISC bits.
+    static func gazetteers(_ docs: [NERConllDocument], folds: Int, options: NERTrainingOptions,
+                           log: (String) -> Void) -> (full: NERGazetteer, folds: [NERGazetteer]) {
         var publicGaz = NERGazetteer()
         if let dir = options.gazetteerDirectory { publicGazetteer(dir, into: &publicGaz, log: log) }
         var fullGaz = publicGaz
@@ -406,85 +455,64 @@ public enum NERTrainer {
             }
             log("major companies: \(majors.count), \(cleared) lost their training PER/LOC/MISC gazetteer bits")
         }
-        let lexicon = casingLexicon(docs)
-        log("gazetteer \(fullGaz.entries.count) entries, casing lexicon \(lexicon.count) words")
+        return (fullGaz, foldGaz)
+    }
+
+    /// The training documents plus augmented copies (names swapped for others from the public
+    /// lists), the copies after the originals.
+    static func augmentedCorpus(_ docs: [NERConllDocument], options: NERTrainingOptions, log: (String) -> Void) -> [NERConllDocument] {
+        guard options.augmentCopies + options.majorCompanyCopies > 0, let dir = options.gazetteerDirectory else { return docs }
         let originalCount = docs.count
         var docs = docs
-        if options.augmentCopies + options.majorCompanyCopies > 0, let dir = options.gazetteerDirectory {
-            var lists = nameLists(dir)
-            var placeSet = Set<[String]>()
-            for d in docs { for (si, s) in d.sentences.enumerated() where !isHeadline(s) {
-                for (a, b, ty) in d.spans[si] where ty == "LOC" { placeSet.insert(Array(s[a ..< b])) } } }
-            lists.places = placeSet.sorted { $0.joined(separator: " ") < $1.joined(separator: " ") }
-            var rng = NERSplitMix(state: options.seed ^ 0xA5A5)
-            for _ in 0 ..< options.augmentCopies {
-                for d in docs.prefix(originalCount) { docs.append(augmented(d, lists: &lists, rate: options.augmentRate, types: options.augmentTypes, rng: &rng)) }
-            }
-            for _ in 0 ..< options.majorCompanyCopies {
-                for d in docs.prefix(originalCount) {
-                    docs.append(augmented(d, lists: &lists, rate: 1, types: ["ORG"], majorOnly: true, rng: &rng))
-                }
-            }
-            log("augmented: \(docs.count - originalCount) extra documents (\(lists.companies.count) companies, \(lists.majorCompanies.count) major, \(lists.firstNames.count) first names, \(lists.surnames.count) surnames)")
+        var lists = nameLists(dir)
+        var placeSet = Set<[String]>()
+        for d in docs { for (si, s) in d.sentences.enumerated() where !isHeadline(s) {
+            for (a, b, ty) in d.spans[si] where ty == "LOC" { placeSet.insert(Array(s[a ..< b])) } } }
+        lists.places = placeSet.sorted { $0.joined(separator: " ") < $1.joined(separator: " ") }
+        var rng = NERSplitMix(state: options.seed ^ 0xA5A5)
+        for _ in 0 ..< options.augmentCopies {
+            for d in docs.prefix(originalCount) { docs.append(augmented(d, lists: &lists, rate: options.augmentRate, types: options.augmentTypes, rng: &rng)) }
         }
-
-        // First-pass features of every training document, with its fold's gazetteer.
-        var docFeatures: [NERDocumentFeatures] = []
-        docFeatures.reserveCapacity(docs.count)
-        for (di, d) in docs.enumerated() {
-            let res = NERResources(gazetteer: foldGaz[(di % originalCount) % folds], lexicon: lexicon)
-            docFeatures.append(NERDocumentFeatures(sentences: d.sentences.map { $0.map { Substring($0) } }, resources: res))
+        for _ in 0 ..< options.majorCompanyCopies {
+            for d in docs.prefix(originalCount) {
+                docs.append(augmented(d, lists: &lists, rate: 1, types: ["ORG"], majorOnly: true, rng: &rng))
+            }
         }
-        let golds: [[[Int]]] = docs.map { d in d.sentences.indices.map { tagSet.encode(spans: d.spans[$0], count: d.sentences[$0].count) } }
-        log("featurised in \(clock.now - t0)")
+        log("augmented: \(docs.count - originalCount) extra documents (\(lists.companies.count) companies, \(lists.majorCompanies.count) major, \(lists.firstNames.count) first names, \(lists.surnames.count) surnames)")
+        return docs
+    }
 
-        let fullResources = NERResources(gazetteer: fullGaz, lexicon: lexicon)
-        let devEval: ((NERModel) -> String)? = dev.map { devDocs in { model in evaluate(model: model, docs: devDocs).summary } }
-
-        // Stage one.
-        let (corpus1, keys1) = buildCorpus(docFeatures: docFeatures, extra: nil, golds: golds, minCount: options.minFeatureCount)
-        log("stage 1: \(keys1.count) features kept")
-        let layer1 = trainLayer(corpus: corpus1, keys: keys1, tagSet: tagSet, epochs: options.epochs, seed: options.seed,
+    /// The second stage: jackknifed first-pass labels (each fold tagged by a first stage trained
+    /// without it), so the second pass learns how far to trust the first on unseen text.
+    static func trainSecondStage(docs: [NERConllDocument], originalCount: Int, docFeatures: [NERDocumentFeatures], golds: [[[Int]]],
+                                 first: (corpus: Corpus, keys: [UInt64], layer: NERLayer), tagSet: NERTagSet,
+                                 resources: NERResources, options: NERTrainingOptions, devEval: ((NERModel) -> String)?,
+                                 log: (String) -> Void) -> NERLayer {
+        let folds = max(2, options.folds)
+        var firstPass = [[Int]](repeating: [], count: docs.count)
+        for f in 0 ..< folds {
+            let held = Set(docs.indices.filter { ($0 % originalCount) % folds == f })
+            let layer = trainLayer(corpus: first.corpus, keys: first.keys, tagSet: tagSet, epochs: options.epochs, seed: options.seed &+ UInt64(f),
+                                   only: { !held.contains($0) }, prune: options.pruneWeightBelow, log: { _ in }, report: { _ in nil })
+            let foldModel = NERModel(tagSet: tagSet, first: layer, second: nil, resources: resources, confidenceScale: 1)
+            for di in held {
+                firstPass[di] = foldModel.firstPassTags(docFeatures[di])
+            }
+            log("jackknife fold \(f + 1)/\(folds) done")
+        }
+        var extras: [(keys: [UInt64], offsets: [Int])] = []
+        for di in docs.indices {
+            extras.append(NERSecondStage.features(doc: docFeatures[di], firstPass: firstPass[di], tagSet: tagSet))
+        }
+        let (corpus2, keys2) = buildCorpus(docFeatures: docFeatures, extra: extras, golds: golds, minCount: options.minFeatureCount)
+        log("stage 2: \(keys2.count) features kept")
+        let layer2 = trainLayer(corpus: corpus2, keys: keys2, tagSet: tagSet, epochs: options.epochs, seed: options.seed &+ 99,
                                 only: nil, prune: options.pruneWeightBelow, log: log) { layer in
             guard let devEval else { return nil }
-            return devEval(NERModel(tagSet: tagSet, first: layer, second: nil, resources: fullResources, confidenceScale: 1))
+            return devEval(NERModel(tagSet: tagSet, first: first.layer, second: layer, resources: resources, confidenceScale: 1))
         }
-        var model = NERModel(tagSet: tagSet, first: layer1, second: nil, resources: fullResources, confidenceScale: 1)
-        log("stage 1 trained: \(layer1.keys.count) weight rows, \(clock.now - t0)")
-
-        if options.secondStage {
-            // Jackknifed first-pass labels, so the second pass learns how far to trust the first on unseen text.
-            var firstPass = [[Int]](repeating: [], count: docs.count)
-            for f in 0 ..< folds {
-                let held = Set(docs.indices.filter { ($0 % originalCount) % folds == f })
-                let layer = trainLayer(corpus: corpus1, keys: keys1, tagSet: tagSet, epochs: options.epochs, seed: options.seed &+ UInt64(f),
-                                       only: { !held.contains($0) }, prune: options.pruneWeightBelow, log: { _ in }, report: { _ in nil })
-                let foldModel = NERModel(tagSet: tagSet, first: layer, second: nil, resources: fullResources, confidenceScale: 1)
-                for di in held {
-                    firstPass[di] = foldModel.firstPassTags(docFeatures[di])
-                }
-                log("jackknife fold \(f + 1)/\(folds) done, \(clock.now - t0)")
-            }
-            var extras: [(keys: [UInt64], offsets: [Int])] = []
-            for di in docs.indices {
-                extras.append(NERSecondStage.features(doc: docFeatures[di], firstPass: firstPass[di], tagSet: tagSet))
-            }
-            let (corpus2, keys2) = buildCorpus(docFeatures: docFeatures, extra: extras, golds: golds, minCount: options.minFeatureCount)
-            log("stage 2: \(keys2.count) features kept")
-            let layer2 = trainLayer(corpus: corpus2, keys: keys2, tagSet: tagSet, epochs: options.epochs, seed: options.seed &+ 99,
-                                    only: nil, prune: options.pruneWeightBelow, log: log) { layer in
-                guard let devEval else { return nil }
-                return devEval(NERModel(tagSet: tagSet, first: layer1, second: layer, resources: fullResources, confidenceScale: 1))
-            }
-            model = NERModel(tagSet: tagSet, first: layer1, second: layer2, resources: fullResources, confidenceScale: 1)
-            log("stage 2 trained: \(layer2.keys.count) weight rows, \(clock.now - t0)")
-        }
-        if let dev {
-            let scale = calibrateConfidence(model: model, docs: dev)
-            model = NERModel(tagSet: tagSet, first: model.first, second: model.second, resources: model.resources, confidenceScale: scale)
-            log("confidence scale \(scale)")
-        }
-        return model
+        log("stage 2 trained: \(layer2.keys.count) weight rows")
+        return layer2
     }
 
     /// Maps feature keys to rows (dropping rare ones) and lays out the corpus.

@@ -162,145 +162,152 @@ final class FetchHTTPEngine: Sendable {
         return responses.map { $0! }
     }
 
-    private static func timestamp(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle())
     }
 
     // MARK: One request, all hops and retries
 
+    /// One request, as steps: a recent enough previous copy is reused; otherwise each hop of the
+    /// redirect chain is checked (address policy, robots.txt), requested with retries, and its
+    /// answer turned into a stored page, a redirect to follow, an unchanged copy or a reject.
     func fetch(_ request: FetchRequest) async -> FetchResponse {
-        let started = ContinuousClock.now
-        let startedAt = Date()
-        var record = FetchRecord(source: request.source, url: request.url, bytes: 0, hash: nil, fetchedAt: Self.timestamp(startedAt))
-        var attempts = 0
-        var redirects: [String] = []
-
-        func finish(_ disposition: FetchResponse.Disposition, reason: String? = nil, detail: String? = nil, body: [UInt8]? = nil) -> FetchResponse {
-            let elapsed = ContinuousClock.now - started
-            record.durationMs = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15 * 1000).rounded() / 1000
-            if disposition == .rejected { record.error = reason }
-            return FetchResponse(request: request, record: record, disposition: disposition, reason: reason, detail: detail,
-                                 body: body, attempts: attempts, redirects: redirects)
-        }
-
-        if let previous = request.previous, settings.minRefetchAgeSeconds > 0, previous.hash != nil, previous.error == nil,
-           let fetchedAt = previous.fetchedAt, let when = Self.parseTimestamp(fetchedAt),
-           startedAt.timeIntervalSince(when) < Double(settings.minRefetchAgeSeconds), startedAt.timeIntervalSince(when) >= 0 {
-            return FetchResponse(request: request, record: previous, disposition: .reused, reason: nil, detail: nil,
-                                 body: nil, attempts: 0, redirects: [])
-        }
-
-        guard var url = URL(string: request.url) else { return finish(.rejected, reason: "bad-url", detail: request.url) }
+        if let reused = reusablePrevious(request) { return reused }
+        var fetch = FetchInProgress(request: request, startedAt: Date())
+        guard var url = URL(string: request.url) else { return fetch.finish(.rejected, reason: "bad-url", detail: request.url) }
         var visited: Set<String> = [url.absoluteString]
-        var hop = 0
         while true {
-            if let refusal = await checkAddress(url) { return finish(.rejected, reason: refusal.reason, detail: refusal.description) }
+            if let refusal = await checkAddress(url) { return fetch.finish(.rejected, reason: refusal.reason, detail: refusal.description) }
             if settings.respectRobots && request.kind != .robots {
                 let rules = await robots(for: url)
-                if !rules.allows(url) { return finish(.rejected, reason: "robots-disallowed", detail: "robots.txt of \(url.host ?? "") disallows \(url.path)") }
+                if !rules.allows(url) { return fetch.finish(.rejected, reason: "robots-disallowed", detail: "robots.txt of \(url.host ?? "") disallows \(url.path)") }
             }
-            var headers = HTTPHeaders()
-            headers.add(name: "User-Agent", value: settings.userAgent)
-            headers.add(name: "Accept-Encoding", value: "gzip, deflate")
-            switch request.kind {
-            case .page: headers.add(name: "Accept", value: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
-            case .feed: headers.add(name: "Accept", value: "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5")
-            case .sitemap: headers.add(name: "Accept", value: "application/xml,text/xml;q=0.9,*/*;q=0.5")
-            case .robots: headers.add(name: "Accept", value: "text/plain,*/*;q=0.5")
-            }
-            if let previous = request.previous, previous.hash != nil {
-                if let etag = previous.etag { headers.add(name: "If-None-Match", value: etag) }
-                if let lastModified = previous.lastModified { headers.add(name: "If-Modified-Since", value: lastModified) }
-            }
-
-            // Retries of this hop.
-            var retry = 0
-            var outcome: FetchAttemptOutcome
-            while true {
-                attempts += 1
-                outcome = await gatedAttempt(url: url, headers: headers, kind: request.kind)
-                var pause: Duration? = nil
-                switch outcome {
-                case let .failure(_, _, retryable) where retryable:
-                    pause = backoff(retry)
-                case let .response(status, responseHeaders, _, _) where status == 429 || status >= 500:
-                    if let retryAfter = responseHeaders.first(name: "Retry-After").flatMap(Self.parseRetryAfter) {
-                        if retryAfter > .milliseconds(settings.retryAfterMaxMs) {
-                            pause = nil
-                            retry = settings.retries // the server asks for more than we wait: give up now
-                        } else {
-                            pause = max(retryAfter, .zero)
-                        }
-                    } else {
-                        pause = backoff(retry)
-                    }
-                default:
-                    pause = nil
-                }
-                guard let pause, retry < settings.retries else { break }
-                retry += 1
-                try? await Task.sleep(for: pause)
-            }
-
-            switch outcome {
-            case let .failure(reason, detail, _):
-                record.finalUrl = url.absoluteString
-                return finish(.rejected, reason: reason, detail: detail)
-            case let .stored(status, responseHeaders, hash, bytes):
-                record.status = status
-                record.finalUrl = url.absoluteString
-                record.contentType = responseHeaders.first(name: "Content-Type")
-                record.charset = record.contentType.flatMap(Self.charset)
-                record.etag = responseHeaders.first(name: "ETag")
-                record.lastModified = responseHeaders.first(name: "Last-Modified")
-                record.hash = hash
-                record.bytes = bytes
-                return finish(.stored)
-            case let .response(status, responseHeaders, body, failure):
-                record.status = status
-                record.finalUrl = url.absoluteString
-                if [301, 302, 303, 307, 308].contains(status) {
-                    guard let location = responseHeaders.first(name: "Location"),
-                          let next = URL(string: location.trimmingCharacters(in: .whitespaces), relativeTo: url)?.absoluteURL else {
-                        return finish(.rejected, reason: "bad-redirect", detail: "\(status) without a usable Location")
-                    }
-                    hop += 1
-                    if hop > settings.maxRedirects {
-                        return finish(.rejected, reason: "too-many-redirects", detail: "more than \(settings.maxRedirects) redirects")
-                    }
-                    if !visited.insert(next.absoluteString).inserted {
-                        return finish(.rejected, reason: "redirect-loop", detail: "\(next.absoluteString) seen before in this chain")
-                    }
-                    redirects.append(next.absoluteString)
-                    url = next
-                    continue
-                }
-                record.contentType = responseHeaders.first(name: "Content-Type")
-                record.charset = record.contentType.flatMap(Self.charset)
-                record.etag = responseHeaders.first(name: "ETag")
-                record.lastModified = responseHeaders.first(name: "Last-Modified")
-                if status == 304 {
-                    guard let previous = request.previous, previous.hash != nil else {
-                        return finish(.rejected, reason: "http-304", detail: "304 without a previous copy")
-                    }
-                    record.hash = previous.hash
-                    record.bytes = previous.bytes
-                    record.contentType = record.contentType ?? previous.contentType
-                    record.charset = record.charset ?? previous.charset
-                    record.etag = record.etag ?? previous.etag
-                    record.lastModified = record.lastModified ?? previous.lastModified
-                    return finish(.unchanged)
-                }
-                if let failure { return finish(.rejected, reason: failure.reason, detail: failure.detail) }
-                guard (200 ..< 300).contains(status) else {
-                    return finish(.rejected, reason: "http-\(status)", detail: "HTTP \(status) from \(url.absoluteString)")
-                }
-                let bytes = body ?? []
-                record.bytes = bytes.count
-                record.hash = ContentHash.hex(bytes)
-                return finish(.stored, body: bytes)
+            let outcome = await attemptWithRetries(url: url, headers: requestHeaders(request, url: url), kind: request.kind, attempts: &fetch.attempts)
+            switch interpret(outcome, url: url, fetch: &fetch, visited: &visited) {
+            case let .done(response): return response
+            case let .redirect(next): url = next
             }
         }
+    }
+
+    /// The previous copy, when it is younger than `minRefetchAgeSeconds`: not fetched again.
+    private func reusablePrevious(_ request: FetchRequest) -> FetchResponse? {
+        let now = Date()
+        guard let previous = request.previous, settings.minRefetchAgeSeconds > 0, previous.hash != nil, previous.error == nil,
+              let fetchedAt = previous.fetchedAt, let when = Self.parseTimestamp(fetchedAt),
+              now.timeIntervalSince(when) < Double(settings.minRefetchAgeSeconds), now.timeIntervalSince(when) >= 0 else { return nil }
+        return FetchResponse(request: request, record: previous, disposition: .reused, reason: nil, detail: nil,
+                             body: nil, attempts: 0, redirects: [])
+    }
+
+    /// User-Agent, compression, what the request accepts, and the validators of the previous copy.
+    private func requestHeaders(_ request: FetchRequest, url: URL) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: settings.userAgent)
+        headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        switch request.kind {
+        case .page: headers.add(name: "Accept", value: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+        case .feed: headers.add(name: "Accept", value: "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5")
+        case .sitemap: headers.add(name: "Accept", value: "application/xml,text/xml;q=0.9,*/*;q=0.5")
+        case .robots: headers.add(name: "Accept", value: "text/plain,*/*;q=0.5")
+        }
+        if let previous = request.previous, previous.hash != nil {
+            if let etag = previous.etag { headers.add(name: "If-None-Match", value: etag) }
+            if let lastModified = previous.lastModified { headers.add(name: "If-Modified-Since", value: lastModified) }
+        }
+        return headers
+    }
+
+    /// One hop, retried on connection errors, 429 and 5xx with backoff (or the server's
+    /// Retry-After, unless it asks for more than `retryAfterMaxMs`).
+    private func attemptWithRetries(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind, attempts: inout Int) async -> FetchAttemptOutcome {
+        var retry = 0
+        while true {
+            attempts += 1
+            let outcome = await gatedAttempt(url: url, headers: headers, kind: kind)
+            var pause: Duration? = nil
+            switch outcome {
+            case let .failure(_, _, retryable) where retryable:
+                pause = backoff(retry)
+            case let .response(status, responseHeaders, _, _) where status == 429 || status >= 500:
+                if let retryAfter = responseHeaders.first(name: "Retry-After").flatMap(Self.parseRetryAfter) {
+                    if retryAfter > .milliseconds(settings.retryAfterMaxMs) {
+                        return outcome // the server asks for more than we wait: give up now
+                    }
+                    pause = max(retryAfter, .zero)
+                } else {
+                    pause = backoff(retry)
+                }
+            default:
+                pause = nil
+            }
+            guard let pause, retry < settings.retries else { return outcome }
+            retry += 1
+            try? await Task.sleep(for: pause)
+        }
+    }
+
+    private enum HopResult {
+        case done(FetchResponse)
+        case redirect(URL)
+    }
+
+    /// What one hop's outcome means for the request.
+    private func interpret(_ outcome: FetchAttemptOutcome, url: URL, fetch: inout FetchInProgress, visited: inout Set<String>) -> HopResult {
+        fetch.record.finalUrl = url.absoluteString
+        switch outcome {
+        case let .failure(reason, detail, _):
+            return .done(fetch.finish(.rejected, reason: reason, detail: detail))
+        case let .stored(status, responseHeaders, hash, bytes):
+            fetch.record.status = status
+            fetch.takeValidators(responseHeaders)
+            fetch.record.hash = hash
+            fetch.record.bytes = bytes
+            return .done(fetch.finish(.stored))
+        case let .response(status, responseHeaders, body, failure):
+            fetch.record.status = status
+            if [301, 302, 303, 307, 308].contains(status) {
+                return redirect(status, responseHeaders, from: url, fetch: &fetch, visited: &visited)
+            }
+            fetch.takeValidators(responseHeaders)
+            if status == 304 {
+                guard let previous = fetch.request.previous, previous.hash != nil else {
+                    return .done(fetch.finish(.rejected, reason: "http-304", detail: "304 without a previous copy"))
+                }
+                fetch.record.hash = previous.hash
+                fetch.record.bytes = previous.bytes
+                fetch.record.contentType = fetch.record.contentType ?? previous.contentType
+                fetch.record.charset = fetch.record.charset ?? previous.charset
+                fetch.record.etag = fetch.record.etag ?? previous.etag
+                fetch.record.lastModified = fetch.record.lastModified ?? previous.lastModified
+                return .done(fetch.finish(.unchanged))
+            }
+            if let failure { return .done(fetch.finish(.rejected, reason: failure.reason, detail: failure.detail)) }
+            guard (200 ..< 300).contains(status) else {
+                return .done(fetch.finish(.rejected, reason: "http-\(status)", detail: "HTTP \(status) from \(url.absoluteString)"))
+            }
+            let bytes = body ?? []
+            fetch.record.bytes = bytes.count
+            fetch.record.hash = ContentHash.hex(bytes)
+            return .done(fetch.finish(.stored, body: bytes))
+        }
+    }
+
+    /// The next hop of a redirect, or why the chain ends here.
+    private func redirect(_ status: Int, _ headers: HTTPHeaders, from url: URL, fetch: inout FetchInProgress, visited: inout Set<String>) -> HopResult {
+        guard let location = headers.first(name: "Location"),
+              let next = URL(string: location.trimmingCharacters(in: .whitespaces), relativeTo: url)?.absoluteURL else {
+            return .done(fetch.finish(.rejected, reason: "bad-redirect", detail: "\(status) without a usable Location"))
+        }
+        fetch.hops += 1
+        if fetch.hops > settings.maxRedirects {
+            return .done(fetch.finish(.rejected, reason: "too-many-redirects", detail: "more than \(settings.maxRedirects) redirects"))
+        }
+        if !visited.insert(next.absoluteString).inserted {
+            return .done(fetch.finish(.rejected, reason: "redirect-loop", detail: "\(next.absoluteString) seen before in this chain"))
+        }
+        fetch.redirects.append(next.absoluteString)
+        return .redirect(next)
     }
 
     /// Hashing and writing (with its fsync) run on the writer queues, each its own thread, so
@@ -556,5 +563,38 @@ final class FetchHTTPEngine: Sendable {
             return .failure(reason: "tls-failed", detail: text, retryable: false)
         }
         return .failure(reason: "connection-failed", detail: text, retryable: true)
+    }
+}
+
+/// The state of one request while its redirect chain is followed: the record being filled in,
+/// attempts, hops and redirects so far.
+struct FetchInProgress {
+    let request: FetchRequest
+    let started = ContinuousClock.now
+    var record: FetchRecord
+    var attempts = 0
+    var hops = 0
+    var redirects: [String] = []
+
+    init(request: FetchRequest, startedAt: Date) {
+        self.request = request
+        record = FetchRecord(source: request.source, url: request.url, bytes: 0, hash: nil, fetchedAt: FetchHTTPEngine.timestamp(startedAt))
+    }
+
+    /// Content type, charset and validators of a response.
+    mutating func takeValidators(_ headers: HTTPHeaders) {
+        record.contentType = headers.first(name: "Content-Type")
+        record.charset = record.contentType.flatMap(FetchHTTPEngine.charset)
+        record.etag = headers.first(name: "ETag")
+        record.lastModified = headers.first(name: "Last-Modified")
+    }
+
+    func finish(_ disposition: FetchResponse.Disposition, reason: String? = nil, detail: String? = nil, body: [UInt8]? = nil) -> FetchResponse {
+        let elapsed = ContinuousClock.now - started
+        var record = record
+        record.durationMs = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15 * 1000).rounded() / 1000
+        if disposition == .rejected { record.error = reason }
+        return FetchResponse(request: request, record: record, disposition: disposition, reason: reason, detail: detail,
+                             body: body, attempts: attempts, redirects: redirects)
     }
 }

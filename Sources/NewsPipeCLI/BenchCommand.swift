@@ -422,7 +422,7 @@ public struct BenchPipelineCommand: ParsableCommand {
             let child = try CommandFailure.guarding {
                 try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers)], log: log)
             }
-            let outputFolder = folder.appendingPathComponent("output/work")
+            let layout = OutputLayout(root: folder.appendingPathComponent("output"))
             let cpu = child.userSeconds + child.systemSeconds
             var row = BenchRow()
             row.add("pages", size)
@@ -433,9 +433,9 @@ public struct BenchPipelineCommand: ParsableCommand {
             row.add("pages_per_s", Double(size) / child.wallSeconds)
             row.add("pages_per_s_core", Double(size) / cpu)
             row.add("peak_rss_mb", child.peakMB)
-            row.add("articles", Self.lines(in: outputFolder.appendingPathComponent("strip"), prefix: "documents-"))
-            row.add("mirrors_removed", Self.lines(in: outputFolder.appendingPathComponent("dedup"), prefix: "removed"))
-            row.add("mentions", Self.lines(in: outputFolder.appendingPathComponent("entities"), prefix: "mentions-"))
+            row.add("articles", Self.lines(in: StripStage.Outputs.documents.files(in: layout)))
+            row.add("mirrors_removed", Self.lines(in: [DedupStage.Outputs.removed.url(in: layout)]))
+            row.add("mentions", Self.lines(in: EntitiesStage.Outputs.mentions.files(in: layout)))
             row.add("generate_s", generateSeconds)
             report.rows.append(row)
             if child.status != 0 && child.status != 1 {
@@ -455,12 +455,10 @@ public struct BenchPipelineCommand: ParsableCommand {
     }
 
     /// Lines of every `<prefix>*.jsonl` in a stage folder (0 when absent).
-    static func lines(in folder: URL, prefix: String) -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+    /// Records in JSON Lines files (missing files count none).
+    static func lines(in files: [URL]) -> Int {
         var count = 0
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".jsonl") {
-            try? JSONLines.forEachLine(in: folder.appendingPathComponent(name)) { _ in count += 1 }
-        }
+        for file in files { try? JSONLines.forEachLine(in: file) { _ in count += 1 } }
         return count
     }
 }

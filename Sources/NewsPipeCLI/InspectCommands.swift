@@ -25,9 +25,10 @@ public struct ValidateCommand: ParsableCommand {
     public func run() throws {
         try CommandFailure.guarding {
             let manifest = try Manifest.load(from: global.manifestURL)
-            let problems = manifest.problems()
+            var problems = manifest.problems().map { "manifest: \($0)" }
+            do { try global.checkResources() } catch { problems.append(error.localizedDescription) }
             for problem in problems {
-                FileHandle.standardError.write(Data("newspipe: error: manifest: \(problem)\n".utf8))
+                FileHandle.standardError.write(Data("newspipe: error: \(problem)\n".utf8))
             }
             guard problems.isEmpty else { throw ExitCode(ExitStatus.usage.rawValue) }
             print("\(global.manifestURL.path): valid (version \(manifest.version), \(manifest.fetch.sources.count) source(s), output \(manifest.output.path))")

@@ -59,6 +59,14 @@ public struct GlobalOptions: ParsableArguments {
         return logger
     }
 
+    /// Checks that the shipped resources the entities stage loads are in place (exit 2 if not),
+    /// so a binary copied without them stops before any work instead of dying in stage 4.
+    func checkResources() throws {
+        do { _ = try EntityResources.folder() } catch {
+            throw PipelineError.setup(error.localizedDescription)
+        }
+    }
+
     /// Loads and validates the manifest, turning every problem into a usage error (exit 2).
     func loadManifest(checkInputs: Bool) throws -> Manifest {
         let manifest = try Manifest.load(from: manifestURL)

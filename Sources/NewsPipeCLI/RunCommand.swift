@@ -72,6 +72,9 @@ public struct RunCommand: ParsableCommand {
         let status = try CommandFailure.guarding { () -> ExitStatus in
             var manifest = try global.loadManifest(checkInputs: (stage ?? from ?? .fetch) == .fetch)
             if let workers { manifest.workers = workers }
+            if (stage ?? from ?? .fetch) <= .entities && (stage ?? to ?? .report) >= .entities {
+                try global.checkResources()
+            }
             var request = StageRunner.Request(from: (stage ?? from)?.id, to: (stage ?? to)?.id, force: force)
             if let shard { request.shard = Shard(parsing: shard) }
             if shardFromEnv {

@@ -166,14 +166,48 @@ public struct EntityMention: Codable, Sendable, Equatable {
     public var tone: Tone
     /// The cue phrase that set the tone, if any.
     public var cue: String?
+    /// Why a company link was made (`legal-suffix`, `ticker-cue`, `cashtag`, `earlier-mention`,
+    /// `unambiguous-name` …), so an analyst can check it; nil for mentions that link to nothing.
+    public var evidence: String?
+    /// The company's name on the document's date when it differs from `canonicalName` (Google on
+    /// a 2008 story whose company is Alphabet today).
+    public var nameAtDate: String?
+    /// Offsets (Unicode scalars, into the article's `text`) of the sentence the mention stands in.
+    public var sentenceStart: Int?
+    public var sentenceEnd: Int?
 
     public init(documentId: String, entityId: String, canonicalName: String, surface: String,
                 type: EntityType, start: Int, end: Int, sentence: Int, ticker: String? = nil,
-                value: String? = nil, confidence: Double, tone: Tone = .neutral, cue: String? = nil) {
+                value: String? = nil, confidence: Double, tone: Tone = .neutral, cue: String? = nil,
+                evidence: String? = nil, nameAtDate: String? = nil, sentenceStart: Int? = nil, sentenceEnd: Int? = nil) {
         self.documentId = documentId; self.entityId = entityId; self.canonicalName = canonicalName
         self.surface = surface; self.type = type; self.start = start; self.end = end
         self.sentence = sentence; self.ticker = ticker; self.value = value
         self.confidence = confidence; self.tone = tone; self.cue = cue
+        self.evidence = evidence; self.nameAtDate = nameAtDate
+        self.sentenceStart = sentenceStart; self.sentenceEnd = sentenceEnd
+    }
+}
+
+/// A company's tone in one document, from the tone of its mentions there.
+public struct CompanyTone: Codable, Sendable, Equatable {
+    public var documentId: String
+    public var entityId: String
+    public var canonicalName: String
+    public var ticker: String?
+    /// The document-level call: bullish, bearish or neutral.
+    public var tone: Tone
+    /// 0...1: how sure the tone model is of `tone`.
+    public var confidence: Double
+    /// Mentions of the company in the document by tone.
+    public var bullish: Int
+    public var bearish: Int
+    public var neutral: Int
+
+    public init(documentId: String, entityId: String, canonicalName: String, ticker: String? = nil, tone: Tone,
+                confidence: Double, bullish: Int, bearish: Int, neutral: Int) {
+        self.documentId = documentId; self.entityId = entityId; self.canonicalName = canonicalName; self.ticker = ticker
+        self.tone = tone; self.confidence = confidence; self.bullish = bullish; self.bearish = bearish; self.neutral = neutral
     }
 }
 

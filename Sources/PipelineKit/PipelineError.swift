@@ -8,6 +8,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     case locked(path: String, holder: String)
     /// Bad command-line usage, or a plan that does not match the run.
     case usage(String)
+    /// The installation is incomplete (a resource file is missing): nothing was run.
+    case setup(String)
     case interrupted(signal: String)
     case stageFailed(stage: String, reason: String)
 
@@ -17,7 +19,7 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
             return "stage \(stage) needs the output of stage \(previous), which has not run to completion; run `newspipe run --to \(previous)` first"
         case let .locked(path, holder):
             return "another newspipe run holds the lock \(path) (\(holder)); wait for it to finish"
-        case let .usage(message):
+        case let .usage(message), let .setup(message):
             return message
         case let .interrupted(signal):
             return "stopped by \(signal) at a document boundary; rerun to finish the remaining work"
@@ -33,7 +35,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case ok = 0
     /// Every stage finished; some documents were rejected (see `rejects.jsonl`).
     case finishedWithRejects = 1
-    /// Bad command line or manifest: nothing was run.
+    /// Bad command line, manifest or installation: nothing was run.
     case usage = 2
     /// Another run holds the lock on the output folder.
     case locked = 3
@@ -55,7 +57,7 @@ public protocol ExitStatusProviding: Error {
 extension PipelineError: ExitStatusProviding {
     public var exitStatus: ExitStatus {
         switch self {
-        case .usage: return .usage
+        case .usage, .setup: return .usage
         case .missingInput: return .missingInput
         case .locked: return .locked
         case .interrupted: return .interrupted

@@ -78,30 +78,34 @@ public struct StageRunner: Sendable {
             return assessment
         }
         guard let record else { return assessment }
-        var reasons: [String] = []
-        if record.version != stage.version { reasons.append("stage version changed (\(record.version) → \(stage.version))") }
-        if record.configFingerprint != stage.settingsFingerprint { reasons.append("its settings in the manifest changed") }
-        if record.shards != shards { reasons.append("shard count changed (\(record.shards) → \(shards))") }
         let own = (try? stage.inputFingerprint(context)) ?? ""
-        let upstreamGeneration: String?
+        var wanted = StageAttempt(version: stage.version, configFingerprint: stage.settingsFingerprint, inputFingerprint: own,
+                                  shards: shards, nonce: "")
         if index > 0 {
-            let previous = stages[index - 1].id
-            if upstream?.freshness != .upToDate {
-                reasons.append("\(previous) is not up to date")
-                upstreamGeneration = nil
-            } else {
-                upstreamGeneration = upstream?.record?.generation
+            guard upstream?.freshness == .upToDate, let generation = upstream?.record?.generation else {
+                assessment.freshness = .stale(["\(stages[index - 1].id) is not up to date"])
+                return assessment
             }
-        } else {
-            upstreamGeneration = ""
+            wanted.inputFingerprint = StageAttempt.joinInput(upstream: generation, own: own)
         }
-        if let upstreamGeneration {
-            let recorded = StageAttempt.splitInput(record.inputFingerprint, hasUpstream: index > 0)
-            if index > 0, recorded.upstream != upstreamGeneration { reasons.append("\(stages[index - 1].id) ran again since") }
-            else if recorded.own != own { reasons.append(stage.inputChangeReason) }
-        }
+        let reasons = staleness(of: record, at: index, wanted: wanted)
         assessment.freshness = reasons.isEmpty ? .upToDate : .stale(reasons)
         return assessment
+    }
+
+    /// Why a stage's recorded output is not what the attempt `wanted` would make, in words;
+    /// empty when it is up to date. The one rule `run` skips by and `status` explains.
+    func staleness(of record: StageRecord, at index: Int, wanted: StageAttempt) -> [String] {
+        let stage = stages[index]
+        var reasons: [String] = []
+        if record.version != wanted.version { reasons.append("stage version changed (\(record.version) → \(wanted.version))") }
+        if record.configFingerprint != wanted.configFingerprint { reasons.append("its settings in the manifest changed") }
+        if record.shards != wanted.shards { reasons.append("shard count changed (\(record.shards) → \(wanted.shards))") }
+        let recorded = StageAttempt.splitInput(record.inputFingerprint, hasUpstream: index > 0)
+        let current = StageAttempt.splitInput(wanted.inputFingerprint, hasUpstream: index > 0)
+        if recorded.upstream != current.upstream { reasons.append("\(stages[index - 1].id) ran again since") }
+        else if recorded.own != current.own { reasons.append(stage.inputChangeReason) }
+        return reasons
     }
 
     // MARK: - Running one stage
@@ -160,7 +164,7 @@ public struct StageRunner: Sendable {
 
         if !request.force, let record = StageFiles.read(StageRecord.self, context.layout.stageRecord(stage.id)),
            let done = StageFiles.read(StageAttempt.self, context.layout.attemptRecord(stage.id)), done.generation == record.generation,
-           done.matches(attempt) {
+           staleness(of: record, at: index, wanted: attempt).isEmpty {
             logger.info("up to date, skipped", metadata: Self.metadata(record.counts))
             var counts = record.counts
             counts.processed = 0

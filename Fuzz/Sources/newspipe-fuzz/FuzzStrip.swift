@@ -1,4 +1,4 @@
-import NewsPipe
+import ArticleExtraction
 
 /// libFuzzer entry: every input is a page; the extractor must return an article or a rejection,
 /// never crash, whatever the bytes. The first bytes also pick the declared content type, so the

@@ -291,7 +291,7 @@ public struct EntityAnnotator: Sendable {
                         || (span.type == .miscellaneous && entry.type == .organization) {
                         ner[n].entry = e
                         ner[n].type = entry.type
-                        ner[n].confidence = max(span.confidence, 0.85)
+                        ner[n].confidence = max(span.confidence, EntityConfidence.knownName)
                     }
                 }
                 continue
@@ -306,7 +306,7 @@ public struct EntityAnnotator: Sendable {
                 nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
             } else if weakOnly && moreWords {
                 nerWins = true       // "Red Star", "National Bank of Romania": an ordinary word inside a longer name
-            } else if span.type == .person && span.confidence >= 0.8 && (weakOnly || (sameSpan && singleWord(dict[overlapping[0]], doc))) {
+            } else if span.type == .person && span.confidence >= EntityConfidence.confirmed && (weakOnly || (sameSpan && singleWord(dict[overlapping[0]], doc))) {
                 nerWins = true       // "Ford" the person, said confidently
             } else if weakOnly && span.type != .organization && span.type != dict[overlapping[0]].type {
                 nerWins = true       // an ordinary word the NER reads as something else
@@ -319,16 +319,16 @@ public struct EntityAnnotator: Sendable {
                 let o = overlapping[0]
                 dict[o].start = span.start
                 dict[o].end = span.end
-                dict[o].confidence = min(dict[o].confidence, max(span.confidence, 0.8))
+                dict[o].confidence = min(dict[o].confidence, max(span.confidence, EntityConfidence.confirmed))
                 ner[n].alive = false
             } else {
                 ner[n].alive = false
                 for o in overlapping {
                     if dict[o].origin == .weakDictionary && (span.type == dict[o].type || span.type == .organization) {
                         dict[o].origin = .dictionary
-                        dict[o].confidence = max(span.confidence, 0.8)
+                        dict[o].confidence = max(span.confidence, EntityConfidence.confirmed)
                     } else if dict[o].origin == .dictionary {
-                        dict[o].confidence = min(0.99, dict[o].confidence + 0.03)
+                        dict[o].confidence = min(EntityConfidence.dictionaryCeiling, dict[o].confidence + EntityConfidence.agreementBonus)
                     }
                 }
             }
@@ -340,7 +340,7 @@ public struct EntityAnnotator: Sendable {
     private func repeatedNERNames(_ names: [EntityCandidate], _ patterns: [EntityCandidate], _ doc: EntityScanDocument) -> [EntityCandidate] {
         let toks = doc.tokens
         var table: [UInt64: [(hashes: [UInt64], source: EntityCandidate)]] = [:]
-        for c in names where c.origin == .ner && c.entry == nil && c.confidence >= 0.5 {
+        for c in names where c.origin == .ner && c.entry == nil && c.confidence >= EntityConfidence.repeatableName {
             let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
             guard a < b, b <= toks.count, toks[a].start == c.start, toks[b - 1].end == c.end, toks[a].isCapitalized else { continue }
             // One short word ("Su", "May") is too easily something else.
@@ -374,7 +374,7 @@ public struct EntityAnnotator: Sendable {
                 var c = cand.source
                 c.start = toks[k].start
                 c.end = toks[k + n - 1].end
-                c.confidence = (c.confidence * 0.85 * 1000).rounded() / 1000
+                c.confidence = (c.confidence * EntityConfidence.repeatDiscount * 1000).rounded() / 1000
                 out.append(c)
                 k += n
                 matched = true
@@ -427,7 +427,7 @@ public struct EntityAnnotator: Sendable {
             let mine = words(dict[i])
             if let e = dict[i].entry, let fuller = strong[e], fuller.contains(where: { $0.count >= mine.count && $0.prefix(mine.count).elementsEqual(mine) }) {
                 dict[i].origin = .dictionary
-                dict[i].confidence = 0.8
+                dict[i].confidence = EntityConfidence.confirmed
             } else {
                 dict[i].alive = false
             }
@@ -518,7 +518,7 @@ public struct EntityAnnotator: Sendable {
                 while j < toks.count && q < 2 && toks[j].matchGap <= 1 && Self.exchangeQualifiers.contains(toks[j].hash) { j += 1; q += 1 }
                 if j + 1 < toks.count, toks[j].hash == Self.colonHash, toks[j].matchGap <= 1, toks[j + 1].matchGap <= 1,
                    let s = symbol(doc, toks[j + 1].start), let hit = tickerEntry(s.text) {
-                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, 0.97)
+                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
                     cues.append(t.start..<toks[j].end)
                     k = doc.tokenIndex(startingAtOrAfter: s.end)
                     continue
@@ -528,7 +528,7 @@ public struct EntityAnnotator: Sendable {
             if t.hash == Self.dollarHash, k + 1 < toks.count, toks[k + 1].gap == 0, toks[k + 1].kind == .word,
                k == 0 || toks[k].gap > 0 || !(toks[k - 1].kind == .word),
                let s = symbol(doc, toks[k + 1].start), let hit = tickerEntry(s.text) {
-                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, 0.95)
+                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.strong)
                 k = doc.tokenIndex(startingAtOrAfter: s.end)
                 continue
             }
@@ -539,7 +539,7 @@ public struct EntityAnnotator: Sendable {
                    !Self.wordTickers.contains(hit.ticker) {
                     let close = doc.tokenIndex(startingAtOrAfter: s.end)
                     if close < toks.count, toks[close].hash == Self.closeHash {
-                        emit(t.start, s.end, hit.entry, hit.ticker, 0.97)
+                        emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
                         k = close + 1
                         continue
                     }
@@ -552,7 +552,7 @@ public struct EntityAnnotator: Sendable {
                 // A company written as its ticker-like name ("AMD stock") stays a name.
                 if before || after, !nameTokens.contains(k), let s = symbol(doc, t.start), let hit = tickerEntry(s.text), !Self.wordTickers.contains(s.text),
                    !Self.wordTickers.contains(hit.ticker), s.text.count >= 2 {
-                    emit(t.start, s.end, hit.entry, hit.ticker, 0.9)
+                    emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.likely)
                 }
             }
             k += 1

@@ -25,7 +25,7 @@ struct EntityKBEntry: Sendable {
     /// A news outlet: named as the source of a story, so never the target of its tone.
     var outlet = false
 
-    var dictionaryConfidence: Double { [0.85, 0.9, 0.95, 0.95][min(max(rank, 0), 3)] }
+    var dictionaryConfidence: Double { EntityConfidence.dictionary(rank: rank) }
 }
 
 /// One dictionary name, compiled to token hashes.
@@ -143,9 +143,7 @@ public struct EntityKnowledgeBase: Sendable {
     }()
 
     static func resource(_ name: String, _ ext: String) throws -> (text: String, path: String) {
-        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources/entities") else {
-            throw FileError.io(path: "Resources/entities/\(name).\(ext)", reason: "missing from the NewsPipe resource bundle")
-        }
+        let url = try EntityResources.url("entities/\(name).\(ext)")
         return (try readText(url), url.path)
     }
 

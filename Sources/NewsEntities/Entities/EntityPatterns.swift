@@ -294,7 +294,7 @@ enum EntityPatterns {
         if s.exp == 0, let carried = rangeScale(after: num.end, tokenFrom: k + 1, doc) { s.exp = carried }
         hits.append(EntityPatternHit(start: start, end: s.end, type: .money,
                                      value: decimal(num.digits, fraction: num.fraction, exponent: s.exp) + " " + code,
-                                     confidence: 0.95))
+                                     confidence: EntityConfidence.strong))
         return tokenAfter(s.end, from: k + 1, toks)
     }
 
@@ -310,7 +310,7 @@ enum EntityPatterns {
             let s = scale(after: num.end, tokenFrom: j, doc)
             if s.junk { return nil }
             hits.append(EntityPatternHit(start: t.start, end: s.end, type: .money,
-                                         value: decimal(num.digits, fraction: num.fraction, exponent: s.exp) + " INR", confidence: 0.9))
+                                         value: decimal(num.digits, fraction: num.fraction, exponent: s.exp) + " INR", confidence: EntityConfidence.likely))
             return tokenAfter(s.end, from: j, toks)
         }
         guard t.isAllCaps, t.length == 3, k + 1 < toks.count, toks[k + 1].gap == 1 else { return nil }
@@ -320,7 +320,7 @@ enum EntityPatterns {
         if s.junk { return nil }
         hits.append(EntityPatternHit(start: t.start, end: s.end, type: .money,
                                      value: decimal(num.digits, fraction: num.fraction, exponent: s.exp) + " " + (code == "RMB" ? "CNY" : code),
-                                     confidence: 0.95))
+                                     confidence: EntityConfidence.strong))
         return tokenAfter(s.end, from: k + 1, toks)
     }
 
@@ -341,7 +341,7 @@ enum EntityPatterns {
         if num.end + 2 <= sc.count, sc[num.end] == "p", sc[num.end + 1] == "c",
            num.end + 2 == sc.count || !CharacterClass.isWordCharacter(sc[num.end + 2]) {
             hits.append(EntityPatternHit(start: start, end: num.end + 2, type: .percent,
-                                         value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: 0.9))
+                                         value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: EntityConfidence.likely))
             return tokenAfter(num.end + 2, from: k, toks)
         }
         // Percent.
@@ -349,17 +349,17 @@ enum EntityPatterns {
             let t = toks[j]
             if t.start == num.end || t.gap == 1, t.hash == h.percentSign || t.hash == h.fullPercent {
                 hits.append(EntityPatternHit(start: start, end: t.end, type: .percent,
-                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: 0.95))
+                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: EntityConfidence.strong))
                 return j + 1
             }
             if t.gap == 1 && (t.foldHash == h.percent || t.foldHash == h.pct) {
                 hits.append(EntityPatternHit(start: start, end: t.end, type: .percent,
-                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: 0.95))
+                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: EntityConfidence.strong))
                 return j + 1
             }
             if t.gap == 1 && t.foldHash == h.per && j + 1 < toks.count && toks[j + 1].foldHash == h.cent && toks[j + 1].gap == 1 {
                 hits.append(EntityPatternHit(start: start, end: toks[j + 1].end, type: .percent,
-                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: 0.95))
+                                             value: decimal(num.digits, fraction: num.fraction, exponent: -2, negative: negative), confidence: EntityConfidence.strong))
                 return j + 2
             }
         }
@@ -383,7 +383,7 @@ enum EntityPatterns {
         if let a = adjective, code == "USD" || code == "CHF" || code == "GBP" { code = a }
         hits.append(EntityPatternHit(start: start, end: toks[m].end, type: .money,
                                      value: decimal(num.digits, fraction: num.fraction, exponent: s.exp + cur.shift, negative: negative) + " " + code,
-                                     confidence: 0.9))
+                                     confidence: EntityConfidence.likely))
         return m + 1
     }
 
@@ -447,16 +447,16 @@ enum EntityPatterns {
             if y < toks.count, toks[y].gap == 1, let year = yearValue(doc, toks[y]), EntityDay.valid(year, m, d) {
                 end = toks[y].end; next = y + 1
                 hits.append(EntityPatternHit(start: toks[k].start, end: end, type: .date,
-                                             value: EntityDay(year: year, month: m, day: d).iso, confidence: 0.95))
+                                             value: EntityDay(year: year, month: m, day: d).iso, confidence: EntityConfidence.strong))
                 return next
             }
             guard let p = published, let day = nearestYear(month: m, day: d, to: p) else { return next }
-            hits.append(EntityPatternHit(start: toks[k].start, end: end, type: .date, value: day.iso, confidence: 0.9))
+            hits.append(EntityPatternHit(start: toks[k].start, end: end, type: .date, value: day.iso, confidence: EntityConfidence.likely))
             return next
         }
         if j < toks.count, toks[j].gap == 1, let year = yearValue(doc, toks[j]) {
             hits.append(EntityPatternHit(start: toks[k].start, end: toks[j].end, type: .date,
-                                         value: String(format: "%04d-%02d", year, m), confidence: 0.9))
+                                         value: String(format: "%04d-%02d", year, m), confidence: EntityConfidence.likely))
             return j + 1
         }
         // Month alone, after a cue word ("in April", "last March").
@@ -477,7 +477,7 @@ enum EntityPatterns {
         guard let b = best else { return nil }
         let start = direction != 0 ? toks[c].start : toks[k].start
         hits.append(EntityPatternHit(start: start, end: toks[j - 1].end, type: .date,
-                                     value: String(format: "%04d-%02d", b.y, b.m), confidence: 0.8))
+                                     value: String(format: "%04d-%02d", b.y, b.m), confidence: EntityConfidence.confirmed))
         return j
     }
 
@@ -488,11 +488,11 @@ enum EntityPatterns {
               let (m, j) = month(k + 1, doc) else { return nil }
         if j < toks.count, toks[j].gap == 1, let year = yearValue(doc, toks[j]), EntityDay.valid(year, m, d) {
             hits.append(EntityPatternHit(start: toks[k].start, end: toks[j].end, type: .date,
-                                         value: EntityDay(year: year, month: m, day: d).iso, confidence: 0.95))
+                                         value: EntityDay(year: year, month: m, day: d).iso, confidence: EntityConfidence.strong))
             return j + 1
         }
         guard let p = published, let day = nearestYear(month: m, day: d, to: p) else { return nil }
-        hits.append(EntityPatternHit(start: toks[k].start, end: toks[j - 1].end, type: .date, value: day.iso, confidence: 0.9))
+        hits.append(EntityPatternHit(start: toks[k].start, end: toks[j - 1].end, type: .date, value: day.iso, confidence: EntityConfidence.likely))
         return j
     }
 
@@ -507,7 +507,7 @@ enum EntityPatterns {
         guard let day = EntityDay(iso: text) else { return nil }
         let end = t.start + 10
         if end < sc.count && (CharacterClass.isASCIIDigit(sc[end]) || sc[end] == "-") { return nil }
-        hits.append(EntityPatternHit(start: t.start, end: end, type: .date, value: day.iso, confidence: 0.95))
+        hits.append(EntityPatternHit(start: t.start, end: end, type: .date, value: day.iso, confidence: EntityConfidence.strong))
         return tokenAfter(end, from: k, toks)
     }
 
@@ -525,7 +525,7 @@ enum EntityPatterns {
             if n.start == toks[k].end && CharacterClass.isWordCharacter(doc.scalars[n.start]) { return nil }
             if n.hash == h.percentSign || (n.kind == .word && spacedScale[n.foldHash] != nil) { return nil }
         }
-        hits.append(EntityPatternHit(start: toks[k].start, end: toks[k].end, type: .date, value: String(y), confidence: 0.85))
+        hits.append(EntityPatternHit(start: toks[k].start, end: toks[k].end, type: .date, value: String(y), confidence: EntityConfidence.bareYear))
         return k + 1
     }
 
@@ -550,7 +550,7 @@ enum EntityPatterns {
         default: offset = -back
         }
         hits.append(EntityPatternHit(start: start, end: toks[k].end, type: .date,
-                                     value: EntityDay(days: p.days + offset).iso, confidence: 0.8))
+                                     value: EntityDay(days: p.days + offset).iso, confidence: EntityConfidence.confirmed))
         return k + 1
     }
 
@@ -560,7 +560,7 @@ enum EntityPatterns {
         let t = toks[k]
         guard t.kind == .word else { return nil }
         if let d = dayWords[t.foldHash] {
-            hits.append(EntityPatternHit(start: t.start, end: t.end, type: .date, value: EntityDay(days: p.days + d).iso, confidence: 0.8))
+            hits.append(EntityPatternHit(start: t.start, end: t.end, type: .date, value: EntityDay(days: p.days + d).iso, confidence: EntityConfidence.confirmed))
             return k + 1
         }
         guard let r = relativeWords[t.foldHash], k + 1 < toks.count, toks[k + 1].gap == 1,
@@ -571,7 +571,7 @@ enum EntityPatterns {
             let m = p.year * 12 + p.month - 1 + r
             value = String(format: "%04d-%02d", m / 12, m % 12 + 1)
         }
-        hits.append(EntityPatternHit(start: t.start, end: toks[k + 1].end, type: .date, value: value, confidence: 0.8))
+        hits.append(EntityPatternHit(start: t.start, end: toks[k + 1].end, type: .date, value: value, confidence: EntityConfidence.confirmed))
         return k + 2
     }
 }

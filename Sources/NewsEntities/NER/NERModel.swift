@@ -31,17 +31,9 @@ public final class NERModel: Sendable {
         fused = second.map { NERFusedLayers(first: first, second: $0) }
     }
 
-    /// Where the shipped model lives in the NewsPipe resource bundle.
-    static var defaultModelURL: URL? {
-        Bundle.module.url(forResource: "model", withExtension: "bin", subdirectory: "Resources/ner")
-    }
-
     /// The model shipped with the package (trained on CoNLL-2003 English; see Resources/ner/NOTICE).
     public static func loadDefault() throws -> NERModel {
-        guard let url = defaultModelURL else {
-            throw FileError.io(path: "Resources/ner/model.bin", reason: "the default NER model is missing from the NewsPipe bundle")
-        }
-        return try load(from: url)
+        try load(from: EntityResources.url("ner/model.bin"))
     }
 
     public static func load(from url: URL) throws -> NERModel {

@@ -130,7 +130,7 @@ struct NERModelTests {
     }
 
     @Test func shippedModelIsCompactAndHasANotice() throws {
-        let url = try #require(NERModel.defaultModelURL)
+        let url = try EntityResources.url("ner/model.bin")
         let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
         #expect(size > 100_000 && size < 15_000_000)
         let notice = url.deletingLastPathComponent().appendingPathComponent("NOTICE")

@@ -74,9 +74,9 @@ struct PipelineHarness {
     func work(_ path: String) -> URL { output.appendingPathComponent("work").appendingPathComponent(path) }
 
     /// Starts the binary; returns the process so a test can signal it.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], binary: URL = PipelineHarness.binary, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
@@ -91,8 +91,8 @@ struct PipelineHarness {
     }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let (process, out, err) = try start(arguments, environment: environment)
+    func run(_ arguments: [String], binary: URL = PipelineHarness.binary, environment: [String: String] = [:]) throws -> Outcome {
+        let (process, out, err) = try start(arguments, binary: binary, environment: environment)
         // Read both pipes before waiting so a chatty process never blocks on a full pipe.
         let errData = ReadBox()
         let reader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
