@@ -112,12 +112,17 @@ public struct RunCommand: ParsableCommand {
             let context = StageContext(
                 layout: layout, shards: manifest.shards, workers: manifest.effectiveWorkers, logger: logger,
                 progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
-                cancellation: cancellation, runStartedAt: Date())
+                cancellation: cancellation, runStartedAt: RunClock.now())
             ArticleExtractor.prepareLibrary()
             let outcomes = try StageRunner(stages: NewsPipeline.stages(manifest, plan: plan), context: context).run(request)
             if request.shard == nil, plan != nil, let last = outcomes.last, last.stage == StageName.report.id,
                last.status == .done || last.status == .skipped {
                 try? FileManager.default.removeItem(at: RunPlan.url(layout))
+            }
+            if request.shard == nil, manifest.retention.gcAfterRun, let last = outcomes.last, last.stage == StageName.report.id,
+               last.status == .done || last.status == .skipped {
+                let removed = try PipelineStorage.collectGarbage(manifest: manifest, context: context)
+                if !removed.isEmpty { logger.info("gc", metadata: ["removed": "\(removed.count)"]) }
             }
             let rejected = outcomes.reduce(0) { $0 + $1.counts.rejected }
             logger.info("run finished", metadata: ["stages": "\(outcomes.map { "\($0.stage) \($0.status.rawValue)" }.joined(separator: ", "))",
