@@ -34,11 +34,36 @@ public struct WARCHTTPResponse: Sendable {
     public var body: [UInt8]
 }
 
+/// Where a `WARCReader` gets its bytes: `read` returns up to `count` bytes, empty at the end.
+public protocol WARCByteSource: AnyObject {
+    func read(upTo count: Int) throws -> [UInt8]
+}
+
+/// A local file, read in chunks.
+public final class WARCFileSource: WARCByteSource {
+    private let handle: FileHandle
+    private let path: String
+
+    public init(path: URL) throws {
+        guard let handle = FileHandle(forReadingAtPath: path.path) else { throw WARCError.unreadable("cannot open \(path.path)") }
+        self.handle = handle
+        self.path = path.path
+    }
+
+    deinit { try? handle.close() }
+
+    public func read(upTo count: Int) throws -> [UInt8] {
+        do { return [UInt8](try handle.read(upToCount: count) ?? Data()) } catch {
+            throw WARCError.unreadable("\(path): \(error.localizedDescription)")
+        }
+    }
+}
+
 /// Streams records out of a `.warc` or `.warc.gz` file (one gzip member per record, as Common
 /// Crawl ships CC-NEWS): reads the file in chunks, so memory holds one record at a time whatever
 /// the file's size, and skips blocks over the cap without keeping them.
 public final class WARCReader {
-    private let handle: FileHandle
+    private let source: WARCByteSource
     private let path: String
     private var inflater: FetchInflater?
     private var checkedFormat = false
@@ -49,13 +74,16 @@ public final class WARCReader {
     private static let readSize = 256 * 1024
     private static let maxHeaderLine = 64 * 1024
 
-    public init(path: URL) throws {
-        self.path = path.path
-        guard let handle = FileHandle(forReadingAtPath: path.path) else { throw WARCError.unreadable("cannot open \(path.path)") }
-        self.handle = handle
+    public convenience init(path: URL) throws {
+        try self.init(source: WARCFileSource(path: path), name: path.path)
     }
 
-    deinit { try? handle.close() }
+    /// Reads from any byte source (a file, an HTTP response streamed as it arrives); `name` is what
+    /// error messages call it.
+    public init(source: WARCByteSource, name: String) throws {
+        self.path = name
+        self.source = source
+    }
 
     /// Reads more decompressed bytes into the buffer; false at the end of the file.
     private func fill() throws -> Bool {
@@ -63,10 +91,11 @@ public final class WARCReader {
         if position > 4 * 1024 * 1024 || (position > 0 && position == buffer.count) {
             buffer.removeFirst(position); position = 0
         }
-        let data: Data
-        do { data = try handle.read(upToCount: Self.readSize) ?? Data() } catch { throw WARCError.unreadable("\(path): \(error.localizedDescription)") }
-        if data.isEmpty { endOfFile = true; return false }
-        let chunk = [UInt8](data)
+        let chunk: [UInt8]
+        do { chunk = try source.read(upTo: Self.readSize) } catch let error as WARCError { throw error } catch {
+            throw WARCError.unreadable("\(path): \(error.localizedDescription)")
+        }
+        if chunk.isEmpty { endOfFile = true; return false }
         if !checkedFormat {
             checkedFormat = true
             if chunk.count >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B {

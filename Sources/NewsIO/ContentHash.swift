@@ -10,6 +10,26 @@ public enum ContentHash {
         return hasher.finalize().hexString
     }
 
+    /// The 32 bytes of the SHA-256 digest of `bytes`.
+    public static func sha256(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array(bytes))
+        return Array(hasher.finalize())
+    }
+
+    /// Lowercase hex of raw digest bytes.
+    public static func hexString(_ digest: [UInt8]) -> String {
+        var text = ""
+        text.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return text
+    }
+
+    private static let hexDigits = Array("0123456789abcdef")
+
     /// The hex digest of a string's UTF-8 bytes.
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 

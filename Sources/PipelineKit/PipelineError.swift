@@ -12,6 +12,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     case setup(String)
     case interrupted(signal: String)
     case stageFailed(stage: String, reason: String)
+    /// The output folder holds stores in a layout an earlier newspipe wrote.
+    case legacyLayout(path: String, found: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -25,6 +27,10 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
             return "stopped by \(signal) at a document boundary; rerun to finish the remaining work"
         case let .stageFailed(stage, reason):
             return "stage \(stage) failed: \(reason)"
+        case let .legacyLayout(path, found):
+            return "\(path) was written by an earlier newspipe (\(found.joined(separator: "; "))); nothing was run. "
+                + "Run `newspipe migrate` to convert it in place (pages, caches and the dedup index are kept), "
+                + "or move the folder away to start afresh"
         }
     }
 }
@@ -57,7 +63,7 @@ public protocol ExitStatusProviding: Error {
 extension PipelineError: ExitStatusProviding {
     public var exitStatus: ExitStatus {
         switch self {
-        case .usage, .setup: return .usage
+        case .usage, .setup, .legacyLayout: return .usage
         case .missingInput: return .missingInput
         case .locked: return .locked
         case .interrupted: return .interrupted

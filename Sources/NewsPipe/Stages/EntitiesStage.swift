@@ -34,20 +34,27 @@ public struct EntitiesStage: PipelineStage {
         let layout = context.layout
         let engine = try self.engine.get(settings.engineSettings)
         let output = try ShardOutput(Outputs.mentions, shard: shard, layout: layout)
-        let documents = try DedupStage.Outputs.documents.read(in: layout, shard: shard)
+        // Documents are streamed (read here, decoded and annotated by the workers), never held whole.
+        let documents = try JSONLinesReader(DedupStage.Outputs.documents.url(in: layout, shard: shard))
         let minConfidence = settings.minConfidence
-        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout)
-        try context.processInBatches(documents, stage: id, shard: shard, transform: { document -> ([EntityMention], Bool) in
+        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
+        try context.processInOrder(total: 0, stage: id, shard: shard, next: { try documents.next() },
+                                   transform: { line -> Result<([EntityMention], Bool), FileError> in
+            guard let document = try? JSONLines.makeDecoder().decode(ArticleRecord.self, from: Data(line)) else {
+                return .failure(FileError.corruptRecord(path: DedupStage.Outputs.documents.url(in: layout, shard: shard).path, line: 0,
+                                                        reason: "not an article record"))
+            }
             let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
-            if let cached = cache.get([EntityMention].self, key) { return (cached, true) }
+            if let cached = cache.get([EntityMention].self, key) { return .success((cached, true)) }
             let mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
             cache.put(mentions, key)
-            return (mentions, false)
+            return .success((mentions, false))
         }, consume: { _, outcome in
-            let (mentions, cached) = outcome
+            let (mentions, cached) = try outcome.get()
             output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             for mention in mentions { try output.write(mention) }
         })
+        cache.commit()
         try output.commit()
         return output.counts
     }

@@ -23,7 +23,7 @@ public struct StripStage: PipelineStage {
             summary: "one ArticleRecord per article (id, url, site, title, authors, published, language, text …)")
     }
 
-    public var reads: [StageFile] { [FetchStage.Outputs.records.file, FetchStage.Outputs.pages] }
+    public var reads: [StageFile] { [FetchStage.Outputs.records.file, FetchStage.Outputs.captures, FetchStage.Outputs.segments] }
     public var writes: [StageFile] { [Outputs.documents.file] }
 
     public init(settings: Manifest.StripSettings = .init(), settingsFingerprint: String = "") {
@@ -33,11 +33,11 @@ public struct StripStage: PipelineStage {
 
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {
         let layout = context.layout
-        let store = FetchStage.pageStore(layout)
+        let store = try FetchStage.pages(layout, shard: shard)
         let output = try ShardOutput(Outputs.documents, shard: shard, layout: layout)
         let records = try FetchStage.Outputs.records.read(in: layout, shard: shard)
         let extractor = ArticleExtractor(options: settings.extractionOptions)
-        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout)
+        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
 
         try context.processInBatches(records, stage: id, shard: shard, transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
             let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
@@ -55,6 +55,7 @@ public struct StripStage: PipelineStage {
             case let .failure(reject): try output.reject(id: reject.id, source: record.source, reason: reject.reason, detail: reject.detail)
             }
         })
+        cache.commit()
         try output.commit()
         return output.counts
     }
@@ -83,13 +84,13 @@ public struct StripStage: PipelineStage {
         ContentHash.hex("\(source)\n\(contentHash)", prefix: 32)
     }
 
-    static func strip(_ record: FetchRecord, store: ContentStore, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
+    static func strip(_ record: FetchRecord, store: StoredPages, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
         guard let hash = record.hash else {
             return .failure(RejectRecord(stage: "strip", id: nil, source: record.source, reason: "not-fetched", detail: record.error ?? "no stored body"))
         }
         let id = documentId(source: record.source, contentHash: hash)
         let bytes: [UInt8]
-        do { bytes = try store.get(hash) } catch {
+        do { bytes = try store.payload(hash: hash) } catch {
             return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: "missing-body", detail: error.localizedDescription))
         }
         return strip(record, bytes: bytes, extractor: extractor)
