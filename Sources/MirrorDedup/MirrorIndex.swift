@@ -55,6 +55,7 @@ public final class MirrorIndex {
                 shingle_count INTEGER NOT NULL, minhashes BLOB NOT NULL, canonical INTEGER NOT NULL, cluster TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS documents_exact ON documents(exact_hash) WHERE exact_hash != 0;
             CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster);
+            CREATE INDEX IF NOT EXISTS documents_day ON documents(day);
             CREATE TABLE IF NOT EXISTS nights(night INTEGER PRIMARY KEY, attempt TEXT NOT NULL UNIQUE, day TEXT NOT NULL,
                 documents INTEGER NOT NULL, runs TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -139,7 +140,8 @@ public final class MirrorIndex {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
                 """)
             let setCanonical = try database.prepare("UPDATE documents SET canonical = doc WHERE doc = ?")
-            let exactTwin = try database.prepare("SELECT doc FROM documents WHERE exact_hash = ? AND doc != ? ORDER BY doc LIMIT 1")
+            // `exact_hash != 0` lets SQLite use the partial index.
+            let exactTwin = try database.prepare("SELECT doc FROM documents WHERE exact_hash = ? AND exact_hash != 0 AND doc != ? ORDER BY doc LIMIT 1")
             let lookup = try database.prepare("SELECT minhashes, shingle_count FROM documents WHERE doc = ?")
             var pending: [DocumentSignature] = []
             func flushChunk() throws {
@@ -301,11 +303,15 @@ public final class MirrorIndex {
 
     // MARK: - Tonight's outputs
 
-    /// Marks the documents of tonight (new or seen before) for the outputs: every id `ids` hands out.
-    public func markTonight(_ ids: ((String) throws -> Void) throws -> Void) throws {
+    /// Marks the documents of tonight (new or seen before) for the outputs: every id `ids` hands
+    /// out. With `day`, they count as seen that day, which is what retention measures from.
+    public func markTonight(day: String? = nil, _ ids: ((String) throws -> Void) throws -> Void) throws {
         try database.execute("CREATE TEMP TABLE IF NOT EXISTS tonight(doc INTEGER PRIMARY KEY); DELETE FROM tonight;")
         let mark = try database.prepare("INSERT OR IGNORE INTO tonight(doc) SELECT doc FROM documents WHERE id = ?")
-        try database.transaction { try ids { id in try mark.run(.text(id)) } }
+        try database.transaction {
+            try ids { id in try mark.run(.text(id)) }
+            if let day { try database.prepare("UPDATE documents SET day = ? WHERE doc IN (SELECT doc FROM tonight) AND day < ?").run(.text(day), .text(day)) }
+        }
     }
 
     /// Whether the document is its cluster's canonical (unknown ids are kept).
@@ -364,28 +370,30 @@ public final class MirrorIndex {
 
     // MARK: - Retention
 
-    /// Drops documents that arrived before `day` (exclusive), their band runs with them, and
-    /// re-forms the clusters they were in from the members that stay (pairs checked again, the
-    /// canonical chosen again by arrival and rules). Returns how many documents it dropped.
+    /// Drops documents last seen before `day` (exclusive), with the band runs of nights none of
+    /// whose documents remain, and re-forms the clusters they were in from the members that stay
+    /// (pairs checked again, the canonical chosen again by arrival and rules). Entries of dropped
+    /// documents in runs that stay are skipped by lookups (document numbers are never reused).
+    /// Returns how many documents it dropped.
     @discardableResult
     public func prune(before day: String) throws -> Int {
-        let nights = try database.rows("SELECT night, runs FROM nights WHERE day < ? ORDER BY night", [.text(day)])
-        guard !nights.isEmpty else { return 0 }
-        let last = Int(nights.last?[0] ?? "0") ?? 0
+        guard try database.integer("SELECT 1 FROM documents WHERE day < ? LIMIT 1", [.text(day)]) != nil else { return 0 }
         var removed = 0
+        var emptied: [String] = []
         try database.transaction {
             // Clusters that lose members, with the members that stay.
             let affected = try database.rows("""
-                SELECT DISTINCT cluster FROM documents WHERE night <= ? AND cluster IN (SELECT cluster FROM documents WHERE night > ?)
-                """, [.int(last), .int(last)]).compactMap { $0[0] }
-            try database.prepare("DELETE FROM documents WHERE night <= ?").run(.int(last))
+                SELECT DISTINCT cluster FROM documents WHERE day < ? AND cluster IN (SELECT cluster FROM documents WHERE day >= ?)
+                """, [.text(day), .text(day)]).compactMap { $0[0] }
+            try database.prepare("DELETE FROM documents WHERE day < ?").run(.text(day))
             removed = database.changes
-            try database.prepare("DELETE FROM nights WHERE night <= ?").run(.int(last))
             for cluster in affected { try reform(cluster: cluster) }
+            for row in try database.rows("SELECT night, runs FROM nights WHERE night NOT IN (SELECT DISTINCT night FROM documents)") {
+                emptied += (row[1] ?? "").split(separator: " ").map(String.init)
+                try database.prepare("DELETE FROM nights WHERE night = ?").run(.int(Int(row[0] ?? "") ?? -1))
+            }
         }
-        for row in nights {
-            for name in (row[1] ?? "").split(separator: " ") { try? FileManager.default.removeItem(at: folder.appendingPathComponent(String(name))) }
-        }
+        for name in emptied { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
         try database.execute("PRAGMA incremental_vacuum")
         return removed
     }

@@ -78,15 +78,20 @@ public final class WARCShardWriter {
 
     /// Computes digests and compresses the records of `page`: pure, so workers can run it in parallel.
     public static func prepare(_ page: WARCPage, segmentName: String) -> WARCPreparedPage {
-        let (warcDigest, hex) = WARCRecordBuilder.digest(page.payload)
+        let payloadDigest = ContentHash.sha256(page.payload)
+        let warcDigest = "sha256:" + Base32.encode(payloadDigest)
+        let hex = ContentHash.hexString(payloadDigest)
         let recordID = WARCRecordBuilder.recordID(segmentName, page.key, "record")
         var requestMember: [UInt8]?
         var requestID: String?
         var fields: [(String, String)]
         let block: [UInt8]
+        let blockDigest: String
         switch page.kind {
         case let .http(status, headers, request):
-            block = WARCRecordBuilder.httpHead(status: status, headers: headers) + page.payload
+            let head = WARCRecordBuilder.httpHead(status: status, headers: headers)
+            block = head + page.payload
+            blockDigest = WARCRecordBuilder.digest(block).warc
             fields = [("WARC-Type", "response"), ("WARC-Date", WARCRecordBuilder.warcDate(page.date)), ("WARC-Record-ID", recordID),
                       ("Content-Type", WARCRecordBuilder.httpResponseType)]
             if let request {
@@ -100,13 +105,14 @@ public final class WARCShardWriter {
                 requestMember = WARCRecordBuilder.member(requestFields, block: request)
             }
         case let .resource(mime):
+            // The block is the payload: one digest serves both.
             block = page.payload
+            blockDigest = warcDigest
             fields = [("WARC-Type", "resource"), ("WARC-Date", WARCRecordBuilder.warcDate(page.date)), ("WARC-Record-ID", recordID),
                       ("Content-Type", mime)]
         }
         if let ip = page.ipAddress { fields.append(("WARC-IP-Address", ip)) }
-        fields += [("WARC-Target-URI", page.url), ("WARC-Payload-Digest", warcDigest),
-                   ("WARC-Block-Digest", WARCRecordBuilder.digest(block).warc)]
+        fields += [("WARC-Target-URI", page.url), ("WARC-Payload-Digest", warcDigest), ("WARC-Block-Digest", blockDigest)]
         if let mime = page.mime { fields.append(("WARC-Identified-Payload-Type", mime.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? mime)) }
         return WARCPreparedPage(page: page, digest: hex, warcDigest: warcDigest, requestMember: requestMember,
                                 storedMember: WARCRecordBuilder.member(fields, block: block), recordID: recordID, requestID: requestID)

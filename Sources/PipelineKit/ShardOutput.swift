@@ -22,6 +22,13 @@ public final class ShardOutput {
         counts.output += 1
     }
 
+    /// Writes records a worker already encoded as JSON lines (`JSONLines.line`), so the encoding
+    /// runs in parallel rather than on the thread that writes.
+    public func writeEncoded(_ lines: [UInt8], records: Int) throws {
+        try self.records.write(lines)
+        counts.output += records
+    }
+
     public func reject(id: String?, source: String, reason: String, detail: String) throws {
         try rejects.write(try JSONLines.line(RejectRecord(stage: stage.rawValue, id: id, source: source, reason: reason, detail: detail), encoder: encoder))
         counts.reject(reason)

@@ -40,8 +40,8 @@ public struct Manifest: Sendable, Equatable, Encodable {
         /// Cached strip and entities results no night has needed for this long are dropped (they are
         /// recomputed if their page comes back). Default 30.
         public var cacheDays: Int? = 30
-        /// Documents that arrived longer ago leave the dedup index: a copy arriving later is no longer
-        /// recognised as their mirror. Default 365.
+        /// Documents no night has seen for this long leave the dedup index: a copy arriving later is
+        /// no longer recognised as their mirror. Default 365.
         public var indexDays: Int? = 365
         /// Report folders older than this are removed; the latest and the one it compares with stay.
         /// Default: keep every report.

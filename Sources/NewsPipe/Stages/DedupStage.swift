@@ -104,7 +104,7 @@ public struct DedupStage: PipelineStage {
         }
         CrashPoint.documentDone(stage: "dedup-merge", cancellation: context.cancellation)
 
-        try index.markTonight { mark in
+        try index.markTonight(day: Timestamp.day(context.runStartedAt)) { mark in
             for shard in Shard.all(shards) {
                 try StripStage.Outputs.documents.forEachLine(in: layout, shard: shard) { line in
                     if let id = Self.documentId(in: line) { try mark(id) }
@@ -202,8 +202,8 @@ public struct DedupStage: PipelineStage {
         return done
     }
 
-    /// Drops documents older than `retention.indexDays` from the index (tonight's never: the cutoff
-    /// is at least a day back).
+    /// Drops documents not seen for `retention.indexDays` from the index (tonight's never: they
+    /// were seen tonight and the cutoff is at least a day back).
     public func collectGarbage(_ context: StageContext) throws -> [String] {
         guard let days = retention.indexDays else { return [] }
         let folder = indexFolder(context.layout)

@@ -35,20 +35,26 @@ public struct StripStage: PipelineStage {
         let layout = context.layout
         let store = try FetchStage.pages(layout, shard: shard)
         let output = try ShardOutput(Outputs.documents, shard: shard, layout: layout)
-        let records = try FetchStage.Outputs.records.read(in: layout, shard: shard)
+        // Fetch's records are streamed: read here, decoded and extracted by the workers.
+        let recordsFile = FetchStage.Outputs.records.url(in: layout, shard: shard)
+        let records = try JSONLinesReader(recordsFile)
         let extractor = ArticleExtractor(options: settings.extractionOptions)
         let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
 
-        try context.processInBatches(records, stage: id, shard: shard, transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
+        try context.processInOrder(total: 0, stage: id, shard: shard, next: { try records.next() },
+                                   transform: { line -> Result<(FetchRecord, Result<ArticleRecord, RejectRecord>, Bool), FileError> in
+            guard let record = try? JSONLines.makeDecoder().decode(FetchRecord.self, from: Data(line)) else {
+                return .failure(FileError.corruptRecord(path: recordsFile.path, line: 0, reason: "not a fetch record; rerun fetch with --force"))
+            }
             let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
-            if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return (result, true) }
+            if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return .success((record, result, true)) }
             let result = Self.strip(record, store: store, extractor: extractor)
             // Missing bodies are a problem of this run's store, not of the page: never cache them.
-            if case let .failure(reject) = result, reject.reason == "missing-body" { return (result, false) }
+            if case let .failure(reject) = result, reject.reason == "missing-body" { return .success((record, result, false)) }
             cache.put(CachedStripResult(result), key)
-            return (result, false)
-        }, consume: { record, outcome in
-            let (result, cached) = outcome
+            return .success((record, result, false))
+        }, consume: { _, outcome in
+            let (record, result, cached) = try outcome.get()
             output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             switch result {
             case let .success(article): try output.write(article)
