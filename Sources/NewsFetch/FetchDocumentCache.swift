@@ -6,7 +6,7 @@ import NewsRecords
 /// ETag and Last-Modified) and a `304 Not Modified` is read from the copy kept here, as pages are
 /// from the store.
 ///
-/// The folder holds `documents.jsonl` (one `FetchRecord` per feed or sitemap URL: its last good
+/// The folder holds `records.jsonl` (one `FetchRecord` per feed or sitemap URL: its last good
 /// fetch) and `bodies/<sha256>` (the body each record names). A body is checked against its hash
 /// when read; a missing or damaged body is not used, and that document is fetched in full, so a
 /// damaged cache costs a download, never a different result. Both are written atomically; bodies
@@ -16,7 +16,7 @@ public final class FetchDocumentCache: @unchecked Sendable {
     private var records: [String: FetchRecord] = [:]
     private var listedTonight = Set<String>()
 
-    private var recordsFile: URL { folder.appendingPathComponent("documents.jsonl") }
+    private var recordsFile: URL { folder.appendingPathComponent("records.jsonl") }
     private var bodies: URL { folder.appendingPathComponent("bodies") }
 
     /// Reads the last night's records from `folder` (none when it does not exist yet). Lines that do

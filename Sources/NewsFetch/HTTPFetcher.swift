@@ -559,14 +559,17 @@ final class FetchHTTPEngine: Sendable {
             return Self.classify(error)
         }
         let status = Int(response.status.code)
-        let maxBytes = max(0, settings.maxBytes)
+        // robots.txt is read up to robotsMaxBytes and the rest ignored (RFC 9309 2.5: at least 500 KiB
+        // are parsed); an over-long robots.txt is not a failure that would close the whole host.
+        let truncates = kind == .robots
+        let maxBytes = max(0, truncates ? settings.robotsMaxBytes : settings.maxBytes)
         // Bodies of redirects and errors are read only a little and thrown away.
         let keep = (200 ..< 300).contains(status)
         if keep, kind == .page, let type = response.headers.first(name: "Content-Type"), !Self.isHTML(type) {
             return .response(status: status, headers: response.headers, body: nil,
                              failure: ("not-html", "content type \(type)"))
         }
-        if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), keep, declared > maxBytes,
+        if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), keep, !truncates, declared > maxBytes,
            response.headers.first(name: "Content-Encoding") == nil {
             return .response(status: status, headers: response.headers, body: nil,
                              failure: ("too-large", "Content-Length \(declared) over maxBytes \(maxBytes)"))
@@ -601,12 +604,18 @@ final class FetchHTTPEngine: Sendable {
                     try chunk.withUnsafeReadableBytes { try inflater.feed($0, into: &body) }
                 } else {
                     if body.count + chunk.readableBytes > maxBytes {
+                        if truncates {
+                            chunk.withUnsafeReadableBytes { body.append(contentsOf: $0.prefix(maxBytes - body.count)) }
+                            break
+                        }
                         return .response(status: status, headers: response.headers, body: nil,
                                          failure: ("too-large", "body over maxBytes \(maxBytes)"))
                     }
                     chunk.withUnsafeReadableBytes { body.append(contentsOf: $0) }
                 }
             }
+        } catch let error as FetchInflateError where truncates && error.isTooLarge {
+            body = Array(body.prefix(maxBytes))
         } catch let error as FetchInflateError {
             let detail: String
             switch error {
@@ -709,8 +718,15 @@ enum FetchRobotsVerdict: Sendable, Equatable {
         default:
             let reason = response.reason ?? "robots-unavailable"
             self = .unavailable(reason: reason,
-                                detail: "robots.txt of \(host) could not be fetched (\(response.detail ?? reason)): nothing of this host is fetched this run")
+                                detail: "robots.txt of \(host) could not be fetched, so nothing of this host is fetched this run: \(response.detail ?? reason)")
         }
+    }
+}
+
+extension FetchInflateError {
+    var isTooLarge: Bool {
+        if case .tooLarge = self { return true }
+        return false
     }
 }
 

@@ -143,3 +143,30 @@ struct FetchHardeningTests {
         }
     }
 }
+
+/// robotsMaxBytes: a long robots.txt is read up to the cap and the rest ignored (RFC 9309 2.5),
+/// instead of failing as too large and closing the whole host.
+@Suite("Fetch: robots.txt size cap", .serialized)
+struct FetchRobotsSizeTests {
+    @Test(arguments: [false, true])
+    func longRobotsIsCutNotFatal(gzip: Bool) throws {
+        let text = "User-agent: *\nDisallow: /early/\n" + String(repeating: "# padding\n", count: 200) + "Disallow: /late/\n"
+        let body = gzip ? FetchGzip.compress(Array(text.utf8)) : Array(text.utf8)
+        let server = try FetchTestServer(route: { path, _ in
+            if path == "/robots.txt" {
+                return .respond(status: 200, headers: [("Content-Type", "text/plain")] + (gzip ? [("Content-Encoding", "gzip")] : []), body: body)
+            }
+            return .html(FetchHardeningTests.page)
+        })
+        defer { server.shutdown() }
+        var settings = server.settings
+        settings.respectRobots = true
+        settings.robotsMaxBytes = 500
+        settings.maxBytes = 1_000 // pages may be this large; robots.txt is capped by robotsMaxBytes alone
+        let fetcher = HTTPFetcher(settings: settings)
+        defer { fetcher.shutdown() }
+        let responses = fetcher.fetch([FetchRequest(url: server.base + "/early/a"), FetchRequest(url: server.base + "/late/b")])
+        #expect(responses[0].record.error == "robots-disallowed")
+        #expect(responses[1].disposition == .stored, "\(responses[1].reason ?? "") \(responses[1].detail ?? "")")
+    }
+}
