@@ -33,7 +33,7 @@ public struct FetchStage: PipelineStage {
         static let previousRecords = StageFile(stage: stage, name: "cache/previous/records-all.jsonl", form: .single, isDurable: true,
                                                summary: "the last completed fetch's records (network sources)")
         /// The last good copy of each feed and sitemap (validators and body), for their conditional GET.
-        static let documentCache = StageFile(stage: stage, name: "cache/previous/documents", form: .folder, isDurable: true,
+        static let documentCache = StageFile(stage: stage, name: "cache/previous/feeds-sitemaps", form: .folder, isDurable: true,
                                              summary: "the last good copy of each feed and sitemap, for conditional GET")
     }
 
