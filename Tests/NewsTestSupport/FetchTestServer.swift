@@ -84,8 +84,7 @@ package final class FetchTestServer: @unchecked Sendable {
                  requestRoute route: @escaping @Sendable (FetchTestSeen, Int) -> FetchTestReply) throws {
         self.route = route
         isTLS = tls != nil
-        var context: NIOSSLContext? = nil
-        if let tls {
+        let context: NIOSSLContext? = try tls.map { tls in
             let names = serverNames
             var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
@@ -94,7 +93,7 @@ package final class FetchTestServer: @unchecked Sendable {
                 names.withLock { $0.append(values.serverHostname ?? "") }
                 promise.succeed(.noChanges)
             }
-            context = try NIOSSLContext(configuration: configuration)
+            return try NIOSSLContext(configuration: configuration)
         }
         let server = self
         let group = group
