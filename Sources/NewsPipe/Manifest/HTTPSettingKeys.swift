@@ -69,6 +69,7 @@ struct HTTPSettingKeys: Sendable {
         .int("minRefetchAgeSeconds", \.minRefetchAgeSeconds, 0 ... 365 * 86_400),
         .bool("allowPrivateAddresses", \.allowPrivateAddresses),
         .strings("allowHosts", \.allowHosts),
+        .string("caCertificatesFile", \.caCertificatesFile),
         .int("maxSitemapDepth", \.maxSitemapDepth, 0 ... 100),
         .int("maxSitemaps", \.maxSitemaps, 1 ... 1_000_000),
         .int("maxDiscoveredUrls", \.maxDiscoveredUrls, 1 ... 100_000_000),

@@ -32,9 +32,12 @@ public struct FetchStage: PipelineStage {
         /// The last night's records, for conditional GET and feed items already seen.
         static let previousRecords = StageFile(stage: stage, name: "cache/previous/records-all.jsonl", form: .single, isDurable: true,
                                                summary: "the last completed fetch's records (network sources)")
+        /// The last good copy of each feed and sitemap (validators and body), for their conditional GET.
+        static let documentCache = StageFile(stage: stage, name: "cache/previous/feeds-sitemaps", form: .folder, isDurable: true,
+                                             summary: "the last good copy of each feed and sitemap, for conditional GET")
     }
 
-    public var writes: [StageFile] { [Outputs.records.file, Outputs.pages, Outputs.previousRecords] }
+    public var writes: [StageFile] { [Outputs.records.file, Outputs.pages, Outputs.previousRecords, Outputs.documentCache] }
 
     public init(manifest: Manifest, plan: RunPlan? = nil) {
         settings = manifest.fetch
@@ -220,7 +223,8 @@ public struct FetchStage: PipelineStage {
         if !sources.isEmpty {
             let fetcher = HTTPFetcher(settings: settings.http)
             defer { fetcher.shutdown() }
-            plan = FetchSourceExpander(fetcher: fetcher).expand(sources, previous: previous)
+            let documents = FetchDocumentCache(folder: Outputs.documentCache.url(in: context.layout))
+            plan = FetchSourceExpander(fetcher: fetcher, documents: documents).expand(sources, previous: previous)
         }
         plan.warcFiles += warcFiles
         return plan
