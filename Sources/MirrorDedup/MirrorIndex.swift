@@ -52,7 +52,8 @@ public final class MirrorIndex {
             CREATE TABLE IF NOT EXISTS documents(
                 doc INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, night INTEGER NOT NULL, day TEXT NOT NULL,
                 source TEXT NOT NULL, url TEXT, site TEXT, published TEXT, words INTEGER NOT NULL, exact_hash INTEGER NOT NULL,
-                shingle_count INTEGER NOT NULL, minhashes BLOB NOT NULL, canonical INTEGER NOT NULL, cluster TEXT NOT NULL);
+                shingle_count INTEGER NOT NULL, minhashes BLOB NOT NULL, canonical INTEGER NOT NULL, cluster TEXT NOT NULL,
+                checksum INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS documents_exact ON documents(exact_hash) WHERE exact_hash != 0;
             CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster);
             CREATE INDEX IF NOT EXISTS documents_day ON documents(day);
@@ -136,13 +137,15 @@ public final class MirrorIndex {
         var edges: [(Int64, Int64)] = []
         try database.transaction {
             let insert = try database.prepare("""
-                INSERT INTO documents(id, night, day, source, url, site, published, words, exact_hash, shingle_count, minhashes, canonical, cluster)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                INSERT INTO documents(id, night, day, source, url, site, published, words, exact_hash, shingle_count, minhashes, canonical, cluster, checksum)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
                 """)
             let setCanonical = try database.prepare("UPDATE documents SET canonical = doc WHERE doc = ?")
             // `exact_hash != 0` lets SQLite use the partial index.
             let exactTwin = try database.prepare("SELECT doc FROM documents WHERE exact_hash = ? AND exact_hash != 0 AND doc != ? ORDER BY doc LIMIT 1")
-            let lookup = try database.prepare("SELECT minhashes, shingle_count FROM documents WHERE doc = ?")
+            let lookup = try database.prepare("""
+                SELECT id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, checksum FROM documents WHERE doc = ?
+                """)
             var pending: [DocumentSignature] = []
             func flushChunk() throws {
                 guard !pending.isEmpty else { return }
@@ -155,7 +158,8 @@ public final class MirrorIndex {
                     try insert.run(.text(signature.id), .int(night), .text(day), .text(signature.source), .optional(signature.url),
                                    .optional(signature.site), .optional(signature.published), .int(signature.words),
                                    .integer(Int64(bitPattern: signature.exactHash)), .int(signature.shingleCount),
-                                   .blob(Self.pack(signature.minHashes)), .text(MirrorClusterer.clusterID(canonical: signature.id)))
+                                   .blob(Self.pack(signature.minHashes)), .text(MirrorClusterer.clusterID(canonical: signature.id)),
+                                   .integer(Self.rowChecksum(signature)))
                     let doc = database.lastInsertRowID
                     try setCanonical.run(.integer(doc))
                     summary.added += 1
@@ -194,7 +198,8 @@ public final class MirrorIndex {
                         if let known = minHashes[doc] { return (known, sizes[doc] ?? 0) }
                         try lookup.query(.integer(doc))
                         guard try lookup.step() else { return nil }
-                        return (Self.unpack(lookup.blob(0)), lookup.int(1))
+                        let stored = try signature(lookup, offset: 0, checksum: 10, doc: doc)
+                        return (stored.minHashes, stored.shingleCount)
                     }
                     guard let a = try values(pair.a), let b = try values(pair.b), a.0.count == b.0.count, !a.0.isEmpty else { continue }
                     let match = verifier.compare(a.0, b.0, a.1, b.1)
@@ -268,7 +273,7 @@ public final class MirrorIndex {
         var components: [Int64: [Int64]] = [:]
         for doc in Array(parent.keys) { components[find(doc), default: []].append(doc) }
         let load = try database.prepare("""
-            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, cluster FROM documents WHERE doc = ?
+            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, cluster, checksum FROM documents WHERE doc = ?
             """)
         let update = try database.prepare("UPDATE documents SET canonical = ?, cluster = ? WHERE doc = ?")
         var joined = 0
@@ -279,7 +284,7 @@ public final class MirrorIndex {
                 try load.query(.integer(doc))
                 guard try load.step() else { continue }
                 let night = load.int(2)
-                loaded.append((doc, night, signature(load, offset: 1)))
+                try loaded.append((doc, night, signature(load, offset: 1, checksum: 12, doc: doc)))
                 if night < tonight, let cluster = load.text(11) { earlierClusters.insert(cluster) }
             }
             if earlierClusters.count > 1 { joined += earlierClusters.count - 1 }
@@ -293,12 +298,35 @@ public final class MirrorIndex {
     }
 
     /// A signature from a row (`id, night, source, url, site, published, words, exact_hash,
-    /// shingle_count, minhashes` from column `offset`, night skipped).
-    func signature(_ row: SQLiteStatement, offset: Int) -> DocumentSignature {
-        DocumentSignature(id: row.text(offset) ?? "", source: row.text(offset + 2) ?? "", url: row.text(offset + 3), site: row.text(offset + 4),
-                          published: row.text(offset + 5), words: row.int(offset + 6),
-                          exactHash: UInt64(bitPattern: row.int64(offset + 7)), shingleCount: row.int(offset + 8),
-                          minHashes: Self.unpack(row.blob(offset + 9)), scheme: scheme)
+    /// shingle_count, minhashes` from column `offset`, night skipped), checked against the row's
+    /// checksum in column `checksum`: a changed byte is reported, never turned into a different
+    /// similarity.
+    func signature(_ row: SQLiteStatement, offset: Int, checksum: Int, doc: Int64? = nil) throws -> DocumentSignature {
+        let signature = DocumentSignature(id: row.text(offset) ?? "", source: row.text(offset + 2) ?? "", url: row.text(offset + 3), site: row.text(offset + 4),
+                                          published: row.text(offset + 5), words: row.int(offset + 6),
+                                          exactHash: UInt64(bitPattern: row.int64(offset + 7)), shingleCount: row.int(offset + 8),
+                                          minHashes: Self.unpack(row.blob(offset + 9)), scheme: scheme)
+        guard row.int64(checksum) == Self.rowChecksum(signature) else {
+            throw FileError.damaged(path: databaseURL.path, reason: "the document \"\(signature.id)\"\(doc.map { " (row \($0))" } ?? "") does not match its checksum. "
+                                    + Self.damageAdvice)
+        }
+        return signature
+    }
+
+    /// What an operator can do about a damaged index: it cannot be rebuilt from tonight's inputs,
+    /// which hold only tonight's documents.
+    static let damageAdvice = "Restore the dedup cache folder from a backup, or remove it to start the index afresh "
+        + "(documents of earlier nights are then no longer recognised as mirrors); `newspipe verify` lists every damaged file"
+
+    var databaseURL: URL { folder.appendingPathComponent(Self.databaseName) }
+
+    /// The checksum a document row carries over the fields that never change once it is added
+    /// (its id, source, URL, site, date, words, hashes and MinHash values).
+    static func rowChecksum(_ s: DocumentSignature) -> Int64 {
+        func field(_ text: String?) -> String { text.map { "=" + $0 } ?? "-" }
+        var bytes = Array("\(field(s.id))\u{0}\(field(s.source))\u{0}\(field(s.url))\u{0}\(field(s.site))\u{0}\(field(s.published))\u{0}\(s.words)\u{0}\(s.exactHash)\u{0}\(s.shingleCount)\u{0}".utf8)
+        bytes += pack(s.minHashes)
+        return ContentHash.checksum64(bytes)
     }
 
     // MARK: - Tonight's outputs
@@ -331,7 +359,7 @@ public final class MirrorIndex {
             GROUP BY cluster HAVING count(*) > 1 ORDER BY cluster
             """)
         let members = try database.prepare("""
-            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, canonical
+            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, canonical, checksum
             FROM documents WHERE cluster = ? ORDER BY id
             """)
         let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment, permutations: scheme.permutations)
@@ -343,7 +371,7 @@ public final class MirrorIndex {
             var list: [DocumentSignature] = []
             var canonical: DocumentSignature?
             while try members.step() {
-                let s = signature(members, offset: 1)
+                let s = try signature(members, offset: 1, checksum: 12, doc: members.int64(0))
                 if members.int64(11) == members.int64(0) { canonical = s }
                 list.append(s)
             }
@@ -356,14 +384,15 @@ public final class MirrorIndex {
     public func tonightsRemoved(_ body: (RemovedMirror) throws -> Void) throws {
         let removed = try database.prepare("""
             SELECT d.id, d.night, d.source, d.url, d.site, d.published, d.words, d.exact_hash, d.shingle_count, d.minhashes,
-                   c.id, c.night, c.source, c.url, c.site, c.published, c.words, c.exact_hash, c.shingle_count, c.minhashes, d.cluster
+                   c.id, c.night, c.source, c.url, c.site, c.published, c.words, c.exact_hash, c.shingle_count, c.minhashes, d.cluster,
+                   d.checksum, c.checksum
             FROM documents d JOIN tonight t ON t.doc = d.doc JOIN documents c ON c.doc = d.canonical
             WHERE d.canonical != d.doc ORDER BY d.id
             """)
         let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment, permutations: scheme.permutations)
         try removed.query()
         while try removed.step() {
-            let member = signature(removed, offset: 0), canonical = signature(removed, offset: 10)
+            let member = try signature(removed, offset: 0, checksum: 21), canonical = try signature(removed, offset: 10, checksum: 22)
             try body(MirrorClusterer.describe(member: member, canonical: canonical, clusterId: removed.text(20) ?? "", verifier: verifier).1)
         }
     }
@@ -401,11 +430,11 @@ public final class MirrorIndex {
     /// Re-forms one cluster from its remaining members (all pairs checked; exact twins joined).
     private func reform(cluster: String) throws {
         let members = try database.prepare("""
-            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes FROM documents WHERE cluster = ? ORDER BY doc
+            SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, checksum FROM documents WHERE cluster = ? ORDER BY doc
             """)
         try members.query(.text(cluster))
         var loaded: [(doc: Int64, night: Int, signature: DocumentSignature)] = []
-        while try members.step() { loaded.append((members.int64(0), members.int(2), signature(members, offset: 1))) }
+        while try members.step() { try loaded.append((members.int64(0), members.int(2), signature(members, offset: 1, checksum: 11, doc: members.int64(0)))) }
         guard !loaded.isEmpty else { return }
         var sets = DedupUnionFind(count: loaded.count)
         let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment, permutations: scheme.permutations)
@@ -425,6 +454,47 @@ public final class MirrorIndex {
             let id = MirrorClusterer.clusterID(canonical: loaded[canonical].signature.id)
             for i in group { try update.run(.integer(loaded[canonical].doc), .text(id), .integer(loaded[i].doc)) }
         }
+    }
+
+    // MARK: - Integrity
+
+    /// Everything that is not as written, each naming its file (empty when the index is sound):
+    /// SQLite's page check, every document row against its checksum, every cluster's canonical
+    /// (there, in the cluster, its own canonical), and every band run a night names against its
+    /// digest. Reads the whole index; for `newspipe verify`.
+    public func verify() -> [String] {
+        let path = databaseURL.path
+        var problems: [String] = []
+        do {
+            problems += try database.integrityProblems().map { "\(path): SQLite: \($0)" }
+            let rows = try database.prepare("""
+                SELECT doc, id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, checksum FROM documents ORDER BY doc
+                """)
+            try rows.query()
+            while try rows.step() {
+                do { _ = try signature(rows, offset: 1, checksum: 11, doc: rows.int64(0)) } catch let error as FileError {
+                    problems.append(error.localizedDescription)
+                    if problems.count > 50 { return problems }
+                }
+            }
+            for row in try database.rows("""
+                SELECT d.id FROM documents d LEFT JOIN documents c ON c.doc = d.canonical
+                WHERE c.doc IS NULL OR c.cluster != d.cluster OR c.canonical != c.doc LIMIT 20
+                """) {
+                problems.append("\(path): the document \"\(row[0] ?? "")\" names a canonical that is missing or in another cluster")
+            }
+            for row in try database.rows("SELECT runs FROM nights ORDER BY night") {
+                for name in (row[0] ?? "").split(separator: " ") {
+                    let run = folder.appendingPathComponent(String(name))
+                    do { try MirrorBandRun.join([], with: run, window: 1) { _, _ in } } catch {
+                        problems.append(error.localizedDescription)
+                    }
+                }
+            }
+        } catch {
+            problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
+        }
+        return problems
     }
 
     // MARK: - Runs and packing
@@ -474,42 +544,78 @@ struct MirrorPair: Hashable, Comparable {
     static func < (l: MirrorPair, r: MirrorPair) -> Bool { l.a != r.a ? l.a < r.a : l.b < r.b }
 }
 
-/// Sorted runs of band entries on disk: `NPBANDS1`, a count, then (key, document) pairs, 12 bytes
-/// each, little-endian, sorted.
+/// Sorted runs of band entries on disk: `NPBANDS2`, a count, then (key, document) pairs, 12 bytes
+/// each, little-endian, sorted, then the SHA-256 of those pairs (32 bytes). Every join reads a run
+/// to its end and checks the digest, so a changed byte is reported, never turned into different
+/// candidate pairs. (`NPBANDS1` runs, written before the digest, are read without one.)
 enum MirrorBandRun {
-    static let magic = Array("NPBANDS1".utf8)
+    static let magic = Array("NPBANDS2".utf8)
+    static let magicWithoutDigest = Array("NPBANDS1".utf8)
+    static let digestBytes = 32
 
     static func write(_ entries: [MirrorBandEntry], to file: AtomicFile) throws {
         var bytes = magic
         withUnsafeBytes(of: UInt64(entries.count).littleEndian) { bytes += $0 }
-        bytes.reserveCapacity(bytes.count + entries.count * 12)
+        try file.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(1 << 20 + 12)
+        var hasher = ContentHash.Hasher()
         for e in entries {
             withUnsafeBytes(of: e.key.littleEndian) { bytes += $0 }
             withUnsafeBytes(of: e.doc.littleEndian) { bytes += $0 }
-            if bytes.count >= 1 << 20 { try file.write(bytes); bytes.removeAll(keepingCapacity: true) }
+            if bytes.count >= 1 << 20 { hasher.update(bytes); try file.write(bytes); bytes.removeAll(keepingCapacity: true) }
         }
+        hasher.update(bytes)
         try file.write(bytes)
+        try file.write(hexBytes(hasher.finalize()))
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var high: UInt8?
+        for unit in hex.utf8 {
+            let nibble = unit <= 0x39 ? unit - 0x30 : unit - 0x61 + 10
+            if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
+        }
+        return out
+    }
+
+    /// Why a run is not what was written.
+    static func damaged(_ run: URL, _ reason: String) -> FileError {
+        FileError.damaged(path: run.path, reason: "band run \(reason). " + MirrorIndex.damageAdvice)
     }
 
     /// Streams a run and calls `match(new, old)` for each entry of `entries` (sorted) whose key the
-    /// run also holds, at most `window` run documents per key (the newest).
+    /// run also holds, at most `window` run documents per key (the newest). With no entries it only
+    /// checks the run (`newspipe verify`).
     static func join(_ entries: [MirrorBandEntry], with run: URL, window: Int, match: (UInt32, UInt32) -> Void) throws {
-        guard !entries.isEmpty, let handle = FileHandle(forReadingAtPath: run.path) else { return }
+        guard let handle = FileHandle(forReadingAtPath: run.path) else {
+            throw FileError.io(path: run.path, reason: "cannot open the band run")
+        }
         defer { try? handle.close() }
         var buffer: [UInt8] = []
         var position = 0
+        var hasher = ContentHash.Hasher()
+        var hashedTo = 0
         func fill(_ need: Int) throws -> Bool {
             while buffer.count - position < need {
-                if position > 0 { buffer.removeFirst(position); position = 0 }
+                if position > 0 {
+                    if hashedTo < position { hasher.update(buffer[hashedTo ..< position]) }
+                    buffer.removeFirst(position); position = 0; hashedTo = 0
+                }
                 guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return false }
                 buffer += chunk
             }
             return true
         }
-        guard try fill(16), Array(buffer[0 ..< 8]) == magic else {
-            throw FileError.io(path: run.path, reason: "not a band run; delete the dedup cache folder to rebuild the index")
-        }
+        guard try fill(16) else { throw damaged(run, "is shorter than its header") }
+        let header = Array(buffer[0 ..< 8])
+        guard header == magic || header == magicWithoutDigest else { throw damaged(run, "does not start with \(String(decoding: magic, as: UTF8.self))") }
+        let hasDigest = header == magic
+        let count = buffer.withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) }
+        guard count >= 0 else { throw damaged(run, "has a negative entry count") }
         position = 16
+        hashedTo = 16
         var i = 0
         var group: [UInt32] = []
         var groupKey: UInt64?
@@ -523,18 +629,30 @@ enum MirrorBandRun {
                 j += 1
             }
         }
-        while try fill(12) {
+        var previousKey: UInt64?
+        for read in 0 ..< count {
+            guard try fill(12) else { throw damaged(run, "ends before its \(count) entries") }
             let key = buffer.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: position, as: UInt64.self)) }
             let doc = buffer.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self)) }
             position += 12
+            if let previousKey, key < previousKey { throw damaged(run, "is out of order at entry \(read)") }
+            previousKey = key
             if key != groupKey {
                 flushGroup()
-                if i >= entries.count { return }
                 groupKey = key
                 group.removeAll(keepingCapacity: true)
             }
             group.append(doc)
         }
+        if hashedTo < position { hasher.update(buffer[hashedTo ..< position]) }
+        hashedTo = position
+        if hasDigest {
+            guard try fill(digestBytes) else { throw damaged(run, "ends before its digest") }
+            let stored = Array(buffer[position ..< position + digestBytes])
+            position += digestBytes
+            guard stored == hexBytes(hasher.finalize()) else { throw damaged(run, "does not match its SHA-256 digest") }
+        }
+        if try fill(1) { throw damaged(run, "has bytes after its end") }
         flushGroup()
     }
 

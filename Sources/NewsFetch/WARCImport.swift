@@ -50,6 +50,8 @@ public enum WARCImport {
     }
 
     static func doneMarker(in folder: URL, file: Int) -> URL { folder.appendingPathComponent(String(format: "%05d.done", file)) }
+    /// Where a file that was damaged part way says so (its records before the damage are kept).
+    static func damageNote(in folder: URL, file: Int) -> URL { folder.appendingPathComponent(String(format: "%05d.damaged", file)) }
     static func failedMarker(in folder: URL, file: Int) -> URL { folder.appendingPathComponent(String(format: "%05d.failed", file)) }
 
     /// Why a file could not be imported (written once; every shard skips it, one reports it).
@@ -70,6 +72,8 @@ public enum WARCImport {
         /// The night's date, for records that carry none.
         public var date: String
         public var checkStop: () throws -> Void
+        /// Earlier nights' segments, to check a stored copy before a revisit points at it.
+        public var storedPages: WARCPageStore?
 
         public init(partsFolder: URL, shards: [(tag: String, segment: String)], index: WARCIndex?, refreshBefore: String?,
                     settings: FetchNetworkSettings, client: HTTPClient?, date: String, checkStop: @escaping () throws -> Void) {
@@ -78,12 +82,20 @@ public enum WARCImport {
         }
     }
 
+    /// What spooling one file came to for one shard: its part (nil when the file could not be read
+    /// at all) and, when the file is damaged, why (the records before the damage are in the part).
+    public struct Spooled {
+        public var part: Part?
+        public var damage: Failure?
+    }
+
     /// Makes sure file `number` is spooled into parts (doing it under its lock if nobody has), and
     /// returns this shard's part. A download that fails is retried (`settings.retries`, with the
-    /// settings' backoff) from the start of the file. A file that cannot be read (missing, refused,
-    /// malformed past its first records) is marked failed and returned as `Failure`, so the night
-    /// goes on with the other files.
-    public static func ensureSpooled(_ input: WARCInput, number: Int, shardTag: String, context: Context) throws -> Result<Part, Failure> {
+    /// settings' backoff) from the start of the file. A file that cannot be opened is marked failed;
+    /// a file that is truncated or damaged part way (a local file, or a download out of retries)
+    /// keeps the whole records before the damage and notes where it is. Either way the night goes
+    /// on with the other files, and the caller rejects the file once, naming its path and offset.
+    public static func ensureSpooled(_ input: WARCInput, number: Int, shardTag: String, context: Context) throws -> Spooled {
         let folder = context.partsFolder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let marker = doneMarker(in: folder, file: number)
@@ -98,7 +110,10 @@ public enum WARCImport {
                 var attempt = 0
                 while true {
                     do {
-                        try spool(input, number: number, context: context)
+                        let keepPartial = !input.isRemote || attempt >= context.settings.retries
+                        if let damage = try spool(input, number: number, context: context, keepPartial: keepPartial) {
+                            try AtomicFile.write(Array(damage.utf8), to: damageNote(in: folder, file: number))
+                        }
                         try AtomicFile.write(Array("\(input.location)\n".utf8), to: marker)
                         break
                     } catch let error as WARCError {
@@ -117,12 +132,15 @@ public enum WARCImport {
                 WARCCrashSeam.shared.reached("warc-file")
             }
         }
-        if let failure = failure() { return .failure(failure) }
-        return .success(part(in: folder, file: number, shardTag: shardTag))
+        if let failure = failure() { return Spooled(part: nil, damage: failure) }
+        let damage = FileManager.default.contents(atPath: damageNote(in: folder, file: number).path)
+            .map { Failure(input: input.location, reason: String(decoding: $0, as: UTF8.self)) }
+        return Spooled(part: part(in: folder, file: number, shardTag: shardTag), damage: damage)
     }
 
-    /// Streams one file and writes every shard's part of it.
-    static func spool(_ input: WARCInput, number: Int, context: Context) throws {
+    /// Streams one file and writes every shard's part of it. With `keepPartial`, a file damaged
+    /// part way keeps the records before the damage and the damage is returned; otherwise it throws.
+    static func spool(_ input: WARCInput, number: Int, context: Context, keepPartial: Bool) throws -> String? {
         let source: WARCByteSource
         if input.isRemote {
             guard let client = context.client else { throw WARCError.unreadable("\(input.location): no HTTP client") }
@@ -140,7 +158,7 @@ public enum WARCImport {
                 let files = part(in: context.partsFolder, file: number, shardTag: shard.tag)
                 let writer = try WARCShardWriter(folder: context.partsFolder, segmentName: shard.segment, capturesFile: files.captures,
                                                  date: "", index: context.index, refreshBefore: context.refreshBefore, description: "",
-                                                 partFile: files.members.lastPathComponent)
+                                                 partFile: files.members.lastPathComponent, storedPages: context.storedPages)
                 writers.append((writer, try AtomicFile(files.outcomes)))
             }
             let encoder = JSONLines.makeEncoder()
@@ -164,7 +182,16 @@ public enum WARCImport {
                 try context.checkStop()
             }
 
-            while let record = try reader.next(maxBlockBytes: settings.maxBytes + 64 * 1024) {
+            var damage: String?
+            var kept = 0
+            while true {
+                let next: WARCRecord?
+                do { next = try reader.next(maxBlockBytes: settings.maxBytes + 64 * 1024) } catch let error as WARCError {
+                    guard keepPartial, case let .malformed(offset, reason) = error else { throw error }
+                    damage = "damaged at offset \(offset) of its uncompressed records: \(reason); \(kept) response records before it were kept"
+                    break
+                }
+                guard let record = next else { break }
                 if record.type == "request", let uri = record.targetURI, let block = record.block {
                     lastRequest = (uri, block)
                     continue
@@ -177,6 +204,7 @@ public enum WARCImport {
                 lastRequest = nil
                 let (page, outcome) = convert(record, uri: uri, key: key, request: request, settings: settings, date: context.date)
                 batch.append((shard, page, outcome))
+                kept += 1
                 if batch.count >= batchSize { try flush() }
             }
             try flush()
@@ -184,6 +212,7 @@ public enum WARCImport {
                 try target.writer.commit()
                 try target.outcomes.commit()
             }
+            return damage
         } catch {
             for target in writers { target.writer.abandon(); target.outcomes.abandon() }
             throw error

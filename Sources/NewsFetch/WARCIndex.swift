@@ -189,4 +189,24 @@ public final class WARCIndex: @unchecked Sendable {
         guard try database.hasTable("segments") else { return (0, 0, 0) }
         return (try count("segments"), try count("captures"), try count("payloads"))
     }
+
+    /// What is wrong with the index (empty when sound): SQLite's page check, and segments it names
+    /// that are not in `segments` (the folder) or are shorter than it recorded.
+    public func verify(segments folder: URL) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        var problems: [String] = []
+        do {
+            problems += try database.integrityProblems().map { "\(url.path): SQLite: \($0)" }
+            guard try database.hasTable("segments") else { return problems }
+            for row in try database.rows("SELECT file, bytes FROM segments ORDER BY file") {
+                let file = row[0] ?? ""
+                let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(file).path))?[.size] as? Int
+                if let size, size >= Int(row[1] ?? "0") ?? 0 { continue }
+                problems.append("\(url.path): names the segment \(file), which is " + (size == nil ? "missing" : "shorter than recorded (\(size!) bytes)"))
+            }
+        } catch {
+            problems.append((error as? FileError)?.localizedDescription ?? "\(url.path): \(error)")
+        }
+        return problems
+    }
 }

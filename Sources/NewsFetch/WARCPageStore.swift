@@ -28,14 +28,16 @@ public final class WARCPageStore: @unchecked Sendable {
         let member = try read(location)
         let record: [UInt8]
         do { record = try Deflate.decompress(member, format: .gzip, maxOutput: maxRecordBytes, sizeHint: member.count * 5) } catch {
-            throw FileError.io(path: path(location.file), reason: "stored page at offset \(location.offset) is unreadable (\(error)); rerun fetch with --force")
+            throw FileError.damaged(path: path(location.file), reason: "the stored page at offset \(location.offset) does not inflate (\(error)); "
+                                    + "rerun fetch with --force to store it again from its source")
         }
         guard let parsed = WARCRecordBytes(record) else {
-            throw FileError.io(path: path(location.file), reason: "no WARC record at offset \(location.offset); rerun fetch with --force")
+            throw FileError.damaged(path: path(location.file), reason: "no WARC record at offset \(location.offset); rerun fetch with --force")
         }
         let payload = parsed.payload
         if let hash, ContentHash.hexString(ContentHash.sha256(payload)) != hash {
-            throw FileError.io(path: path(location.file), reason: "stored page at offset \(location.offset) does not match its digest \(hash.prefix(16))…; the segment is damaged")
+            throw FileError.damaged(path: path(location.file), reason: "the stored page at offset \(location.offset) does not match its digest sha256:\(hash.prefix(16))…; "
+                                    + "rerun fetch with --force to store it again from its source")
         }
         return payload
     }
@@ -111,5 +113,43 @@ public struct WARCRecordBytes {
             i += 1
         }
         return nil
+    }
+}
+
+/// Reads a whole WARC segment back and checks every record against the digests it carries
+/// (`WARC-Block-Digest` over the block, `WARC-Payload-Digest` over the payload): what
+/// `newspipe verify` does for stored pages. Streams the file, one record in memory at a time.
+public enum WARCSegmentCheck {
+    /// What is wrong with the segment, each naming it and the record's offset (empty when sound);
+    /// `records` is how many records were read.
+    public static func problems(in segment: URL) -> (records: Int, problems: [String]) {
+        var problems: [String] = []
+        var records = 0
+        do {
+            let reader = try WARCReader(path: segment)
+            while let record = try reader.next() {
+                records += 1
+                guard let block = record.block else { continue }
+                let where_ = "\(segment.path): record at offset \(record.offset) of the uncompressed records (\(record.type) \(record.targetURI ?? ""))"
+                if let expected = record.headers["warc-block-digest"], !matches(expected, block[...]) {
+                    problems.append("\(where_) does not match its WARC-Block-Digest")
+                }
+                if let expected = record.headers["warc-payload-digest"], record.type == "response" || record.type == "resource" {
+                    let isHTTP = (record.headers["content-type"] ?? "").lowercased().hasPrefix("application/http")
+                    let payload = isHTTP ? WARCRecordBytes.headerEnd(block[...]).map { block[$0.next...] } ?? block[...] : block[...]
+                    if !matches(expected, payload) { problems.append("\(where_) does not match its WARC-Payload-Digest") }
+                }
+                if problems.count >= 20 { break }
+            }
+        } catch {
+            problems.append("\(segment.path): unreadable after \(records) records: \(error)")
+        }
+        return (records, problems)
+    }
+
+    /// Whether `bytes` have the `sha256:<base32>` (or `sha1:`, not checked) digest `expected`.
+    static func matches(_ expected: String, _ bytes: ArraySlice<UInt8>) -> Bool {
+        guard expected.lowercased().hasPrefix("sha256:") else { return true }
+        return WARCRecordBuilder.digest(bytes).warc.uppercased() == "SHA256:" + expected.dropFirst("sha256:".count).uppercased()
     }
 }

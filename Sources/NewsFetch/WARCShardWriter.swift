@@ -58,6 +58,11 @@ public final class WARCShardWriter {
     /// Payloads the index holds from before this day are stored again rather than revisited, so old
     /// segments can expire (nil: always revisit).
     private let refreshBefore: String?
+    /// Where earlier nights' payloads are read back: a copy is checked against its digest before a
+    /// revisit points at it, and a damaged or missing copy is stored again from the page in hand.
+    private let storedPages: WARCPageStore?
+    /// Earlier copies found damaged or missing and stored again.
+    public private(set) var restored = 0
     private var stored: [String: (location: WARCLocation, url: String, date: String)] = [:]
     public private(set) var capturesWritten = 0
     public private(set) var revisits = 0
@@ -68,8 +73,9 @@ public final class WARCShardWriter {
     /// Writes the segment `folder/segmentName`, or with `partFile` a part of it (see
     /// `WARCSegmentWriter`).
     public init(folder: URL, segmentName: String, capturesFile: URL, date: String, index: WARCIndex?, refreshBefore: String?,
-                description: String, partFile: String? = nil) throws {
+                description: String, partFile: String? = nil, storedPages: WARCPageStore? = nil) throws {
         self.segmentName = segmentName
+        self.storedPages = storedPages
         segment = try WARCSegmentWriter(folder: folder, name: segmentName, date: date, description: description, partFile: partFile)
         captures = try AtomicFile(capturesFile)
         self.index = index
@@ -127,10 +133,12 @@ public final class WARCShardWriter {
         var capture = WARCCapture(url: page.url, date: WARCRecordBuilder.warcDate(page.date), kind: .response, mime: page.mime,
                                   status: page.status, digest: prepared.digest, location: WARCLocation(file: segment.name, offset: 0, length: 0))
         if case .resource = page.kind { capture.kind = .resource }
-        if let earlier = try storedCopy(prepared.digest) {
+        if let earlier = try storedCopy(prepared.digest, checked: true) {
             let member = Self.revisitMember(prepared, refersTo: earlier.url, refersToDate: earlier.date)
             capture.location = try segment.append(member)
             capture.kind = .revisit
+            // CDXJ (as pywb writes it) gives a revisit the type `warc/revisit`, not the payload's.
+            capture.mime = nil
             capture.original = earlier.location
             revisits += 1
         } else {
@@ -145,7 +153,7 @@ public final class WARCShardWriter {
     /// Returns nil when the payload is nowhere in the store.
     public func reuse(digest: String, url: String, date: String, status: Int?, mime: String?) throws -> WARCCapture? {
         guard let earlier = try storedCopy(digest, refreshing: false) else { return nil }
-        let capture = WARCCapture(url: url, date: WARCRecordBuilder.warcDate(date), kind: .revisit, mime: mime, status: status,
+        let capture = WARCCapture(url: url, date: WARCRecordBuilder.warcDate(date), kind: .revisit, mime: nil, status: status,
                                   digest: digest, location: earlier.location, original: earlier.location)
         try add(capture)
         return capture
@@ -198,10 +206,16 @@ public final class WARCShardWriter {
 
     /// Where this payload is stored already: earlier in this segment, or in an earlier night's
     /// (unless that copy is old enough to be refreshed).
-    private func storedCopy(_ digest: String, refreshing: Bool = true) throws -> (location: WARCLocation, url: String, date: String)? {
+    /// With `checked` (the payload is in hand), an earlier night's copy is read back and checked
+    /// against the digest first; a copy that fails is not pointed at (the page is stored again).
+    private func storedCopy(_ digest: String, refreshing: Bool = true, checked: Bool = false) throws -> (location: WARCLocation, url: String, date: String)? {
         if let here = stored[digest] { return here }
         guard let found = try index?.payload(digest: digest) else { return nil }
         if refreshing, let refreshBefore, found.day < refreshBefore { return nil }
+        if checked, let storedPages, (try? storedPages.payload(at: found.location, hash: digest)) == nil {
+            restored += 1
+            return nil
+        }
         return (found.location, found.url, found.date)
     }
 

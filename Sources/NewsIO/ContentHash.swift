@@ -59,4 +59,13 @@ extension SHA256.Digest {
     }
 
     private static let digits = Array("0123456789abcdef")
+
+    /// A 64-bit checksum of `bytes` (the first 8 bytes of their SHA-256, as a signed integer for
+    /// SQLite columns): what stored rows carry so that a changed byte is detected on read.
+    public static func checksum64(_ bytes: some Sequence<UInt8>) -> Int64 {
+        let digest = sha256(bytes)
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Int64(bitPattern: value)
+    }
 }

@@ -133,6 +133,9 @@ public final class SQLiteDatabase {
         if primary == SQLITE_FULL || systemErrno == ENOSPC {
             return FileError.io(path: path, reason: "write failed: No space left on device (SQLite: \(detail))")
         }
+        if primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB {
+            return FileError.damaged(path: path, reason: "SQLite: \(detail); `newspipe verify` lists what is damaged")
+        }
         if primary == SQLITE_READONLY || systemErrno == EROFS || systemErrno == EACCES {
             return FileError.io(path: path, reason: "cannot write: read-only or not permitted (SQLite: \(detail))")
         }
@@ -166,6 +169,13 @@ public final class SQLiteDatabase {
         try statement.bind(values)
         guard try statement.step(), !statement.isNull(0) else { return nil }
         return statement.int64(0)
+    }
+
+    /// SQLite's own check of every page, index and constraint (`PRAGMA integrity_check`): empty
+    /// when the database is sound, else what SQLite found (at most `limit` problems).
+    public func integrityProblems(limit: Int = 20) throws -> [String] {
+        let found = try rows("PRAGMA integrity_check(\(max(1, limit)))").compactMap { $0.first ?? nil }
+        return found == ["ok"] ? [] : found
     }
 
     /// Whether the database has a table of this name.

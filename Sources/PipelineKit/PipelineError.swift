@@ -59,6 +59,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// The night's input looks anomalous (a source with no pages, fewer than `minPages`, a
     /// collapse against the last good night): later stages did not run, the last report stays.
     case anomalousNight = 7
+    /// A stored file or database is damaged (a checksum, digest or SQLite page check failed): the
+    /// message names the path; nothing computed from it was published. `newspipe verify` lists
+    /// every damaged file of an output folder.
+    case damagedStore = 8
     /// Stopped by SIGINT or SIGTERM at a document boundary; rerun to finish.
     case interrupted = 130
 }
@@ -82,5 +86,8 @@ extension PipelineError: ExitStatusProviding {
 }
 
 extension FileError: ExitStatusProviding {
-    public var exitStatus: ExitStatus { .ioFailure }
+    public var exitStatus: ExitStatus {
+        if case .damaged = self { return .damagedStore }
+        return .ioFailure
+    }
 }

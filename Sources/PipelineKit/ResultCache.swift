@@ -53,6 +53,17 @@ public final class ResultCache: @unchecked Sendable {
         main?.close()
     }
 
+    /// Commits what is pending and closes the databases (the merge step can then fold this
+    /// shard's database: while open, it is held with exclusive locking). Lookups after it miss.
+    public func close() {
+        commit()
+        lock.lock(); defer { lock.unlock() }
+        deltaLookup = nil; mainLookup = nil; mainOpened = true
+        delta?.close(); delta = nil
+        main?.close(); main = nil
+        failed = true
+    }
+
     /// The key for a document identified by `parts` (ids, content hashes).
     public func key(_ parts: String...) -> String {
         ContentHash.hex(([namespace] + parts).joined(separator: "\n"))
@@ -276,6 +287,39 @@ public final class ResultCache: @unchecked Sendable {
         }
         try? files.removeItem(at: legacy)
         return moved
+    }
+
+    // MARK: - Integrity
+
+    /// What is wrong with a cache database (empty when sound): SQLite's page check, and every
+    /// value that does not inflate (zlib's Adler-32 covers each value's JSON) or is not JSON.
+    /// A damaged entry is never used: `get` treats it as a miss, so the document is computed again
+    /// from its input and the fold replaces the entry; `newspipe verify` reports it.
+    public static func verify(database url: URL) -> (entries: Int, problems: [String]) {
+        var problems: [String] = []
+        var entries = 0
+        do {
+            let database = try SQLiteDatabase(path: url, mode: .readOnly)
+            defer { database.close() }
+            problems += try database.integrityProblems().map { "\(url.path): SQLite: \($0)" }
+            guard try database.hasTable("results") else { return (0, problems) }
+            let rows = try database.prepare("SELECT hex(key), value, size FROM results")
+            try rows.query()
+            while try rows.step() {
+                entries += 1
+                let value = rows.blob(1)
+                guard let json = try? Deflate.decompress(value, format: .zlib, sizeHint: rows.int(2)),
+                      (try? JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])) != nil else {
+                    problems.append("\(url.path): the cached result \(rows.text(0)?.lowercased().prefix(16) ?? "")… is damaged "
+                                    + "(it is computed again from its input on the next run)")
+                    if problems.count >= 20 { break }
+                    continue
+                }
+            }
+        } catch {
+            problems.append((error as? FileError)?.localizedDescription ?? "\(url.path): \(error)")
+        }
+        return (entries, problems)
     }
 
     /// Results and bytes held, for `newspipe gc` and the benchmarks.

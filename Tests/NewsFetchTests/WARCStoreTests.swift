@@ -192,9 +192,9 @@ struct WARCStoreTests {
         var stored: [String] = []
         var perShard: [Int] = []
         for shard in shards {
-            guard case let .success(part) = try WARCImport.ensureSpooled(inputs[0], number: 0, shardTag: shard.tag, context: context) else {
-                Issue.record("the file was not spooled"); return
-            }
+            let spooled = try WARCImport.ensureSpooled(inputs[0], number: 0, shardTag: shard.tag, context: context)
+            #expect(spooled.damage == nil)
+            guard let part = spooled.part else { Issue.record("the file was not spooled"); return }
             let outcomes = try JSONLines.read(WARCImportOutcome.self, from: part.outcomes)
             perShard.append(outcomes.count)
             stored += outcomes.filter { $0.disposition == "stored" }.map { $0.record.url ?? "" }
@@ -210,9 +210,9 @@ struct WARCStoreTests {
         #expect(server.hits("/crawl-data/CC-NEWS/2026/11/a.warc.gz") == 1, "three shards, one download")
         #expect(perShard == [7, 7, 6], "20 response records round-robin over 3 shards")
         #expect(Set(stored) == Set(pages))
-        guard case let .failure(failure) = try WARCImport.ensureSpooled(inputs[1], number: 1, shardTag: shards[0].tag, context: context) else {
-            Issue.record("a missing file is reported, not imported"); return
-        }
+        let missing = try WARCImport.ensureSpooled(inputs[1], number: 1, shardTag: shards[0].tag, context: context)
+        #expect(missing.part == nil, "a missing file is reported, not imported")
+        let failure = try #require(missing.damage)
         #expect(failure.reason.contains("404"))
         #expect(server.hits("/crawl-data/CC-NEWS/2026/11/missing.warc.gz") == 2, "tried, retried once, then marked failed")
         _ = try WARCImport.ensureSpooled(inputs[1], number: 1, shardTag: shards[1].tag, context: context)
@@ -242,3 +242,80 @@ struct WARCStoreTests {
         #expect(source.peakBuffered <= WARCRemoteSource.highWater + (1 << 20), "buffered \(source.peakBuffered) bytes")
     }
 }
+
+/// The reader's integrity and memory bounds (issue 18, items 7b and 9).
+@Suite struct WARCReaderIntegrityTests {
+    static func file(_ bytes: [UInt8]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("warc-\(UUID().uuidString).warc.gz")
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    static func records(_ n: Int) -> [UInt8] {
+        (0 ..< n).flatMap { i in
+            WARCRecordBuilder.member([("WARC-Type", "resource"), ("WARC-Record-ID", WARCRecordBuilder.recordID("t", "\(i)")),
+                                      ("WARC-Target-URI", "file:///page-\(i).html"), ("Content-Type", "text/html")],
+                                     block: Array("<p>page \(i) \(String(repeating: "words ", count: 50))</p>".utf8))
+        }
+    }
+
+    @Test func aTruncatedFileYieldsItsWholeRecordsThenNamesTheFileAndTheByteWhereItEnds() throws {
+        let whole = Self.records(6)
+        let cut = whole.count - 20
+        let url = try Self.file(Array(whole.prefix(cut)))
+        defer { try? FileManager.default.removeItem(at: url) }
+        let reader = try WARCReader(path: url)
+        var read = 0
+        do {
+            while try reader.next() != nil { read += 1 }
+            Issue.record("a truncated file read to its end")
+        } catch let error as WARCError {
+            #expect("\(error)".contains(url.path) && "\(error)".contains("truncated") && "\(error)".contains("byte \(cut)"), "\(error)")
+        }
+        #expect(read == 5)
+    }
+
+    @Test func aFileOfManyMembersInflatingFarBeyondItsSizeIsReadChunkByChunk() throws {
+        // One record whose block is 64 MB of spaces in 64 gzip members of 1 MB, then a small one.
+        let block = 64 << 20
+        let header = "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: file:///big\r\nContent-Length: \(block)\r\n\r\n"
+        var bytes = Deflate.compress(Array(header.utf8), format: .gzip)
+        let piece = Deflate.compress([UInt8](repeating: 0x20, count: 1 << 20), format: .gzip, level: 9)
+        for _ in 0 ..< 64 { bytes += piece }
+        bytes += Deflate.compress(Array("\r\n\r\n".utf8), format: .gzip) + Self.records(1)
+        let url = try Self.file(bytes)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let reader = try WARCReader(path: url)
+        let big = try #require(try reader.next(maxBlockBytes: 1 << 20))
+        #expect(big.block == nil && big.contentLength == block, "skipped, not kept")
+        #expect(reader.bufferedBytes <= 8 << 20, "\(reader.bufferedBytes) bytes buffered")
+        let small = try #require(try reader.next())
+        #expect(small.targetURI == "file:///page-0.html")
+        #expect(try reader.next() == nil)
+    }
+
+    static func digested(_ text: String, claimed: String? = nil) -> [UInt8] {
+        let block = Array(text.utf8)
+        return WARCRecordBuilder.member([("WARC-Type", "resource"), ("WARC-Record-ID", WARCRecordBuilder.recordID("d", text)),
+                                         ("WARC-Target-URI", "file:///\(text)"), ("Content-Type", "text/html"),
+                                         ("WARC-Payload-Digest", WARCRecordBuilder.digest(block).warc),
+                                         ("WARC-Block-Digest", WARCRecordBuilder.digest(Array((claimed ?? text).utf8)).warc)], block: block)
+    }
+
+    @Test func theSegmentCheckComparesEveryRecordWithItsDigests() throws {
+        let sound = try Self.file(Self.digested("one") + Self.digested("two"))
+        defer { try? FileManager.default.removeItem(at: sound) }
+        #expect(WARCSegmentCheck.problems(in: sound).problems.isEmpty)
+        #expect(WARCSegmentCheck.problems(in: sound).records == 2)
+        let wrong = try Self.file(Self.digested("one") + Self.digested("two", claimed: "twx"))
+        defer { try? FileManager.default.removeItem(at: wrong) }
+        let found = WARCSegmentCheck.problems(in: wrong).problems
+        #expect(found.count == 1 && found[0].contains(wrong.path) && found[0].contains("WARC-Block-Digest"), "\(found)")
+        var bytes = [UInt8](try Data(contentsOf: sound))
+        bytes[bytes.count - 12] ^= 0xFF
+        let flipped = try Self.file(bytes)
+        defer { try? FileManager.default.removeItem(at: flipped) }
+        #expect(WARCSegmentCheck.problems(in: flipped).problems.contains { $0.contains(flipped.path) })
+    }
+}
+

@@ -65,7 +65,7 @@ public struct EntitiesStage: PipelineStage {
             output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             try output.writeEncoded(lines, records: count)
         })
-        cache.commit()
+        cache.close()
         try output.commit()
         return output.counts
     }

@@ -169,7 +169,8 @@ public struct FetchStage: PipelineStage {
         let now = Timestamp.string(context.runStartedAt)
         let writer = try WARCShardWriter(folder: folder, segmentName: segment, capturesFile: Outputs.captures.url(in: layout, shard: shard),
                                          date: now, index: index, refreshBefore: refreshBefore(context),
-                                         description: "newspipe fetch, night \(Timestamp.day(context.runStartedAt)), shard \(shard)")
+                                         description: "newspipe fetch, night \(Timestamp.day(context.runStartedAt)), shard \(shard)",
+                                         storedPages: WARCPageStore(folder: folder))
         let output = try ShardOutput(Outputs.records, shard: shard, layout: layout)
         do {
             try fetchLocal(shard: shard, context: context, writer: writer, output: output, fetchedAt: now)
@@ -182,6 +183,9 @@ public struct FetchStage: PipelineStage {
             writer.abandon()
             output.abandon()
             throw error
+        }
+        if writer.restored > 0 {
+            context.logger.warning("stored copies found damaged or missing were stored again", metadata: ["pages": "\(writer.restored)"])
         }
         if writer.revisits > 0 {
             context.logger.debug("payloads stored before", metadata: ["revisits": "\(writer.revisits)"])
@@ -325,21 +329,23 @@ public struct FetchStage: PipelineStage {
             ? WARCRemoteSource.makeClient(connectTimeoutMs: http.connectTimeoutMs, readTimeoutMs: http.readTimeoutMs) : nil
         defer { try? client?.syncShutdown() }
         let shards = Shard.all(shard.count).map { ($0.fileTag, Self.segmentName(context, $0)) }
-        let spool = WARCImport.Context(partsFolder: Outputs.parts.url(in: context.layout), shards: shards, index: index,
+        var spool = WARCImport.Context(partsFolder: Outputs.parts.url(in: context.layout), shards: shards, index: index,
                                        refreshBefore: refreshBefore(context), settings: http, client: client,
                                        date: Timestamp.string(context.runStartedAt), checkStop: context.cancellation.check)
+        spool.storedPages = WARCPageStore(folder: Outputs.segments.url(in: context.layout))
         context.progress.begin("fetch \(shard) warc", total: inputs.count)
         defer { context.progress.end() }
         // Shards start at different files, so the shards of an array job download in parallel.
         for step in 0 ..< inputs.count {
             let number = (step + shard.index) % inputs.count
             let input = inputs[number]
-            switch try WARCImport.ensureSpooled(input, number: number, shardTag: shard.fileTag, context: spool) {
-            case let .failure(failure):
-                if number % shard.count == shard.index {
-                    try output.reject(id: nil, source: failure.input, reason: "warc-unreadable", detail: failure.reason)
-                }
-            case let .success(part):
+            let spooled = try WARCImport.ensureSpooled(input, number: number, shardTag: shard.fileTag, context: spool)
+            if let damage = spooled.damage, number % shard.count == shard.index {
+                // One shard reports the file, naming it and where it is damaged.
+                try output.reject(id: nil, source: damage.input, reason: spooled.part == nil ? "warc-unreadable" : "warc-damaged",
+                                  detail: "\(damage.input): \(damage.reason)")
+            }
+            if let part = spooled.part {
                 let base = try writer.appendPart(part.members)
                 try JSONLines.forEachLine(in: part.captures) { line in
                     guard let capture = WARCCapture(cdxjLine: line) else {

@@ -48,7 +48,12 @@ public struct StripStage: PipelineStage {
             }
             let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
             if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return .success((record, result, true)) }
-            let result = Self.strip(record, store: store, extractor: extractor)
+            let result: Result<ArticleRecord, RejectRecord>
+            // A damaged store stops the stage (exit 8, naming the segment): never a reject that
+            // quietly drops the document from tonight's outputs.
+            do { result = try Self.strip(record, store: store, extractor: extractor) } catch let error as FileError { return .failure(error) } catch {
+                return .failure(FileError.io(path: recordsFile.path, reason: "\(error)"))
+            }
             // Missing bodies are a problem of this run's store, not of the page: never cache them.
             if case let .failure(reject) = result, reject.reason == "missing-body" { return .success((record, result, false)) }
             cache.put(CachedStripResult(result), key)
@@ -61,7 +66,7 @@ public struct StripStage: PipelineStage {
             case let .failure(reject): try output.reject(id: reject.id, source: record.source, reason: reject.reason, detail: reject.detail)
             }
         })
-        cache.commit()
+        cache.close()
         try output.commit()
         return output.counts
     }
@@ -90,13 +95,16 @@ public struct StripStage: PipelineStage {
         ContentHash.hex("\(source)\n\(contentHash)", prefix: 32)
     }
 
-    static func strip(_ record: FetchRecord, store: StoredPages, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
+    static func strip(_ record: FetchRecord, store: StoredPages, extractor: ArticleExtractor) throws -> Result<ArticleRecord, RejectRecord> {
         guard let hash = record.hash else {
             return .failure(RejectRecord(stage: "strip", id: nil, source: record.source, reason: "not-fetched", detail: record.error ?? "no stored body"))
         }
         let id = documentId(source: record.source, contentHash: hash)
         let bytes: [UInt8]
-        do { bytes = try store.payload(hash: hash) } catch {
+        do { bytes = try store.payload(hash: hash) } catch let error as FileError {
+            if case .damaged = error { throw error }
+            return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: "missing-body", detail: error.localizedDescription))
+        } catch {
             return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: "missing-body", detail: error.localizedDescription))
         }
         return strip(record, bytes: bytes, extractor: extractor)

@@ -1,4 +1,6 @@
 import Foundation
+import MirrorDedup
+import NewsFetch
 import NewsIO
 import PipelineKit
 
@@ -55,5 +57,76 @@ public enum PipelineStorage {
     /// Converts the output folder to the current layout, keeping pages, caches and the dedup index.
     public static func migrate(manifest: Manifest, context: StageContext) throws -> [String] {
         try StageRunner(stages: NewsPipeline.stages(manifest), context: context).migrateStorage()
+    }
+
+    // MARK: - Integrity
+
+    /// What `verify` found: one line per file checked, and every problem (each naming its path).
+    public struct Verification: Sendable {
+        public var checked: [String] = []
+        public var problems: [String] = []
+    }
+
+    /// Checks every store of an output folder against what was written: WARC segments record by
+    /// record against their block and payload digests, the WARC index (SQLite's page check, the
+    /// segments it names), every stage's result caches (page check, each value's Adler-32 and
+    /// JSON), the dedup index (page check, every row's checksum, canonicals, band-run digests),
+    /// and any other SQLite database under `work/`. Reads only.
+    public static func verify(_ layout: OutputLayout) -> Verification {
+        var result = Verification()
+        let files = FileManager.default
+        guard let walker = files.enumerator(at: layout.work, includingPropertiesForKeys: [.isRegularFileKey]) else { return result }
+        var urls: [URL] = []
+        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { urls.append(url) }
+        urls.sort { $0.path < $1.path }
+        let segmentsFolder = FetchStage.Outputs.segments.url(in: layout).standardizedFileURL.path
+        let warcIndex = FetchStage.Outputs.index.url(in: layout).standardizedFileURL.path
+        for url in urls {
+            let path = url.standardizedFileURL.path
+            let name = url.lastPathComponent
+            if name.hasSuffix(WARCStore.segmentSuffix), url.deletingLastPathComponent().standardizedFileURL.path == segmentsFolder {
+                let (records, problems) = WARCSegmentCheck.problems(in: url)
+                result.checked.append("\(path): \(records) WARC records, digests checked")
+                result.problems += problems
+            } else if path == warcIndex {
+                guard let index = try? WARCIndex.openForReading(url) else {
+                    result.problems.append("\(path): cannot be opened as the WARC index"); continue
+                }
+                result.problems += index.verify(segments: URL(fileURLWithPath: segmentsFolder))
+                index.close()
+                result.checked.append("\(path): WARC index, pages and segments checked")
+            } else if name == MirrorIndex.databaseName {
+                do {
+                    let index = try MirrorIndex(folder: url.deletingLastPathComponent(), parameters: DedupParameters(), readOnly: true)
+                    let problems = index.verify()
+                    index.close()
+                    result.problems += problems
+                    result.checked.append("\(path): dedup index, rows, canonicals and band runs checked")
+                } catch {
+                    result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
+                }
+            } else if name.hasPrefix("results"), name.hasSuffix(".sqlite"), url.deletingLastPathComponent().lastPathComponent == OutputLayout.cacheFolderName {
+                let (entries, problems) = ResultCache.verify(database: url)
+                result.problems += problems
+                result.checked.append("\(path): \(entries) cached results checked")
+            } else if name.hasPrefix("signatures-"), name.hasSuffix(".bin") {
+                do {
+                    let signatures = try SignatureIndex.load(from: url)
+                    result.checked.append("\(path): \(signatures.count) dedup signatures, digest checked")
+                } catch {
+                    result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
+                }
+            } else if name.hasSuffix(".sqlite") {
+                do {
+                    let database = try SQLiteDatabase(path: url, mode: .readOnly)
+                    result.problems += try database.integrityProblems().map { "\(path): SQLite: \($0)" }
+                    database.close()
+                    result.checked.append("\(path): SQLite pages checked")
+                } catch {
+                    result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
+                }
+            }
+        }
+        return result
     }
 }
