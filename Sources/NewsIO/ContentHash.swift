@@ -37,6 +37,15 @@ public enum ContentHash {
     public static func hex(_ text: String, prefix length: Int) -> String { String(hex(text).prefix(length)) }
 
     /// An incremental hash over several parts, each fed as UTF-8 bytes.
+    /// A 64-bit checksum of `bytes` (the first 8 bytes of their SHA-256, as a signed integer for
+    /// SQLite columns): what stored rows carry so that a changed byte is detected on read.
+    public static func checksum64(_ bytes: some Sequence<UInt8>) -> Int64 {
+        let digest = sha256(bytes)
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Int64(bitPattern: value)
+    }
+
     public struct Hasher {
         private var sha = SHA256()
         public init() {}
@@ -60,12 +69,4 @@ extension SHA256.Digest {
 
     private static let digits = Array("0123456789abcdef")
 
-    /// A 64-bit checksum of `bytes` (the first 8 bytes of their SHA-256, as a signed integer for
-    /// SQLite columns): what stored rows carry so that a changed byte is detected on read.
-    public static func checksum64(_ bytes: some Sequence<UInt8>) -> Int64 {
-        let digest = sha256(bytes)
-        var value: UInt64 = 0
-        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
-        return Int64(bitPattern: value)
-    }
 }
