@@ -204,6 +204,19 @@ public final class WARCIndex: @unchecked Sendable {
                 if let size, size >= Int(row[1] ?? "0") ?? 0 { continue }
                 problems.append("\(url.path): names the segment \(file), which is " + (size == nil ? "missing" : "shorter than recorded (\(size!) bytes)"))
             }
+            // Every stored payload the index points at is there and matches its digest.
+            let store = WARCPageStore(folder: folder)
+            let rows = try database.prepare("SELECT hex(digest), file, offset, length FROM payloads ORDER BY file, offset")
+            try rows.query()
+            while try rows.step() {
+                let digest = (rows.text(0) ?? "").lowercased()
+                let location = WARCLocation(file: rows.text(1) ?? "", offset: rows.int(2), length: rows.int(3))
+                do { _ = try store.payload(at: location, hash: digest) } catch {
+                    problems.append("\(url.path): the payload sha256:\(digest.prefix(16))… it places at \(location) cannot be read back: "
+                                    + ((error as? FileError)?.localizedDescription ?? "\(error)"))
+                    if problems.count >= 20 { break }
+                }
+            }
         } catch {
             problems.append((error as? FileError)?.localizedDescription ?? "\(url.path): \(error)")
         }

@@ -116,6 +116,23 @@ public enum PipelineStorage {
                 } catch {
                     result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
                 }
+            } else if name.hasSuffix(".jsonl") || name.hasSuffix(".cdxj") {
+                // Stage outputs carry no digest of their own: each line must still be what a
+                // stage writes (a JSON object, or a CDXJ line), so a changed byte is found here.
+                var lines = 0
+                do {
+                    try JSONLines.forEachLine(in: url) { line in
+                        lines += 1
+                        let json = name.hasSuffix(".cdxj") ? Array(line.drop { $0 != UInt8(ascii: "{") }) : Array(line)
+                        guard (try? JSONSerialization.jsonObject(with: Data(json))) is [String: Any] else {
+                            throw FileError.damaged(path: path, reason: "line \(lines) is not a \(name.hasSuffix(".cdxj") ? "CDXJ" : "JSON") record; "
+                                                    + "rerun the stage that wrote it with --force")
+                        }
+                    }
+                    result.checked.append("\(path): \(lines) lines parsed")
+                } catch {
+                    result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
+                }
             } else if name.hasSuffix(".sqlite") {
                 do {
                     let database = try SQLiteDatabase(path: url, mode: .readOnly)
