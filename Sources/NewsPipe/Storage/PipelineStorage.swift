@@ -81,6 +81,7 @@ public enum PipelineStorage {
         urls.sort { $0.path < $1.path }
         let segmentsFolder = FetchStage.Outputs.segments.url(in: layout).standardizedFileURL.path
         let warcIndex = FetchStage.Outputs.index.url(in: layout).standardizedFileURL.path
+        let signatureFiles = Set(DedupStage.Outputs.signatures.shardFiles(in: layout).map(\.standardizedFileURL.path))
         for url in urls {
             let path = url.standardizedFileURL.path
             let name = url.lastPathComponent
@@ -109,7 +110,7 @@ public enum PipelineStorage {
                 let (entries, problems) = ResultCache.verify(database: url)
                 result.problems += problems
                 result.checked.append("\(path): \(entries) cached results checked")
-            } else if name.hasPrefix("signatures-"), name.hasSuffix(".bin") {
+            } else if signatureFiles.contains(path) {
                 do {
                     let signatures = try SignatureIndex.load(from: url)
                     result.checked.append("\(path): \(signatures.count) dedup signatures, digest checked")
