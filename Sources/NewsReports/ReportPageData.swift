@@ -1,9 +1,9 @@
 import Foundation
 import NewsRecords
 
-/// What the interactive `report.html` embeds (`newspipe-report-data/1`, described in
-/// `ReportPageData.schema`): documents, named entities, tickers and their mentions as column
-/// arrays, and the sentences of those mentions, each stored once.
+/// What the interactive `report.html` embeds (`newspipe-report-data/1`): documents, named
+/// entities, tickers and their mentions as column arrays, and the sentences of those mentions,
+/// each stored once.
 ///
 /// Filled while the sorted mentions stream past (one document at a time, with each mention's
 /// context); written once at the end. Memory holds one compact row per embedded mention and the
@@ -12,6 +12,56 @@ import NewsRecords
 /// Bounds: at most `mentionsMax` mentions are embedded (those of the newest documents; the tables'
 /// counts stay complete) and at most `sentenceBytesMax` bytes of sentences; `run.mentions_complete`
 /// and `run.sentences_complete` say when a bound cut something, and the page says so.
+///
+/// ## The page's data
+///
+/// ```html
+/// <script type="application/json" id="data">{ …below… }</script>
+/// <script>…the program (ReportPageAssets.script)…</script>
+/// <script type="application/octet-stream" id="data-sentences" data-encoding="gzip+base64">…</script>
+/// ```
+/// The sentence block comes after the program so the tables do not wait for it. Both blocks
+/// escape `<`, `>`, `&`, U+2028 and U+2029 in strings (`\u003c` …), so no input can end a script
+/// element; the sentence block is gzip then Base64 (ASCII only), or plain JSON (`json`).
+///
+/// - Tables are **columns**: an object of equal-length arrays, row *i* is element *i* of each.
+///   Strings that repeat (sites, bylines, languages, story names, evidence) are given once in
+///   `dict` and referred to by index; -1 is none. Days are days since 1970-01-01 (UTC); null
+///   when unknown.
+/// - `run`: `title`, `night` (the report folder's date), `finished_at`, `manifest`, `documents`,
+///   `mentions` (of named entities, all), `mentions_embedded`, `sites`, `first_day`, `last_day`,
+///   `undated`, `plot_first_day`/`plot_last_day` (timelines leave other days out and count them),
+///   `mentions_complete`, `mentions_from_day` (the oldest day embedded when not complete),
+///   `sentences_complete`, `missing_inputs`.
+/// - `dict`: `sites`, `languages`, `bylines` (authors joined with "; "), `types`
+///   (`PER ORG LOC MISC TICKER`), `names` (story names), `evidence` (why a mention was linked).
+/// - `documents` (publication order, undated last; row = document index): `id`, `title`, `url`,
+///   `site`, `byline`, `day`, `language`, `words`, `entities` (named entities mentioned),
+///   `sentences` (how many of its sentences the sentence block holds), `carriers` (sites that
+///   carried the story, mirrors included), `mirrors`.
+/// - `entities` (most mentioned first): `id`, `name`, `type`, `ticker` (index into `tickers`),
+///   `mentions`, `documents`, `sites`, `bullish`, `bearish`, `neutral`, `first_day`, `last_day`.
+/// - `tickers` (most mentioned first): `symbol`, `company` (its organisation's name today),
+///   `entity` (index of that organisation), the same counts and days.
+/// - `groups`: runs of mentions with the same `entity`, `ticker` and story `name` (the name a
+///   story used for a company: the entities stage's name at the date, else the surface without
+///   a possessive); `first` is the index of the group's first mention. Groups are sorted by
+///   entity, ticker, name, so an entity's groups are contiguous.
+/// - `mentions` (by group, then document, sentence, start): `doc`, `sentence` (index among the
+///   document's stored sentences; -1 when the article text was not available), `start` and
+///   `length` in **Unicode code points** of the stored sentence (the page converts to UTF-16),
+///   `evidence`, and `tone`, one character per mention (`b` bullish, `r` bearish, `n` neutral).
+/// - The sentence of mention *m* is `sentences[S(doc) + sentence]`, `S(d)` the sum of
+///   `documents.sentences` before *d*. A stored sentence cut to a snippet begins and/or ends with
+///   `…`, and offsets count in the stored text; one left out by the bound is `null`.
+/// - `history` (absent before the second night): `nights`, `documents`, `mentions` per night,
+///   and `tickers` (`symbol`, `name`) and `entities` (`id`, `name`, `type`) with per-night
+///   `mentions`, `bullish`, `bearish` arrays, for the most mentioned over the window
+///   (`ReportHistory`).
+/// - Links into the page are `#key=value&…`: `tab`, `tq`/`eq`/`dq` (filters), `ts`/`es`/`ds`
+///   (sort, `-` for descending), `type`, `lang`, `from`, `to`, `with` (`entity:<id>` or
+///   `ticker:<symbol>`), `ticker`, `entity`, `doc` (the panel), `page`, `tone`, `range`, `mq`,
+///   `bucket`.
 final class ReportPageData {
     static let format = "newspipe-report-data/1"
     /// Mentions embedded in the page. 500,000 mentions (50,000 documents) make a page that is

@@ -8,8 +8,9 @@ extension ReportPageAssets {
  *
  * Vanilla JavaScript, no library, no network, no eval. Every piece of data reaches the page
  * through textContent, createTextNode or setAttribute on a fixed attribute name (never
- * innerHTML), and links only for http(s) URLs. Data: the JSON in #data (SCHEMA.md) and the
- * sentence array in #data-sentences, parsed lazily after the first table is on screen.
+ * innerHTML), and links only for http(s) URLs. Data: the JSON in #data (its layout is described
+ * in ReportPageData.swift) and the sentence array in #data-sentences, read after the first table
+ * is on screen.
  */
 (function () {
   'use strict';
