@@ -19,6 +19,9 @@ import tempfile
 
 import pytest
 
+# .ci/run sets NEWSPIPE_BROWSER_TESTS=required: what would skip (no Chromium, a Python package
+# missing) fails instead, so CI cannot pass without having run the browser.
+REQUIRED = os.environ.get("NEWSPIPE_BROWSER_TESTS") == "required"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.environ.get("NEWSPIPE_BROWSER_ARTIFACTS") or os.path.join(tempfile.gettempdir(), "newspipe-browser-tests")
 
@@ -40,8 +43,19 @@ def chromium():
                       shutil.which("chromium-browser")):
         if candidate and os.path.exists(candidate):
             return candidate
-    pytest.skip("Chromium is not installed and could not be (scripts/setup installs the Debian package "
-                "`chromium` when run as root or with sudo); the browser tests are skipped")
+    message = ("Chromium is not installed and could not be (scripts/setup installs the Debian package "
+               "`chromium` when run as root or with sudo)")
+    if REQUIRED:
+        pytest.fail(message + " and NEWSPIPE_BROWSER_TESTS=required")
+    pytest.skip(message + "; the browser tests are skipped")
+
+
+def require(module, reason):
+    """pytest.importorskip, except that under NEWSPIPE_BROWSER_TESTS=required a missing module fails."""
+    if REQUIRED:
+        import importlib
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=reason)
 
 
 def run_pipeline(folder, *arguments):

@@ -10,10 +10,10 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, require
 
-pd = pytest.importorskip("pandas", reason="pandas is not installed (scripts/setup puts it in .venv)")
-duckdb = pytest.importorskip("duckdb", reason="DuckDB is not installed (scripts/setup puts it in .venv)")
+pd = require("pandas", "pandas is not installed (scripts/setup puts it in .venv)")
+duckdb = require("duckdb", "DuckDB is not installed (scripts/setup puts it in .venv)")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -29,11 +29,10 @@ def snippets():
 
 
 def test_the_readme_shows_the_same_snippets(snippets):
-    """Once the section is in the README, it must not drift from the tested copy."""
+    """The README's section must not drift from the tested copy."""
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
-    if "## From a notebook" not in readme:
-        pytest.skip("README has no 'From a notebook' section yet (Tests/Browser/notebook.md is its text)")
+    assert "## From a notebook" in readme, "README has no 'From a notebook' section (Tests/Browser/notebook.md is its text)"
     section = readme.split("## From a notebook", 1)[1].split("\n## ", 1)[0]
     assert blocks(section) == snippets
 

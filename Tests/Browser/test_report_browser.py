@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 
-from conftest import Report, chromium, make_corpus_folder, run_pipeline
+from conftest import Report, chromium, make_corpus_folder, require, run_pipeline
 
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (scripts/setup puts it in .venv)")
-PIL = pytest.importorskip("PIL.Image", reason="Pillow is not installed (scripts/setup puts it in .venv)")
+playwright = require("playwright.sync_api", "Playwright for Python is not installed (scripts/setup puts it in .venv)")
+PIL = require("PIL.Image", "Pillow is not installed (scripts/setup puts it in .venv)")
 from PIL import Image, ImageStat  # noqa: E402
 
 
