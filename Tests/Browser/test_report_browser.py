@@ -103,6 +103,55 @@ def test_filter_tickers_open_one_and_read_its_sentences(browser, sample_run, art
     page.context.close()
 
 
+def download_csv(page, panel):
+    """Clicks the panel's "Download CSV" and returns its rows (header first)."""
+    import csv
+    import io
+    with page.expect_download() as info:
+        page.click(f"#panel-{panel} .csvbtn")
+    download = info.value
+    with open(download.path(), "rb") as f:
+        raw = f.read()
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b""), "CSV lines end in CRLF"
+    return download.suggested_filename, list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+
+
+def test_download_the_rows_shown_as_csv(browser, sample_run):
+    report = sample_run["report"]
+    T = report.data["tickers"]
+    page = open_page(browser, report.url)
+    wait_ready(page)
+    # Filtered and sorted as shown: the rows of the view, in its order, with plain numbers.
+    total = len(T["symbol"])
+    count = page.locator("#panel-tickers .count")
+    page.fill("#tq", "a")
+    playwright.expect(count).not_to_have_text(f"{total:,} of {total:,} tickers")
+    shown_count = int(count.inner_text().split(" of ")[0].replace(",", ""))
+    assert 0 < shown_count < total
+    name, rows = download_csv(page, "tickers")
+    assert name == f"tickers-{sample_run['night']}.csv"
+    assert rows[0][:3] == ["Ticker", "Company (in the stories [today])", "Mentions"]
+    assert len(rows) == shown_count + 1
+    shown = page.locator("#panel-tickers tbody tr[data-pos] td:first-child").all_inner_texts()
+    assert [r[0] for r in rows[1:len(shown) + 1]] == shown
+    by_symbol = {T["symbol"][t]: t for t in range(total)}
+    for r in rows[1:]:
+        t = by_symbol[r[0]]
+        assert int(r[2]) == T["mentions"][t] and int(r[3]) == T["documents"][t]
+    mentions = [int(r[2]) for r in rows[1:]]
+    assert mentions == sorted(mentions, reverse=True)
+    # Documents: days as YYYY-MM-DD (empty when undated), the article's URL in the last column.
+    page.click("#tab-documents")
+    page.wait_for_selector("#panel-documents tbody tr[data-pos]")
+    name, rows = download_csv(page, "documents")
+    D = report.data["documents"]
+    assert len(rows) == len(D["title"]) + 1 and rows[0][-1] == "URL"
+    assert set(r[-1] for r in rows[1:]) <= set(u or "" for u in D["url"])
+    assert all(r[0] == "" or len(r[0]) == 10 and r[0][4] == "-" for r in rows[1:])
+    assert page.errors == []
+    page.context.close()
+
+
 def test_tone_filter_sort_and_links_that_keep_the_view(browser, sample_run):
     report = sample_run["report"]
     page = open_page(browser, report.url)
@@ -202,9 +251,13 @@ def test_hostile_pages_stay_text(browser, artifacts):
               "=HYPERLINK(\"http://x\") Nvidia \"quoted\" & <b>bold</b>"]
     paragraph = ("Apple Inc. said on Monday that its shares rose 4% after results beat estimates, while Tesla and Nvidia "
                  "traded lower as investors weighed the outlook for <b>chips</b> and cars in the quarter ahead. ")
+    # Each story its own text, so that dedup keeps all three (the export below needs the third).
+    others = ["Regulators in Brussels opened an inquiry into cloud contracts, and analysts at two banks cut their targets for the group. ",
+              "Shipping rates in the Pacific fell for a fifth week as new vessels arrived and retailers ordered less for the holidays. ",
+              "A drought in the south of the country pushed wheat futures higher, and millers warned that flour prices would follow. "]
     for k, title in enumerate(titles):
         escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        body = "".join(f"<p>{paragraph} Paragraph {i} of story {k}.</p>" for i in range(6))
+        body = "".join(f"<p>{paragraph if i % 2 == 0 else others[k] * 2} Paragraph {i} of story {k}.</p>" for i in range(6))
         with open(os.path.join(corpus, "evil.example", f"story-{k}.html"), "w") as f:
             f.write(HOSTILE.format(title=escaped, body=body))
     folder = os.path.dirname(corpus)
@@ -226,6 +279,15 @@ def test_hostile_pages_stay_text(browser, artifacts):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.querySelectorAll('#app img, #app script, #static img, #static script').length") == 0
     assert page.evaluate("[...document.querySelectorAll('a[href]')].filter(a => !/^(https?:|#)/.test(a.getAttribute('href')) && !/^[a-z_]+\\.(csv|jsonl|json|sqlite|md|prom)$/.test(a.getAttribute('href'))).map(a => a.getAttribute('href'))") == []
+    # Exported, a title a spreadsheet would run as a formula is text, quoted as CSV requires.
+    every = open_page(browser, report.url + "#tab=documents")
+    wait_ready(every)
+    _, rows = download_csv(every, "documents")
+    title_column = rows[0].index("Title")
+    formula = [r[title_column] for r in rows[1:] if "HYPERLINK" in r[title_column]]
+    assert formula and all(t.startswith("'=HYPERLINK") for t in formula), [r[title_column] for r in rows]
+    assert every.errors == []
+    every.context.close()
     page.screenshot(path=os.path.join(artifacts, "hostile.png"))
     assert page.errors == []
     page.context.close()

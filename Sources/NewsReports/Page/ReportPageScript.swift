@@ -529,15 +529,57 @@ extension ReportPageAssets {
   // ------------------------------------------------------------------ tables
   var tables = {};
   function numCol(key, label, arr, extra) {
-    return Object.assign({ key: key, label: label, num: true, width: '6.2rem', sort: 'num', value: arr, cell: function (i) { return fmt(arr[i]); } }, extra || {});
+    return Object.assign({ key: key, label: label, num: true, width: '6.2rem', sort: 'num', value: arr, cell: function (i) { return fmt(arr[i]); },
+      csv: function (i) { return String(arr[i]); } }, extra || {});
   }
   function dayCol(key, label, arr) {
-    return { key: key, label: label, width: '7.4rem', sort: 'num', value: arr, cls: 'nowrap', cell: function (i) { return arr[i] === NODAY ? h('span', { class: 'muted' }, 'undated') : iso(arr[i]); } };
+    return { key: key, label: label, width: '7.4rem', sort: 'num', value: arr, cls: 'nowrap', cell: function (i) { return arr[i] === NODAY ? h('span', { class: 'muted' }, 'undated') : iso(arr[i]); },
+      csv: function (i) { return iso(arr[i]); } };
   }
   function balanceArr(n, b, r, m) {
     var out = new Int32Array(n);
     for (var i = 0; i < n; i++) out[i] = Math.round(balance(b[i], r[i], m[i]) * 1e6);
     return out;
+  }
+
+  /**
+   * A button that downloads the rows in view (filtered and sorted as shown) as CSV: RFC 4180,
+   * CRLF, the column labels as header, numbers without grouping, days as YYYY-MM-DD; text a
+   * spreadsheet would run as a formula (= + - @ tab CR first) gets a leading ' as in the report's
+   * CSV files.
+   */
+  function csvButton(container, vt, columns, name) {
+    function field(text, isNum) {
+      text = String(text === null || text === undefined ? '' : text);
+      if (!isNum && /^[=+\-@\t\r]/.test(text)) text = "'" + text;
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+    var button = h('button', { type: 'button', class: 'csvbtn', 'data-export': name, title: 'Download the rows shown (filtered and sorted) as CSV' }, 'Download CSV');
+    button.addEventListener('click', function () {
+      var lines = [columns.map(function (c) { return field(c.label, false); }).join(',')];
+      var order = vt.order, td = document.createElement('td');
+      for (var pos = 0; pos < order.length; pos++) {
+        var i = order[pos];
+        lines.push(columns.map(function (c) {
+          if (c.csv) return field(c.csv(i), !!c.num);
+          td.textContent = '';
+          var content = c.cell(i, td);
+          if (content !== undefined && content !== null) append(td, content);
+          return field(td.textContent, !!c.num);
+        }).join(','));
+      }
+      var url = URL.createObjectURL(new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }));
+      // Not through h(): its links are http(s) only, and this blob: URL is the page's own.
+      var a = document.createElement('a');
+      a.setAttribute('href', url);
+      a.setAttribute('download', name + '-' + ((raw.run && raw.run.night) || 'report') + '.csv');
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    });
+    var controls = container.querySelector('.controls');
+    (controls || container).appendChild(button);
   }
 
   function buildTickerTable() {
@@ -551,7 +593,8 @@ extension ReportPageAssets {
       numCol('mentions', 'Mentions', tickM), numCol('documents', 'Docs', tickD), numCol('sites', 'Sites', tickS, { width: '5rem' }),
       numCol('bullish', 'Bullish', tickB, { cls: 'tone-b' }), numCol('bearish', 'Bearish', tickR, { cls: 'tone-r' }), numCol('neutral', 'Neutral', tickN),
       { key: 'balance', label: 'Balance', num: true, width: '5.6rem', sort: 'num', title: '(bullish \u2212 bearish) / mentions',
-        value: function () { return balanceArr(nTick, tickB, tickR, tickM); }, cell: function (t) { return balanceCell(tickB[t], tickR[t], tickM[t]); } },
+        value: function () { return balanceArr(nTick, tickB, tickR, tickM); }, cell: function (t) { return balanceCell(tickB[t], tickR[t], tickM[t]); },
+        csv: function (t) { return balance(tickB[t], tickR[t], tickM[t]).toFixed(4); } },
       dayCol('first', 'First seen', tickFirst), dayCol('last', 'Last seen', tickLast),
     ];
     var container = byId('panel-tickers');
@@ -577,6 +620,7 @@ extension ReportPageAssets {
       count.textContent = fmt(order.length) + ' of ' + fmt(nTick) + ' tickers';
       if (input.value !== state.tq) input.value = state.tq;
     }
+    csvButton(container, vt, columns, 'tickers');
     tables.tickers = { vt: vt, refresh: refreshTickers, input: input };
   }
 
@@ -593,7 +637,8 @@ extension ReportPageAssets {
       numCol('mentions', 'Mentions', entM), numCol('documents', 'Docs', entD), numCol('sites', 'Sites', entS, { width: '5rem' }),
       numCol('bullish', 'Bullish', entB, { cls: 'tone-b' }), numCol('bearish', 'Bearish', entR, { cls: 'tone-r' }), numCol('neutral', 'Neutral', entN),
       { key: 'balance', label: 'Balance', num: true, width: '5.6rem', sort: 'num', title: '(bullish \u2212 bearish) / mentions',
-        value: function () { return balanceArr(nEnt, entB, entR, entM); }, cell: function (e) { return balanceCell(entB[e], entR[e], entM[e]); } },
+        value: function () { return balanceArr(nEnt, entB, entR, entM); }, cell: function (e) { return balanceCell(entB[e], entR[e], entM[e]); },
+        csv: function (e) { return balance(entB[e], entR[e], entM[e]).toFixed(4); } },
       dayCol('first', 'First seen', entFirst), dayCol('last', 'Last seen', entLast),
     ];
     var container = byId('panel-entities');
@@ -624,6 +669,7 @@ extension ReportPageAssets {
       if (input.value !== state.eq) input.value = state.eq;
       typeSel.value = state.type;
     }
+    csvButton(container, vt, columns, 'entities');
     tables.entities = { vt: vt, refresh: refreshEntities, input: input };
   }
 
@@ -642,7 +688,7 @@ extension ReportPageAssets {
       { key: 'lang', label: 'Lang', width: '4rem', sort: 'num', value: docLang, cell: function (d) { return languages[docLang[d]] || ''; } },
       numCol('words', 'Words', docWords, { width: '5.2rem' }), numCol('entities', 'Entities', docEnts, { width: '5.4rem' }),
       numCol('carriers', 'Sites', docCarriers, { width: '4.6rem', title: 'sites that carried the story: this page and the mirrors dedup removed' }),
-      { key: 'link', label: 'Link', width: '5.2rem', cell: function (d) {
+      { key: 'link', label: 'URL', width: '5.2rem', csv: function (d) { return String(Dj.url[d] || ''); }, cell: function (d) {
         var u = safeUrl(Dj.url[d]);
         return u ? h('a', { href: u, rel: 'noopener noreferrer nofollow', target: '_blank', title: u }, 'open \u2197') : h('span', { class: 'muted', title: String(Dj.url[d] || '') }, 'no link');
       } },
@@ -703,6 +749,7 @@ extension ReportPageAssets {
         h('button', { type: 'button', class: 'linkbtn', 'aria-label': 'Remove filter: mentioning ' + w.label,
           onclick: function () { state.with = ''; refreshDocs(); commit(false); } }, '\u2715')]));
     }
+    csvButton(container, vt, columns, 'documents');
     tables.documents = { vt: vt, refresh: refreshDocs, input: input };
   }
 

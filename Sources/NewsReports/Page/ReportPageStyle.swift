@@ -108,6 +108,8 @@ button{font:inherit;color:inherit}
 .controls{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;margin:0 0 10px;font-size:14px}
 .controls input,.controls select{font:inherit;font-size:14px;padding:4px 8px;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
 .controls input[type=search]{min-width:240px}
+.controls .csvbtn{font-size:13px;padding:4px 10px;border:1px solid #9aa5b1;border-radius:6px;background:#fff;cursor:pointer}
+.controls .csvbtn:hover{background:#f0f4f8}
 .count{color:var(--muted);font-size:13px;margin-left:auto}
 .tabs{display:flex;gap:4px;border-bottom:2px solid #102a43;margin-bottom:-1px}
 .tabs [role=tab]{background:#e4e7eb;border:1px solid var(--line);border-bottom:0;border-radius:6px 6px 0 0;padding:6px 16px;cursor:pointer;font-weight:600}
