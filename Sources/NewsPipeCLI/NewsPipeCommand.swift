@@ -27,7 +27,7 @@ public struct NewsPipeCommand: ParsableCommand {
         3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing; \
         6 a stage failed; 130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
                       StagesCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
