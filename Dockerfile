@@ -17,7 +17,7 @@
 ARG SWIFT_VERSION=6.3.1
 ARG DEBIAN_RELEASE=bookworm
 
-FROM swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
+FROM docker.io/library/swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 # The C libraries newspipe links, with headers and pkg-config files. Not pinned: Debian stable
 # only ships security fixes, and a pinned version disappears from the mirror once superseded.
 # hadolint ignore=DL3008
@@ -36,7 +36,7 @@ RUN scripts/package --commit "${NEWSPIPE_COMMIT}" --out /out \
  && mkdir /opt/newspipe \
  && tar -xzf /out/newspipe-*.tar.gz -C /opt/newspipe --strip-components=1
 
-FROM debian:${DEBIAN_RELEASE}-slim AS base
+FROM docker.io/library/debian:${DEBIAN_RELEASE}-slim AS base
 # What the binary needs beyond glibc (scripts/package lists it in README.txt): libxml2 (which
 # brings ICU and liblzma), SQLite, zlib; libstdc++6 and libgcc-s1 are in the base image.
 # ca-certificates for fetching over HTTPS.

@@ -48,7 +48,9 @@ import Testing
         let text = try String(contentsOf: Deploy.repository.appendingPathComponent("Dockerfile"), encoding: .utf8)
         let stages = try Self.stages()
         let images = try Self.baseImages()
-        #expect(images.count == 2 && images[0].hasPrefix("swift:") && images[1].hasPrefix("debian:") && images[1].hasSuffix("-slim"), "\(images)")
+        // Fully qualified, so podman resolves them without a search-registry setting.
+        #expect(images.count == 2 && images[0].hasPrefix("docker.io/library/swift:") && images[1].hasPrefix("docker.io/library/debian:")
+                && images[1].hasSuffix("-slim"), "\(images)")
         // The default target (the last stage) runs newspipe; `batch` runs it through newspipe-task.
         #expect(stages.last?.entrypoint == ["newspipe"], "\(stages)")
         #expect(stages.first { $0.name == "batch" }?.entrypoint == ["newspipe-task"], "\(stages)")
@@ -57,7 +59,7 @@ import Testing
         // The toolchain in the build stage is the one the project builds with.
         let swift = try Deploy.run(["swift", "--version"])
         if let match = swift.output.firstMatch(of: /Swift version (\d+\.\d+(\.\d+)?)/) {
-            #expect(images[0].hasPrefix("swift:\(match.1)-"), "Dockerfile builds with \(images[0]), this checkout with Swift \(match.1)")
+            #expect(images[0].hasPrefix("docker.io/library/swift:\(match.1)-"), "Dockerfile builds with \(images[0]), this checkout with Swift \(match.1)")
         }
         let ignored = try String(contentsOf: Deploy.repository.appendingPathComponent(".dockerignore"), encoding: .utf8)
         for entry in [".build", ".git", "output"] {
@@ -73,8 +75,8 @@ import Testing
             if present.status == 0 { continue }
             let pulled = try Deploy.run([engine, "pull", image])
             if pulled.status != 0 {
-                try Deploy.skip("\(engine) cannot pull the base image \(image) (no registry access?): \(Deploy.tail(pulled.stderr, 2))",
-                                requirement: "container")
+                try Deploy.skip((reasons + ["\(engine) cannot pull the base image \(image) (no registry access?): \(Deploy.tail(pulled.stderr, 2))"])
+                                .joined(separator: "; "), requirement: "container")
             }
         }
 

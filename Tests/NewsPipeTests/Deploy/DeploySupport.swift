@@ -16,30 +16,82 @@ enum Deploy {
 
     /// Runs `arguments` (the first is looked up on PATH unless it holds a `/`) in `folder` with
     /// `environment` added to this process's (a nil value removes a variable; `clean` starts
-    /// from an empty environment instead), and collects its output.
+    /// from an empty environment instead), and collects its output; the status is the exit
+    /// status, or 128 + the signal that ended it.
+    ///
+    /// Started with posix_spawn and waited for with waitpid, not Foundation's Process: the child
+    /// gets an empty signal mask and default signal actions, as a scheduler starts a job (the
+    /// test runner's threads block nearly every signal, and a shell that inherits that mask never
+    /// sees SIGCHLD or SIGTERM), and its end is seen even when it leaves daemons behind.
     @discardableResult
     static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String?] = [:],
                     clean: Bool = false) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder ?? repository
         var env = clean ? [:] : ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errData = Collected()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = errData.wait()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+
+        var output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
+        guard pipe(&output) == 0 else { throw Unavailable(reason: "pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&errors) == 0 else { close(output[0]); close(output[1]); throw Unavailable(reason: "pipe: \(String(cString: strerror(errno)))") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        for descriptor in output + errors { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        // A shell enters the folder, then env(1) finds the command on PATH and runs it.
+        let argv = ["/bin/sh", "-c", #"cd "$0" && exec /usr/bin/env "$@""#, (folder ?? repository).path] + arguments
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArguments, cEnvironment)
+        close(output[1])
+        close(errors[1])
+        guard spawned == 0 else {
+            close(output[0])
+            close(errors[0])
+            throw Unavailable(reason: "cannot start \(arguments.first ?? "?"): \(String(cString: strerror(spawned)))")
+        }
+        // Read both pipes until the child has ended and they are drained; a daemon the command
+        // left holding them open (it should not) stops the reading 2 s after the child's end.
+        var collected = [Data(), Data()]
+        var open = [true, true]
+        var status: Int32 = 0
+        var ended: Date?
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open.contains(true) {
+            if ended == nil {
+                let result = waitpid(pid, &status, WNOHANG)
+                if result == pid || (result == -1 && errno != EINTR) { ended = Date() }
+            } else if Date().timeIntervalSince(ended!) > 2 {
+                break
+            }
+            var descriptors = [output[0], errors[0]].enumerated().filter { open[$0.offset] }
+                .map { pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), 100)
+            if ready <= 0 { continue }
+            for descriptor in descriptors where descriptor.revents != 0 {
+                let index = descriptor.fd == output[0] ? 0 : 1
+                let count = read(descriptor.fd, &buffer, buffer.count)
+                if count > 0 { collected[index].append(contentsOf: buffer[0 ..< count]) } else if count == 0 || errno != EINTR { open[index] = false }
+            }
+        }
+        close(output[0])
+        close(errors[0])
+        if ended == nil { while waitpid(pid, &status, 0) == -1 && errno == EINTR {} }
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Outcome(status: code, stdout: String(decoding: collected[0], as: UTF8.self), stderr: String(decoding: collected[1], as: UTF8.self))
     }
 
     /// Whether `tool` is on PATH.
@@ -100,16 +152,5 @@ enum Deploy {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
         return folder
-    }
-}
-
-private final class Collected: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var data: Data?
-    func set(_ value: Data) { condition.lock(); data = value; condition.signal(); condition.unlock() }
-    func wait() -> Data {
-        condition.lock(); defer { condition.unlock() }
-        while data == nil { condition.wait() }
-        return data!
     }
 }
