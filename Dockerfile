@@ -27,7 +27,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first: this layer is rebuilt only when Package.swift or Package.resolved change.
-COPY Package.swift Package.resolved ./
+# Package.resolved is not in git (.gitignore); when the context has one, the build uses its pins.
+COPY Package.swift Package.resolved* ./
 RUN swift package resolve
 COPY . .
 # The commit `newspipe --version` reports (the build context has no .git).
