@@ -13,9 +13,16 @@
 # with newspipe-task as entrypoint (exit 1, "finished with some documents rejected", counts as done):
 #   docker build --target batch --build-arg NEWSPIPE_COMMIT=$(git rev-parse HEAD) -t "$NEWSPIPE_IMAGE" .
 # podman build works the same.
+#
+# From a release tarball instead of the sources (no Swift image, no compiling: what the tests and a
+# release pipeline that has already run scripts/package do), with a build context holding only it:
+#   mkdir ctx && cp .build/package/newspipe-0.1.0-linux-x86_64.tar.gz ctx/
+#   docker build -f Dockerfile --build-arg NEWSPIPE_FROM=tarball -t "$NEWSPIPE_IMAGE" ctx
 
 ARG SWIFT_VERSION=6.3.1
 ARG DEBIAN_RELEASE=bookworm
+# Where /opt/newspipe comes from: "source" (compiled in the Swift image below) or "tarball".
+ARG NEWSPIPE_FROM=source
 
 FROM docker.io/library/swift:${SWIFT_VERSION}-${DEBIAN_RELEASE} AS build
 # The C libraries newspipe links, with headers and pkg-config files. Not pinned: Debian stable
@@ -37,6 +44,16 @@ RUN scripts/package --commit "${NEWSPIPE_COMMIT}" --out /out \
  && mkdir /opt/newspipe \
  && tar -xzf /out/newspipe-*.tar.gz -C /opt/newspipe --strip-components=1
 
+FROM build AS from-source
+
+FROM docker.io/library/debian:${DEBIAN_RELEASE}-slim AS from-tarball
+COPY newspipe-*-linux-*.tar.gz /tmp/
+RUN mkdir /opt/newspipe \
+ && tar -xzf /tmp/newspipe-*-linux-*.tar.gz -C /opt/newspipe --strip-components=1 \
+ && rm /tmp/newspipe-*-linux-*.tar.gz
+
+FROM from-${NEWSPIPE_FROM} AS newspipe
+
 FROM docker.io/library/debian:${DEBIAN_RELEASE}-slim AS base
 # What the binary needs beyond glibc (scripts/package lists it in README.txt): libxml2 (which
 # brings ICU and liblzma), SQLite, zlib; libstdc++6 and libgcc-s1 are in the base image.
@@ -48,7 +65,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home --shell /usr/sbin/nologin newspipe \
  && mkdir /data && chown newspipe:newspipe /data
-COPY --from=build /opt/newspipe /opt/newspipe
+COPY --from=newspipe /opt/newspipe /opt/newspipe
 ENV PATH=/opt/newspipe/bin:${PATH}
 USER 10001:10001
 WORKDIR /data

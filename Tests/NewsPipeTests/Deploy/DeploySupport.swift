@@ -145,6 +145,45 @@ enum Deploy {
         return problems
     }
 
+    /// The release tarball the tests run: the one `NEWSPIPE_PACKAGE` names (`strict`: scripts/test
+    /// makes it, so a missing one or one built from another commit is a failure), else
+    /// `.build/package/newspipe-<version>-linux-<arch>.tar.gz` if it was built from this checkout
+    /// (a stale one is skipped, never run as if current). Nil, with the reason, when there is none.
+    struct ReleaseTarball {
+        var path: String
+        var name: String
+        var strict: Bool
+        /// The commit its README.txt names, as `newspipe --version` will.
+        var commit: String?
+    }
+
+    static func releaseTarball(version: String) throws -> (ReleaseTarball?, reason: String) {
+        let architecture = (try? run(["uname", "-m"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "x86_64"
+        let name = "newspipe-\(version)-linux-\(architecture)"
+        let given = ProcessInfo.processInfo.environment["NEWSPIPE_PACKAGE"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = given ?? repository.appendingPathComponent(".build/package/\(name).tar.gz").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            if given != nil { Issue.record("NEWSPIPE_PACKAGE=\(path) does not exist") }
+            return (nil, "no release tarball at \(path): run scripts/package (scripts/test makes one and sets NEWSPIPE_PACKAGE)")
+        }
+        let readme = try run(["tar", "--occurrence=1", "-xzOf", path, "\(name)/README.txt"])
+        let commit = readme.stdout.firstMatch(of: /\(commit ([0-9A-Za-z.-]+)\)/).map { String($0.1) }
+        let tarball = ReleaseTarball(path: path, name: name, strict: given != nil, commit: commit)
+        if given == nil, let expected = try checkoutCommit(), commit != expected {
+            return (nil, "\(path) was built from commit \(commit ?? "?"), the checkout is at \(expected): run scripts/package again")
+        }
+        return (tarball, "")
+    }
+
+    /// The commit `scripts/package` records for this checkout (HEAD, "-dirty" when tracked files
+    /// other than the build stamp differ from it), or nil without git.
+    static func checkoutCommit() throws -> String? {
+        let head = try run(["git", "rev-parse", "HEAD"])
+        guard head.status == 0 else { return nil }
+        let clean = try run(["git", "diff", "--quiet", "HEAD", "--", ".", ":(exclude)Sources/NewsPipeCLI/BuildStamp.swift"])
+        return head.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + (clean.status == 0 ? "" : "-dirty")
+    }
+
     /// A folder under the temporary folder that everyone may enter (munged checks the path of
     /// its socket; Slurm jobs and container users must reach the project folder).
     static func openFolder(_ prefix: String) throws -> URL {

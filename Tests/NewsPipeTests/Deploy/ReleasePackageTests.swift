@@ -11,28 +11,13 @@ import Testing
 /// missing or stale tarball fails), else `.build/package/newspipe-<version>-linux-<arch>.tar.gz` if
 /// it was built from the current commit; otherwise the test is skipped and says how to make it.
 @Suite(.serialized) struct ReleasePackageTests {
-    static var architecture: String {
-        (try? Deploy.run(["uname", "-m"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "x86_64"
-    }
-
-    /// The commit `scripts/package` would record for this checkout, or nil without git.
-    static func expectedCommit() throws -> String? {
-        let head = try Deploy.run(["git", "rev-parse", "HEAD"])
-        guard head.status == 0 else { return nil }
-        let clean = try Deploy.run(["git", "diff", "--quiet", "HEAD", "--", ".", ":(exclude)Sources/NewsPipeCLI/BuildStamp.swift"])
-        return head.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + (clean.status == 0 ? "" : "-dirty")
-    }
-
     @Test func theTarballRunsTheSampleCorpusFromAnEmptyFolderWithoutSwift() throws {
-        let name = "newspipe-\(BuildInfo.version)-linux-\(Self.architecture)"
-        let given = ProcessInfo.processInfo.environment["NEWSPIPE_PACKAGE"].flatMap { $0.isEmpty ? nil : $0 }
-        let tarball = given ?? Deploy.repository.appendingPathComponent(".build/package/\(name).tar.gz").path
-        let strict = given != nil
-        guard FileManager.default.fileExists(atPath: tarball) else {
-            if strict { Issue.record("NEWSPIPE_PACKAGE=\(tarball) does not exist"); return }
-            try Deploy.skip("no release tarball at \(tarball): run scripts/package (scripts/test does, and sets NEWSPIPE_PACKAGE)",
-                            requirement: "package")
+        let (found, reason) = try Deploy.releaseTarball(version: BuildInfo.version)
+        guard let release = found else {
+            if ProcessInfo.processInfo.environment["NEWSPIPE_PACKAGE"].map({ !$0.isEmpty }) ?? false { return }
+            try Deploy.skip(reason, requirement: "package")
         }
+        let tarball = release.path, name = release.name, strict = release.strict
 
         let folder = try Deploy.openFolder("newspipe-release")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -67,15 +52,11 @@ import Testing
         let version = try Deploy.run([binary.path, "--version"], environment: bare, clean: true)
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix(BuildInfo.version + " (commit "), "\(version.stdout)")
-        if let commit = try Self.expectedCommit() {
-            let matches = version.stdout.contains("(commit \(commit))")
-            if strict {
-                #expect(matches, "the tarball says \(version.stdout) but the checkout is at \(commit)")
-            } else if !matches {
-                try Deploy.skip("\(tarball) was built from another commit (\(version.stdout.trimmingCharacters(in: .newlines)), "
-                                + "checkout \(commit)): run scripts/package again", requirement: "package")
-            }
+        if let commit = try Deploy.checkoutCommit() {
+            #expect(version.stdout.contains("(commit \(commit))"), "\(tarball) says \(version.stdout) but the checkout is at \(commit)"
+                    + (strict ? "" : ": run scripts/package again"))
         }
+        #expect(release.commit.map { version.stdout.contains("(commit \($0))") } ?? false, "README.txt and --version disagree: \(version.stdout)")
 
         // The sample corpus, run by the unpacked binary from a project folder elsewhere, gives
         // the same bytes as the development build.
