@@ -29,7 +29,7 @@ public struct NewsPipeCommand: ParsableCommand {
         report); 8 a stored file is damaged (the message names it; `newspipe verify` lists all); \
         130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
                       StagesCommand.self, GCCommand.self, MigrateCommand.self, VerifyCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
