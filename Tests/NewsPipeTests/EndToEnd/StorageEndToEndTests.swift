@@ -91,7 +91,8 @@ import NewsTestSupport
         #expect(segments.count == 2 && segments.allSatisfy { $0.hasPrefix("newspipe-20261112-") }, "\(segments)")
         #expect(try Self.captures(harness).allSatisfy { $0.kind != .revisit })
         let reports = try FileManager.default.contentsOfDirectory(atPath: harness.output.appendingPathComponent("reports").path).sorted()
-        #expect(reports == ["2026-11-12", "latest"], "\(reports)")
+        // Day folders go; `latest` and the report stage's history stay.
+        #expect(reports.filter { $0.first?.isNumber == true } == ["2026-11-12"] && reports.contains("latest"), "\(reports)")
         // What tonight's stages need is still readable: strip runs again from the store.
         let strip = try harness.run(["run", "--stage", "strip", "--force"], environment: ["NEWSPIPE_NOW": Self.day(12)])
         #expect(strip.status == 1, "\(strip.stderr)")
@@ -208,7 +209,8 @@ import NewsTestSupport
         #expect(try harness.run(["migrate"]).stdout.contains("nothing to migrate"))
 
         let rerun = try harness.run(["run"])
-        #expect(rerun.status == ExitStatus.finishedWithRejects.rawValue, "\(rerun.stderr)")
+        // Nothing new was rejected: the stages after fetch were reported before the migration.
+        #expect(rerun.status == ExitStatus.ok.rawValue, "\(rerun.stderr)")
         // Fetch runs again (its store changed format) to the same records, so each later stage is
         // either up to date or finds every result in its migrated store.
         let counts = try harness.stageCounts()
@@ -233,7 +235,7 @@ import NewsTestSupport
         let killed = try harness.run(["migrate"], environment: ["NEWSPIPE_CRASH_AT": "migrate:2"])
         #expect(killed.killed)
         #expect(try harness.run(["migrate"]).status == 0)
-        #expect(try harness.run(["run"]).status == ExitStatus.finishedWithRejects.rawValue)
+        #expect(try harness.run(["run"]).status == ExitStatus.ok.rawValue, "the rerun only finishes what the migration kept")
     }
 
     // MARK: - CC-NEWS inputs
