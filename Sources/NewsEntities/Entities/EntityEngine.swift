@@ -38,11 +38,21 @@ public struct EntityEngine: Sendable {
     }
 
     public func mentions(documentId: String, text fullText: String, published: String?) -> [EntityMention] {
+        analyze(documentId: documentId, text: fullText, published: published).mentions
+    }
+
+    /// Every mention in one article's text and each company's tone in it.
+    public func analyze(documentId: String, text fullText: String, published: String?) -> EntityAnalysis {
         let text = Self.prefix(of: fullText, scalars: maxCharacters)
         let tokens = NewsTokenizer.tokenize(text)
         let spans = model.tag(tokens)
-        return annotator.annotate(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
-                                  nerSpans: spans, published: published)
+        return annotator.analyze(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
+                                 nerSpans: spans, published: published)
+    }
+
+    /// Every mention in one article and each company's tone in it.
+    public func analyze(_ document: ArticleRecord) -> EntityAnalysis {
+        analyze(documentId: document.id, text: document.text, published: document.published)
     }
 }
 

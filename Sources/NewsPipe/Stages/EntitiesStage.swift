@@ -6,11 +6,13 @@ import PipelineKit
 
 /// Stage 4: finds entities in each canonical document: statistical NER for people, organisations,
 /// places and other names, then the gazetteer, patterns and tone on top. Reads dedup's canonical
-/// documents, writes one `EntityMention` line per mention.
+/// documents, writes one `EntityMention` line per mention and one `CompanyTone` line per company
+/// and document, published together.
 public struct EntitiesStage: PipelineStage {
     public let id = StageName.entities.id
-    public let summary = "find companies, people, places, tickers, money, dates; link aliases; tone"
-    public let version = 1
+    public let summary = "find companies, people, places, tickers, money, dates; link aliases with evidence; company tone"
+    /// 2: links need evidence, company tone, names at date, sentence offsets.
+    public let version = 2
     public let settings: Manifest.EntitySettings
     public let settingsFingerprint: String
     private let engine = EntityEngineCache()
@@ -18,12 +20,15 @@ public struct EntitiesStage: PipelineStage {
     /// What entities publishes.
     public enum Outputs {
         public static let mentions = ShardedRecords<EntityMention>(
-            stage: StageName.entities.id, name: "mentions",
-            summary: "organisations, people, places, tickers, money, percentages, dates: linked, with tone")
+            stage: StageName.entities.id, name: "mentions", version: 2,
+            summary: "organisations, people, places, tickers, money, percentages, dates: linked with evidence, with tone")
+        public static let companyTone = ShardedRecords<CompanyTone>(
+            stage: StageName.entities.id, name: "company-tone",
+            summary: "per document and company: tone, confidence, bullish/bearish/neutral mention counts")
     }
 
     public var reads: [StageFile] { [DedupStage.Outputs.documents.file] }
-    public var writes: [StageFile] { [Outputs.mentions.file] }
+    public var writes: [StageFile] { [Outputs.mentions.file, Outputs.companyTone.file] }
 
     public init(settings: Manifest.EntitySettings = .init(), settingsFingerprint: String = "") {
         self.settings = settings
@@ -34,21 +39,33 @@ public struct EntitiesStage: PipelineStage {
         let layout = context.layout
         let engine = try self.engine.get(settings.engineSettings)
         let output = try ShardOutput(Outputs.mentions, shard: shard, layout: layout)
+        let tones = try AtomicFile(Outputs.companyTone.url(in: layout, shard: shard))
+        let encoder = JSONLines.makeEncoder()
         let documents = try DedupStage.Outputs.documents.read(in: layout, shard: shard)
         let minConfidence = settings.minConfidence
         let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout)
-        try context.processInBatches(documents, stage: id, shard: shard, transform: { document -> ([EntityMention], Bool) in
-            let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
-            if let cached = cache.get([EntityMention].self, key) { return (cached, true) }
-            let mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
-            cache.put(mentions, key)
-            return (mentions, false)
-        }, consume: { _, outcome in
-            let (mentions, cached) = outcome
-            output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
-            for mention in mentions { try output.write(mention) }
-        })
-        try output.commit()
+        do {
+            try context.processInBatches(documents, stage: id, shard: shard, transform: { document -> (EntityAnalysis, Bool) in
+                let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
+                if let cached = cache.get(EntityAnalysis.self, key) { return (cached, true) }
+                var analysis = engine.analyze(document)
+                analysis.mentions = analysis.mentions.filter { $0.confidence >= minConfidence }
+                cache.put(analysis, key)
+                return (analysis, false)
+            }, consume: { _, outcome in
+                let (analysis, cached) = outcome
+                output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
+                for mention in analysis.mentions { try output.write(mention) }
+                for tone in analysis.companyTones { try tones.write(try JSONLines.line(tone, encoder: encoder)) }
+            })
+            // Both files become visible together, before the runner's done marker.
+            try tones.commit()
+            try output.commit()
+        } catch {
+            tones.abandon()
+            output.abandon()
+            throw error
+        }
         return output.counts
     }
 }
