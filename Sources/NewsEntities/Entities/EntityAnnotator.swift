@@ -374,7 +374,8 @@ public struct EntityAnnotator: Sendable {
                 if overlapping.count == 1 && dict[o].type == .organization && dict[o].ambiguity.isEmpty
                     && extra.allSatisfy({ Self.extensionWords.contains(doc.tokens[$0].foldHash) }) {
                     extend = true    // "Kia Motor Corp", "LM Ericsson AB": the NER's fuller name, the dictionary's link
-                } else if extra.allSatisfy({ knowledge.words.isOrdinaryWord(doc.tokens[$0].foldHash) }) {
+                } else if extra.allSatisfy({ knowledge.words.isOrdinaryWord(doc.tokens[$0].foldHash)
+                                                && !Self.extensionWords.contains(doc.tokens[$0].foldHash) }) {
                     // "Cisco Routers Contribute" in a title-case line: the NER swept in ordinary
                     // words; the dictionary's name stands, the span comes back if it is refused.
                 } else {
@@ -478,8 +479,11 @@ public struct EntityAnnotator: Sendable {
             let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
             guard a < b, b <= toks.count else { continue }
             let words = toks[a..<b].filter { $0.kind != .punct }
+            // A surname or first name of many people ("Brown", "May") stays a name; table rows
+            // ("Hull 4 3 0 1") are not sentences.
             if words.count == 1, let w = words.first, EntityDocumentShape.startsSentenceOrLine(a, doc),
-               knowledge.words.isCapitalisedByPosition(w.foldHash) {
+               knowledge.words.isCapitalisedByPosition(w.foldHash), !knowledge.words.isCommonName(w.foldHash),
+               !EntityDocumentShape.onTableRow(a, doc) {
                 names[i].alive = false
                 continue
             }
@@ -802,8 +806,8 @@ public struct EntityAnnotator: Sendable {
                     let words = nameWords(c, doc)
                     guard !words.isEmpty else { c.alive = false; break }
                     // Countries and states: one id for "U.S.", "US", "United States", "America".
-                    if c.type == .location || ((c.type == .organization || c.type == .miscellaneous) && words.count <= 3),
-                       let place = knowledge.places.place(doc.scalars[c.start..<c.end]) {
+                    // Only places: "Texas" the baseball team stays the NER's organisation.
+                    if c.type == .location, let place = knowledge.places.place(doc.scalars[c.start..<c.end]) {
                         c.type = .location
                         c.entityId = place.id
                         c.canonical = place.name

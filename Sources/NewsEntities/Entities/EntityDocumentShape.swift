@@ -8,7 +8,8 @@ enum EntityDocumentShape {
     private static let commaHash = EntityScanHash.exact(",")
     private static let colonHash = EntityScanHash.exact(":")
     private static let dotHash = EntityScanHash.exact(".")
-    private static let dashes: Set<UInt64> = ["-", "\u{2014}", "\u{2013}", "\u{2015}"].map(EntityScanHash.exact).reduce(into: []) { $0.insert($1) }
+    private static let dashes: Set<UInt64> = ["\u{2014}", "\u{2015}"].map(EntityScanHash.exact).reduce(into: []) { $0.insert($1) }
+    private static let hyphenHash = EntityScanHash.exact("-")
     private static let openers: Set<UInt64> = ["\"", "'", "(", "[", "\u{201C}", "\u{2018}", "*", "-", "\u{2022}", "|", ">", "#"]
         .map(EntityScanHash.exact).reduce(into: []) { $0.insert($1) }
     private static let meridiem = EntityScanHashSet(hashes: ["am", "pm", "a", "p", "est", "edt", "et", "pt", "pst", "pdt",
@@ -39,8 +40,11 @@ enum EntityDocumentShape {
             }
             guard n < toks.count, toks[n].gap < 2 else { continue }
             let next = toks[n]
-            let cue = next.hash == openHash || dashes.contains(next.hash) || next.kind == .number
-            if cue { out.append(toks[k].start..<toks[e - 1].end) }
+            // "(Reuters)", an em or en dash (a hyphen also heads sports results: "CRICKET - ..."),
+            // or a date ("LONDON 1996-08-30"); a plain number is a results table ("CHICAGO 62 71").
+            let agency = next.hash == openHash && n + 2 < toks.count && toks[n + 1].kind == .word && toks[n + 1].isCapitalized
+            let isoDate = next.kind == .number && next.length == 4 && n + 1 < toks.count && toks[n + 1].hash == hyphenHash && toks[n + 1].gap == 0
+            if agency || dashes.contains(next.hash) || isoDate { out.append(toks[k].start..<toks[e - 1].end) }
         }
         return out
     }
@@ -76,6 +80,20 @@ enum EntityDocumentShape {
         if toks[p + 1].gap == 2 { return true }
         return doc.tokenSentence[p] != doc.tokenSentence[k]
             || (toks[p].kind == .punct && (toks[p].hash == dotHash || toks[p].hash == colonHash))
+    }
+
+    /// Whether token `k` stands on a line with two or more numbers (a table row: "Hull 4 3 0 1").
+    static func onTableRow(_ k: Int, _ doc: EntityScanDocument) -> Bool {
+        let toks = doc.tokens
+        var a = k
+        while a > 0 && toks[a].gap < 2 { a -= 1 }
+        var numbers = 0
+        var e = a
+        while e < toks.count && (e == a || toks[e].gap < 2) {
+            if toks[e].kind == .number { numbers += 1 }
+            e += 1
+        }
+        return numbers >= 2
     }
 
     /// Whether tokens `a..<b` are a whole line of at most four words (a heading such as "Most Popular").

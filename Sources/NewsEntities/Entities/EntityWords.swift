@@ -43,6 +43,10 @@ enum EntityEvidenceThresholds {
     /// mid-sentence is an ordinary word that was capitalised by position ("Oh", "Therefore", "Read");
     /// research §6: drops 3,064 of 10,869 such names on the dev pages, keeps Apple, China, Trump.
     static let sentenceInitialLowerShare = 0.5
+    /// A surname or first name this common (percent of the 1990 census population, about the top
+    /// 1,500 surnames) keeps a sentence-initial word a name: chosen on CoNLL-2003 eng.testa, where it
+    /// keeps May, Brown, Green, Woods, Wall and drops Obviously, Imagine, Read (0.006).
+    static let commonNameShare: Float = 0.01
     /// Without case evidence, a sentence-initial dictionary word this frequent is not a name.
     static let sentenceInitialZipf: Float = 4.5
     /// Words on either side of a company mention searched for financial or corporate cues
@@ -130,6 +134,13 @@ struct EntityWords: Sendable {
     func isPersonName(_ foldHash: UInt64) -> Bool {
         guard let w = table[foldHash] else { return false }
         return w.surname >= EntityEvidenceThresholds.personNameShare || w.firstName >= EntityEvidenceThresholds.personNameShare
+    }
+
+    /// A surname or first name carried by many people ("Brown", "May", "Green"): capitalised at
+    /// the start of a sentence it is as likely a name as a word.
+    func isCommonName(_ foldHash: UInt64) -> Bool {
+        guard let w = table[foldHash] else { return false }
+        return w.surname >= EntityEvidenceThresholds.commonNameShare || w.firstName >= EntityEvidenceThresholds.commonNameShare
     }
 
     func isFirstName(_ foldHash: UInt64) -> Bool {
