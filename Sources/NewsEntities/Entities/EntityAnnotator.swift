@@ -224,7 +224,7 @@ public struct EntityAnnotator: Sendable {
                                        origin: c.ambiguity.isEmpty || legal ? .dictionary : .weakDictionary,
                                        confidence: entry.dictionaryConfidence, entry: c.entry)
             cand.ambiguity = c.ambiguity
-            cand.legalSuffix = legal
+            cand.legalSuffix = legal || c.legalForm
             out.append(cand)
             i = e
         }
@@ -371,7 +371,10 @@ public struct EntityAnnotator: Sendable {
                 nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
             } else if !extra.isEmpty {
                 let o = overlapping[0]
-                if overlapping.count == 1 && dict[o].type == .organization && dict[o].ambiguity.isEmpty
+                // Extension words say company whatever the name's words are, unless the name is
+                // an ordinary word or initialism ("US News" is not News Corp's "News").
+                if overlapping.count == 1 && dict[o].type == .organization
+                    && dict[o].ambiguity.isDisjoint(with: [.ordinaryWord, .initialism, .listed])
                     && extra.allSatisfy({ Self.extensionWords.contains(doc.tokens[$0].foldHash) }) {
                     extend = true    // "Kia Motor Corp", "LM Ericsson AB": the NER's fuller name, the dictionary's link
                 } else if extra.allSatisfy({ knowledge.words.isOrdinaryWord(doc.tokens[$0].foldHash)
@@ -420,9 +423,11 @@ public struct EntityAnnotator: Sendable {
             .map { (start: $0.start, end: $0.end) })
         // Tickers written with their own cue ("NYSE: F", "$F", "shares of F") vouch for their company.
         for t in tickerMatches(doc, []).mentions { if let e = t.entry { evidence.tickerEntries.insert(e) } }
-        for c in dict where c.alive && (c.ambiguity.isEmpty || c.legalSuffix) { if let e = c.entry { evidence.unambiguousEntries.insert(e) } }
+        for c in dict where c.alive && (c.ambiguity.subtracting(.partOfOtherName).isEmpty || c.legalSuffix) {
+            if let e = c.entry { evidence.unambiguousEntries.insert(e) }
+        }
         for c in ner where c.alive {
-            if let e = c.entry, c.ambiguity.isEmpty || c.legalSuffix { evidence.unambiguousEntries.insert(e) }
+            if let e = c.entry, c.ambiguity.subtracting(.partOfOtherName).isEmpty || c.legalSuffix { evidence.unambiguousEntries.insert(e) }
             // One sense per document: words of people's and places' longer names.
             guard c.type == .person || c.type == .location else { continue }
             var k = doc.tokenIndex(containingOrAfter: c.start)

@@ -39,6 +39,8 @@ struct EntityDictCandidate: Sendable {
     let rank: Int
     /// Why this name may mean something else (data-driven; see `EntityAmbiguity`).
     let ambiguity: EntityAmbiguity
+    /// The name carries its legal form ("Alphabet Inc."): evidence of the company by itself.
+    let legalForm: Bool
 }
 
 /// A name the NER found, looked up in the knowledge base by its normalised form.
@@ -53,6 +55,8 @@ struct EntityLookupHit: Sendable {
 
 /// The compiled, immutable part of a knowledge base, shared between copies.
 final class EntityKBIndex: Sendable {
+    private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
+
     let entries: [EntityKBEntry]
     /// First-token hash -> candidate names starting with that token, longest first.
     let dictionary: EntityScanHashTable<[EntityDictCandidate]>
@@ -125,8 +129,9 @@ final class EntityKBIndex: Sendable {
                 let hashes = toks.map(\.hash)
                 let gaps = toks.dropFirst().map { $0.matchGap }
                 let signature = hashes + gaps.map(UInt64.init)
+                let legalForm = toks.count > 1 && toks.dropFirst().contains { $0.kind == .word && Self.legalFormHashes.contains($0.hash) }
                 let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank,
-                                               ambiguity: ambiguity)
+                                               ambiguity: ambiguity, legalForm: legalForm)
                 if let oldRank = seenRank[signature] {
                     // Same words for two entities: the better source wins, the earlier on a tie.
                     if oldRank < entry.rank {

@@ -29,7 +29,7 @@ struct EntityLinkEvidence {
     /// Words that name a company's role or people ("chief executive of", "the company", "a spokeswoman").
     static let corporateWords = EntityScanHashSet(hashes: """
     ceo cfo coo cto chairman chairwoman executive executives founder cofounder spokesman spokeswoman \
-    spokesperson company companies firm firms corporation subsidiary subsidiaries unit division maker makers \
+    spokesperson parent owner company companies firm firms corporation subsidiary subsidiaries unit division maker makers \
     manufacturer retailer retailers carmaker automaker chipmaker bank banks lender insurer brand brands rival \
     rivals competitor competitors headquarters headquartered employees startup conglomerate operator airline \
     supplier suppliers customers inc corp ltd plc llc
@@ -215,7 +215,9 @@ enum EntityLinkDecision {
                        evidence e: EntityLinkEvidence, knowledge: EntityKnowledgeBase) -> EntityLinkEvidence.Reason? {
         if legalSuffix { return .legalSuffix }
         if e.tickerEntries.contains(entry) { return .tickerCue }
-        if ambiguity.isEmpty { return .unambiguousName }
+        // Being part of other organisations' longer names ("Microsoft" in "Microsoft Copilot")
+        // does not make a name ambiguous on its own: the longest match already took those.
+        if ambiguity.subtracting(.partOfOtherName).isEmpty { return .unambiguousName }
         let toks = e.doc.tokens
         // Counter-evidence: the document reads the same words another way.
         if ambiguity.contains(.initialism), a < toks.count, e.otherInitialisms.contains(toks[a].hash),
@@ -231,6 +233,8 @@ enum EntityLinkDecision {
         if b - a == 1, a < toks.count, e.personOrPlaceWords.contains(toks[a].foldHash), local == nil { return nil }
         // The NER read the name as a person's, and nothing here says company.
         if nerPerson && local == nil { return nil }
+        // An ordinary word needs evidence. (Accepting a prominent company's name capitalised
+        // mid-sentence without it was tried on the dev-page judgements: +9 right, +20 wrong links.)
         if !ambiguity.isDisjoint(with: EntityAmbiguity.needsEvidence) { return local }
         if ambiguity.contains(.initialism) {
             if let local { return local }
