@@ -29,7 +29,7 @@ public struct NewsPipeCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
-                      StagesCommand.self, ExtractCommand.self, NERCommand.self, EntitiesCommand.self, BenchCommand.self],
+                      StagesCommand.self, ExtractCommand.self, NERCommand.self, EntitiesCommand.self, ToneCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 
     public init() {}

@@ -61,10 +61,14 @@ private struct EntityCandidate {
 public struct EntityAnnotator: Sendable {
     let knowledge: EntityKnowledgeBase
     let lexicon: ToneLexicon
+    /// The entity-aware tone model: the tone of every company mention. Without it (tests of the
+    /// linker), the lexicon's cues set the tone.
+    let toneModel: ToneModel?
 
-    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon) {
+    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon, toneModel: ToneModel? = nil) {
         self.knowledge = knowledge
         self.lexicon = lexicon
+        self.toneModel = toneModel
     }
 
     /// Annotates one article.
@@ -140,7 +144,15 @@ public struct EntityAnnotator: Sendable {
         assignIds(&all, doc)
         all = all.filter { $0.alive && !$0.entityId.isEmpty }
         all.sort { Self.positionOrder($0, $1) || (!Self.positionOrder($1, $0) && $0.entityId < $1.entityId) }
-        let tones = tone(all, doc)
+        var tones = tone(all, doc)
+        var scores = tones.map { t -> EntityToneScore in
+            switch t.tone {
+            case .bullish: return EntityToneScore(positive: 1, negative: 0, neutral: 0)
+            case .bearish: return EntityToneScore(positive: 0, negative: 1, neutral: 0)
+            case .neutral: return .neutralOnly
+            }
+        }
+        if let toneModel { modelTone(toneModel, all, text: text, tones: &tones, scores: &scores) }
 
         var out: [EntityMention] = []
         out.reserveCapacity(all.count)
@@ -160,13 +172,6 @@ public struct EntityAnnotator: Sendable {
                                      confidence: (c.confidence * 1000).rounded() / 1000, tone: t.tone, cue: t.cue,
                                      evidence: c.evidence, nameAtDate: nameAtDate,
                                      sentenceStart: bounds.lowerBound, sentenceEnd: bounds.upperBound))
-        }
-        let scores = tones.map { t -> EntityToneScore in
-            switch t.tone {
-            case .bullish: return EntityToneScore(positive: 1, negative: 0, neutral: 0)
-            case .bearish: return EntityToneScore(positive: 0, negative: 1, neutral: 0)
-            case .neutral: return .neutralOnly
-            }
         }
         return EntityAnalysis(mentions: out, companyTones: EntityCompanyToneAggregator.companyTones(out, scores: scores, documentId: documentId))
     }
@@ -899,6 +904,31 @@ public struct EntityAnnotator: Sendable {
     }
 
     // MARK: Tone
+
+    /// The tone model's call for every company mention (organisations and tickers of companies;
+    /// news outlets, named as sources, stay neutral). The lexicon's cue is kept as the explanation
+    /// when it points the same way as the model.
+    private func modelTone(_ model: ToneModel, _ all: [EntityCandidate], text: String,
+                           tones: inout [(tone: Tone, cue: String?)], scores: inout [EntityToneScore]) {
+        let entries = knowledge.index.entries
+        let lexiconTones = tones
+        var targets: [Int] = []
+        for i in all.indices where (all[i].type == .organization || all[i].type == .ticker) && all[i].entityId.hasPrefix("org:") {
+            if let e = all[i].entry, entries[e].outlet { continue }
+            targets.append(i)
+        }
+        for i in all.indices { tones[i] = (.neutral, nil); scores[i] = .neutralOnly }
+        guard !targets.isEmpty else { return }
+        let document = ToneDocument(text: text)
+        let predictions = model.predict(document: document, entityTokens: targets.map { document.tokenRange(covering: all[$0].start..<all[$0].end) })
+        for (i, p) in zip(targets, predictions) where p.probabilities.count == 3 {
+            let score = EntityToneScore(positive: p.probabilities[ToneLabel.positive.index], negative: p.probabilities[ToneLabel.negative.index],
+                                        neutral: p.probabilities[ToneLabel.neutral.index])
+            scores[i] = score
+            let tone = score.tone
+            tones[i] = (tone, tone != .neutral && lexiconTones[i].tone == tone ? lexiconTones[i].cue : nil)
+        }
+    }
 
     private static let negators = EntityScanHashSet(hashes: ["not", "no", "never", "without", "nor", "hardly", "neither"].map(EntityScanHash.folded))
     private static let tHash = EntityScanHash.folded("t")

@@ -14,13 +14,17 @@ public struct EntityEngine: Sendable {
         public var model: URL?
         /// User company lists (CSV, TSV or JSON) added to the shipped gazetteer.
         public var companyLists: [URL]
-        /// A tone lexicon replacing the shipped one.
+        /// A tone lexicon replacing the shipped one (its cue phrases explain the model's tone).
         public var toneLexicon: URL?
+        /// A tone model trained with `newspipe tone train`; nil uses the shipped one.
+        public var toneModel: URL?
         /// Longer texts are read up to this many characters (cut at a space).
         public var maxCharacters: Int
 
-        public init(model: URL? = nil, companyLists: [URL] = [], toneLexicon: URL? = nil, maxCharacters: Int = 300_000) {
-            self.model = model; self.companyLists = companyLists; self.toneLexicon = toneLexicon; self.maxCharacters = maxCharacters
+        public init(model: URL? = nil, companyLists: [URL] = [], toneLexicon: URL? = nil, toneModel: URL? = nil,
+                    maxCharacters: Int = 300_000) {
+            self.model = model; self.companyLists = companyLists; self.toneLexicon = toneLexicon; self.toneModel = toneModel
+            self.maxCharacters = maxCharacters
         }
     }
 
@@ -28,7 +32,8 @@ public struct EntityEngine: Sendable {
         model = try settings.model.map(NERModel.load(from:)) ?? NERModel.loadDefault()
         let knowledge = try EntityKnowledgeBase.loadDefault().adding(listsAt: settings.companyLists)
         let lexicon = try settings.toneLexicon.map(ToneLexicon.load(from:)) ?? ToneLexicon.loadDefault()
-        annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon)
+        let toneModel = try settings.toneModel.map(ToneModel.load(from:)) ?? ToneModel.loadDefault()
+        annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon, toneModel: toneModel)
         maxCharacters = settings.maxCharacters
     }
 
