@@ -647,10 +647,12 @@ public struct EntityAnnotator: Sendable {
             let first = doc.tokenIndex(containingOrAfter: names[i].start)
             if first < toks.count && toks[first].isAllCaps { nameTokens.insert(first) }
         }
-        func emit(_ start: Int, _ end: Int, _ entry: Int, _ ticker: String, _ confidence: Double) {
+        func emit(_ start: Int, _ end: Int, _ entry: Int, _ ticker: String, _ confidence: Double, _ evidence: String) {
             if let last = mentions.last, last.start == start { return }
-            mentions.append(EntityCandidate(start: start, end: end, type: .ticker, origin: .ticker, confidence: confidence,
-                                            entry: entry, ticker: ticker))
+            var c = EntityCandidate(start: start, end: end, type: .ticker, origin: .ticker, confidence: confidence,
+                                    entry: entry, ticker: ticker)
+            c.evidence = evidence
+            mentions.append(c)
         }
         var k = 0
         while k < toks.count {
@@ -663,7 +665,7 @@ public struct EntityAnnotator: Sendable {
                 while j < toks.count && q < 2 && toks[j].matchGap <= 1 && Self.exchangeQualifiers.contains(toks[j].hash) { j += 1; q += 1 }
                 if j + 1 < toks.count, toks[j].hash == Self.colonHash, toks[j].matchGap <= 1, toks[j + 1].matchGap <= 1,
                    let s = symbol(doc, toks[j + 1].start), let hit = tickerEntry(s.text) {
-                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
+                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.certain, "exchange-cue")
                     cues.append(t.start..<toks[j].end)
                     k = doc.tokenIndex(startingAtOrAfter: s.end)
                     continue
@@ -673,7 +675,7 @@ public struct EntityAnnotator: Sendable {
             if t.hash == Self.dollarHash, k + 1 < toks.count, toks[k + 1].gap == 0, toks[k + 1].kind == .word,
                k == 0 || toks[k].gap > 0 || !(toks[k - 1].kind == .word),
                let s = symbol(doc, toks[k + 1].start), let hit = tickerEntry(s.text) {
-                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.strong)
+                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.strong, "cashtag")
                 k = doc.tokenIndex(startingAtOrAfter: s.end)
                 continue
             }
@@ -684,7 +686,7 @@ public struct EntityAnnotator: Sendable {
                    !Self.wordTickers.contains(hit.ticker) {
                     let close = doc.tokenIndex(startingAtOrAfter: s.end)
                     if close < toks.count, toks[close].hash == Self.closeHash {
-                        emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
+                        emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.certain, "parenthesised-ticker")
                         k = close + 1
                         continue
                     }
@@ -697,7 +699,7 @@ public struct EntityAnnotator: Sendable {
                 // A company written as its ticker-like name ("AMD stock") stays a name.
                 if before || after, !nameTokens.contains(k), let s = symbol(doc, t.start), let hit = tickerEntry(s.text), !Self.wordTickers.contains(s.text),
                    !Self.wordTickers.contains(hit.ticker), s.text.count >= 2 {
-                    emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.likely)
+                    emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.likely, "shares-of")
                 }
             }
             k += 1
@@ -774,7 +776,8 @@ public struct EntityAnnotator: Sendable {
         var seen: [Seen] = []
         let people = peopleIndex(all, doc)
         // Repeated unknown names: normalise once per article.
-        struct Known { var label: EntityType; var id: String; var name: String; var entry: Int?; var type: EntityType; var ticker: String? }
+        struct Known { var label: EntityType; var id: String; var name: String; var entry: Int?; var type: EntityType; var ticker: String?
+                       var evidence: String? = nil }
         var unknownCache: [String: Known] = [:]
         var seenEntries: Set<Int> = []
         let entries = knowledge.index.entries
@@ -810,7 +813,7 @@ public struct EntityAnnotator: Sendable {
                     let label = c.type
                     if let known = unknownCache[surface], known.label == label {
                         c.entityId = known.id; c.canonical = known.name; c.entry = known.entry
-                        c.type = known.type; c.ticker = known.ticker
+                        c.type = known.type; c.ticker = known.ticker; c.evidence = known.evidence
                         break
                     }
                     let words = nameWords(c, doc)
@@ -852,6 +855,7 @@ public struct EntityAnnotator: Sendable {
                         if let e = knowledge.index.ids[s.id] {
                             c.entry = e; c.type = entries[e].type
                             if c.type == .organization { c.ticker = entries[e].tickers.first }
+                            c.evidence = "earlier-full-name"
                         }
                     } else {
                         let name = canonicalName(surface, c.type)
@@ -862,7 +866,7 @@ public struct EntityAnnotator: Sendable {
                         seen.append(Seen(words: words, id: c.entityId, name: name, type: c.type))
                     }
                     unknownCache[surface] = Known(label: label, id: c.entityId, name: c.canonical, entry: c.entry,
-                                                  type: c.type, ticker: c.ticker)
+                                                  type: c.type, ticker: c.ticker, evidence: c.evidence)
                 }
             }
             all[i] = c

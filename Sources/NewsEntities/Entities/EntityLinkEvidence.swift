@@ -105,6 +105,20 @@ struct EntityLinkEvidence {
         return nil
     }
 
+    /// A landform word right before ("Mount", "Lake") or after ("River", "Mountains") tokens `a..<b`.
+    func landformAround(_ a: Int, _ b: Int) -> Bool {
+        let toks = doc.tokens
+        if a > 0, a < toks.count, toks[a].matchGap == 1 {
+            var p = a - 1
+            if toks[p].hash == Self.dotHash, toks[p].gap == 0, p > 0 { p -= 1 }
+            if toks[p].kind == .word, toks[p].isCapitalized, Self.landformsBefore.contains(toks[p].foldHash) { return true }
+        }
+        return b < toks.count && toks[b].matchGap == 1 && toks[b].kind == .word && toks[b].isCapitalized
+            && Self.placeHeadsAfter.contains(toks[b].foldHash)
+    }
+
+    static let landformsBefore = EntityScanHashSet(hashes: ["mount", "mt", "lake", "cape", "isle", "gulf", "bay"].map(EntityScanHash.folded))
+
     /// A title, first name or landform word right before or after the name: a person or a place.
     func personOrPlaceAround(_ a: Int, _ b: Int, words: EntityWords) -> Bool {
         let toks = doc.tokens
@@ -215,10 +229,12 @@ enum EntityLinkDecision {
                        evidence e: EntityLinkEvidence, knowledge: EntityKnowledgeBase) -> EntityLinkEvidence.Reason? {
         if legalSuffix { return .legalSuffix }
         if e.tickerEntries.contains(entry) { return .tickerCue }
+        let toks = e.doc.tokens
+        // A landform word around a one-word name makes it a place whatever the name ("Mount Everest").
+        if b - a == 1, e.landformAround(a, b) { return nil }
         // Being part of other organisations' longer names ("Microsoft" in "Microsoft Copilot")
         // does not make a name ambiguous on its own: the longest match already took those.
         if ambiguity.subtracting(.partOfOtherName).isEmpty { return .unambiguousName }
-        let toks = e.doc.tokens
         // Counter-evidence: the document reads the same words another way.
         if ambiguity.contains(.initialism), a < toks.count, e.otherInitialisms.contains(toks[a].hash),
            !e.unambiguousEntries.contains(entry) { return nil }
