@@ -256,6 +256,9 @@ enum EntityLinkDecision {
             if let local { return local }
             return knowledge.entry(entry).rank >= 1 ? .prominentInitialism : nil
         }
-        return local ?? .noConflict
+        // A person's or place's name: without evidence only for a company known well enough that
+        // its name is read as the company (Apple, Ford, Fox), not for every filer named Williams.
+        if let local { return local }
+        return knowledge.entry(entry).rank >= EntityEvidenceThresholds.noConflictMinimumRank ? .noConflict : nil
     }
 }

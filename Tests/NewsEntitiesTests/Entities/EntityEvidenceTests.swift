@@ -97,6 +97,17 @@ struct EntityEvidenceTests {
         #expect(!tickers("They climbed Mount Everest in May.").contains { $0.ticker == "EG" })
     }
 
+    @Test func personsNameOfALesserKnownFilerNeedsEvidence() {
+        // A common surname alone, nothing corporate around it: the person, not The Williams Companies.
+        #expect(!tickers("Over the weekend, the president assailed Williams as part of the critics who oppose him.")
+            .contains { $0.ticker == "WMB" })
+        // The same name with a cue is the company; a well-known company's name needs none.
+        #expect(tickers("Williams shares fell 3% after the pipeline operator cut its forecast.").contains { $0.ticker == "WMB" })
+        let apple = tickers("Apple unveiled a new phone on Tuesday.")
+        #expect(apple.map(\.ticker) == ["AAPL"])
+        #expect(apple.first?.evidence == "no-conflict-in-document")
+    }
+
     // MARK: Initialisms
 
     @Test func initialismSpelledOutAsSomethingElse() {
