@@ -83,20 +83,20 @@ struct EntityLinkEvidence {
     }
 
     /// Financial or corporate cue words within the window around tokens `a..<b`, in its sentence.
-    func localCue(_ a: Int, _ b: Int) -> Reason? {
+    func localCue(_ a: Int, _ b: Int, window: Int = EntityEvidenceThresholds.evidenceWindow) -> Reason? {
         let toks = doc.tokens
         guard a < toks.count else { return nil }
         let sentence = doc.tokenSentence[a]
         var found: UInt8 = 0
         var words = 0
         var k = a - 1
-        while k >= 0 && words < EntityEvidenceThresholds.evidenceWindow && doc.tokenSentence[k] == sentence {
+        while k >= 0 && words < window && doc.tokenSentence[k] == sentence {
             if toks[k].kind != .punct { words += 1 }
             found |= cue[k]; k -= 1
         }
         words = 0
         k = b
-        while k < toks.count && words < EntityEvidenceThresholds.evidenceWindow && doc.tokenSentence[k] == sentence {
+        while k < toks.count && words < window && doc.tokenSentence[k] == sentence {
             if toks[k].kind != .punct { words += 1 }
             found |= cue[k]; k += 1
         }
@@ -245,7 +245,12 @@ enum EntityLinkDecision {
         let gluedAfter = !ambiguity.isDisjoint(with: [.ordinaryWord, .listed])
         if !ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .personName]),
            e.gluedToOtherName(a, b, after: gluedAfter, words: knowledge.words) { return nil }
-        let local: EntityLinkEvidence.Reason? = e.unambiguousEntries.contains(entry) ? .fullNameInDocument : e.localCue(a, b)
+        // An ordinary word that starts a sentence or line is capitalised by its position ("On the
+        // other hand", "Here, we forecast"): only a cue right next to it says company ("Block shares").
+        let positional = b - a == 1 && a < toks.count && ambiguity.contains(.ordinaryWord)
+            && EntityDocumentShape.startsSentenceOrLine(a, e.doc) && knowledge.words.isCapitalisedByPosition(toks[a].foldHash)
+        let local: EntityLinkEvidence.Reason? = e.unambiguousEntries.contains(entry) ? .fullNameInDocument
+            : e.localCue(a, b, window: positional ? EntityEvidenceThresholds.positionalEvidenceWindow : EntityEvidenceThresholds.evidenceWindow)
         if b - a == 1, a < toks.count, e.personOrPlaceWords.contains(toks[a].foldHash), local == nil { return nil }
         // The NER read the name as a person's, and nothing here says company.
         if nerPerson && local == nil { return nil }

@@ -52,6 +52,11 @@ enum EntityEvidenceThresholds {
     /// Words on either side of a company mention searched for financial or corporate cues
     /// (research §4: the 8-word window of `evidence.py`).
     static let evidenceWindow = 8
+    /// The same window for an ordinary word capitalised by its place at the start of a sentence:
+    /// the next two words ("Block shares rose", "Target said sales fell"). Dev-page judgements: the
+    /// 8-word window linked "On the other hand" (ONON, 6) and "Here ..." (HERE, 3), all wrong; two
+    /// words drop all but "Here, we forecast" and keep every right link.
+    static let positionalEvidenceWindow = 2
     /// A person's or place's name of a company needs positive evidence unless the company is at
     /// least this well known (2: named in the team's alias file or a user's list; 1: S&P 500 only;
     /// 0: SEC file only). Chosen on the dev-page judgements (extraction truth texts minus the

@@ -53,6 +53,12 @@ struct EntityEvidenceTests {
         #expect(cue.contains { $0.type == .organization && $0.evidence == "ticker-cue" })
     }
 
+    @Test func sentenceInitialWordNeedsAnAdjacentCue() {
+        // Capitalised by its position, with financial words further on: the word, not On Holding.
+        #expect(tickers("Sales grew. On the other hand, the company's profit fell 4% in the quarter.").isEmpty)
+        #expect(tickers("Here the fee adds 15 cents to each price of the shares.").isEmpty)
+    }
+
     @Test func everyTickerLinkRecordsItsEvidence() {
         let m = tickers("Microsoft and Amazon (AMZN) met. Block shares fell 2%. Target Corp. and IBM followed.")
         #expect(!m.isEmpty)
