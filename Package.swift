@@ -65,7 +65,7 @@ let package = Package(
             name: "NewsFetch",
             dependencies: ["MarkupTree", "NewsIO", "NewsRecords", "CZlib", logging,
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), nioSSL] + nio),
-        .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite"]),
+        .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite", "CZlib"]),
 
         // The pipeline.
         .target(name: "PipelineKit", dependencies: ["NewsIO", logging]),
@@ -94,6 +94,8 @@ let package = Package(
                 path: "Tests/NewsTestSupport"),
         .testTarget(name: "NewsFetchTests", dependencies: ["NewsFetch", "MarkupTree", "NewsIO", "NewsRecords", "NewsTestSupport", nioSSL] + nio),
         .testTarget(name: "NewsReportsTests", dependencies: ["NewsReports", "NewsIO", "NewsRecords"]),
+        // Public API only: each engine used the way another program would (no pipeline types).
+        .testTarget(name: "EngineLibraryTests", dependencies: ["ArticleExtraction", "MirrorDedup", "NewsEntities", "NewsFetch", "NewsReports", "NewsRecords"]),
         .testTarget(
             name: "NewsPipeTests",
             dependencies: ["NewsPipeCLI", "NewsPipe", "PipelineKit", "NewsIO", "NewsText", "NewsRecords", "ArticleExtraction",
