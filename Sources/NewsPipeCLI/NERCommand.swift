@@ -27,7 +27,7 @@ public struct NERCommand: ParsableCommand {
 public struct NERTagCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tag",
-        abstract: "Read {\"doc\": N, \"text\": …} lines, write {\"doc\": N, \"spans\": […]} with character offsets.")
+        abstract: "Read {\"doc\": N, \"text\": …} lines, write {\"doc\": N, \"spans\": […], \"companies\": […]} with character offsets.")
 
     @Option(name: .long, help: ArgumentHelp("JSON Lines input: {\"doc\": N, \"text\": \"…\"} (- for standard input).", valueName: "path"))
     public var input: String = "-"
@@ -62,20 +62,26 @@ public struct NERTagCommand: ParsableCommand {
                 }
             }
             let modelOnly = self.modelOnly
-            let results = WorkerPool(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount).map(lines) { line -> [NERTagSpan] in
+            let results = WorkerPool(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount).map(lines) { line -> ([NERTagSpan], [NERTagCompany]?) in
                 if modelOnly {
-                    return engine.model.tag(text: line.text).map { NERTagSpan(charStart: $0.start, charEnd: $0.end, label: $0.label, confidence: $0.confidence) }
+                    return (engine.model.tag(text: line.text).map { NERTagSpan(charStart: $0.start, charEnd: $0.end, label: $0.label, confidence: $0.confidence) }, nil)
                 }
-                return engine.mentions(documentId: "", text: line.text, published: line.published).map {
+                let analysis = engine.analyze(documentId: "", text: line.text, published: line.published)
+                let spans = analysis.mentions.map {
                     NERTagSpan(charStart: $0.start, charEnd: $0.end, label: $0.type.rawValue, confidence: $0.confidence,
                                entityId: $0.entityId, canonical: $0.canonicalName, ticker: $0.ticker, value: $0.value,
-                               tone: $0.tone == .neutral ? nil : $0.tone.rawValue)
+                               tone: $0.tone == .neutral ? nil : $0.tone.rawValue, evidence: $0.evidence, nameAtDate: $0.nameAtDate)
                 }
+                let companies = analysis.companyTones.map {
+                    NERTagCompany(entityId: $0.entityId, canonical: $0.canonicalName, ticker: $0.ticker, tone: $0.tone.rawValue,
+                                  confidence: $0.confidence, bullish: $0.bullish, bearish: $0.bearish, neutral: $0.neutral)
+                }
+                return (spans, companies)
             }
             var out: [UInt8] = []
             let encoder = JSONLines.makeEncoder()
-            for (line, spans) in zip(lines, results) {
-                out += try JSONLines.line(NERTagOutput(doc: line.doc, spans: spans), encoder: encoder)
+            for (line, result) in zip(lines, results) {
+                out += try JSONLines.line(NERTagOutput(doc: line.doc, spans: result.0, companies: result.1), encoder: encoder)
             }
             if output == "-" { FileHandle.standardOutput.write(Data(out)) } else { try AtomicFile.write(out, to: URL(fileURLWithPath: output)) }
         }
@@ -85,11 +91,20 @@ public struct NERTagCommand: ParsableCommand {
 struct NERTagSpan: Encodable {
     var charStart: Int, charEnd: Int, label: String, confidence: Double
     var entityId: String? = nil, canonical: String? = nil, ticker: String? = nil, value: String? = nil, tone: String? = nil
+    var evidence: String? = nil, nameAtDate: String? = nil
+}
+
+/// A company's tone in the document (`CompanyTone`), as `newspipe ner` prints it.
+struct NERTagCompany: Encodable {
+    var entityId: String, canonical: String, ticker: String?, tone: String, confidence: Double
+    var bullish: Int, bearish: Int, neutral: Int
 }
 
 struct NERTagOutput: Encodable {
     var doc: JSONValue
     var spans: [NERTagSpan]
+    /// Per company, its tone in the document (absent with --model-only).
+    var companies: [NERTagCompany]? = nil
 }
 
 extension JSONValue: Encodable {

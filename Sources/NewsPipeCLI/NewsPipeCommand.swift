@@ -31,7 +31,8 @@ public struct NewsPipeCommand: ParsableCommand {
         """,
         version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
-                      StagesCommand.self, GCCommand.self, MigrateCommand.self, VerifyCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
+                      StagesCommand.self, GCCommand.self, MigrateCommand.self, VerifyCommand.self, ExtractCommand.self, NERCommand.self,
+                      EntitiesCommand.self, ToneCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 
     public init() {}

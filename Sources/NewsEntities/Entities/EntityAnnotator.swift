@@ -23,6 +23,18 @@ private struct EntityCandidate {
     var tokenStart = 0
     var tokenEnd = 0
     var alive = true
+    /// Why the name may mean something else (dictionary and look-up links).
+    var ambiguity: EntityAmbiguity = []
+    /// A legal form follows the name ("Target Corp.").
+    var legalSuffix = false
+    /// Why the link was made (`EntityLinkEvidence.Reason` or a ticker cue).
+    var evidence: String? = nil
+    /// The NER span this dictionary match stands for: revived, unlinked, if the link is refused.
+    var shadow: Int? = nil
+    /// The NER's own label, when a look-up in the knowledge base changed the type.
+    var nerLabel: EntityType? = nil
+    /// The NER read this person-name company name as a person (without being sure).
+    var nerPerson = false
 
     /// Output order of the type: the raw values' alphabetical order, without making strings.
     var typeRank: Int {
@@ -49,10 +61,14 @@ private struct EntityCandidate {
 public struct EntityAnnotator: Sendable {
     let knowledge: EntityKnowledgeBase
     let lexicon: ToneLexicon
+    /// The entity-aware tone model: the tone of every company mention. Without it (tests of the
+    /// linker), the lexicon's cues set the tone.
+    let toneModel: ToneModel?
 
-    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon) {
+    public init(knowledge: EntityKnowledgeBase, lexicon: ToneLexicon, toneModel: ToneModel? = nil) {
         self.knowledge = knowledge
         self.lexicon = lexicon
+        self.toneModel = toneModel
     }
 
     /// Annotates one article.
@@ -66,8 +82,14 @@ public struct EntityAnnotator: Sendable {
     /// - Returns: mentions sorted by start, end, type and id; equal input gives equal output.
     public func annotate(documentId: String, text: String, sentences: [Range<Int>], nerSpans: [NERSpan],
                          published: String?) -> [EntityMention] {
+        analyze(documentId: documentId, text: text, sentences: sentences, nerSpans: nerSpans, published: published).mentions
+    }
+
+    /// Annotates one article and gives each company's tone in it (see `annotate`).
+    public func analyze(documentId: String, text: String, sentences: [Range<Int>], nerSpans: [NERSpan],
+                        published: String?) -> EntityAnalysis {
         let doc = EntityScanDocument(text: text, sentences: sentences)
-        guard !doc.tokens.isEmpty else { return [] }
+        guard !doc.tokens.isEmpty else { return EntityAnalysis(mentions: [], companyTones: []) }
         let day = published.flatMap(EntityDay.init(iso:))
 
         var droppedPatterns: Set<Int> = []
@@ -89,11 +111,19 @@ public struct EntityAnnotator: Sendable {
             }
         }
 
+        // Clock times ("10:30 PM ET") are not names.
+        let clocks = EntityDocumentShape.clockTimes(doc)
+        if !clocks.isEmpty {
+            for i in dictionary.indices where clocks.contains(where: { $0.lowerBound < dictionary[i].end && dictionary[i].start < $0.upperBound }) { dictionary[i].alive = false }
+            for i in ner.indices where clocks.contains(where: { $0.lowerBound < ner[i].end && ner[i].start < $0.upperBound }) { ner[i].alive = false }
+        }
+
         mergeNER(&ner, &dictionary, doc)
-        confirmWeak(&dictionary, ner, doc)
+        decideLinks(&dictionary, &ner, patterns, doc)
 
         var names = (dictionary + ner).filter(\.alive)
         names.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        dropPositionalNames(&names, doc)
         names += repeatedNERNames(names, patterns, doc)
         names.sort { ($0.start, $0.end) < ($1.start, $1.end) }
         let tickers = tickerMatches(doc, names)
@@ -114,20 +144,36 @@ public struct EntityAnnotator: Sendable {
         assignIds(&all, doc)
         all = all.filter { $0.alive && !$0.entityId.isEmpty }
         all.sort { Self.positionOrder($0, $1) || (!Self.positionOrder($1, $0) && $0.entityId < $1.entityId) }
-        let tones = tone(all, doc)
+        var tones = tone(all, doc)
+        var scores = tones.map { t -> EntityToneScore in
+            switch t.tone {
+            case .bullish: return EntityToneScore(positive: 1, negative: 0, neutral: 0)
+            case .bearish: return EntityToneScore(positive: 0, negative: 1, neutral: 0)
+            case .neutral: return .neutralOnly
+            }
+        }
+        if let toneModel { modelTone(toneModel, all, text: text, tones: &tones, scores: &scores) }
 
         var out: [EntityMention] = []
         out.reserveCapacity(all.count)
         for i in all.indices {
             let c = all[i]
             let sentence = c.tokenStart < doc.tokenSentence.count ? Int(doc.tokenSentence[c.tokenStart]) : doc.sentenceOf(offset: c.start)
+            let bounds = doc.sentenceBounds(token: c.tokenStart, offset: c.start)
             let t = tones[i]
+            let surface = doc.string(c.start, c.end)
+            var nameAtDate: String? = nil
+            if let published, c.entry != nil, c.type == .organization || c.type == .ticker || c.type == .miscellaneous {
+                nameAtDate = knowledge.history.name(surface: surface, entityId: c.entityId, canonical: c.canonical, on: published)
+            }
             out.append(EntityMention(documentId: documentId, entityId: c.entityId, canonicalName: c.canonical,
-                                     surface: doc.string(c.start, c.end), type: c.type, start: c.start, end: c.end,
+                                     surface: surface, type: c.type, start: c.start, end: c.end,
                                      sentence: sentence, ticker: c.ticker, value: c.value,
-                                     confidence: (c.confidence * 1000).rounded() / 1000, tone: t.tone, cue: t.cue))
+                                     confidence: (c.confidence * 1000).rounded() / 1000, tone: t.tone, cue: t.cue,
+                                     evidence: c.evidence, nameAtDate: nameAtDate,
+                                     sentenceStart: bounds.lowerBound, sentenceEnd: bounds.upperBound))
         }
-        return out
+        return EntityAnalysis(mentions: out, companyTones: EntityCompanyToneAggregator.companyTones(out, scores: scores, documentId: documentId))
     }
 
     /// Start, then end, then type; strings stay out of the comparison (it runs n log n times).
@@ -166,7 +212,7 @@ public struct EntityAnnotator: Sendable {
             }
             guard let c = found, !(i > 0 && t.gap == 0 && toks[i - 1].hash == Self.atHash) else { i += 1; continue }
             var e = i + c.hashes.count
-            var weak = c.confirmOnly
+            var legal = false
             // Legal form right after the name belongs to the mention: "Microsoft Corp.", "Apple, Inc.".
             var s = e
             if s + 1 < toks.count, toks[s].hash == Self.commaHash, toks[s].gap == 0 { s += 1 }
@@ -176,12 +222,15 @@ public struct EntityAnnotator: Sendable {
                 // "Target Corp." is the retailer; "Mercantile Bancorp Inc." is not "Bancorp".
                 let insideLongerName = i > 0 && toks[i - 1].isCapitalized && toks[i].matchGap == 1
                     && doc.tokenSentence[i - 1] == doc.tokenSentence[i]
-                if !insideLongerName { weak = false }
+                legal = !insideLongerName
             }
             let entry = knowledge.index.entries[c.entry]
-            out.append(EntityCandidate(start: t.start, end: toks[e - 1].end, type: entry.type,
-                                       origin: weak ? .weakDictionary : .dictionary,
-                                       confidence: entry.dictionaryConfidence, entry: c.entry))
+            var cand = EntityCandidate(start: t.start, end: toks[e - 1].end, type: entry.type,
+                                       origin: c.ambiguity.isEmpty || legal ? .dictionary : .weakDictionary,
+                                       confidence: entry.dictionaryConfidence, entry: c.entry)
+            cand.ambiguity = c.ambiguity
+            cand.legalSuffix = legal || c.legalForm
+            out.append(cand)
             i = e
         }
         return out
@@ -268,8 +317,23 @@ public struct EntityAnnotator: Sendable {
         return lo < sorted.count && sorted[lo].start < c.end
     }
 
+    /// Words that may extend a known company name to the NER's longer span ("Kia Motor Corp",
+    /// "Toyota Motor North America"): legal and group forms, what companies call themselves, regions.
+    private static let extensionWords: EntityScanHashSet = {
+        let corporate: [String] = """
+        motor motors bank international technologies technology systems airlines airways financial capital partners \
+        industries energy pharmaceuticals pharma communications entertainment media foods brands labs electronics software \
+        networks services solutions enterprises insurance securities investments ventures studios pictures records music \
+        games automotive auto aerospace health healthcare therapeutics biosciences semiconductor semiconductors telecom \
+        north south east west europe european asia asian pacific america americas usa us uk global worldwide
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        let legal: [String] = Array(EntityNames.legalSuffixes.union(EntityNames.groupSuffixes))
+        return EntityScanHashSet(hashes: (legal + corporate).map(EntityScanHash.folded))
+    }()
+
     /// Resolves overlaps of NER spans and dictionary matches; links NER names the dictionary did
-    /// not see (case or legal form differs) through the knowledge base.
+    /// not see (case or legal form differs) through the knowledge base. Nothing here confirms an
+    /// ambiguous name: `decideLinks` asks the document for evidence afterwards.
     private func mergeNER(_ ner: inout [EntityCandidate], _ dict: inout [EntityCandidate], _ doc: EntityScanDocument) {
         var d0 = 0
         for n in ner.indices where ner[n].alive {
@@ -285,13 +349,18 @@ public struct EntityAnnotator: Sendable {
                 // People and places of user lists are found by the dictionary; only names of
                 // companies and products are worth a normalised look-up.
                 guard span.type == .organization || span.type == .miscellaneous else { continue }
-                if let e = knowledge.entryForName(doc.scalars[span.start..<span.end]) {
-                    let entry = knowledge.entry(e)
+                if let hit = knowledge.lookUp(doc.scalars[span.start..<span.end]) {
+                    let entry = knowledge.entry(hit.entry)
                     if entry.type == span.type || (span.type == .organization && entry.type == .miscellaneous)
                         || (span.type == .miscellaneous && entry.type == .organization) {
-                        ner[n].entry = e
+                        let toks = EntityScanTokenizer.tokenize(Array(doc.scalars[span.start..<span.end]))
+                        ner[n].entry = hit.entry
+                        ner[n].nerLabel = span.type
                         ner[n].type = entry.type
                         ner[n].confidence = max(span.confidence, EntityConfidence.knownName)
+                        ner[n].ambiguity = hit.ambiguity.union(knowledge.index.profiler.profile(
+                            toks, scalars: Array(doc.scalars[span.start..<span.end]), confirmOnly: false, ownNames: [], insideOtherName: false))
+                        ner[n].legalSuffix = toks.contains { $0.kind == .word && Self.suffixHashes.contains($0.hash) }
                     }
                 }
                 continue
@@ -299,38 +368,138 @@ public struct EntityAnnotator: Sendable {
             let covered = overlapping.allSatisfy { dict[$0].start >= span.start && dict[$0].end <= span.end }
             let longer = covered && (span.end - span.start) > overlapping.reduce(0) { $0 + dict[$1].end - dict[$1].start }
             let sameSpan = overlapping.count == 1 && dict[overlapping[0]].start == span.start && dict[overlapping[0]].end == span.end
-            let weakOnly = overlapping.allSatisfy { dict[$0].origin == .weakDictionary }
+            let ambiguous = overlapping.contains { !dict[$0].ambiguity.isEmpty }
+            let extra = covered && longer ? extraWords(span, overlapping.map { dict[$0] }, doc) : []
             var nerWins = false
-            let moreWords = covered && longer && extraWords(span, overlapping.map { dict[$0] }, doc)
-            if span.type != .organization && moreWords {
+            var extend = false
+            if !extra.isEmpty && span.type != .organization {
                 nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
-            } else if weakOnly && moreWords {
-                nerWins = true       // "Red Star", "National Bank of Romania": an ordinary word inside a longer name
-            } else if span.type == .person && span.confidence >= EntityConfidence.confirmed && (weakOnly || (sameSpan && singleWord(dict[overlapping[0]], doc))) {
-                nerWins = true       // "Ford" the person, said confidently
-            } else if weakOnly && span.type != .organization && span.type != dict[overlapping[0]].type {
+            } else if !extra.isEmpty {
+                let o = overlapping[0]
+                // Extension words say company whatever the name's words are, unless the name is
+                // an ordinary word or initialism ("US News" is not News Corp's "News").
+                if overlapping.count == 1 && dict[o].type == .organization
+                    && dict[o].ambiguity.isDisjoint(with: [.ordinaryWord, .initialism, .listed])
+                    && extra.allSatisfy({ Self.extensionWords.contains(doc.tokens[$0].foldHash) }) {
+                    extend = true    // "Kia Motor Corp", "LM Ericsson AB": the NER's fuller name, the dictionary's link
+                } else if extra.allSatisfy({ knowledge.words.isOrdinaryWord(doc.tokens[$0].foldHash)
+                                                && !Self.extensionWords.contains(doc.tokens[$0].foldHash) }) {
+                    // "Cisco Routers Contribute" in a title-case line: the NER swept in ordinary
+                    // words; the dictionary's name stands, the span comes back if it is refused.
+                } else {
+                    nerWins = true   // "Emerald City Comic Con", "Visa Waiver Program": another organisation's name
+                }
+            } else if span.type == .person && (sameSpan || (overlapping.count == 1 && singleWord(dict[overlapping[0]], doc))) {
+                // A known company is never a person, unless its name is also a person's name and
+                // the model is sure ("Ford" the novelist).
+                let o = overlapping[0]
+                if dict[o].ambiguity.contains(.personName) {
+                    if span.confidence >= EntityConfidence.confirmed { nerWins = true } else { dict[o].nerPerson = true }
+                }
+            } else if ambiguous && span.type != .organization && sameSpan && span.type != dict[overlapping[0]].type {
                 nerWins = true       // an ordinary word the NER reads as something else
             }
             if nerWins {
                 for o in overlapping { dict[o].alive = false }
-            } else if span.type == .organization && overlapping.count == 1 && covered && longer
-                        && dict[overlapping[0]].type == .organization && extraWords(span, [dict[overlapping[0]]], doc) {
-                // "Kia Motor Corp", "LM Ericsson AB": the NER's fuller name, the dictionary's link.
+            } else if extend {
                 let o = overlapping[0]
                 dict[o].start = span.start
                 dict[o].end = span.end
                 dict[o].confidence = min(dict[o].confidence, max(span.confidence, EntityConfidence.confirmed))
+                dict[o].shadow = n
                 ner[n].alive = false
             } else {
                 ner[n].alive = false
                 for o in overlapping {
-                    if dict[o].origin == .weakDictionary && (span.type == dict[o].type || span.type == .organization) {
-                        dict[o].origin = .dictionary
-                        dict[o].confidence = max(span.confidence, EntityConfidence.confirmed)
-                    } else if dict[o].origin == .dictionary {
+                    dict[o].shadow = n
+                    if dict[o].ambiguity.isEmpty && (span.type == dict[o].type || span.type == .organization) {
                         dict[o].confidence = min(EntityConfidence.dictionaryCeiling, dict[o].confidence + EntityConfidence.agreementBonus)
                     }
                 }
+            }
+        }
+    }
+
+    /// Asks the document for evidence for every link of an ambiguous name (`EntityLinkDecision`);
+    /// a refused name is dropped, and the NER span it stood on comes back unlinked.
+    private func decideLinks(_ dict: inout [EntityCandidate], _ ner: inout [EntityCandidate], _ patterns: [EntityCandidate],
+                             _ doc: EntityScanDocument) {
+        var evidence = EntityLinkEvidence(doc: doc, patterns: patterns.filter { $0.type == .money || $0.type == .percent }
+            .map { (start: $0.start, end: $0.end) })
+        // Tickers written with their own cue ("NYSE: F", "$F", "shares of F") vouch for their company.
+        for t in tickerMatches(doc, []).mentions { if let e = t.entry { evidence.tickerEntries.insert(e) } }
+        for c in dict where c.alive && (c.ambiguity.subtracting(.partOfOtherName).isEmpty || c.legalSuffix) {
+            if let e = c.entry { evidence.unambiguousEntries.insert(e) }
+        }
+        for c in ner where c.alive {
+            if let e = c.entry, c.ambiguity.subtracting(.partOfOtherName).isEmpty || c.legalSuffix { evidence.unambiguousEntries.insert(e) }
+            // One sense per document: words of people's and places' longer names.
+            guard c.type == .person || c.type == .location else { continue }
+            var k = doc.tokenIndex(containingOrAfter: c.start)
+            var words: [UInt64] = []
+            while k < doc.tokens.count && doc.tokens[k].start < c.end {
+                if doc.tokens[k].kind == .word { words.append(doc.tokens[k].foldHash) }
+                k += 1
+            }
+            if words.count >= 2 { evidence.personOrPlaceWords.formUnion(words) }
+        }
+        var refused: Set<Int> = []
+        var kept: Set<Int> = []
+        func decide(_ c: inout EntityCandidate) -> Bool {
+            guard let entry = c.entry else { return true }
+            let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
+            guard let reason = EntityLinkDecision.decide(entry: entry, ambiguity: c.ambiguity, legalSuffix: c.legalSuffix,
+                                                         nerPerson: c.nerPerson, a: a, b: max(b, a + 1), evidence: evidence,
+                                                         knowledge: knowledge) else { return false }
+            c.evidence = reason.rawValue
+            if c.origin == .weakDictionary { c.origin = .dictionary }
+            return true
+        }
+        for i in dict.indices where dict[i].alive {
+            if decide(&dict[i]) {
+                if let n = dict[i].shadow { kept.insert(n) }
+            } else {
+                dict[i].alive = false
+                if let n = dict[i].shadow { refused.insert(n) }
+            }
+        }
+        for n in refused.subtracting(kept) where n < ner.count { ner[n].alive = true; ner[n].entry = nil }
+        for i in ner.indices where ner[i].alive && ner[i].entry != nil {
+            if !decide(&ner[i]) { ner[i].entry = nil; ner[i].ambiguity = []; ner[i].type = ner[i].nerLabel ?? ner[i].type }
+        }
+    }
+
+    /// Drops names that only look like names because of where they stand: an ordinary word at the
+    /// start of a sentence or line ("Oh", "Therefore", "Click"), a heading of ordinary words ("Most
+    /// Popular"); makes the place of a dateline a place ("NEW YORK (Reuters)" is not an ORG).
+    private func dropPositionalNames(_ names: inout [EntityCandidate], _ doc: EntityScanDocument) {
+        let toks = doc.tokens
+        let datelines = EntityDocumentShape.datelines(doc)
+        for i in names.indices where names[i].alive {
+            let c = names[i]
+            if datelines.contains(where: { $0.lowerBound <= c.start && c.end <= $0.upperBound }) {
+                names[i].type = .location
+                names[i].entry = nil
+                names[i].evidence = "dateline"
+                names[i].origin = .ner
+                continue
+            }
+            // Linked names were decided on evidence already.
+            guard c.entry == nil else { continue }
+            let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
+            guard a < b, b <= toks.count else { continue }
+            let words = toks[a..<b].filter { $0.kind != .punct }
+            // A surname or first name of many people ("Brown", "May") stays a name; table rows
+            // ("Hull 4 3 0 1") are not sentences.
+            if words.count == 1, let w = words.first, EntityDocumentShape.startsSentenceOrLine(a, doc),
+               knowledge.words.isCapitalisedByPosition(w.foldHash), !knowledge.words.isCommonName(w.foldHash),
+               !EntityDocumentShape.onTableRow(a, doc) {
+                names[i].alive = false
+                continue
+            }
+            if EntityDocumentShape.isWholeShortLine(a, b, doc),
+               words.allSatisfy({ knowledge.words.isCapitalisedByPosition($0.foldHash) || Self.functionWords.contains($0.foldHash) }) {
+                names[i].alive = false
             }
         }
     }
@@ -395,43 +564,19 @@ public struct EntityAnnotator: Sendable {
         !doc.scalars[c.start..<c.end].contains { CharacterClass.isSpaceInLine($0) }
     }
 
-    private func extraWords(_ span: EntityCandidate, _ inside: [EntityCandidate], _ doc: EntityScanDocument) -> Bool {
+    /// Tokens of the NER span that are capitalised words outside the dictionary matches: "Amazon
+    /// River" has one, "Amazon Web Services staff" none, and neither has "While Microsoft" (a
+    /// sentence-initial word the NER swept in).
+    private func extraWords(_ span: EntityCandidate, _ inside: [EntityCandidate], _ doc: EntityScanDocument) -> [Int] {
+        var out: [Int] = []
         var k = doc.tokenIndex(containingOrAfter: span.start)
         while k < doc.tokens.count && doc.tokens[k].start < span.end {
             let t = doc.tokens[k]
-            // Capitalised words only: "Amazon River" is another name, "Amazon Web Services staff" is
-            // not, and neither is "While Microsoft" (a sentence-initial word the NER swept in).
             if t.kind == .word && t.isCapitalized && !Self.functionWords.contains(t.foldHash)
-                && !inside.contains(where: { $0.start <= t.start && t.end <= $0.end }) { return true }
+                && !inside.contains(where: { $0.start <= t.start && t.end <= $0.end }) { out.append(k) }
             k += 1
         }
-        return false
-    }
-
-    /// Ordinary-word names stay only when the NER confirmed them or when a fuller name of the same
-    /// entity in the article starts with them ("Target" after "Target Corp.", "Booking" after
-    /// "Booking Holdings"); "Service" is not confirmed by "Wire" even if both name one outlet.
-    private func confirmWeak(_ dict: inout [EntityCandidate], _ ner: [EntityCandidate], _ doc: EntityScanDocument) {
-        var strong: [Int: [[UInt64]]] = [:]
-        func words(_ c: EntityCandidate) -> [UInt64] {
-            var out: [UInt64] = []
-            var k = doc.tokenIndex(containingOrAfter: c.start)
-            while k < doc.tokens.count && doc.tokens[k].start < c.end { out.append(doc.tokens[k].hash); k += 1 }
-            return out
-        }
-        for i in dict.indices where dict[i].alive && dict[i].origin == .dictionary {
-            if let e = dict[i].entry { strong[e, default: []].append(words(dict[i])) }
-        }
-        for i in ner.indices where ner[i].alive { if let e = ner[i].entry { strong[e, default: []].append(words(ner[i])) } }
-        for i in dict.indices where dict[i].alive && dict[i].origin == .weakDictionary {
-            let mine = words(dict[i])
-            if let e = dict[i].entry, let fuller = strong[e], fuller.contains(where: { $0.count >= mine.count && $0.prefix(mine.count).elementsEqual(mine) }) {
-                dict[i].origin = .dictionary
-                dict[i].confidence = EntityConfidence.confirmed
-            } else {
-                dict[i].alive = false
-            }
-        }
+        return out
     }
 
     // MARK: Tickers
@@ -502,10 +647,12 @@ public struct EntityAnnotator: Sendable {
             let first = doc.tokenIndex(containingOrAfter: names[i].start)
             if first < toks.count && toks[first].isAllCaps { nameTokens.insert(first) }
         }
-        func emit(_ start: Int, _ end: Int, _ entry: Int, _ ticker: String, _ confidence: Double) {
+        func emit(_ start: Int, _ end: Int, _ entry: Int, _ ticker: String, _ confidence: Double, _ evidence: String) {
             if let last = mentions.last, last.start == start { return }
-            mentions.append(EntityCandidate(start: start, end: end, type: .ticker, origin: .ticker, confidence: confidence,
-                                            entry: entry, ticker: ticker))
+            var c = EntityCandidate(start: start, end: end, type: .ticker, origin: .ticker, confidence: confidence,
+                                    entry: entry, ticker: ticker)
+            c.evidence = evidence
+            mentions.append(c)
         }
         var k = 0
         while k < toks.count {
@@ -518,7 +665,7 @@ public struct EntityAnnotator: Sendable {
                 while j < toks.count && q < 2 && toks[j].matchGap <= 1 && Self.exchangeQualifiers.contains(toks[j].hash) { j += 1; q += 1 }
                 if j + 1 < toks.count, toks[j].hash == Self.colonHash, toks[j].matchGap <= 1, toks[j + 1].matchGap <= 1,
                    let s = symbol(doc, toks[j + 1].start), let hit = tickerEntry(s.text) {
-                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
+                    emit(toks[j + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.certain, "exchange-cue")
                     cues.append(t.start..<toks[j].end)
                     k = doc.tokenIndex(startingAtOrAfter: s.end)
                     continue
@@ -528,7 +675,7 @@ public struct EntityAnnotator: Sendable {
             if t.hash == Self.dollarHash, k + 1 < toks.count, toks[k + 1].gap == 0, toks[k + 1].kind == .word,
                k == 0 || toks[k].gap > 0 || !(toks[k - 1].kind == .word),
                let s = symbol(doc, toks[k + 1].start), let hit = tickerEntry(s.text) {
-                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.strong)
+                emit(toks[k + 1].start, s.end, hit.entry, hit.ticker, EntityConfidence.strong, "cashtag")
                 k = doc.tokenIndex(startingAtOrAfter: s.end)
                 continue
             }
@@ -539,7 +686,7 @@ public struct EntityAnnotator: Sendable {
                    !Self.wordTickers.contains(hit.ticker) {
                     let close = doc.tokenIndex(startingAtOrAfter: s.end)
                     if close < toks.count, toks[close].hash == Self.closeHash {
-                        emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.certain)
+                        emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.certain, "parenthesised-ticker")
                         k = close + 1
                         continue
                     }
@@ -552,7 +699,7 @@ public struct EntityAnnotator: Sendable {
                 // A company written as its ticker-like name ("AMD stock") stays a name.
                 if before || after, !nameTokens.contains(k), let s = symbol(doc, t.start), let hit = tickerEntry(s.text), !Self.wordTickers.contains(s.text),
                    !Self.wordTickers.contains(hit.ticker), s.text.count >= 2 {
-                    emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.likely)
+                    emit(t.start, s.end, hit.entry, hit.ticker, EntityConfidence.likely, "shares-of")
                 }
             }
             k += 1
@@ -576,11 +723,61 @@ public struct EntityAnnotator: Sendable {
         return out
     }
 
+    /// The readable canonical name of an unknown name: capitals of datelines title-cased, legal
+    /// forms dropped from organisations, titles from people.
+    private func canonicalName(_ surface: String, _ type: EntityType) -> String {
+        var name = surface
+        // "SAN FRANCISCO" in a dateline reads better as "San Francisco".
+        if name.unicodeScalars.count >= 4 && !name.contains(where: { $0.isLowercase }) && name.contains(" ") {
+            name = EntityNames.titleCase(name, shortWordsAreInitialisms: false)
+        }
+        if type == .organization {
+            // Legal forms go ("Acme Corp." is "Acme"); group words stay ("Minsk Group").
+            let forms = EntityNames.canonicalCompany(name)
+            name = forms.withGroup ?? forms.name
+        }
+        if type == .person {
+            let parts = name.split(separator: " ")
+            let kept = parts.drop { EntityNames.honorifics.contains($0.lowercased().filter { $0 != "." }) }
+            if !kept.isEmpty { name = kept.joined(separator: " ") }
+        }
+        return name
+    }
+
+    /// People named in full in the document, by their last and by their first word: "Obama",
+    /// "Mr. Romney" and a surname the NER called an organisation join the one full name they end.
+    private struct PeopleIndex {
+        var byLast: [UInt64: [Int]] = [:]
+        var names: [(words: [UInt64], name: String)] = []
+
+        /// The one full name whose last word is `word` (nil when none or several).
+        func person(last word: UInt64) -> (words: [UInt64], name: String)? {
+            guard let list = byLast[word] else { return nil }
+            let distinct = Set(list.map { names[$0].name })
+            return distinct.count == 1 ? names[list[0]] : nil
+        }
+    }
+
+    private func peopleIndex(_ all: [EntityCandidate], _ doc: EntityScanDocument) -> PeopleIndex {
+        var index = PeopleIndex()
+        for c in all where c.alive && c.type == .person && c.entry == nil {
+            let words = nameWords(c, doc)
+            guard words.count >= 2 else { continue }
+            let name = canonicalName(doc.string(c.start, c.end), .person)
+            if index.names.contains(where: { $0.name == name }) { continue }
+            index.byLast[words[words.count - 1], default: []].append(index.names.count)
+            index.names.append((words, name))
+        }
+        return index
+    }
+
     private func assignIds(_ all: inout [EntityCandidate], _ doc: EntityScanDocument) {
         struct Seen { var words: [UInt64]; var id: String; var name: String; var type: EntityType }
         var seen: [Seen] = []
+        let people = peopleIndex(all, doc)
         // Repeated unknown names: normalise once per article.
-        struct Known { var label: EntityType; var id: String; var name: String; var entry: Int?; var type: EntityType; var ticker: String? }
+        struct Known { var label: EntityType; var id: String; var name: String; var entry: Int?; var type: EntityType; var ticker: String?
+                       var evidence: String? = nil }
         var unknownCache: [String: Known] = [:]
         var seenEntries: Set<Int> = []
         let entries = knowledge.index.entries
@@ -588,10 +785,16 @@ public struct EntityAnnotator: Sendable {
             var c = all[i]
             switch c.origin {
             case .pattern:
-                let v = c.value ?? ""
                 let prefix = c.type == .money ? "money" : (c.type == .percent ? "percent" : "date")
-                c.entityId = prefix + ":" + String(decoding: v.utf8.map { $0 == 32 ? 45 : $0 }, as: UTF8.self)
-                c.canonical = v
+                if let v = c.value {
+                    c.entityId = prefix + ":" + String(decoding: v.utf8.map { $0 == 32 ? 45 : $0 }, as: UTF8.self)
+                    c.canonical = v
+                } else {
+                    // A date the text does not fix ("last week" with no published date): its words.
+                    let surface = doc.string(c.start, c.end)
+                    c.entityId = prefix + ":" + EntityNames.slug(surface)
+                    c.canonical = surface
+                }
             case .ticker:
                 c.entityId = entries[c.entry!].id
                 c.canonical = entries[c.entry!].name
@@ -610,11 +813,30 @@ public struct EntityAnnotator: Sendable {
                     let label = c.type
                     if let known = unknownCache[surface], known.label == label {
                         c.entityId = known.id; c.canonical = known.name; c.entry = known.entry
-                        c.type = known.type; c.ticker = known.ticker
+                        c.type = known.type; c.ticker = known.ticker; c.evidence = known.evidence
                         break
                     }
                     let words = nameWords(c, doc)
                     guard !words.isEmpty else { c.alive = false; break }
+                    // Countries and states: one id for "U.S.", "US", "United States", "America".
+                    // Only places: "Texas" the baseball team stays the NER's organisation.
+                    if c.type == .location, let place = knowledge.places.place(doc.scalars[c.start..<c.end]) {
+                        c.type = .location
+                        c.entityId = place.id
+                        c.canonical = place.name
+                        unknownCache[surface] = Known(label: label, id: c.entityId, name: c.canonical, entry: nil, type: .location, ticker: nil)
+                        break
+                    }
+                    // A surname alone is the person named in full in the document, whatever the NER
+                    // called it ("Obama" after or before "Barack Obama"; not the state of Washington).
+                    if words.count == 1, c.type != .location || knowledge.places.place(doc.scalars[c.start..<c.end]) == nil,
+                       let person = people.person(last: words[0]) {
+                        c.type = .person
+                        c.canonical = person.name
+                        c.entityId = "per:" + EntityNames.slug(person.name)
+                        unknownCache[surface] = Known(label: label, id: c.entityId, name: c.canonical, entry: nil, type: .person, ticker: nil)
+                        break
+                    }
                     // A shorter later reference links to the earlier full name: "Nadella" after
                     // "Satya Nadella", "Goldman" after "Goldman Sachs".
                     var linked: Seen? = nil
@@ -633,23 +855,10 @@ public struct EntityAnnotator: Sendable {
                         if let e = knowledge.index.ids[s.id] {
                             c.entry = e; c.type = entries[e].type
                             if c.type == .organization { c.ticker = entries[e].tickers.first }
+                            c.evidence = "earlier-full-name"
                         }
                     } else {
-                        var name = surface
-                        // "SAN FRANCISCO" in a dateline reads better as "San Francisco".
-                        if name.unicodeScalars.count >= 4 && !name.contains(where: { $0.isLowercase }) && name.contains(" ") {
-                            name = EntityNames.titleCase(name, shortWordsAreInitialisms: false)
-                        }
-                        if c.type == .organization {
-                            // Legal forms go ("Acme Corp." is "Acme"); group words stay ("Minsk Group").
-                            let forms = EntityNames.canonicalCompany(name)
-                            name = forms.withGroup ?? forms.name
-                        }
-                        if c.type == .person {
-                            let parts = name.split(separator: " ")
-                            let kept = parts.drop { EntityNames.honorifics.contains($0.lowercased().filter { $0 != "." }) }
-                            if !kept.isEmpty { name = kept.joined(separator: " ") }
-                        }
+                        let name = canonicalName(surface, c.type)
                         let slug = EntityNames.slug(name)
                         guard !slug.isEmpty else { c.alive = false; break }
                         c.entityId = EntityKnowledgeBase.idPrefix(c.type) + ":" + slug
@@ -657,7 +866,7 @@ public struct EntityAnnotator: Sendable {
                         seen.append(Seen(words: words, id: c.entityId, name: name, type: c.type))
                     }
                     unknownCache[surface] = Known(label: label, id: c.entityId, name: c.canonical, entry: c.entry,
-                                                  type: c.type, ticker: c.ticker)
+                                                  type: c.type, ticker: c.ticker, evidence: c.evidence)
                 }
             }
             all[i] = c
@@ -699,6 +908,31 @@ public struct EntityAnnotator: Sendable {
     }
 
     // MARK: Tone
+
+    /// The tone model's call for every company mention (organisations and tickers of companies;
+    /// news outlets, named as sources, stay neutral). The lexicon's cue is kept as the explanation
+    /// when it points the same way as the model.
+    private func modelTone(_ model: ToneModel, _ all: [EntityCandidate], text: String,
+                           tones: inout [(tone: Tone, cue: String?)], scores: inout [EntityToneScore]) {
+        let entries = knowledge.index.entries
+        let lexiconTones = tones
+        var targets: [Int] = []
+        for i in all.indices where (all[i].type == .organization || all[i].type == .ticker) && all[i].entityId.hasPrefix("org:") {
+            if let e = all[i].entry, entries[e].outlet { continue }
+            targets.append(i)
+        }
+        for i in all.indices { tones[i] = (.neutral, nil); scores[i] = .neutralOnly }
+        guard !targets.isEmpty else { return }
+        let document = ToneDocument(text: text)
+        let predictions = model.predict(document: document, entityTokens: targets.map { document.tokenRange(covering: all[$0].start..<all[$0].end) })
+        for (i, p) in zip(targets, predictions) where p.probabilities.count == 3 {
+            let score = EntityToneScore(positive: p.probabilities[ToneLabel.positive.index], negative: p.probabilities[ToneLabel.negative.index],
+                                        neutral: p.probabilities[ToneLabel.neutral.index])
+            scores[i] = score
+            let tone = score.tone
+            tones[i] = (tone, tone != .neutral && lexiconTones[i].tone == tone ? lexiconTones[i].cue : nil)
+        }
+    }
 
     private static let negators = EntityScanHashSet(hashes: ["not", "no", "never", "without", "nor", "hardly", "neither"].map(EntityScanHash.folded))
     private static let tHash = EntityScanHash.folded("t")

@@ -14,13 +14,21 @@ public struct EntityEngine: Sendable {
         public var model: URL?
         /// User company lists (CSV, TSV or JSON) added to the shipped gazetteer.
         public var companyLists: [URL]
-        /// A tone lexicon replacing the shipped one.
+        /// A tone lexicon replacing the shipped one (its cue phrases explain the model's tone).
         public var toneLexicon: URL?
+        /// A tone model (`newspipe tone train`, or the shipped `tone/model.bin`) that gives every company
+        /// mention its tone; nil: the lexicon's cues directed at the company do. The shipped model is
+        /// not the default in the stage: on the held-out business-news gold set its company tone was
+        /// 0.652 against 0.752 for all-neutral and 0.748 for the lexicon, and it calls the seed
+        /// article's "shift from Microsoft to Amazon" bullish for Microsoft (trained on headlines).
+        public var toneModel: URL?
         /// Longer texts are read up to this many characters (cut at a space).
         public var maxCharacters: Int
 
-        public init(model: URL? = nil, companyLists: [URL] = [], toneLexicon: URL? = nil, maxCharacters: Int = 300_000) {
-            self.model = model; self.companyLists = companyLists; self.toneLexicon = toneLexicon; self.maxCharacters = maxCharacters
+        public init(model: URL? = nil, companyLists: [URL] = [], toneLexicon: URL? = nil, toneModel: URL? = nil,
+                    maxCharacters: Int = 300_000) {
+            self.model = model; self.companyLists = companyLists; self.toneLexicon = toneLexicon; self.toneModel = toneModel
+            self.maxCharacters = maxCharacters
         }
     }
 
@@ -28,7 +36,8 @@ public struct EntityEngine: Sendable {
         model = try settings.model.map(NERModel.load(from:)) ?? NERModel.loadDefault()
         let knowledge = try EntityKnowledgeBase.loadDefault().adding(listsAt: settings.companyLists)
         let lexicon = try settings.toneLexicon.map(ToneLexicon.load(from:)) ?? ToneLexicon.loadDefault()
-        annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon)
+        let toneModel = try settings.toneModel.map(ToneModel.load(from:))
+        annotator = EntityAnnotator(knowledge: knowledge, lexicon: lexicon, toneModel: toneModel)
         maxCharacters = settings.maxCharacters
     }
 
@@ -38,11 +47,21 @@ public struct EntityEngine: Sendable {
     }
 
     public func mentions(documentId: String, text fullText: String, published: String?) -> [EntityMention] {
+        analyze(documentId: documentId, text: fullText, published: published).mentions
+    }
+
+    /// Every mention in one article's text and each company's tone in it.
+    public func analyze(documentId: String, text fullText: String, published: String?) -> EntityAnalysis {
         let text = Self.prefix(of: fullText, scalars: maxCharacters)
         let tokens = NewsTokenizer.tokenize(text)
         let spans = model.tag(tokens)
-        return annotator.annotate(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
-                                  nerSpans: spans, published: published)
+        return annotator.analyze(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
+                                 nerSpans: spans, published: published)
+    }
+
+    /// Every mention in one article and each company's tone in it.
+    public func analyze(_ document: ArticleRecord) -> EntityAnalysis {
+        analyze(documentId: document.id, text: document.text, published: document.published)
     }
 }
 

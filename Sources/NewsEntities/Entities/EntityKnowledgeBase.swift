@@ -1,6 +1,7 @@
 import Foundation
 import NewsIO
 import NewsRecords
+import NewsText
 
 /// A name the dictionary matches for an entity.
 struct EntityKBSurface: Sendable, Equatable {
@@ -36,44 +37,101 @@ struct EntityDictCandidate: Sendable {
     let entry: Int
     let confirmOnly: Bool
     let rank: Int
+    /// Why this name may mean something else (data-driven; see `EntityAmbiguity`).
+    let ambiguity: EntityAmbiguity
+    /// The name carries its legal form ("Alphabet Inc."): evidence of the company by itself.
+    let legalForm: Bool
+}
+
+/// A name the NER found, looked up in the knowledge base by its normalised form.
+struct EntityLookupHit: Sendable {
+    let entry: Int
+    /// Ambiguity of the known name with that key.
+    let ambiguity: EntityAmbiguity
+    /// The one-word names with that key as written ("Bill", "Post"): a one-word NER span must be
+    /// written the same way (or in capitals) to link.
+    let oneWordForms: Set<String>
 }
 
 /// The compiled, immutable part of a knowledge base, shared between copies.
 final class EntityKBIndex: Sendable {
+    private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
+
     let entries: [EntityKBEntry]
     /// First-token hash -> candidate names starting with that token, longest first.
     let dictionary: EntityScanHashTable<[EntityDictCandidate]>
     let tickers: [String: Int]
     /// `EntityNames.lookupKey` of every name -> entry, for linking NER spans.
-    let lookup: [String: Int]
+    let lookup: [String: EntityLookupHit]
     let ids: [String: Int]
+    let profiler: EntityAmbiguityProfiler
 
-    init(entries: [EntityKBEntry]) {
+    init(entries: [EntityKBEntry], profiler: EntityAmbiguityProfiler) {
         self.entries = entries
+        self.profiler = profiler
         var dict: [UInt64: [EntityDictCandidate]] = [:]
         var seenRank: [[UInt64]: Int] = [:]   // words and gaps of a name -> rank of its owner
         var tick: [String: (Int, Int)] = [:]
-        var look: [String: (Int, Int)] = [:]
+        var look: [String: (entry: Int, rank: Int, ambiguity: EntityAmbiguity, forms: Set<String>)] = [:]
         var idMap: [String: Int] = [:]
+
+        // Every name of every entry as tokens, and which entries hold each run of up to three
+        // tokens inside a longer name ("News" inside "Fox News Corp"): a name that is part of
+        // another organisation's name is ambiguous.
+        let tokenised: [[(surface: EntityKBSurface?, text: String, toks: [EntityScanToken])]] = entries.map { entry in
+            var names = entry.surfaces.map { (surface: Optional($0), text: $0.text, toks: EntityScanTokenizer.tokenize(Array($0.text.unicodeScalars))) }
+            if !entry.surfaces.contains(where: { $0.text == entry.name }) {
+                names.append((surface: nil, text: entry.name, toks: EntityScanTokenizer.tokenize(Array(entry.name.unicodeScalars))))
+            }
+            return names
+        }
+        var inside: [[UInt64]: Int] = [:]   // run of exact hashes -> an entry holding it inside a longer name (-1: several)
+        for (e, names) in tokenised.enumerated() {
+            for name in names {
+                let words = name.toks.filter { $0.kind != .punct }.map(\.hash)
+                guard words.count >= 2 else { continue }
+                for a in 0..<words.count {
+                    for b in (a + 1)...min(words.count, a + 3) where b - a < words.count {
+                        let run = Array(words[a..<b])
+                        if let old = inside[run] { if old != e { inside[run] = -1 } } else { inside[run] = e }
+                    }
+                }
+            }
+        }
+
         for (e, entry) in entries.enumerated() {
             if idMap[entry.id] == nil { idMap[entry.id] = e }
             for t in entry.tickers where !t.isEmpty {
                 if let old = tick[t], old.1 >= entry.rank { continue }
                 tick[t] = (e, entry.rank)
             }
-            // The canonical name is always looked up for NER spans, but matched in text only when
-            // it is one of the surfaces.
-            let nameKey = EntityNames.lookupKey(entry.name)
-            if !nameKey.isEmpty, look[nameKey].map({ $0.1 < entry.rank }) ?? true { look[nameKey] = (e, entry.rank) }
-            for surface in entry.surfaces {
-                let key = EntityNames.lookupKey(surface.text)
-                if !key.isEmpty, look[key].map({ $0.1 < entry.rank }) ?? true { look[key] = (e, entry.rank) }
-                let toks = EntityScanTokenizer.tokenize(Array(surface.text.unicodeScalars))
-                guard let first = toks.first, first.kind != .punct else { continue }
+            let own = tokenised[e].map { EntityAmbiguityProfiler.contentTokens($0.toks).map(\.hash) }
+            for name in tokenised[e] {
+                let toks = name.toks
+                let words = toks.filter { $0.kind != .punct }.map(\.hash)
+                let holder = inside[words]
+                let insideOther = holder != nil && holder != e
+                let ambiguity = profiler.profile(toks, scalars: Array(name.text.unicodeScalars),
+                                                 confirmOnly: name.surface?.confirmOnly ?? false,
+                                                 ownNames: own, insideOtherName: insideOther)
+                // The canonical name is always looked up for NER spans, but matched in text only
+                // when it is one of the surfaces.
+                let key = EntityNames.lookupKey(name.text)
+                if !key.isEmpty {
+                    let oneWord = words.count == 1 ? [name.text] : []
+                    if let old = look[key], old.entry == e {
+                        look[key] = (e, old.rank, old.ambiguity.union(ambiguity), old.forms.union(oneWord))
+                    } else if look[key].map({ $0.rank < entry.rank }) ?? true {
+                        look[key] = (e, entry.rank, ambiguity, Set(oneWord))
+                    }
+                }
+                guard let surface = name.surface, let first = toks.first, first.kind != .punct else { continue }
                 let hashes = toks.map(\.hash)
                 let gaps = toks.dropFirst().map { $0.matchGap }
                 let signature = hashes + gaps.map(UInt64.init)
-                let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank)
+                let legalForm = toks.count > 1 && toks.dropFirst().contains { $0.kind == .word && Self.legalFormHashes.contains($0.hash) }
+                let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank,
+                                               ambiguity: ambiguity, legalForm: legalForm)
                 if let oldRank = seenRank[signature] {
                     // Same words for two entities: the better source wins, the earlier on a tie.
                     if oldRank < entry.rank {
@@ -90,7 +148,7 @@ final class EntityKBIndex: Sendable {
         }
         dictionary = EntityScanHashTable(dict.map { ($0.key, $0.value.sorted { $0.hashes.count > $1.hashes.count }) })
         tickers = tick.mapValues(\.0)
-        lookup = look.mapValues(\.0)
+        lookup = look.mapValues { EntityLookupHit(entry: $0.entry, ambiguity: $0.ambiguity, oneWordForms: $0.forms) }
         ids = idMap
     }
 }
@@ -115,8 +173,18 @@ final class EntityKBIndex: Sendable {
 /// is new, with id `<type>:<slug of name>` unless given.
 public struct EntityKnowledgeBase: Sendable {
     let index: EntityKBIndex
+    /// English word statistics and places the ambiguity of names is decided from.
+    let words: EntityWords
+    let places: EntityPlaces
+    /// Names of companies and owners of brands at a date.
+    let history: EntityHistory
 
-    init(entries: [EntityKBEntry]) { index = EntityKBIndex(entries: entries) }
+    init(entries: [EntityKBEntry], words: EntityWords, places: EntityPlaces, history: EntityHistory = .empty) {
+        self.words = words
+        self.places = places
+        self.history = history
+        index = EntityKBIndex(entries: entries, profiler: EntityAmbiguityProfiler(words: words, places: places.keys))
+    }
 
     var entries: [EntityKBEntry] { index.entries }
 
@@ -134,7 +202,9 @@ public struct EntityKnowledgeBase: Sendable {
             let aliases = try resource("aliases", "tsv")
             let base = try parseCompanies(companies.text, path: companies.path)
             let curated = try parseAliasTSV(aliases.text, path: aliases.path, rank: 2)
-            return .success(EntityKnowledgeBase(entries: merge(base, curated, byName: false)))
+            let history = try EntityHistory.loadDefault()
+            return .success(EntityKnowledgeBase(entries: merge(base, curated, byName: false), words: try EntityWords.loadDefault(),
+                                                places: try EntityPlaces.loadDefault(), history: history))
         } catch let error as FileError {
             return .failure(error)
         } catch {
@@ -168,7 +238,7 @@ public struct EntityKnowledgeBase: Sendable {
             }
             entries = Self.merge(entries, listed, byName: true)
         }
-        return EntityKnowledgeBase(entries: entries)
+        return EntityKnowledgeBase(entries: entries, words: words, places: places, history: history)
     }
 
     // MARK: Parsing
@@ -198,8 +268,12 @@ public struct EntityKnowledgeBase: Sendable {
             guard end > lineStart, bytes[lineStart] != 35 else { continue }   // blank or "#"
             let f = split(lineStart..<end, 9)
             guard f.count >= 7 else { throw FileError.io(path: path, reason: "line \(lineNumber): expected 7 tab-separated fields") }
+            // The builder's `?` marks one-word names of SEC-only filers (obscure: they need
+            // evidence); on S&P 500 names it came from a hand list of words, which the data in
+            // `EntityAmbiguity` replaces, so it is not kept there.
+            let sp500 = str(f[5]) == "sp500"
             let surfaces = split(f[6], 124).filter { !$0.isEmpty }.map { r in
-                bytes[r.lowerBound] == 63 ? EntityKBSurface(text: str((r.lowerBound + 1)..<r.upperBound), confirmOnly: true)
+                bytes[r.lowerBound] == 63 ? EntityKBSurface(text: str((r.lowerBound + 1)..<r.upperBound), confirmOnly: !sp500)
                                           : EntityKBSurface(text: str(r), confirmOnly: false)
             }
             out.append(EntityKBEntry(id: str(f[0]), name: str(f[1]), type: .organization,
@@ -359,6 +433,9 @@ public struct EntityKnowledgeBase: Sendable {
                 var tickers = item.tickers
                 for t in merged.tickers where !tickers.contains(t) { tickers.append(t) }
                 merged.tickers = tickers
+                // The added list's reading of a name wins: the alias file lists "Sony" as a name
+                // although the gazetteer builder marked the SEC filer's one-word name `?`; whether
+                // a name is also a word is decided from data (`EntityAmbiguity`), not by the mark.
                 var surfaces = item.surfaces
                 for s in merged.surfaces where !surfaces.contains(where: { $0.text == s.text }) { surfaces.append(s) }
                 merged.surfaces = surfaces
@@ -389,11 +466,34 @@ public struct EntityKnowledgeBase: Sendable {
 
     func entryForName(_ name: String) -> Int? {
         let key = EntityNames.lookupKey(name)
-        return key.isEmpty ? nil : index.lookup[key]
+        return key.isEmpty ? nil : index.lookup[key]?.entry
     }
 
-    func entryForName(_ scalars: ArraySlice<Unicode.Scalar>) -> Int? {
+    /// The known name an NER span is written as: case-insensitive for names of several words and
+    /// legal forms ("MICROSOFT CORPORATION"), but a one-word span must be written like a known
+    /// one-word name or in capitals ("Bill" is not "BILL" Holdings' name "Bill" unless written so).
+    func lookUp(_ scalars: ArraySlice<Unicode.Scalar>) -> EntityLookupHit? {
         let key = EntityNames.lookupKey(scalars)
-        return key.isEmpty ? nil : index.lookup[key]
+        guard !key.isEmpty, let hit = index.lookup[key] else { return nil }
+        var runs = 0, inWord = false
+        for c in scalars {
+            let w = CharacterClass.isWordCharacter(c)
+            if w && !inWord { runs += 1 }
+            inWord = w
+        }
+        if runs == 1 {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars)
+            let written = String(text)
+            let allCaps = !written.unicodeScalars.contains { CharacterClass.isLower($0) }
+            // Written like a known one-word name, in capitals, or with other inner capitals
+            // ("MasterCard" for "Mastercard"); never in lower case ("visa").
+            let capitalised = written.unicodeScalars.first.map(CharacterClass.isUpper) ?? false
+            let lower = written.lowercased()
+            guard hit.oneWordForms.contains(written) || (allCaps && !hit.oneWordForms.isEmpty)
+                    || (capitalised && !allCaps && hit.oneWordForms.contains { $0.lowercased() == lower && $0.unicodeScalars.contains(where: CharacterClass.isLower) })
+            else { return nil }
+        }
+        return hit
     }
 }

@@ -7,7 +7,8 @@ struct EntityPatternHit: Sendable, Equatable {
     var start: Int
     var end: Int
     var type: EntityType
-    var value: String
+    /// Normalised value; nil for a date the text does not fix ("last week" with no published date).
+    var value: String?
     var confidence: Double
 }
 
@@ -71,7 +72,7 @@ struct EntityDay: Sendable, Equatable {
 enum EntityPatterns {
     // MARK: Cue tables (case-folded token hashes)
 
-    private static func table(_ pairs: [(String, Int)]) -> EntityScanHashTable<Int> {
+    static func table(_ pairs: [(String, Int)]) -> EntityScanHashTable<Int> {
         EntityScanHashTable(pairs.map { (EntityScanHash.folded($0.0), $0.1) })
     }
 
@@ -199,7 +200,8 @@ enum EntityPatterns {
                     next = money(afterCode: k, doc, &hits) ?? monthDate(k, doc, published, &hits)
                         ?? weekday(k, doc, published, &hits)
                 }
-                if next == nil, let p = published { next = relative(k, doc, p, &hits) }
+                if next == nil { next = period(k, doc, published, &hits) }
+                if next == nil { next = relative(k, doc, published, &hits) }
             }
             k = max(next ?? k + 1, k + 1)
         }
@@ -450,8 +452,8 @@ enum EntityPatterns {
                                              value: EntityDay(year: year, month: m, day: d).iso, confidence: EntityConfidence.strong))
                 return next
             }
-            guard let p = published, let day = nearestYear(month: m, day: d, to: p) else { return next }
-            hits.append(EntityPatternHit(start: toks[k].start, end: end, type: .date, value: day.iso, confidence: EntityConfidence.likely))
+            let day = published.flatMap { nearestYear(month: m, day: d, to: $0) }
+            hits.append(EntityPatternHit(start: toks[k].start, end: end, type: .date, value: day?.iso, confidence: EntityConfidence.likely))
             return next
         }
         if j < toks.count, toks[j].gap == 1, let year = yearValue(doc, toks[j]) {
@@ -460,10 +462,15 @@ enum EntityPatterns {
             return j + 1
         }
         // Month alone, after a cue word ("in April", "last March").
-        guard let p = published, k > 0, toks[k].gap == 1 || (toks[k].gap == 0 && toks[k - 1].hash == h.dash) else { return nil }
+        guard k > 0, toks[k].gap == 1 || (toks[k].gap == 0 && toks[k - 1].hash == h.dash) else { return nil }
         var c = k - 1
         if toks[c].hash == h.dash && c > 0 { c -= 1 }
         guard toks[c].kind == .word, let direction = monthCues[toks[c].foldHash] else { return nil }
+        guard let p = published else {
+            hits.append(EntityPatternHit(start: direction != 0 ? toks[c].start : toks[k].start, end: toks[j - 1].end, type: .date,
+                                         value: nil, confidence: EntityConfidence.confirmed))
+            return j
+        }
         var best: (y: Int, m: Int)? = nil
         var bestDistance = Int.max
         let pm = p.year * 12 + p.month - 1
@@ -491,8 +498,8 @@ enum EntityPatterns {
                                          value: EntityDay(year: year, month: m, day: d).iso, confidence: EntityConfidence.strong))
             return j + 1
         }
-        guard let p = published, let day = nearestYear(month: m, day: d, to: p) else { return nil }
-        hits.append(EntityPatternHit(start: toks[k].start, end: toks[j - 1].end, type: .date, value: day.iso, confidence: EntityConfidence.likely))
+        let day = published.flatMap { nearestYear(month: m, day: d, to: $0) }
+        hits.append(EntityPatternHit(start: toks[k].start, end: toks[j - 1].end, type: .date, value: day?.iso, confidence: EntityConfidence.likely))
         return j
     }
 
@@ -532,15 +539,27 @@ enum EntityPatterns {
     /// "on Monday", "last Friday", "next Tuesday" against the published date.
     static func weekday(_ k: Int, _ doc: EntityScanDocument, _ published: EntityDay?, _ hits: inout [EntityPatternHit]) -> Int? {
         let toks = doc.tokens
-        guard let p = published, let wd = weekdays[toks[k].foldHash] else { return nil }
+        guard let wd = weekdays[toks[k].foldHash] else { return nil }
         // "Monday, April 13": the explicit date that follows says it all.
         var after = k + 1
         if after < toks.count && toks[after].hash == h.comma { after += 1 }
         if after < toks.count, month(after, doc) != nil { return nil }
+        // "Black Friday", "Cyber Monday": part of a name.
+        if k > 0, toks[k].gap == 1, toks[k - 1].kind == .word, toks[k - 1].isCapitalized, relativeWords[toks[k - 1].foldHash] == nil,
+           doc.tokenSentence[k - 1] == doc.tokenSentence[k], weekdayCues[toks[k - 1].foldHash] == nil { return nil }
         var start = toks[k].start
         var direction = 0
         if k > 0, toks[k].gap == 1, toks[k - 1].kind == .word, let r = relativeWords[toks[k - 1].foldHash] {
             direction = r; start = toks[k - 1].start
+        }
+        guard let p = published else {
+            // Without a date, only a weekday that is used as a date: "on Monday", "last Friday", "Tuesday's".
+            let cue = direction != 0 || (k > 0 && toks[k].gap == 1 && weekdayCues[toks[k - 1].foldHash] != nil)
+                || (k + 1 < toks.count && toks[k + 1].gap == 0 && toks[k + 1].hash == EntityScanHash.exact("'"))
+                || (k + 1 < toks.count && toks[k + 1].gap == 1 && partsOfDay[toks[k + 1].foldHash] != nil)
+            guard cue else { return nil }
+            hits.append(EntityPatternHit(start: start, end: toks[k].end, type: .date, value: nil, confidence: EntityConfidence.confirmed))
+            return k + 1
         }
         let back = (p.weekday - wd + 7) % 7
         let offset: Int
@@ -552,26 +571,5 @@ enum EntityPatterns {
         hits.append(EntityPatternHit(start: start, end: toks[k].end, type: .date,
                                      value: EntityDay(days: p.days + offset).iso, confidence: EntityConfidence.confirmed))
         return k + 1
-    }
-
-    /// "yesterday", "tomorrow", "last year", "next month".
-    static func relative(_ k: Int, _ doc: EntityScanDocument, _ p: EntityDay, _ hits: inout [EntityPatternHit]) -> Int? {
-        let toks = doc.tokens
-        let t = toks[k]
-        guard t.kind == .word else { return nil }
-        if let d = dayWords[t.foldHash] {
-            hits.append(EntityPatternHit(start: t.start, end: t.end, type: .date, value: EntityDay(days: p.days + d).iso, confidence: EntityConfidence.confirmed))
-            return k + 1
-        }
-        guard let r = relativeWords[t.foldHash], k + 1 < toks.count, toks[k + 1].gap == 1,
-              let period = periodWords[toks[k + 1].foldHash] else { return nil }
-        // "this year's", "last year" — but not "last year-end"? Keep it: still the year.
-        let value: String
-        if period == 1 { value = String(p.year + r) } else {
-            let m = p.year * 12 + p.month - 1 + r
-            value = String(format: "%04d-%02d", m / 12, m % 12 + 1)
-        }
-        hits.append(EntityPatternHit(start: t.start, end: toks[k + 1].end, type: .date, value: value, confidence: EntityConfidence.confirmed))
-        return k + 2
     }
 }

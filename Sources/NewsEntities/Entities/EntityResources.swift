@@ -11,7 +11,8 @@ import NewsIO
 /// executable's folder (an installed tree).
 public enum EntityResources {
     /// The files the engine needs, relative to the resources folder.
-    public static let requiredFiles = ["ner/model.bin", "entities/companies.tsv", "entities/aliases.tsv", "entities/tone.tsv"]
+    public static let requiredFiles = ["ner/model.bin", "entities/companies.tsv", "entities/aliases.tsv", "entities/tone.tsv",
+                                       "entities/words.tsv", "entities/places.tsv", "entities/history.tsv", "tone/model.bin"]
 
     /// The environment variable that names the resources folder.
     public static let environmentVariable = "NEWSPIPE_RESOURCES"

@@ -133,6 +133,8 @@ struct EntityScanDocument {
     let sentenceNumbers: [Int]
     /// Sentence number of each token.
     let tokenSentence: [Int32]
+    /// Index into `sentences` of each token.
+    let tokenSentenceIndex: [Int32]
     /// Tokens on lines or in sentences where ticker-like words are not tickers.
     let tickerBlocked: [Bool]
     /// Tokens on share/follow chrome lines, where names are page furniture, not news.
@@ -153,12 +155,15 @@ struct EntityScanDocument {
 
         // Sentence of each token: the last sentence starting at or before it.
         var ts = [Int32](repeating: 0, count: toks.count)
+        var tsi = [Int32](repeating: 0, count: toks.count)
         var si = 0
         for (k, t) in toks.enumerated() {
             while si + 1 < sents.count && sents[si + 1].lowerBound <= t.start { si += 1 }
             ts[k] = Int32(numbers.isEmpty ? 0 : numbers[si])
+            tsi[k] = Int32(si)
         }
         tokenSentence = ts
+        tokenSentenceIndex = tsi
 
         var blocked = [Bool](repeating: false, count: toks.count)
         var chromeFlags = [Bool](repeating: false, count: toks.count)
@@ -253,6 +258,24 @@ struct EntityScanDocument {
             }
             return n
         }
+    }
+
+    /// Scalar range of the sentence of token `k` (or of the sentence holding `offset`), without the
+    /// white space at its ends; the whole text when no sentence is known.
+    func sentenceBounds(token k: Int, offset: Int) -> Range<Int> {
+        guard !sentences.isEmpty else { return 0..<scalars.count }
+        var idx: Int
+        if k < tokenSentenceIndex.count { idx = Int(tokenSentenceIndex[k]) } else {
+            idx = 0
+            while idx + 1 < sentences.count && sentences[idx + 1].lowerBound <= offset { idx += 1 }
+        }
+        var a = max(0, min(sentences[idx].lowerBound, scalars.count))
+        var b = max(a, min(sentences[idx].upperBound, scalars.count))
+        // A mention past its sentence's end (ranges from a caller may be short) widens it.
+        if offset >= b { b = scalars.count }
+        while a < b && (CharacterClass.isSpaceInLine(scalars[a]) || CharacterClass.isNewline(scalars[a])) { a += 1 }
+        while b > a && (CharacterClass.isSpaceInLine(scalars[b - 1]) || CharacterClass.isNewline(scalars[b - 1])) { b -= 1 }
+        return a..<b
     }
 
     func sentenceOf(offset: Int) -> Int {

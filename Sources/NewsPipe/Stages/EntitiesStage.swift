@@ -6,11 +6,13 @@ import PipelineKit
 
 /// Stage 4: finds entities in each canonical document: statistical NER for people, organisations,
 /// places and other names, then the gazetteer, patterns and tone on top. Reads dedup's canonical
-/// documents, writes one `EntityMention` line per mention.
+/// documents, writes one `EntityMention` line per mention and one `CompanyTone` line per company
+/// and document, published together.
 public struct EntitiesStage: PipelineStage {
     public let id = StageName.entities.id
-    public let summary = "find companies, people, places, tickers, money, dates; link aliases; tone"
-    public let version = 1
+    public let summary = "find companies, people, places, tickers, money, dates; link aliases with evidence; company tone"
+    /// 2: links need evidence, company tone, names at date, sentence offsets.
+    public let version = 2
     public let settings: Manifest.EntitySettings
     public let settingsFingerprint: String
     private let engine = EntityEngineCache()
@@ -18,12 +20,15 @@ public struct EntitiesStage: PipelineStage {
     /// What entities publishes.
     public enum Outputs {
         public static let mentions = ShardedRecords<EntityMention>(
-            stage: StageName.entities.id, name: "mentions",
-            summary: "organisations, people, places, tickers, money, percentages, dates: linked, with tone")
+            stage: StageName.entities.id, name: "mentions", version: 2,
+            summary: "organisations, people, places, tickers, money, percentages, dates: linked with evidence, with tone")
+        public static let companyTone = ShardedRecords<CompanyTone>(
+            stage: StageName.entities.id, name: "company-tone",
+            summary: "per document and company: tone, confidence, bullish/bearish/neutral mention counts")
     }
 
     public var reads: [StageFile] { [DedupStage.Outputs.documents.file] }
-    public var writes: [StageFile] { [Outputs.mentions.file] }
+    public var writes: [StageFile] { [Outputs.mentions.file, Outputs.companyTone.file] }
 
     public init(settings: Manifest.EntitySettings = .init(), settingsFingerprint: String = "") {
         self.settings = settings
@@ -34,39 +39,56 @@ public struct EntitiesStage: PipelineStage {
         let layout = context.layout
         let engine = try self.engine.get(settings.engineSettings)
         let output = try ShardOutput(Outputs.mentions, shard: shard, layout: layout)
-        // Documents are streamed (read here, decoded and annotated by the workers), never held whole.
-        let documents = try JSONLinesReader(DedupStage.Outputs.documents.url(in: layout, shard: shard))
+        let tones = try AtomicFile(Outputs.companyTone.url(in: layout, shard: shard))
+        // Documents are streamed (read here, decoded and analysed by the workers), never held whole.
+        let documentsURL = DedupStage.Outputs.documents.url(in: layout, shard: shard)
+        let documents = try JSONLinesReader(documentsURL)
         let minConfidence = settings.minConfidence
         let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
-        try context.processInOrder(total: 0, stage: id, shard: shard, next: { try documents.next() },
-                                   transform: { line -> Result<(lines: [UInt8], count: Int, cached: Bool), FileError> in
-            guard let document = try? JSONLines.makeDecoder().decode(ArticleRecord.self, from: Data(line)) else {
-                return .failure(FileError.corruptRecord(path: DedupStage.Outputs.documents.url(in: layout, shard: shard).path, line: 0,
-                                                        reason: "not an article record"))
-            }
-            let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
-            var cached = true
-            var mentions = cache.get([EntityMention].self, key)
-            if mentions == nil {
-                cached = false
-                mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
-                cache.put(mentions!, key)
-            }
-            // Encoded here, by the workers, not by the thread that writes.
-            let encoder = JSONLines.makeEncoder()
-            var lines: [UInt8] = []
-            do { for mention in mentions! { lines += try JSONLines.line(mention, encoder: encoder) } } catch {
-                return .failure(FileError.corruptRecord(path: DedupStage.Outputs.documents.url(in: layout, shard: shard).path, line: 0,
-                                                        reason: "mentions of \(document.id) cannot be encoded: \(error)"))
-            }
-            return .success((lines, mentions!.count, cached))
-        }, consume: { _, outcome in
-            let (lines, count, cached) = try outcome.get()
-            output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
-            try output.writeEncoded(lines, records: count)
-        })
-        cache.close()
-        try output.commit()
+        typealias Encoded = (mentions: [UInt8], count: Int, tones: [UInt8], cached: Bool)
+        do {
+            try context.processInOrder(total: 0, stage: id, shard: shard, next: { try documents.next() },
+                                       transform: { line -> Result<Encoded, FileError> in
+                guard let document = try? JSONLines.makeDecoder().decode(ArticleRecord.self, from: Data(line)) else {
+                    return .failure(FileError.corruptRecord(path: documentsURL.path, line: 0, reason: "not an article record"))
+                }
+                let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
+                var cached = true
+                var analysis = cache.get(EntityAnalysis.self, key)
+                if analysis == nil {
+                    cached = false
+                    var fresh = engine.analyze(document)
+                    fresh.mentions = fresh.mentions.filter { $0.confidence >= minConfidence }
+                    cache.put(fresh, key)
+                    analysis = fresh
+                }
+                // Encoded here, by the workers, not by the thread that writes.
+                let encoder = JSONLines.makeEncoder()
+                var mentionLines: [UInt8] = [], toneLines: [UInt8] = []
+                do {
+                    for mention in analysis!.mentions { mentionLines += try JSONLines.line(mention, encoder: encoder) }
+                    for tone in analysis!.companyTones { toneLines += try JSONLines.line(tone, encoder: encoder) }
+                } catch {
+                    return .failure(FileError.corruptRecord(path: documentsURL.path, line: 0,
+                                                            reason: "entities of \(document.id) cannot be encoded: \(error)"))
+                }
+                return .success((mentionLines, analysis!.mentions.count, toneLines, cached))
+            }, consume: { _, outcome in
+                let encoded = try outcome.get()
+                output.noteProcessed(encoded.cached ? 0 : 1, cached: encoded.cached ? 1 : 0)
+                try output.writeEncoded(encoded.mentions, records: encoded.count)
+                if !encoded.tones.isEmpty { try tones.write(encoded.tones) }
+            })
+            cache.close()
+            // Both files become visible together, before the runner's done marker.
+            try tones.commit()
+            try output.commit()
+        } catch {
+            cache.close()
+            tones.abandon()
+            output.abandon()
+            throw error
+        }
         return output.counts
     }
 }

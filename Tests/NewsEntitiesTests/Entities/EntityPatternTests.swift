@@ -109,10 +109,16 @@ struct EntityPatternTests {
         #expect(found.first?.value == "2025-12-28")
     }
 
-    @Test func relativeDatesNeedAPublishedDate() {
-        #expect(only(.date, in: "It was reported on April 13 and on Monday.", published: nil).isEmpty)
+    @Test func relativeDatesWithoutAPublishedDateKeepTheirWords() {
+        // The dates are found, but nothing fixes them: no value, the words are the id.
+        let found = only(.date, in: "It was reported on April 13 and on Monday.", published: nil)
+        #expect(found.map(\.surface) == ["April 13", "Monday"])
+        #expect(found.allSatisfy { $0.value == nil })
+        #expect(found.map(\.entityId) == ["date:april-13", "date:monday"])
         #expect(only(.date, in: "It was signed April 13, 2025.", published: nil).map(\.value) == ["2025-04-13"])
         #expect(only(.date, in: "It was signed April 13, 2025.", published: "not a date").map(\.value) == ["2025-04-13"])
+        // A weekday that is not used as a date stays out.
+        #expect(only(.date, in: "Black Friday sales and Cyber Monday deals drew crowds.", published: nil).isEmpty)
     }
 
     static let notDates = [
