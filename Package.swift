@@ -16,6 +16,7 @@ import PackageDescription
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
     ],
     targets: [
         // System libraries.
@@ -61,7 +64,7 @@ let package = Package(
         .target(
             name: "NewsFetch",
             dependencies: ["MarkupTree", "NewsIO", "NewsRecords", "CZlib", logging,
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")] + nio),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"), nioSSL] + nio),
         .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite"]),
 
         // The pipeline.
@@ -85,9 +88,14 @@ let package = Package(
         .testTarget(name: "MirrorDedupTests", dependencies: ["MirrorDedup", "NewsIO", "NewsRecords"]),
         .testTarget(name: "NewsEntitiesTests", dependencies: ["NewsEntities", "NERTraining", "NewsIO", "NewsText", "NewsRecords"],
                     resources: [.copy("Fixtures")]),
-        .target(name: "NewsTestSupport", dependencies: ["NewsFetch"] + nio, path: "Tests/NewsTestSupport"),
-        .testTarget(name: "NewsFetchTests", dependencies: ["NewsFetch", "MarkupTree", "NewsIO", "NewsRecords", "NewsTestSupport"] + nio),
+        // NewsTestSupport makes its TLS certificates with swift-certificates (tests only).
+        .target(name: "NewsTestSupport",
+                dependencies: ["NewsFetch", nioSSL, crypto, .product(name: "X509", package: "swift-certificates")] + nio,
+                path: "Tests/NewsTestSupport"),
+        .testTarget(name: "NewsFetchTests", dependencies: ["NewsFetch", "MarkupTree", "NewsIO", "NewsRecords", "NewsTestSupport", nioSSL] + nio),
         .testTarget(name: "NewsReportsTests", dependencies: ["NewsReports", "NewsIO", "NewsRecords"]),
+        // Public API only: each engine used the way another program would (no pipeline types).
+        .testTarget(name: "EngineLibraryTests", dependencies: ["ArticleExtraction", "MirrorDedup", "NewsEntities", "NewsFetch", "NewsReports", "NewsRecords"]),
         .testTarget(
             name: "NewsPipeTests",
             dependencies: ["NewsPipeCLI", "NewsPipe", "PipelineKit", "NewsIO", "NewsText", "NewsRecords", "ArticleExtraction",

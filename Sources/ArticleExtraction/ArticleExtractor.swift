@@ -78,7 +78,12 @@ public struct ArticleExtractor: Sendable {
         extractor.complete(&metadata, selection: selection, raw: raw)
         var article = ExtractedArticle(text: text, words: words, confidence: 0)
         article.url = url
-        article.canonical = metadata.canonical.map { stripAbsoluteURL($0, base: url) }
+        var provenance = metadata.provenance
+        switch metadata.canonical.map({ StripCanonicalURL.decide($0, pageURL: url) }) {
+        case .accepted(let canonical)?: article.canonical = canonical
+        case .rejected(let why)?: provenance["canonical"] = "canonical-rejected: \(why)"
+        case nil: break
+        }
         article.site = stripSite(article.canonical ?? url)
         article.siteName = metadata.siteName
         article.title = metadata.title
@@ -87,7 +92,6 @@ public struct ArticleExtractor: Sendable {
         article.modified = metadata.modified
         article.description = metadata.description
         article.language = metadata.language
-        var provenance = metadata.provenance
         if article.language == nil, let detected = StripLanguageDetector.detect(text) {
             article.language = detected
             provenance["language"] = "detector"
@@ -181,14 +185,6 @@ public struct ArticleExtractor: Sendable {
         ExtractionRejection(reason: "timeout",
                             detail: "over \(options.maxMilliseconds) ms")
     }
-}
-
-/// Resolves a relative canonical link against the page URL.
-private func stripAbsoluteURL(_ link: String, base: String?) -> String {
-    if link.hasPrefix("http://") || link.hasPrefix("https://") { return link }
-    guard let base, let baseURL = URL(string: base),
-          let resolved = URL(string: link, relativeTo: baseURL) else { return link }
-    return resolved.absoluteString
 }
 
 /// Host without `www.`, or nil.

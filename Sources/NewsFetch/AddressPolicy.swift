@@ -36,20 +36,50 @@ public enum FetchAddressRefusal: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
+/// How host names become addresses: the system's getaddrinfo, or a stand-in (tests).
+public struct FetchResolver: Sendable {
+    let lookup: @Sendable (String) -> [FetchIPAddress]
+
+    /// - Parameter lookup: every address a host name resolves to, in the order to try them
+    ///   (empty when it does not resolve).
+    public init(_ lookup: @escaping @Sendable (String) -> [FetchIPAddress]) { self.lookup = lookup }
+
+    /// getaddrinfo, in its order (RFC 6724 destination address selection).
+    public static let system = FetchResolver { FetchAddressPolicy.resolve($0) }
+
+    public func resolve(_ host: String) -> [FetchIPAddress] { lookup(host) }
+}
+
+/// A host the address policy let through, with the addresses it checked: the fetcher connects to
+/// these and no others, so a name that resolves differently later (DNS rebinding) cannot move the
+/// connection to an address that was never checked.
+public struct FetchCheckedHost: Sendable, Equatable {
+    /// The host as the URL spells it, lower-cased, IPv6 brackets removed.
+    public var host: String
+    /// Every address the host resolved to (a literal's own), in the resolver's order, no repeats.
+    public var addresses: [FetchIPAddress]
+    /// The host is an IP literal, so no name was resolved.
+    public var isLiteral: Bool
+}
+
 /// Decides which URLs may be fetched: only http and https, and only hosts that resolve to public
 /// addresses, so a feed, sitemap or redirect cannot point the crawler at the machine itself, the
-/// local network or a cloud metadata service (169.254.169.254).
+/// local network or a cloud metadata service (169.254.169.254). IPv6 addresses that carry an IPv4
+/// address (IPv4-mapped and -compatible, SIIT, NAT64, 6to4, Teredo) are judged by the IPv4 address
+/// they carry.
 ///
-/// Limitation: the HTTP client resolves the name again when it connects, so a DNS server that
-/// answers differently the second time (DNS rebinding) is not caught here.
+/// `vet` resolves a name once and returns the addresses it checked; `HTTPFetcher` connects only to
+/// those (it never lets the HTTP client resolve the name again), which closes DNS rebinding.
 public struct FetchAddressPolicy: Sendable {
     public let allowPrivateAddresses: Bool
     private let allowedHosts: Set<String>
     private let allowedHostPorts: Set<String>
     private let allowedRanges: [FetchIPRange]
+    public let resolver: FetchResolver
 
-    public init(allowPrivateAddresses: Bool = false, allowHosts: [String] = []) {
+    public init(allowPrivateAddresses: Bool = false, allowHosts: [String] = [], resolver: FetchResolver = .system) {
         self.allowPrivateAddresses = allowPrivateAddresses
+        self.resolver = resolver
         var hosts = Set<String>(), hostPorts = Set<String>(), ranges: [FetchIPRange] = []
         for entry in allowHosts.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !entry.isEmpty {
             if entry.contains("/"), let range = FetchIPRange(cidr: entry) {
@@ -63,33 +93,45 @@ public struct FetchAddressPolicy: Sendable {
         allowedHosts = hosts; allowedHostPorts = hostPorts; allowedRanges = ranges
     }
 
-    public init(settings: FetchNetworkSettings) {
-        self.init(allowPrivateAddresses: settings.allowPrivateAddresses, allowHosts: settings.allowHosts)
+    public init(settings: FetchNetworkSettings, resolver: FetchResolver = .system) {
+        self.init(allowPrivateAddresses: settings.allowPrivateAddresses, allowHosts: settings.allowHosts, resolver: resolver)
     }
 
-    private static func bareHost(_ host: String) -> String {
+    static func bareHost(_ host: String) -> String {
         host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
-    /// Checks scheme and host of `url`, resolving the host name with getaddrinfo. Every address the
-    /// name resolves to must be allowed: an attacker's name may list a public and a private one.
+    /// Checks scheme and host of `url`, resolving the host name once. Every address the name
+    /// resolves to must be allowed: an attacker's name may list a public and a private one.
     public func check(_ url: URL) -> FetchAddressRefusal? {
-        if let refusal = checkSyntax(url) { return refusal }
+        if case let .failure(refusal) = vet(url) { return refusal }
+        return nil
+    }
+
+    /// `check`, returning on success the addresses that were checked, to connect to. Hosts exempt
+    /// from the ranges (`allowPrivateAddresses`, `allowHosts` by name or `host:port`) are resolved
+    /// too, so their connections are pinned the same way.
+    public func vet(_ url: URL) -> Result<FetchCheckedHost, FetchAddressRefusal> {
+        if let refusal = checkSyntax(url) { return .failure(refusal) }
         let host = Self.bareHost(url.host!.lowercased())
         let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
-        if allowPrivateAddresses || allowedHosts.contains(host) || allowedHostPorts.contains("\(host):\(port)") { return nil }
-        let addresses: [FetchIPAddress]
-        if let literal = FetchIPAddress(literal: host) {
+        let exempt = allowPrivateAddresses || allowedHosts.contains(host) || allowedHostPorts.contains("\(host):\(port)")
+        var addresses: [FetchIPAddress]
+        let literal = FetchIPAddress(literal: host)
+        if let literal {
             addresses = [literal]
         } else {
-            addresses = Self.resolve(host)
-            if addresses.isEmpty { return .unresolvable(host) }
+            addresses = []
+            for address in resolver.resolve(host) where !addresses.contains(address) { addresses.append(address) }
+            if addresses.isEmpty { return .failure(.unresolvable(host)) }
         }
-        for address in addresses {
-            if allowedRanges.contains(where: { $0.contains(address) }) { continue }
-            if let range = address.refusedRange { return .privateAddress(host: host, address: address.description, range: range) }
+        if !exempt {
+            for address in addresses {
+                if allowedRanges.contains(where: { $0.contains(address) }) { continue }
+                if let range = address.refusedRange { return .failure(.privateAddress(host: host, address: address.description, range: range)) }
+            }
         }
-        return nil
+        return .success(FetchCheckedHost(host: host, addresses: addresses, isLiteral: literal != nil))
     }
 
     /// Only the checks that need no DNS: scheme and presence of a host.
@@ -167,20 +209,31 @@ public enum FetchIPAddress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The IPv4 address an IPv6 address carries (mapped `::ffff:a.b.c.d`, compatible `::a.b.c.d`,
-    /// NAT64 `64:ff9b::a.b.c.d`), which is then judged as IPv4.
-    var embeddedV4: UInt32? {
-        guard case let .v6(b) = self else { return nil }
-        let tail = UInt32(b[12]) << 24 | UInt32(b[13]) << 16 | UInt32(b[14]) << 8 | UInt32(b[15])
-        if b[0 ..< 10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return tail }
-        if b[0 ..< 12].allSatisfy({ $0 == 0 }) && tail > 1 { return tail }
-        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4 ..< 12].allSatisfy({ $0 == 0 }) { return tail }
-        return nil
+    /// The IPv4 addresses an IPv6 address carries, with the mechanism's name: IPv4-mapped
+    /// `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, SIIT `::ffff:0:a.b.c.d`, NAT64
+    /// `64:ff9b::a.b.c.d` (RFC 6052), 6to4 `2002:AABB:CCDD::/48` (RFC 3056) and Teredo
+    /// `2001:0:SSSS:SSSS::/64` with the client's address inverted in the last 32 bits (RFC 4380).
+    /// Each is judged as IPv4: a packet to `2002:7f00:1::` can reach 127.0.0.1 through a relay.
+    var embeddedV4: [(address: UInt32, mechanism: String)] {
+        guard case let .v6(b) = self else { return [] }
+        func word(_ index: Int) -> UInt32 {
+            UInt32(b[index]) << 24 | UInt32(b[index + 1]) << 16 | UInt32(b[index + 2]) << 8 | UInt32(b[index + 3])
+        }
+        let tail = word(12)
+        if b[0 ..< 10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return [(tail, "IPv4-mapped")] }
+        if b[0 ..< 8].allSatisfy({ $0 == 0 }) && b[8] == 0xFF && b[9] == 0xFF && b[10] == 0 && b[11] == 0 { return [(tail, "SIIT")] }
+        if b[0 ..< 12].allSatisfy({ $0 == 0 }) && tail > 1 { return [(tail, "IPv4-compatible")] }
+        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4 ..< 12].allSatisfy({ $0 == 0 }) { return [(tail, "NAT64")] }
+        if b[0] == 0x20 && b[1] == 0x02 { return [(word(2), "6to4")] }
+        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0 { return [(word(4), "Teredo server"), (~tail, "Teredo client")] }
+        return []
     }
 
     /// The name of the refused range this address falls in, or nil for a public address.
     public var refusedRange: String? {
-        if let v4 = embeddedV4 { return FetchIPAddress.v4(v4).refusedRange }
+        for (v4, mechanism) in embeddedV4 {
+            if let range = FetchIPAddress.v4(v4).refusedRange { return "\(range) in \(mechanism)" }
+        }
         switch self {
         case let .v4(a):
             func within(_ base: UInt32, _ bits: UInt32) -> Bool { bits == 0 || (a >> (32 - bits)) == (base >> (32 - bits)) }
@@ -203,6 +256,10 @@ public enum FetchIPAddress: Sendable, Equatable, CustomStringConvertible {
             if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return "link-local" } // fe80::/10
             if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return "private" } // fec0::/10 old site-local
             if b[0] == 0xFF { return "multicast" }                      // ff00::/8
+            // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): what it reaches is the local network's choice.
+            if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0 && b[5] == 1 { return "nat64-local-use" }
+            if b[0] == 0x01 && b[1 ..< 8].allSatisfy({ $0 == 0 }) { return "discard" } // 100::/64 (RFC 6666)
+            if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 { return "documentation" } // 2001:db8::/32
             return nil
         }
     }

@@ -43,6 +43,9 @@ public struct FetchNetworkSettings: Sendable, Equatable, Encodable {
     public var allowPrivateAddresses: Bool = false
     /// Hosts exempt from the address policy: `host`, `host:port`, or an IP range `10.1.0.0/16`.
     public var allowHosts: [String] = []
+    /// A PEM file of CA certificates trusted for https besides the system's roots ("" = the system's
+    /// only), for a private CA. Certificates are always verified, names included.
+    public var caCertificatesFile: String = ""
     /// Sitemap-index nesting followed (an index naming an index naming a urlset is depth 2).
     public var maxSitemapDepth: Int = 3
     /// Sitemap documents read per source, indexes included.

@@ -72,10 +72,41 @@ public struct FetchSourceProblem: Sendable, Equatable {
 
 /// Expands the network sources into page requests: reads URL lists, fetches and parses feeds and
 /// sitemaps (indexes followed breadth-first up to `maxSitemapDepth` and `maxSitemaps`).
+///
+/// With a `FetchDocumentCache`, feeds and sitemaps are asked for with the validators of their last
+/// good fetch; a `304 Not Modified` (or a fetch younger than `minRefetchAgeSeconds`) is parsed from
+/// the kept copy, so an unchanged feed costs one small answer and yields the same items.
 public struct FetchSourceExpander: Sendable {
     public let fetcher: HTTPFetcher
+    public let documents: FetchDocumentCache?
 
-    public init(fetcher: HTTPFetcher) { self.fetcher = fetcher }
+    public init(fetcher: HTTPFetcher, documents: FetchDocumentCache? = nil) {
+        self.fetcher = fetcher
+        self.documents = documents
+    }
+
+    /// Fetches feed or sitemap documents (conditionally when the cache has a copy) and returns each
+    /// response with the body to parse: the new one, or the kept one for 304 and reused answers.
+    func fetchDocuments(_ urls: [String], kind: FetchRequest.Kind, problems: inout [FetchSourceProblem]) -> [(response: FetchResponse, body: [UInt8]?)] {
+        let requests = urls.map { FetchRequest(url: $0, kind: kind, previous: documents?.previous(for: $0)) }
+        var results: [(response: FetchResponse, body: [UInt8]?)] = fetcher.fetch(requests).map { ($0, $0.body) }
+        // A 304 or reuse whose kept body is gone since `previous(for:)`: ask again without validators.
+        var again: [Int] = []
+        for (index, result) in results.enumerated() where [.unchanged, .reused].contains(result.response.disposition) {
+            if let body = documents?.body(for: result.response.record) { results[index].body = body } else { again.append(index) }
+        }
+        if !again.isEmpty {
+            let responses = fetcher.fetch(again.map { FetchRequest(url: requests[$0].url, kind: kind) })
+            for (index, response) in zip(again, responses) { results[index] = (response, response.body) }
+        }
+        for (request, result) in zip(requests, results) where result.response.disposition != .rejected {
+            guard let documents, let body = result.body else { continue }
+            do { try documents.keep(result.response.record, body: body, for: request.url) } catch {
+                problems.append(FetchSourceProblem(source: request.url, reason: "cache-failed", detail: "\(error)"))
+            }
+        }
+        return results
+    }
 
     /// - Parameter previous: the last run's records keyed by URL: a feed or sitemap item found there
     ///   with a stored body is not fetched again; URL-list pages get conditional GET.
@@ -120,10 +151,10 @@ public struct FetchSourceExpander: Sendable {
             case .urls, .warc:
                 for url in listed { add(url, discovered: false, source: source) }
             case .feed:
-                let responses = fetcher.fetch(listed.map { FetchRequest(url: $0, kind: .feed) })
-                plan.documents.append(contentsOf: responses)
-                for response in responses {
-                    guard response.disposition == .stored, let body = response.body else {
+                let results = fetchDocuments(listed, kind: .feed, problems: &plan.problems)
+                plan.documents.append(contentsOf: results.map(\.response))
+                for (response, body) in results {
+                    guard response.disposition != .rejected, let body else {
                         plan.problems.append(FetchSourceProblem(source: response.request.url, reason: response.reason ?? "feed-failed", detail: response.detail ?? ""))
                         continue
                     }
@@ -147,10 +178,10 @@ public struct FetchSourceExpander: Sendable {
                     let batch = level.filter { visited.insert($0.0).inserted }.prefix(max(0, settings.maxSitemaps - read))
                     if batch.isEmpty { break }
                     read += batch.count
-                    let responses = fetcher.fetch(batch.map { FetchRequest(url: $0.0, kind: .sitemap) })
-                    plan.documents.append(contentsOf: responses)
-                    for ((_, depth), response) in zip(batch, responses) {
-                        guard response.disposition == .stored, let body = response.body else {
+                    let results = fetchDocuments(batch.map(\.0), kind: .sitemap, problems: &plan.problems)
+                    plan.documents.append(contentsOf: results.map(\.response))
+                    for ((_, depth), (response, body)) in zip(batch, results) {
+                        guard response.disposition != .rejected, let body else {
                             plan.problems.append(FetchSourceProblem(source: response.request.url, reason: response.reason ?? "sitemap-failed", detail: response.detail ?? ""))
                             continue
                         }
@@ -181,6 +212,11 @@ public struct FetchSourceExpander: Sendable {
                         break
                     }
                 }
+            }
+        }
+        if let documents {
+            do { try documents.save() } catch {
+                plan.problems.append(FetchSourceProblem(source: documents.folder.path, reason: "cache-failed", detail: "\(error)"))
             }
         }
         plan.pages = pages.values.sorted { $0.url < $1.url }

@@ -30,35 +30,174 @@ public struct LocalPage: Codable, Sendable, Equatable {
     }
 }
 
-/// Lists the pages of a local source folder.
+/// Something under a source folder that is not read, and why: it becomes a reject with that
+/// reason, never a silent gap.
+public struct ListingProblem: Sendable, Equatable {
+    /// The entry's name as pages are named (`<source>/<relative path>`).
+    public var source: String
+    /// `unreadable`, `not-a-regular-file`, `link-loop`, `link-outside-source`, `broken-link`.
+    public var reason: String
+    public var detail: String
+
+    public init(source: String, reason: String, detail: String) {
+        self.source = source; self.reason = reason; self.detail = detail
+    }
+}
+
+/// Which symbolic links under a source folder are followed. The folder itself is always
+/// followed when it is a link (a corpus mounted or linked into place).
+public enum LinkPolicy: String, CaseIterable, Codable, Sendable {
+    /// Links whose target stays inside the source folder (the default): a link cannot pull in
+    /// files from elsewhere on the machine.
+    case inside
+    /// Every link (loops are still detected).
+    case all
+    /// No link below the folder; each is reported.
+    case none
+}
+
+/// Lists the pages of a local source folder: a walk of its own (not `FileManager`'s enumerator,
+/// which skips what it cannot read without a word), so every entry is either a page, filtered out
+/// by the globs, or a problem with a reason.
 public enum FolderListing {
+    public struct Listing: Sendable {
+        public var pages: [LocalPage]
+        public var problems: [ListingProblem]
+
+        public init(pages: [LocalPage], problems: [ListingProblem]) {
+            self.pages = pages; self.problems = problems
+        }
+    }
+
     /// The regular files under `root` whose relative path matches one of `include` and none of
-    /// `exclude`, sorted by source name. `sourceName` prefixes each page's source.
-    public static func pages(in root: URL, include: [String], exclude: [String], sourceName: String,
-                             baseUrl: String?) throws -> [LocalPage] {
-        let files = FileManager.default
-        let root = root.standardizedFileURL
-        var isFolder: ObjCBool = false
-        guard files.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw FileError.io(path: root.path, reason: "source folder does not exist")
+    /// `exclude`, sorted by source name, and what could not be read. `sourceName` prefixes each
+    /// page's source.
+    public static func list(_ root: URL, include: [String], exclude: [String], sourceName: String, baseUrl: String?,
+                            links: LinkPolicy = .inside) throws -> Listing {
+        let rootPath = root.standardizedFileURL.path
+        var info = stat()
+        guard stat(rootPath, &info) == 0 else {
+            throw FileError.io(path: rootPath, reason: "source folder does not exist (\(String(cString: strerror(errno))))")
         }
-        guard let enumerator = files.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
-                                                options: [], errorHandler: { _, _ in true }) else {
-            throw FileError.io(path: root.path, reason: "source folder is not readable")
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw FileError.io(path: rootPath, reason: "source is not a folder") }
+        let realRoot = URL(fileURLWithPath: rootPath).resolvingSymlinksInPath().path
+        var walker = Walker(realRoot: realRoot, include: include.map(PathGlob.init), exclude: exclude.map(PathGlob.init),
+                            sourceName: sourceName, baseUrl: baseUrl, links: links)
+        guard access(rootPath, R_OK | X_OK) == 0 else {
+            throw FileError.io(path: rootPath, reason: "source folder is not readable: \(String(cString: strerror(errno)))")
         }
-        let includes = include.map(PathGlob.init)
-        let excludes = exclude.map(PathGlob.init)
+        walker.visited.insert(Walker.Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+        walker.walk(folder: rootPath, relative: "")
+        return Listing(pages: walker.pages.sorted { $0.source < $1.source },
+                       problems: walker.problems.sorted { $0.source < $1.source })
+    }
+
+    private struct Walker {
+        struct Identity: Hashable { var device: UInt64; var inode: UInt64 }
+
+        let realRoot: String
+        let include: [PathGlob]
+        let exclude: [PathGlob]
+        let sourceName: String
+        let baseUrl: String?
+        let links: LinkPolicy
         var pages: [LocalPage] = []
-        for case let file as URL in enumerator {
-            let values = try? file.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey])
-            guard values?.isRegularFile == true else { continue }
-            let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            guard includes.contains(where: { $0.matches(relative) }), !excludes.contains(where: { $0.matches(relative) }) else { continue }
-            pages.append(LocalPage(source: sourceName.isEmpty ? relative : "\(sourceName)/\(relative)", file: file.path,
-                                   size: values?.fileSize ?? 0,
-                                   modified: values?.contentModificationDate?.timeIntervalSince1970 ?? 0,
-                                   baseUrl: baseUrl, relativePath: relative))
+        var problems: [ListingProblem] = []
+        /// Folders entered so far (by device and inode), so a link back up is a loop, not a hang.
+        var visited: Set<Identity> = []
+
+        init(realRoot: String, include: [PathGlob], exclude: [PathGlob], sourceName: String, baseUrl: String?, links: LinkPolicy) {
+            self.realRoot = realRoot; self.include = include; self.exclude = exclude
+            self.sourceName = sourceName; self.baseUrl = baseUrl; self.links = links
         }
-        return pages.sorted { $0.source < $1.source }
+
+        func name(_ relative: String) -> String { sourceName.isEmpty ? relative : "\(sourceName)/\(relative)" }
+
+        func wanted(_ relative: String) -> Bool {
+            include.contains { $0.matches(relative) } && !exclude.contains { $0.matches(relative) }
+        }
+
+        mutating func problem(_ relative: String, _ reason: String, _ detail: String) {
+            problems.append(ListingProblem(source: name(relative), reason: reason, detail: detail))
+        }
+
+        mutating func walk(folder path: String, relative: String) {
+            let entries: [String]
+            do { entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted() } catch {
+                problem(relative.isEmpty ? "." : relative, "unreadable", "cannot list folder \(path): \(error.localizedDescription)")
+                return
+            }
+            for entry in entries {
+                let child = relative.isEmpty ? entry : "\(relative)/\(entry)"
+                visit(path: "\(path)/\(entry)", relative: child)
+            }
+        }
+
+        mutating func visit(path: String, relative: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else {
+                problem(relative, "unreadable", "cannot stat \(path): \(String(cString: strerror(errno)))")
+                return
+            }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                followLink(path: path, relative: relative)
+                return
+            }
+            visitTarget(path: path, relative: relative, info: info)
+        }
+
+        mutating func followLink(path: String, relative: String) {
+            guard links != .none else {
+                if wanted(relative) { problem(relative, "link-not-followed", "\(path) is a symbolic link (links: none)") }
+                return
+            }
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                let reason = errno == ELOOP ? "link-loop" : "broken-link"
+                problem(relative, reason, "\(path) → \(target): \(String(cString: strerror(errno)))")
+                return
+            }
+            if links == .inside, target != realRoot, !target.hasPrefix(realRoot + "/") {
+                problem(relative, "link-outside-source", "\(path) points to \(target), outside the source folder")
+                return
+            }
+            visitTarget(path: path, relative: relative, info: info)
+        }
+
+        mutating func visitTarget(path: String, relative: String, info: stat) {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                guard visited.insert(identity).inserted else {
+                    problem(relative, "link-loop", "\(path) leads back to a folder already listed")
+                    return
+                }
+                walk(folder: path, relative: relative)
+            case S_IFREG:
+                guard wanted(relative) else { return }
+                guard access(path, R_OK) == 0 else {
+                    problem(relative, "unreadable", "cannot read \(path): \(String(cString: strerror(errno)))")
+                    return
+                }
+                let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+                pages.append(LocalPage(source: name(relative), file: path, size: Int(info.st_size),
+                                       modified: modified, baseUrl: baseUrl, relativePath: relative))
+            default:
+                // FIFOs, sockets, devices: reading one could block the night or read forever.
+                guard wanted(relative) else { return }
+                problem(relative, "not-a-regular-file", "\(path) is a \(Self.kind(info.st_mode)), not a file")
+            }
+        }
+
+        static func kind(_ mode: mode_t) -> String {
+            switch mode & S_IFMT {
+            case S_IFIFO: return "FIFO"
+            case S_IFSOCK: return "socket"
+            case S_IFCHR: return "character device"
+            case S_IFBLK: return "block device"
+            default: return "special file"
+            }
+        }
     }
 }

@@ -2,6 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NewsIO
 import NewsRecords
 
@@ -56,8 +63,9 @@ public struct FetchResponse: Sendable {
 
 /// Fetches URLs over HTTP(S) with AsyncHTTPClient, politely and defensively: bounded global and
 /// per-host concurrency, per-host spacing, robots.txt, retries with backoff, manual redirects
-/// checked by the address policy, streamed bodies with size and decompression caps, and
-/// conditional GET against the previous run's records.
+/// checked by the address policy, connections pinned to the addresses the policy checked (the
+/// name is resolved once; the Host header and TLS server name stay the URL's), streamed bodies
+/// with size and decompression caps, and conditional GET against the previous run's records.
 ///
 /// `fetch(_:)` blocks the calling thread while the work runs on Swift concurrency's pool, so the
 /// Dispatch-based stage runner can call it; do not call it from an async context (use
@@ -66,10 +74,12 @@ public final class HTTPFetcher: Sendable {
     public let settings: FetchNetworkSettings
     let engine: FetchHTTPEngine
 
-    /// - Parameter store: where page bodies go; without one, page bodies are returned in `body`.
-    public init(settings: FetchNetworkSettings, store: ContentStore? = nil) {
+    /// - Parameters:
+    ///   - store: where page bodies go; without one, page bodies are returned in `body`.
+    ///   - resolver: how host names become addresses (the system's getaddrinfo; tests pass a stand-in).
+    public init(settings: FetchNetworkSettings, store: ContentStore? = nil, resolver: FetchResolver = .system) {
         self.settings = settings
-        engine = FetchHTTPEngine(settings: settings, store: store)
+        engine = FetchHTTPEngine(settings: settings, store: store, resolver: resolver)
     }
 
     /// Fetches every request and returns one response per request, in order (blocking).
@@ -93,7 +103,7 @@ public final class HTTPFetcher: Sendable {
 
     /// Closes connections and stops the client (blocking). The fetcher is unusable afterwards.
     public func shutdown() {
-        try? engine.client.syncShutdown()
+        engine.shutdown()
     }
 }
 
@@ -109,14 +119,22 @@ private enum FetchAttemptOutcome: Sendable {
 /// The async machinery behind `HTTPFetcher`.
 final class FetchHTTPEngine: Sendable {
     let settings: FetchNetworkSettings
-    let client: HTTPClient
     let store: ContentStore?
     let policy: FetchAddressPolicy
+    /// The client configuration every connection starts from (timeouts, TLS trust, no redirects).
+    private let configuration: HTTPClient.Configuration
+    /// Why no https request can be made (an unreadable `caCertificatesFile`), if so.
+    private let tlsProblem: String?
+    /// One client per host name and checked address (its `dnsOverride` pins the connection to
+    /// that address), and one for IP-literal URLs, which need no resolving. See `client(for:address:)`.
+    private let clients = FetchLocked<(pinned: [String: HTTPClient], literal: HTTPClient?, closed: Bool)>(([:], nil, false))
     private let global: FetchAsyncSemaphore
     private let hosts = FetchLocked<[String: FetchHostGate]>([:])
-    private let robotsCache = FetchLocked<[String: Task<FetchRobotsRules, Never>]>([:])
-    /// Address-policy verdicts per scheme, host and port, for the fetcher's lifetime (one run).
-    private let verdicts = FetchLocked<[String: Task<FetchAddressRefusal?, Never>]>([:])
+    private let robotsCache = FetchLocked<[String: Task<FetchRobotsVerdict, Never>]>([:])
+    /// Address-policy verdicts, with the addresses checked, per scheme, host and port, for the
+    /// fetcher's lifetime (one run): a name is resolved once, so every connection to it goes to an
+    /// address that was checked.
+    private let verdicts = FetchLocked<[String: Task<Result<FetchCheckedHost, FetchAddressRefusal>, Never>]>([:])
     /// Where every task of the fetcher runs (see `FetchTaskExecutor`).
     let executor = FetchTaskExecutor()
     /// Threads that write page bodies to the store.
@@ -124,12 +142,24 @@ final class FetchHTTPEngine: Sendable {
     /// Longest pause a robots.txt Crawl-delay may impose between requests to one host.
     static let maxCrawlDelay: Duration = .seconds(10)
 
-    init(settings: FetchNetworkSettings, store: ContentStore?) {
+    init(settings: FetchNetworkSettings, store: ContentStore?, resolver: FetchResolver = .system) {
         self.settings = settings
         self.store = store
-        policy = FetchAddressPolicy(settings: settings)
+        policy = FetchAddressPolicy(settings: settings, resolver: resolver)
         global = FetchAsyncSemaphore(permits: settings.globalConcurrency)
         var configuration = HTTPClient.Configuration()
+        // Certificates are verified against the system's roots, plus those of `caCertificatesFile`.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        var tlsProblem: String? = nil
+        if !settings.caCertificatesFile.isEmpty {
+            if FileManager.default.isReadableFile(atPath: settings.caCertificatesFile) {
+                tls.additionalTrustRoots = [.file(settings.caCertificatesFile)]
+            } else {
+                tlsProblem = "caCertificatesFile \(settings.caCertificatesFile) is not a readable file"
+            }
+        }
+        self.tlsProblem = tlsProblem
+        configuration.tlsConfiguration = tls
         // Redirects are followed here, hop by hop, so each hop passes the address policy.
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
@@ -138,7 +168,41 @@ final class FetchHTTPEngine: Sendable {
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, settings.perHostConcurrency)
         // Our own retries decide; a silent second connection attempt would hide failures from the record.
         configuration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.configuration = configuration
+    }
+
+    /// The client that connects to `address` for `host` (the URL's host as the client reads it):
+    /// its `dnsOverride` maps the name to the checked address, so the client never resolves the name
+    /// itself, while the Host header, the TLS server name and certificate check use the name.
+    /// Nil once the engine is shut down.
+    private func client(for host: String, address: FetchIPAddress?) -> HTTPClient? {
+        clients.withLock { clients -> HTTPClient? in
+            if clients.closed { return nil }
+            guard let address else {
+                if let client = clients.literal { return client }
+                let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+                clients.literal = client
+                return client
+            }
+            let key = "\(host)\u{0}\(address)"
+            if let client = clients.pinned[key] { return client }
+            var pinned = configuration
+            pinned.dnsOverride[host] = address.description
+            pinned.dnsOverride[host.lowercased()] = address.description
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pinned)
+            clients.pinned[key] = client
+            return client
+        }
+    }
+
+    /// Shuts every client down (blocking); later requests fail.
+    func shutdown() {
+        let all = clients.withLock { clients -> [HTTPClient] in
+            clients.closed = true
+            defer { clients.pinned = [:]; clients.literal = nil }
+            return Array(clients.pinned.values) + (clients.literal.map { [$0] } ?? [])
+        }
+        for client in all { try? client.syncShutdown() }
     }
 
     /// Starts an unstructured task on the fetcher's executor (task groups inherit it; unstructured
@@ -177,12 +241,22 @@ final class FetchHTTPEngine: Sendable {
         guard var url = URL(string: request.url) else { return fetch.finish(.rejected, reason: "bad-url", detail: request.url) }
         var visited: Set<String> = [url.absoluteString]
         while true {
-            if let refusal = await checkAddress(url) { return fetch.finish(.rejected, reason: refusal.reason, detail: refusal.description) }
-            if settings.respectRobots && request.kind != .robots {
-                let rules = await robots(for: url)
-                if !rules.allows(url) { return fetch.finish(.rejected, reason: "robots-disallowed", detail: "robots.txt of \(url.host ?? "") disallows \(url.path)") }
+            let target: FetchCheckedHost
+            switch await checkAddress(url) {
+            case let .failure(refusal): return fetch.finish(.rejected, reason: refusal.reason, detail: refusal.description)
+            case let .success(checked): target = checked
             }
-            let outcome = await attemptWithRetries(url: url, headers: requestHeaders(request, url: url), kind: request.kind, attempts: &fetch.attempts)
+            if settings.respectRobots && request.kind != .robots {
+                switch await robots(for: url) {
+                case let .rules(rules) where !rules.allows(url):
+                    return fetch.finish(.rejected, reason: "robots-disallowed", detail: "robots.txt of \(url.host ?? "") disallows \(url.path)")
+                case let .unavailable(reason, detail):
+                    return fetch.finish(.rejected, reason: reason, detail: detail)
+                case .rules:
+                    break
+                }
+            }
+            let outcome = await attemptWithRetries(url: url, target: target, headers: requestHeaders(request, url: url), kind: request.kind, attempts: &fetch.attempts)
             switch interpret(outcome, url: url, fetch: &fetch, visited: &visited) {
             case let .done(response): return response
             case let .redirect(next): url = next
@@ -220,11 +294,12 @@ final class FetchHTTPEngine: Sendable {
 
     /// One hop, retried on connection errors, 429 and 5xx with backoff (or the server's
     /// Retry-After, unless it asks for more than `retryAfterMaxMs`).
-    private func attemptWithRetries(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind, attempts: inout Int) async -> FetchAttemptOutcome {
+    private func attemptWithRetries(url: URL, target: FetchCheckedHost, headers: HTTPHeaders, kind: FetchRequest.Kind,
+                                    attempts: inout Int) async -> FetchAttemptOutcome {
         var retry = 0
         while true {
             attempts += 1
-            let outcome = await gatedAttempt(url: url, headers: headers, kind: kind)
+            let outcome = await gatedAttempt(url: url, target: target, headers: headers, kind: kind)
             var pause: Duration? = nil
             switch outcome {
             case let .failure(_, _, retryable) where retryable:
@@ -372,11 +447,11 @@ final class FetchHTTPEngine: Sendable {
     }
 
     /// One attempt under the host's and the global limits; permits are released before any retry pause.
-    private func gatedAttempt(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+    private func gatedAttempt(url: URL, target: FetchCheckedHost, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
         let host = gate(for: url)
         await host.acquire()
         await global.acquire()
-        let outcome = await attemptWithDeadline(url: url, headers: headers, kind: kind)
+        let outcome = await attemptWithDeadline(url: url, target: target, headers: headers, kind: kind)
         await global.release()
         await host.release()
         return outcome
@@ -384,17 +459,18 @@ final class FetchHTTPEngine: Sendable {
 
     // MARK: Address policy
 
-    /// The address policy's verdict for `url`'s host, resolved once per host: getaddrinfo blocks,
-    /// so it runs on a Dispatch thread rather than one of the few cooperative ones.
-    private func checkAddress(_ url: URL) async -> FetchAddressRefusal? {
-        if let refusal = policy.checkSyntax(url) { return refusal }
+    /// The address policy's verdict for `url`'s host and the addresses it checked, resolved once
+    /// per host: getaddrinfo blocks, so it runs on a Dispatch thread rather than one of the few
+    /// cooperative ones.
+    private func checkAddress(_ url: URL) async -> Result<FetchCheckedHost, FetchAddressRefusal> {
+        if let refusal = policy.checkSyntax(url) { return .failure(refusal) }
         let policy = policy
-        let task: Task<FetchAddressRefusal?, Never> = verdicts.withLock { verdicts in
+        let task: Task<Result<FetchCheckedHost, FetchAddressRefusal>, Never> = verdicts.withLock { verdicts in
             let key = Self.hostKey(url)
             if let task = verdicts[key] { return task }
-            let task = spawn { () -> FetchAddressRefusal? in
+            let task = spawn { () -> Result<FetchCheckedHost, FetchAddressRefusal> in
                 await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(returning: policy.check(url)) }
+                    DispatchQueue.global().async { continuation.resume(returning: policy.vet(url)) }
                 }
             }
             verdicts[key] = task
@@ -405,28 +481,20 @@ final class FetchHTTPEngine: Sendable {
 
     // MARK: Robots
 
-    /// The robots.txt rules for `url`'s host: fetched once (through the same limits, without a
+    /// The robots.txt verdict for `url`'s host: fetched once (through the same limits, without a
     /// robots check of its own) and shared by every request to that host.
-    func robots(for url: URL) async -> FetchRobotsRules {
+    func robots(for url: URL) async -> FetchRobotsVerdict {
         let key = Self.hostKey(url)
-        let task: Task<FetchRobotsRules, Never> = robotsCache.withLock { cache in
+        let task: Task<FetchRobotsVerdict, Never> = robotsCache.withLock { cache in
             if let task = cache[key] { return task }
             let robotsURL = key + "/robots.txt"
-            let task = spawn { [self] () -> FetchRobotsRules in
+            let task = spawn { [self] () -> FetchRobotsVerdict in
                 let response = await fetch(FetchRequest(url: robotsURL, source: robotsURL, kind: .robots))
-                let rules: FetchRobotsRules
-                switch (response.disposition, response.record.status) {
-                case (.stored, _):
-                    rules = FetchRobotsRules(parsing: String(decoding: response.body ?? [], as: UTF8.self), userAgent: settings.userAgent)
-                case let (_, status?) where (400 ..< 500).contains(status) && status != 429:
-                    rules = .allowAll // RFC 9309: robots.txt "unavailable" means no rules
-                default:
-                    rules = .disallowAll // unreachable or 5xx: assume the site wants no crawling now
-                }
-                if let delay = rules.crawlDelaySeconds, delay > 0 {
+                let verdict = FetchRobotsVerdict(response: response, host: url.host ?? "", userAgent: settings.userAgent)
+                if case let .rules(rules) = verdict, let delay = rules.crawlDelaySeconds, delay > 0 {
                     await gate(for: URL(string: robotsURL)!).raiseDelay(to: min(.milliseconds(Int64(delay * 1000)), Self.maxCrawlDelay))
                 }
-                return rules
+                return verdict
             }
             cache[key] = task
             return task
@@ -436,10 +504,10 @@ final class FetchHTTPEngine: Sendable {
 
     // MARK: One attempt
 
-    private func attemptWithDeadline(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+    private func attemptWithDeadline(url: URL, target: FetchCheckedHost, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
         let total = Duration.milliseconds(max(1, settings.totalTimeoutMs))
         return await withTaskGroup(of: FetchAttemptOutcome?.self) { group in
-            group.addTask { await self.attempt(url: url, headers: headers, kind: kind) }
+            group.addTask { await self.attemptAddresses(url: url, target: target, headers: headers, kind: kind) }
             group.addTask {
                 try? await Task.sleep(for: total)
                 if Task.isCancelled { return nil }
@@ -453,7 +521,34 @@ final class FetchHTTPEngine: Sendable {
         }
     }
 
-    private func attempt(url: URL, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+    /// One attempt, over the checked addresses in order: when one cannot be connected to (nothing
+    /// was sent), the next is tried, as the client's own resolver would have done.
+    private func attemptAddresses(url: URL, target: FetchCheckedHost, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
+        if url.scheme?.lowercased() == "https", let tlsProblem {
+            return .failure(reason: "tls-failed", detail: tlsProblem, retryable: false)
+        }
+        // The client reads the host from the URL as written; the override is keyed by that spelling.
+        let host = url.host.map(FetchAddressPolicy.bareHost) ?? target.host
+        let candidates: [FetchIPAddress?] = target.isLiteral ? [nil] : target.addresses
+        var outcome: FetchAttemptOutcome = .failure(reason: "dns-failed", detail: "no address for \(target.host)", retryable: false)
+        for (index, address) in candidates.enumerated() {
+            guard let client = client(for: host, address: address) else {
+                return .failure(reason: "cancelled", detail: "the fetcher was shut down", retryable: false)
+            }
+            outcome = await attempt(url: url, client: client, headers: headers, kind: kind)
+            guard case let .failure(reason, detail, retryable) = outcome, Self.connectReasons.contains(reason) else { return outcome }
+            if let address, candidates.count > 1 {
+                outcome = .failure(reason: reason, detail: "\(address): \(detail)", retryable: retryable)
+            }
+            if Task.isCancelled || index == candidates.count - 1 { break }
+        }
+        return outcome
+    }
+
+    /// Reasons of failures before anything was sent: another address of the host may be tried.
+    static let connectReasons: Set<String> = ["connection-refused", "host-unreachable", "connect-timeout"]
+
+    private func attempt(url: URL, client: HTTPClient, headers: HTTPHeaders, kind: FetchRequest.Kind) async -> FetchAttemptOutcome {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .GET
         request.headers = headers
@@ -464,14 +559,17 @@ final class FetchHTTPEngine: Sendable {
             return Self.classify(error)
         }
         let status = Int(response.status.code)
-        let maxBytes = max(0, settings.maxBytes)
+        // robots.txt is read up to robotsMaxBytes and the rest ignored (RFC 9309 2.5: at least 500 KiB
+        // are parsed); an over-long robots.txt is not a failure that would close the whole host.
+        let truncates = kind == .robots
+        let maxBytes = max(0, truncates ? settings.robotsMaxBytes : settings.maxBytes)
         // Bodies of redirects and errors are read only a little and thrown away.
         let keep = (200 ..< 300).contains(status)
         if keep, kind == .page, let type = response.headers.first(name: "Content-Type"), !Self.isHTML(type) {
             return .response(status: status, headers: response.headers, body: nil,
                              failure: ("not-html", "content type \(type)"))
         }
-        if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), keep, declared > maxBytes,
+        if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), keep, !truncates, declared > maxBytes,
            response.headers.first(name: "Content-Encoding") == nil {
             return .response(status: status, headers: response.headers, body: nil,
                              failure: ("too-large", "Content-Length \(declared) over maxBytes \(maxBytes)"))
@@ -506,12 +604,18 @@ final class FetchHTTPEngine: Sendable {
                     try chunk.withUnsafeReadableBytes { try inflater.feed($0, into: &body) }
                 } else {
                     if body.count + chunk.readableBytes > maxBytes {
+                        if truncates {
+                            chunk.withUnsafeReadableBytes { body.append(contentsOf: $0.prefix(maxBytes - body.count)) }
+                            break
+                        }
                         return .response(status: status, headers: response.headers, body: nil,
                                          failure: ("too-large", "body over maxBytes \(maxBytes)"))
                     }
                     chunk.withUnsafeReadableBytes { body.append(contentsOf: $0) }
                 }
             }
+        } catch let error as FetchInflateError where truncates && error.isTooLarge {
+            body = Array(body.prefix(maxBytes))
         } catch let error as FetchInflateError {
             let detail: String
             switch error {
@@ -543,7 +647,14 @@ final class FetchHTTPEngine: Sendable {
         return type.isEmpty || type == "text/html" || type == "application/xhtml+xml" || type.hasSuffix("+html") || type == "text/x-html"
     }
 
+    /// The reject reason of a failed attempt: what the network said, not a guess.
     private static func classify(_ error: Error) -> FetchAttemptOutcome {
+        if let reason = connectFailure(error) {
+            return .failure(reason: reason, detail: "\(error)", retryable: true)
+        }
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            return .failure(reason: "tls-failed", detail: "\(error)", retryable: false)
+        }
         if let client = error as? HTTPClientError {
             switch client {
             case .connectTimeout: return .failure(reason: "connect-timeout", detail: "\(client)", retryable: true)
@@ -563,6 +674,59 @@ final class FetchHTTPEngine: Sendable {
             return .failure(reason: "tls-failed", detail: text, retryable: false)
         }
         return .failure(reason: "connection-failed", detail: text, retryable: true)
+    }
+
+    /// The reason of a failure to open a connection (nothing sent yet), or nil for other errors.
+    static func connectFailure(_ error: Error) -> String? {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return "connection-refused"
+            case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, EADDRNOTAVAIL: return "host-unreachable"
+            case ETIMEDOUT: return "connect-timeout"
+            default: return nil
+            }
+        }
+        if let connection = error as? NIOConnectionError {
+            if connection.connectionErrors.isEmpty, connection.dnsAError != nil || connection.dnsAAAAError != nil { return "dns-failed" }
+            return connection.connectionErrors.lazy.compactMap { connectFailure($0.error) }.first ?? "host-unreachable"
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "connect-timeout" }
+        if let client = error as? HTTPClientError, client == .connectTimeout { return "connect-timeout" }
+        return nil
+    }
+}
+
+/// What robots.txt says about a host, as RFC 9309 reads each way of fetching it: a file's rules
+/// (a 4xx answer means no rules: §2.3.1.3), or unavailable — the host or the file could not be had
+/// (no connection, DNS, timeout, TLS, a 5xx or 429 answer) — in which case nothing of the host is
+/// crawled this run (§2.3.1.4, "complete disallow") and each page is rejected with the real reason
+/// (`connection-refused`, `dns-failed`, `timeout` ... or `robots-unavailable` for a 5xx), never
+/// as if the site had disallowed it.
+enum FetchRobotsVerdict: Sendable, Equatable {
+    case rules(FetchRobotsRules)
+    case unavailable(reason: String, detail: String)
+
+    init(response: FetchResponse, host: String, userAgent: String) {
+        switch (response.disposition, response.record.status) {
+        case (.stored, _):
+            self = .rules(FetchRobotsRules(parsing: String(decoding: response.body ?? [], as: UTF8.self), userAgent: userAgent))
+        case let (_, status?) where (400 ..< 500).contains(status) && status != 429:
+            self = .rules(.allowAll)
+        case let (_, status?) where status >= 500 || status == 429:
+            self = .unavailable(reason: "robots-unavailable",
+                                detail: "robots.txt of \(host) answered HTTP \(status): nothing of this host is fetched this run (RFC 9309 2.3.1.4)")
+        default:
+            let reason = response.reason ?? "robots-unavailable"
+            self = .unavailable(reason: reason,
+                                detail: "robots.txt of \(host) could not be fetched, so nothing of this host is fetched this run: \(response.detail ?? reason)")
+        }
+    }
+}
+
+extension FetchInflateError {
+    var isTooLarge: Bool {
+        if case .tooLarge = self { return true }
+        return false
     }
 }
 

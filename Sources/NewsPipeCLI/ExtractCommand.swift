@@ -35,7 +35,7 @@ public struct ExtractCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The page's URL (for pages given as arguments).", valueName: "url"))
     public var url: String?
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads (default: one per core).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Worker threads (default: one per core).", valueName: "n"))
     public var workers: Int?
 
     @Flag(name: .long, help: "Print the full JSON record instead of the text.")
@@ -55,6 +55,7 @@ public struct ExtractCommand: ParsableCommand {
     public func validate() throws {
         if (inputDir == nil) != (outputDir == nil) { throw ValidationError("--input-dir and --output-dir go together") }
         if inputDir == nil, pages.isEmpty { throw ValidationError("name pages to extract, or --input-dir and --output-dir") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, found \(workers)") }
         do { _ = try StripTuning.parse(tuning) } catch { throw ValidationError("--tuning: \(error)") }
         if HTMLFrontEnd(rawValue: frontEnd) == nil {
             throw ValidationError("--front-end: expected one of \(HTMLFrontEnd.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(frontEnd)\"")
@@ -80,10 +81,7 @@ public struct ExtractCommand: ParsableCommand {
             }
             for page in pages {
                 let file = URL(fileURLWithPath: page)
-                guard let data = FileManager.default.contents(atPath: file.path) else {
-                    throw FileError.io(path: file.path, reason: "cannot read")
-                }
-                switch Self.record(for: [UInt8](data), source: file.lastPathComponent, url: url, extractor: extractor) {
+                switch try Self.read(file, extractor: extractor).flatMap({ Self.record(for: $0, source: file.lastPathComponent, url: url, extractor: extractor) }) {
                 case let .success(article):
                     if json { print(String(decoding: try JSONLines.line(article).dropLast(), as: UTF8.self)) }
                     else {
@@ -105,8 +103,9 @@ public struct ExtractCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let pool = WorkerPool(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         let results = pool.map(names) { name -> (String, Result<ArticleRecord, RejectRecord>) in
-            let data = FileManager.default.contents(atPath: input.appendingPathComponent(name).path) ?? Data()
-            return (name, Self.record(for: [UInt8](data), source: name, url: nil, extractor: extractor))
+            let result = (try? Self.read(input.appendingPathComponent(name), extractor: extractor))
+                ?? .failure(RejectRecord(stage: "strip", id: nil, source: name, reason: "unreadable", detail: "cannot read \(name)"))
+            return (name, result.flatMap { Self.record(for: $0, source: name, url: nil, extractor: extractor) })
         }
         var rejected = 0
         for (name, result) in results {
@@ -122,6 +121,23 @@ public struct ExtractCommand: ParsableCommand {
             }
         }
         print("\(names.count) pages: \(names.count - rejected) articles, \(rejected) rejected → \(output.path)")
+    }
+
+    /// The page's bytes, or a `too-large` reject decided from the file's size before reading it:
+    /// a 3 GB file must not be read whole to learn that it is too big.
+    static func read(_ file: URL, extractor: ArticleExtractor) throws -> Result<[UInt8], RejectRecord> {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: file.path) } catch {
+            throw FileError.io(path: file.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        if let size = attributes[.size] as? Int, size > extractor.options.maxBytes {
+            return .failure(RejectRecord(stage: "strip", id: nil, source: file.lastPathComponent, reason: "too-large",
+                                         detail: "\(size) bytes, over the limit of \(extractor.options.maxBytes)"))
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular, let data = FileManager.default.contents(atPath: file.path) else {
+            throw FileError.io(path: file.path, reason: "cannot read (not a regular file, or unreadable)")
+        }
+        return .success([UInt8](data))
     }
 
     static func record(for bytes: [UInt8], source: String, url: String?, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {

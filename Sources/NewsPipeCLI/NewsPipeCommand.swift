@@ -23,9 +23,10 @@ public struct NewsPipeCommand: ParsableCommand {
         Every stage persists its output under <output>/work/<stage>/, so any stage can be rerun \
         alone; reports go to <output>/reports/<date>/.
 
-        Exit codes: 0 ok; 1 finished, some documents rejected; 2 bad manifest or usage; \
-        3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing; \
-        6 a stage failed; 130 stopped by SIGINT/SIGTERM (rerun to resume).
+        Exit codes: 0 ok; 1 finished, some documents rejected; 2 bad manifest, usage or \
+        installation; 3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing; \
+        6 a stage failed; 7 anomalous night (no pages, a collapse in volume: stopped before the \
+        report); 130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
@@ -33,6 +34,21 @@ public struct NewsPipeCommand: ParsableCommand {
         defaultSubcommand: nil)
 
     public init() {}
+
+    /// Parses and runs the command. Usage errors (an unknown option, `--shard 5/4`, `--stage
+    /// bogus`) exit 2 as documented, not with ArgumentParser's 64.
+    public static func main(_ arguments: [String]? = nil) {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every pipeline command shares.

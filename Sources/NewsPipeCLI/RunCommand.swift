@@ -42,7 +42,7 @@ public struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Run the selected stages even if they are up to date.")
     public var force = false
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads per stage (default: the manifest's, or one per core).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Worker threads per stage (default: the manifest's, or one per core).", valueName: "n"))
     public var workers: Int?
 
     @Option(name: .long, help: ArgumentHelp("Run only shard i of n of the sharded stages (array jobs; needs `newspipe plan`).", valueName: "i/n"))
@@ -50,6 +50,9 @@ public struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Take the shard from the scheduler: Slurm, Kubernetes Indexed Job or AWS Batch array variables.")
     public var shardFromEnv = false
+
+    @Flag(name: .long, help: "Go on after an anomalous night (a source with no pages, a collapse in volume) that is expected.")
+    public var acceptAnomaly = false
 
     @Option(name: .long, help: ArgumentHelp("Shard count for --shard-from-env when the scheduler does not give it (Kubernetes).", valueName: "n"))
     public var shardCount: Int?
@@ -114,7 +117,21 @@ public struct RunCommand: ParsableCommand {
                 progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
                 cancellation: cancellation, runStartedAt: Date())
             ArticleExtractor.prepareLibrary()
-            let outcomes = try StageRunner(stages: NewsPipeline.stages(manifest, plan: plan), context: context).run(request)
+            let stages = NewsPipeline.stages(manifest, plan: plan)
+            let runner = StageRunner(stages: stages, context: context)
+            var outcomes: [StageOutcome] = []
+            // A whole run checks the night once fetch is done, before anything reads it.
+            let checksNight = request.shard == nil && (stage ?? to ?? .report) > .fetch
+            if checksNight, (stage ?? from ?? .fetch) == .fetch {
+                var first = request
+                first.to = StageName.fetch.id
+                outcomes += try runner.run(first)
+                request.from = StageName.strip.id
+            }
+            if checksNight, let fetch = stages.first as? FetchStage {
+                try checkNight(manifest, fetch: fetch, context: context, logger: logger)
+            }
+            outcomes += try runner.run(request)
             if request.shard == nil, plan != nil, let last = outcomes.last, last.stage == StageName.report.id,
                last.status == .done || last.status == .skipped {
                 try? FileManager.default.removeItem(at: RunPlan.url(layout))
@@ -125,5 +142,18 @@ public struct RunCommand: ParsableCommand {
             return rejected > 0 ? .finishedWithRejects : .ok
         }
         if status != .ok { throw ExitCode(status.rawValue) }
+    }
+
+    /// Stops the run (exit 7) when tonight's fetch looks anomalous, unless told to accept it;
+    /// a night that passes becomes the new "last good night".
+    func checkNight(_ manifest: Manifest, fetch: FetchStage, context: StageContext, logger: Logger) throws {
+        guard let fetched = StageFiles.read(StageRecord.self, context.layout.stageRecord(StageName.fetch.id)) else { return }
+        let check = NightCheck(manifest: manifest)
+        let problems = check.problems(fetched: fetched, emptySources: try fetch.emptyFolderSources(context))
+        if !problems.isEmpty {
+            guard acceptAnomaly else { throw PipelineError.anomalousNight(problems) }
+            logger.warning("anomalous night accepted", metadata: ["problems": "\(problems.joined(separator: "; "))"])
+        }
+        try check.accept(fetched, at: context.runStartedAt)
     }
 }

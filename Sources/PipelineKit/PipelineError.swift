@@ -10,6 +10,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     case usage(String)
     /// The installation is incomplete (a resource file is missing): nothing was run.
     case setup(String)
+    /// Tonight's input looks wrong (no pages, a collapse): the run stopped before the report.
+    case anomalousNight([String])
     case interrupted(signal: String)
     case stageFailed(stage: String, reason: String)
 
@@ -25,6 +27,9 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
             return "stopped by \(signal) at a document boundary; rerun to finish the remaining work"
         case let .stageFailed(stage, reason):
             return "stage \(stage) failed: \(reason)"
+        case let .anomalousNight(problems):
+            return "anomalous night, stopped before the report (reports/latest still shows the last good report): "
+                + problems.joined(separator: "; ") + ". If this is expected, rerun with --accept-anomaly"
         }
     }
 }
@@ -45,6 +50,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case missingInput = 5
     /// A stage failed for another reason.
     case stageFailed = 6
+    /// The night's input looks anomalous (a source with no pages, fewer than `minPages`, a
+    /// collapse against the last good night): later stages did not run, the last report stays.
+    case anomalousNight = 7
     /// Stopped by SIGINT or SIGTERM at a document boundary; rerun to finish.
     case interrupted = 130
 }
@@ -62,6 +70,7 @@ extension PipelineError: ExitStatusProviding {
         case .locked: return .locked
         case .interrupted: return .interrupted
         case .stageFailed: return .stageFailed
+        case .anomalousNight: return .anomalousNight
         }
     }
 }

@@ -290,7 +290,7 @@ struct FetchParsingTests {
         ("127.0.0.1", "loopback"), ("127.5.5.5", "loopback"), ("10.1.2.3", "private"), ("172.16.0.1", "private"),
         ("172.31.255.255", "private"), ("192.168.1.1", "private"), ("169.254.169.254", "link-local"), ("0.0.0.0", "unspecified"),
         ("100.64.0.1", "cgnat"), ("100.127.255.255", "cgnat"), ("::1", "loopback"), ("::", "unspecified"), ("fc00::1", "private"),
-        ("fd12:3456::1", "private"), ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.169.254", "link-local"),
+        ("fd12:3456::1", "private"), ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback in IPv4-mapped"), ("::ffff:169.254.169.254", "link-local in IPv4-mapped"),
     ])
     func refusedRanges(_ address: String, _ range: String) throws {
         let parsed = try #require(FetchIPAddress(literal: address))

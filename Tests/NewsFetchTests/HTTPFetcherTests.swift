@@ -279,14 +279,14 @@ struct HTTPFetcherTests {
             #expect(server.hits("/robots.txt") == 1)
             #expect(server.hits("/drafts/b") == 0)
         }
-        // An unreachable robots.txt (5xx) means: crawl nothing of that host for now.
+        // An unavailable robots.txt (5xx) means: crawl nothing of that host for now, and say why.
         try Self.withServer({ path, _ in path == "/robots.txt" ? .status(500) : .html(HTTPFetcherTests.page) }) { server in
             var settings = server.settings
             settings.respectRobots = true
             settings.retries = 0
             let fetcher = HTTPFetcher(settings: settings)
             defer { fetcher.shutdown() }
-            #expect(fetcher.fetch([FetchRequest(url: server.base + "/x")])[0].record.error == "robots-disallowed")
+            #expect(fetcher.fetch([FetchRequest(url: server.base + "/x")])[0].record.error == "robots-unavailable")
             #expect(server.hits("/x") == 0)
         }
     }

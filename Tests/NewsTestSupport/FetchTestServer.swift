@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NewsFetch
 
 /// What the loopback test server does with one request.
@@ -34,22 +35,30 @@ package struct FetchTestSeen: Sendable {
     package var headers: [String: String]
 }
 
-/// An HTTP/1.1 server on 127.0.0.1, port chosen by the OS, answering from a route function that
-/// also gets how many times this path was requested before (for "500 then 200").
+/// An HTTP/1.1 server on a loopback address (127.0.0.1 unless told), port chosen by the OS unless
+/// told, answering from a route function that also gets how many times this path was requested
+/// before (for "500 then 200"). With `tls`, it speaks HTTPS and records the server names (SNI)
+/// clients asked for.
 package final class FetchTestServer: @unchecked Sendable {
     package let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var channel: Channel!
     package let seen = FetchLocked<[FetchTestSeen]>([])
+    /// The TLS server names clients sent, in order (empty for plain HTTP or clients sending none).
+    package let serverNames = FetchLocked<[String]>([])
+    /// TLS handshakes that failed (the client refused the certificate, say).
+    package let failedHandshakes = FetchLocked<Int>(0)
+    package let isTLS: Bool
     /// Requests received and not yet answered, and the most there ever were at once.
     package let active = FetchLocked<(now: Int, peak: Int)>((0, 0))
     package let route: @Sendable (FetchTestSeen, Int) -> FetchTestReply
 
     package var port: Int { channel.localAddress!.port! }
-    package var base: String { "http://127.0.0.1:\(port)" }
+    package var host: String { channel.localAddress!.ipAddress! }
+    package var base: String { "\(isTLS ? "https" : "http")://\(host):\(port)" }
     /// Settings that allow this server (it is on loopback) and keep tests fast.
     package var settings: FetchNetworkSettings {
         var settings = FetchNetworkSettings()
-        settings.allowHosts = ["127.0.0.1:\(port)"]
+        settings.allowHosts = ["\(host):\(port)"]
         settings.perHostDelayMs = 0
         settings.perHostConcurrency = 16
         settings.connectTimeoutMs = 2_000
@@ -61,23 +70,50 @@ package final class FetchTestServer: @unchecked Sendable {
         return settings
     }
 
-    package convenience init(route: @escaping @Sendable (String, Int) -> FetchTestReply) throws {
-        try self.init(requestRoute: { request, before in route(request.path, before) })
+    package convenience init(host: String = "127.0.0.1", port: Int = 0, tls: (chainPEM: String, keyPEM: String)? = nil,
+                             route: @escaping @Sendable (String, Int) -> FetchTestReply) throws {
+        try self.init(host: host, port: port, tls: tls, requestRoute: { request, before in route(request.path, before) })
     }
 
     /// A server whose route also sees the request headers (conditional GET).
-    package init(requestRoute route: @escaping @Sendable (FetchTestSeen, Int) -> FetchTestReply) throws {
+    /// - Parameters:
+    ///   - host: the loopback address to listen on.
+    ///   - port: the port, or 0 for one the OS picks.
+    ///   - tls: the certificate chain (leaf first) and key to serve HTTPS with.
+    package init(host: String = "127.0.0.1", port: Int = 0, tls: (chainPEM: String, keyPEM: String)? = nil,
+                 requestRoute route: @escaping @Sendable (FetchTestSeen, Int) -> FetchTestReply) throws {
         self.route = route
-        let server = self
-        channel = try ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(FetchTestHandler(server: server))
-                }
+        isTLS = tls != nil
+        let context: NIOSSLContext? = try tls.map { tls in
+            let names = serverNames
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem)))
+            configuration.sslContextCallback = { values, promise in
+                names.withLock { $0.append(values.serverHostname ?? "") }
+                promise.succeed(.noChanges)
             }
-            .bind(host: "127.0.0.1", port: 0).wait()
+            return try NIOSSLContext(configuration: configuration)
+        }
+        let server = self
+        let group = group
+        do {
+            channel = try ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let context {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        }
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        try channel.pipeline.syncOperations.addHandler(FetchTestHandler(server: server))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully() // the address or port is taken
+            throw error
+        }
     }
 
     package func hits(_ path: String) -> Int { seen.withLock { $0.filter { $0.path == path }.count } }
@@ -155,6 +191,7 @@ private final class FetchTestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is NIOSSLError || error is BoringSSLError { server.failedHandshakes.withLock { $0 += 1 } }
         context.close(promise: nil)
     }
 }

@@ -26,9 +26,15 @@ struct HTTPSettingKeys: Sendable {
              write: { settings, container in try container.encode(settings[keyPath: path], forKey: Name(stringValue: name)) })
     }
 
-    static func string(_ name: String, _ path: WritableKeyPath<FetchNetworkSettings, String> & Sendable) -> Self {
+    /// A string setting; `problem` says what is wrong with a value (nil when it is fine).
+    static func string(_ name: String, _ path: WritableKeyPath<FetchNetworkSettings, String> & Sendable,
+                       problem: @escaping @Sendable (String) -> String? = { _ in nil }) -> Self {
         Self(name: name,
-             read: { reader, settings in settings[keyPath: path] = try reader.string(name, default: settings[keyPath: path]) },
+             read: { reader, settings in
+                 let value = try reader.string(name, default: settings[keyPath: path])
+                 if let message = problem(value) { throw ManifestError(path: "\(reader.path).\(name)", message: message) }
+                 settings[keyPath: path] = value
+             },
              write: { settings, container in try container.encode(settings[keyPath: path], forKey: Name(stringValue: name)) })
     }
 
@@ -41,7 +47,11 @@ struct HTTPSettingKeys: Sendable {
     static let hour = 3_600_000
 
     static let all: [HTTPSettingKeys] = [
-        .string("userAgent", \.userAgent),
+        // A header value: a line break would let the manifest inject headers into every request.
+        .string("userAgent", \.userAgent, problem: { value in
+            value.unicodeScalars.contains { $0.properties.generalCategory == .control } || value.isEmpty
+                ? "expected one line of printable text, found \(value.debugDescription)" : nil
+        }),
         .int("globalConcurrency", \.globalConcurrency, 1 ... 4096),
         .int("perHostConcurrency", \.perHostConcurrency, 1 ... 1024),
         .int("perHostDelayMs", \.perHostDelayMs, 0 ... hour),
@@ -59,6 +69,7 @@ struct HTTPSettingKeys: Sendable {
         .int("minRefetchAgeSeconds", \.minRefetchAgeSeconds, 0 ... 365 * 86_400),
         .bool("allowPrivateAddresses", \.allowPrivateAddresses),
         .strings("allowHosts", \.allowHosts),
+        .string("caCertificatesFile", \.caCertificatesFile),
         .int("maxSitemapDepth", \.maxSitemapDepth, 0 ... 100),
         .int("maxSitemaps", \.maxSitemaps, 1 ... 1_000_000),
         .int("maxDiscoveredUrls", \.maxDiscoveredUrls, 1 ... 100_000_000),

@@ -33,6 +33,12 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var maxBytes: Int = 20_000_000
         /// HTTP behaviour for `urls`, `feed` and `sitemap` sources (and WARC limits).
         public var http = FetchNetworkSettings()
+        /// A night that fetches fewer pages than this is anomalous (an unmounted share, a dead
+        /// feed): the run stops before the report, with its own exit code.
+        public var minPages: Int = 1
+        /// A night that fetches less than `1 - maxDrop` of the last good night's pages is
+        /// anomalous too (0.5: half of them gone). 1 turns the check off.
+        public var maxDrop: Double = 0.5
     }
 
     /// The kinds of source a manifest can name.
@@ -54,6 +60,8 @@ public struct Manifest: Sendable, Equatable, Encodable {
         public var exclude: [String] = []
         /// Base URL for `file` pages: a page at `a/b.html` gets `<baseUrl>/a/b.html` if it names no URL itself.
         public var baseUrl: String?
+        /// Which symbolic links below a folder source are followed (the folder itself always is).
+        public var links: LinkPolicy = .inside
         public var urls: [String] = []
         public var file: URL?
 
@@ -103,6 +111,10 @@ public struct Manifest: Sendable, Equatable, Encodable {
 
     /// Decodes and validates the manifest at `url`.
     public static func load(from url: URL) throws -> Manifest {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ManifestError(path: "", message: "\(url.path) is a folder; pass --manifest with the path of a pipeline.json file")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ManifestError(path: "", message: "cannot read \(url.path): \(Self.reason(error)); pass --manifest PATH or create pipeline.json")
@@ -121,6 +133,9 @@ public struct Manifest: Sendable, Equatable, Encodable {
     /// Decodes a manifest from JSON bytes; relative paths resolve against `baseFolder`.
     public static func parse(_ data: Data, baseFolder: URL) throws -> Manifest {
         let root = try JSONValue.parse(data)
+        if let duplicate = JSONDuplicateKeys.first(in: [UInt8](data)) {
+            throw ManifestError(path: duplicate.path, message: "the key \"\(duplicate.key)\" appears twice; keep one")
+        }
         var reader = try ManifestObjectReader(root, path: "")
         let version = try reader.int("version", default: currentVersion, range: 1 ... 1000)
         guard version == currentVersion else {
@@ -133,7 +148,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
         }
         let output = resolve(try reader.string("output", default: "output"))
         let workers = try reader.int("workers", default: 0, range: 0 ... 1024)
-        let shards = try reader.int("shards", default: 4, range: 1 ... 100_000)
+        let shards = try reader.int("shards", default: 4, range: 1 ... maxShards)
 
         var stages = try reader.object("stages")
         var fetchReader = try stages.object("fetch")
@@ -155,6 +170,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
                         source.include = try sourceReader.stringArray("include", default: source.include)
                         source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
                         source.baseUrl = try sourceReader.optionalString("baseUrl")
+                        source.links = try sourceReader.choice("links", default: LinkPolicy.inside)
                     }
                 case .urls, .feed, .sitemap:
                     if path != nil {
@@ -180,6 +196,8 @@ public struct Manifest: Sendable, Equatable, Encodable {
         var fetch = FetchSettings(sources: sources)
         fetch.maxBytes = try fetchReader.int("maxBytes", default: fetch.maxBytes, range: 1 ... 1 << 40)
         fetch.http = try Self.readHTTP(try fetchReader.object("http"), maxBytes: fetch.maxBytes)
+        fetch.minPages = try fetchReader.int("minPages", default: fetch.minPages, range: 0 ... 1_000_000_000)
+        fetch.maxDrop = try fetchReader.double("maxDrop", default: fetch.maxDrop, range: 0 ... 1)
         try fetchReader.finish()
 
         var strip = StripSettings()
@@ -222,9 +240,47 @@ public struct Manifest: Sendable, Equatable, Encodable {
 
         try stages.finish()
         try reader.finish()
+        try checkOutput(output, sources: sources, baseFolder: baseFolder)
         return Manifest(version: version, baseFolder: baseFolder, output: output, workers: workers,
                         shards: shards, fetch: fetch, strip: strip, dedup: dedup, entities: entities,
                         report: report)
+    }
+
+    /// The most shards a run is split into: each shard is a file per stage and a process in an
+    /// array job, so tens of thousands would drown the file system and the scheduler.
+    public static let maxShards = 4096
+
+    /// Top-level system folders an output folder may never be: the stages write `work/`,
+    /// `reports/` and lock files straight into it.
+    static let systemFolders: Set<String> = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64",
+                                              "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys",
+                                              "/tmp", "/usr", "/var"]
+
+    /// The output folder must be a folder of its own: not a file, not `/` or a system folder, not
+    /// the manifest's folder or one above it (`..` would write beside the project), not a source
+    /// folder or inside one (the next run would read its own reports), and not around a source.
+    static func checkOutput(_ output: URL, sources: [Source], baseFolder: URL) throws {
+        let path = output.resolvingSymlinksInPath().path
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ManifestError(path: "output", message: "expected a folder, found a file at \(path)")
+        }
+        let base = baseFolder.resolvingSymlinksInPath().path
+        if path != "/", base == path || base.hasPrefix(path + "/") {
+            throw ManifestError(path: "output", message: "expected a folder below the manifest's folder or elsewhere, found \(path), which holds the manifest's folder \(base)")
+        }
+        if systemFolders.contains(path) {
+            throw ManifestError(path: "output", message: "expected a folder of newspipe's own, found the system folder \(path)")
+        }
+        for (index, source) in sources.enumerated() {
+            guard let sourcePath = source.path?.resolvingSymlinksInPath().path else { continue }
+            if path == sourcePath || path.hasPrefix(sourcePath + "/") {
+                throw ManifestError(path: "output", message: "expected a folder outside the sources, found \(path), inside stages.fetch.sources[\(index)] (\(sourcePath)): a run would read its own reports")
+            }
+            if sourcePath.hasPrefix(path + "/") {
+                throw ManifestError(path: "output", message: "expected a folder that holds no source, found \(path), which holds stages.fetch.sources[\(index)] (\(sourcePath))")
+            }
+        }
     }
 
     /// `stages.fetch.http`: every key of `HTTPSettingKeys.all`.
@@ -284,7 +340,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let encoded: Data?
         switch stage {
-        case .fetch: encoded = try? encoder.encode(ResolvedView.Fetch(fetch))
+        case .fetch: encoded = try? encoder.encode(ResolvedView.Fetch(fetch, withNightChecks: false))
         case .strip: encoded = try? encoder.encode(strip)
         case .dedup: encoded = try? encoder.encode(dedup)
         case .entities: encoded = try? encoder.encode(ResolvedView.Entities(entities, fileFingerprint: Self.fileFingerprint))
@@ -321,11 +377,12 @@ private struct ResolvedView: Encodable {
                 if source.type == .folder {
                     try container.encode(source.include, forKey: .include); try container.encode(source.exclude, forKey: .exclude)
                     try container.encode(source.baseUrl, forKey: .baseUrl)
+                    try container.encode(source.links.rawValue, forKey: .links)
                 } else if source.type != .warc {
                     try container.encode(source.urls, forKey: .urls); try container.encode(source.file?.path, forKey: .file)
                 }
             }
-            enum CodingKeys: String, CodingKey { case type, path, include, exclude, baseUrl, urls, file }
+            enum CodingKeys: String, CodingKey { case type, path, include, exclude, baseUrl, links, urls, file }
         }
         struct HTTP: Encodable {
             var http: FetchNetworkSettings
@@ -336,10 +393,14 @@ private struct ResolvedView: Encodable {
             }
         }
         var sources: [Source], maxBytes: Int, http: HTTP
-        init(_ settings: Manifest.FetchSettings) {
+        /// The night checks, printed by `newspipe config` but not part of the fetch fingerprint:
+        /// they decide whether a night goes on, not what fetch produces.
+        var minPages: Int?, maxDrop: Double?
+        init(_ settings: Manifest.FetchSettings, withNightChecks: Bool = true) {
             sources = settings.sources.map { Source(source: $0) }
             maxBytes = settings.maxBytes
             http = HTTP(http: settings.http)
+            if withNightChecks { minPages = settings.minPages; maxDrop = settings.maxDrop }
         }
     }
     struct Entities: Encodable {

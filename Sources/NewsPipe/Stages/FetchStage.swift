@@ -19,6 +19,7 @@ public struct FetchStage: PipelineStage {
     public let plan: RunPlan?
     public let inputChangeReason = "its sources changed"
     private let networkPlans = NetworkPlanCache()
+    private let listings = ListingCache()
 
     /// What fetch publishes.
     public enum Outputs {
@@ -31,9 +32,12 @@ public struct FetchStage: PipelineStage {
         /// The last night's records, for conditional GET and feed items already seen.
         static let previousRecords = StageFile(stage: stage, name: "cache/previous/records-all.jsonl", form: .single, isDurable: true,
                                                summary: "the last completed fetch's records (network sources)")
+        /// The last good copy of each feed and sitemap (validators and body), for their conditional GET.
+        static let documentCache = StageFile(stage: stage, name: "cache/previous/feeds-sitemaps", form: .folder, isDurable: true,
+                                             summary: "the last good copy of each feed and sitemap, for conditional GET")
     }
 
-    public var writes: [StageFile] { [Outputs.records.file, Outputs.pages, Outputs.previousRecords] }
+    public var writes: [StageFile] { [Outputs.records.file, Outputs.pages, Outputs.previousRecords, Outputs.documentCache] }
 
     public init(manifest: Manifest, plan: RunPlan? = nil) {
         settings = manifest.fetch
@@ -47,25 +51,45 @@ public struct FetchStage: PipelineStage {
         ContentStore(root: Outputs.pages.url(in: layout))
     }
 
-    /// The stage's input list: the plan's when an array job froze one, else a fresh listing.
-    func inputs() throws -> [LocalPage] {
-        try plan?.pages ?? listPages()
+    /// The stage's input list: the plan's when an array job froze one, else the run's listing,
+    /// made once per run and shared by every shard (a file added while the run goes on waits for
+    /// the next night instead of being missed by some shards and doubled by others).
+    func inputs(_ context: StageContext) throws -> FolderListing.Listing {
+        if let plan { return FolderListing.Listing(pages: plan.pages, problems: []) }
+        return try listings.listing(for: context.runStartedAt) { try listPages() }
     }
 
-    /// Every page of every folder source, sorted by source name.
-    func listPages() throws -> [LocalPage] {
-        var pages: [LocalPage] = []
+    /// Every page of every folder source, sorted by source name, and what could not be read.
+    func listPages() throws -> FolderListing.Listing {
+        var listing = FolderListing.Listing(pages: [], problems: [])
         for source in settings.sources where source.type == .folder {
             guard let root = source.path?.standardizedFileURL else { continue }
-            pages += try FolderListing.pages(in: root, include: source.include, exclude: source.exclude,
-                                             sourceName: Self.displayPath(root, base: baseFolder), baseUrl: source.baseUrl)
+            let one = try FolderListing.list(root, include: source.include, exclude: source.exclude,
+                                             sourceName: Self.displayPath(root, base: baseFolder), baseUrl: source.baseUrl,
+                                             links: source.links)
+            listing.pages += one.pages
+            listing.problems += one.problems
         }
-        return pages.sorted { $0.source < $1.source }
+        listing.pages.sort { $0.source < $1.source }
+        listing.problems.sort { $0.source < $1.source }
+        return listing
+    }
+
+    /// The folder sources that listed no page this run (the night check's "a source that yields
+    /// no pages"): an unmounted share looks like an empty folder.
+    public func emptyFolderSources(_ context: StageContext) throws -> [String] {
+        let pages = try inputs(context).pages
+        return settings.sources.filter { $0.type == .folder }.compactMap { source -> String? in
+            guard let root = source.path?.standardizedFileURL else { return nil }
+            let name = Self.displayPath(root, base: baseFolder)
+            let prefix = name.isEmpty ? "" : name + "/"
+            return pages.contains { $0.source.hasPrefix(prefix) } ? nil : root.path
+        }
     }
 
     /// Freezes the listing for `newspipe plan`.
     public func makePlan(manifest: Manifest) throws -> RunPlan {
-        RunPlan(manifestHash: manifest.hash, shards: manifest.shards, createdAt: Timestamp.string(Date()), pages: try listPages())
+        RunPlan(manifestHash: manifest.hash, shards: manifest.shards, createdAt: Timestamp.string(Date()), pages: try listPages().pages)
     }
 
     /// A path relative to the manifest's folder when inside it, so ids do not depend on where the
@@ -82,9 +106,12 @@ public struct FetchStage: PipelineStage {
     /// a feed lists cannot be known before fetching it, and the night's fetch is the new input).
     public func inputFingerprint(_ context: StageContext) throws -> String {
         var hasher = ContentHash.Hasher()
-        for page in try inputs() {
+        let listing = try inputs(context)
+        for page in listing.pages {
             hasher.update("\(page.source)\t\(page.size)\t\(page.modified)\n")
         }
+        // What could not be read counts too: once it can, the stage runs again and reads it.
+        for problem in listing.problems { hasher.update("problem\t\(problem.source)\t\(problem.reason)\n") }
         for source in settings.sources where source.isNetwork {
             hasher.update("\(source.type.rawValue)\t\(source.urls.joined(separator: " "))\t\(source.file?.path ?? "")\t\(source.path?.path ?? "")\n")
             if let file = source.file, let data = FileManager.default.contents(atPath: file.path) { hasher.update(data) }
@@ -98,8 +125,16 @@ public struct FetchStage: PipelineStage {
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {
         let layout = context.layout
         let store = Self.pageStore(layout)
-        let pages = try inputs().enumerated().filter { shard.owns($0.offset) }.map(\.element)
+        let listing = try inputs(context)
+        let pages = listing.pages.enumerated().filter { shard.owns($0.offset) }.map(\.element)
         let output = try ShardOutput(Outputs.records, shard: shard, layout: layout)
+        // What the listing could not read is rejected once, by the first shard, and logged.
+        if shard.index == 0 {
+            for problem in listing.problems {
+                context.logger.warning("not read", metadata: ["doc.source": "\(problem.source)", "reason": "\(problem.reason)"])
+                try output.reject(id: nil, source: problem.source, reason: problem.reason, detail: problem.detail)
+            }
+        }
         let maxBytes = settings.maxBytes
         let now = Timestamp.string(context.runStartedAt)
 
@@ -188,7 +223,8 @@ public struct FetchStage: PipelineStage {
         if !sources.isEmpty {
             let fetcher = HTTPFetcher(settings: settings.http)
             defer { fetcher.shutdown() }
-            plan = FetchSourceExpander(fetcher: fetcher).expand(sources, previous: previous)
+            let documents = FetchDocumentCache(folder: Outputs.documentCache.url(in: context.layout))
+            plan = FetchSourceExpander(fetcher: fetcher, documents: documents).expand(sources, previous: previous)
         }
         plan.warcFiles += warcFiles
         return plan
@@ -224,6 +260,20 @@ public struct FetchStage: PipelineStage {
         return .success(FetchRecord(source: page.source, url: page.url, contentType: nil, bytes: bytes.count, hash: hash,
                                     durationMs: (Date().timeIntervalSince(started) * 1000 * 1000).rounded() / 1000,
                                     fetchedAt: fetchedAt))
+    }
+
+    /// The night's folder listing, made once per process and shared by its shards.
+    final class ListingCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var listings: [Date: FolderListing.Listing] = [:]
+
+        func listing(for run: Date, list: () throws -> FolderListing.Listing) throws -> FolderListing.Listing {
+            lock.lock(); defer { lock.unlock() }
+            if let listing = listings[run] { return listing }
+            let listing = try list()
+            listings[run] = listing
+            return listing
+        }
     }
 
     /// The night's network plan, expanded once per process and shared by its shards.

@@ -92,6 +92,13 @@ import Testing
             #expect(engines == [engine], "\(engine)Tests depends on \(engines.sorted())")
             #expect(!tests.targets.contains("NewsPipe") && !tests.targets.contains(Self.kernel))
         }
+        // One target uses every engine through its public API alone (plain imports), with no
+        // pipeline type: each engine is a library another program can call.
+        let library = try #require(targets["EngineLibraryTests"])
+        #expect(Self.engines.isSubset(of: library.targets), "\(library.targets.sorted())")
+        #expect(library.targets.isDisjoint(with: ["NewsPipe", "NewsPipeCLI", Self.kernel]), "\(library.targets.sorted())")
+        let source = try String(contentsOf: PipelineHarness.repository.appendingPathComponent("Tests/EngineLibraryTests/EngineLibraryTests.swift"), encoding: .utf8)
+        #expect(!source.split(separator: "\n").contains { $0.hasPrefix("@testable") }, "the library test must use public API only")
     }
 
     @Test func theFuzzTargetBuildsAgainstTheExtractionEngineAlone() throws {

@@ -77,4 +77,42 @@ import NewsTestSupport
         }
         #expect(counts["strip"]?.output == 3)
     }
+
+    /// A page's canonical link is a claim: a `javascript:` one and one naming another site are
+    /// dropped; the page keeps the URL it was fetched from and its own site (issue 18, item 12).
+    @Test func hostileCanonicalLinksAreNotBelieved() throws {
+        let server = try FetchTestServer(requestRoute: { request, _ in
+            switch request.path {
+            case "/robots.txt": return .status(404)
+            case "/script": return .html(Self.page(title: "Script canonical", canonical: "javascript:alert(1)"))
+            case "/claim": return .html(Self.page(title: "Claimed canonical", canonical: "https://www.big-wire.example/story/9"))
+            case "/own": return .html(Self.page(title: "Own canonical", canonical: "/own?print=0"))
+            default: return .status(404)
+            }
+        })
+        defer { server.shutdown() }
+        let urls = ["script", "claim", "own"].map { "\"\(server.base)/\($0)\"" }.joined(separator: ", ")
+        let manifest = #"{"stages": {"fetch": {"sources": [{"type": "urls", "urls": [\#(urls)]}], "http": {"allowHosts": ["127.0.0.1:\#(server.port)"], "perHostDelayMs": 0}}}}"#
+        let harness = try PipelineHarness(manifest: manifest, sampleCorpus: false)
+        defer { harness.remove() }
+        let run = try harness.run(["run"])
+        #expect(run.status == ExitStatus.ok.rawValue, "\(run.stderr)")
+        var articles: [String: ArticleRecord] = [:]
+        for file in harness.shardFiles("strip", "documents") {
+            try JSONLines.forEach(ArticleRecord.self, in: harness.work("strip/\(file)")) { articles[$0.title ?? ""] = $0 }
+        }
+        #expect(articles.count == 3)
+        #expect(articles["Script canonical"]?.canonical == nil)
+        #expect(articles["Script canonical"]?.provenance["canonical"] == "canonical-rejected: scheme javascript")
+        #expect(articles["Claimed canonical"]?.canonical == nil)
+        #expect(articles["Claimed canonical"]?.site == "127.0.0.1")
+        #expect(articles["Own canonical"]?.canonical == "\(server.base)/own?print=0")
+        let report = try String(contentsOf: harness.folder.appendingPathComponent("output/reports/latest/documents.csv"), encoding: .utf8)
+        #expect(!report.contains("javascript:") && !report.contains("big-wire"), "\(report)")
+    }
+
+    static func page(title: String, canonical: String) -> String {
+        let body = (0 ..< 8).map { "<p>\(title), paragraph \($0): the harbour authority said on Monday that the new container terminal would open in the spring, two years later than planned.</p>" }.joined()
+        return "<html lang=en><head><title>\(title)</title><link rel=canonical href=\"\(canonical)\"></head><body><article><h1>\(title)</h1>\(body)</article></body></html>"
+    }
 }

@@ -65,7 +65,7 @@ import Testing
     static let badManifests: [(json: String, message: String)] = [
         (#"{"stages": {"dedup": {"threshold": "high"}}}"#, #"manifest: stages.dedup.threshold: expected a number from 0 to 1, found "high""#),
         (#"{"stages": {"dedup": {"threshold": 1.5}}}"#, "manifest: stages.dedup.threshold: expected a number from 0 to 1, found 1.5"),
-        (#"{"shards": 0}"#, "manifest: shards: expected a whole number from 1 to 100000, found 0"),
+        (#"{"shards": 0}"#, "manifest: shards: expected a whole number from 1 to 4096, found 0"),
         (#"{"workers": 2.5}"#, "manifest: workers: expected a whole number from 0 to 1024, found 2.5"),
         (#"{"output": 7}"#, "manifest: output: expected a string, found 7"),
         (#"{"outptu": "x"}"#, "manifest: outptu: unknown key"),
