@@ -412,9 +412,12 @@ struct StripContentScorer {
                 || tag == .header || tag == .footer || tag == .section || tag == .ol) {
                 let weight = Double(tree.hints.weight(tree.hintID[k]))
                 let contentScore = scores[k] ?? 0
+                // Prose is kept despite a negative class, unless the class names a block that is
+                // never the article's (comments, related, promo, author bio …).
                 let proseGuarded = tuning.proseGuardCharacters > 0
                     && Double(cLength[local] - cLinks[local]) >= tuning.proseGuardCharacters
                     && cLinks[local] * 5 < cLength[local]
+                    && !tree.hints.matchesInArticleBoilerplate(tree.hintID[k])
                 if weight + contentScore < 0 && !proseGuarded {
                     drop = true
                 } else if cCommas[local] < 10 {
