@@ -65,7 +65,7 @@ let package = Package(
             name: "NewsFetch",
             dependencies: ["MarkupTree", "NewsIO", "NewsRecords", "CZlib", logging,
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), nioSSL] + nio),
-        .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite"]),
+        .target(name: "NewsReports", dependencies: ["NewsIO", "NewsText", "NewsRecords", "CSQLite", "CZlib"]),
 
         // The pipeline.
         .target(name: "PipelineKit", dependencies: ["NewsIO", logging]),

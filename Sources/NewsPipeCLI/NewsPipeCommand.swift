@@ -28,7 +28,7 @@ public struct NewsPipeCommand: ParsableCommand {
         6 a stage failed; 7 anomalous night (no pages, a collapse in volume: stopped before the \
         report); 130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
                       StagesCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
         defaultSubcommand: nil)

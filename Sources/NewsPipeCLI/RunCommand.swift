@@ -117,6 +117,7 @@ public struct RunCommand: ParsableCommand {
                 progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
                 cancellation: cancellation, runStartedAt: Date())
             ArticleExtractor.prepareLibrary()
+            let reported = Self.reportedGenerations(layout)
             let stages = NewsPipeline.stages(manifest, plan: plan)
             let runner = StageRunner(stages: stages, context: context)
             var outcomes: [StageOutcome] = []
@@ -136,12 +137,36 @@ public struct RunCommand: ParsableCommand {
                last.status == .done || last.status == .skipped {
                 try? FileManager.default.removeItem(at: RunPlan.url(layout))
             }
-            let rejected = outcomes.reduce(0) { $0 + $1.counts.rejected }
+            // Exit 1 only for rejects of this run's work: stages it ran, or stages it found done but
+            // not yet reported (a run killed before its report). A run with nothing to do exits 0.
+            let rejected = outcomes.reduce(0) { total, outcome in
+                switch outcome.status {
+                case .done, .partial: return total + outcome.counts.rejected
+                case .waiting: return total
+                case .skipped:
+                    let generation = StageFiles.read(StageRecord.self, layout.stageRecord(outcome.stage))?.generation
+                    return generation.map(reported.contains) == true ? total : total + outcome.counts.rejected
+                }
+            }
             logger.info("run finished", metadata: ["stages": "\(outcomes.map { "\($0.stage) \($0.status.rawValue)" }.joined(separator: ", "))",
                                                    "rejected": "\(rejected)"])
             return rejected > 0 ? .finishedWithRejects : .ok
         }
         if status != .ok { throw ExitCode(status.rawValue) }
+    }
+
+    /// The stage outputs (generations) the last report covered: each stage's input names the
+    /// generation of the stage before it (`<upstream>+<own>`), from the report back to fetch.
+    static func reportedGenerations(_ layout: OutputLayout) -> Set<String> {
+        var covered: Set<String> = []
+        var downstream = StageFiles.read(StageRecord.self, layout.stageRecord(StageName.report.id))
+        for stage in StageName.allCases.reversed() where stage != .report {
+            guard let input = downstream?.inputFingerprint, let record = StageFiles.read(StageRecord.self, layout.stageRecord(stage.id)),
+                  input == record.generation || input.hasPrefix(record.generation + "+") else { break }
+            covered.insert(record.generation)
+            downstream = record
+        }
+        return covered
     }
 
     /// Stops the run (exit 7) when tonight's fetch looks anomalous, unless told to accept it;

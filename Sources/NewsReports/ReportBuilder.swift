@@ -18,15 +18,31 @@ public struct ReportInputs: Sendable {
     public var runFinishedAt: Date
     /// Folder of the previous run's report, for "what changed".
     public var previousReport: URL?
+    /// `CompanyTone` JSONL files (the entities stage's document-level tone per company), when
+    /// the stage writes them; without them a document's tone towards a ticker is taken from the
+    /// tone of its mentions.
+    public var companyTone: [URL]
+    /// The history database kept across nights (`history.sqlite` beside the report folders);
+    /// nil writes no history and the page shows none.
+    public var history: URL?
+    /// The run date the report is filed under (`YYYY-MM-DD`); the day `runStartedAt` falls on
+    /// when nil.
+    public var night: String?
+    /// The run's duration when it is known more precisely than the whole seconds of
+    /// `runStartedAt` … `runFinishedAt` (a report rebuilt for a run that ended earlier).
+    public var runSeconds: Double?
 
     public init(documents: [URL], clusters: URL? = nil, removed: URL? = nil, mentions: [URL],
                 stages: [StageSummary], manifestHash: String, runStartedAt: Date, runFinishedAt: Date,
-                previousReport: URL? = nil) {
+                previousReport: URL? = nil, companyTone: [URL] = [], history: URL? = nil, night: String? = nil) {
         self.documents = documents; self.clusters = clusters; self.removed = removed
         self.mentions = mentions; self.stages = stages; self.manifestHash = manifestHash
         self.runStartedAt = runStartedAt; self.runFinishedAt = runFinishedAt
-        self.previousReport = previousReport
+        self.previousReport = previousReport; self.companyTone = companyTone; self.history = history; self.night = night
     }
+
+    /// The run date the report is filed under.
+    public var reportNight: String { night ?? String(ReportFormat.timestamp(runStartedAt).prefix(10)) }
 }
 
 /// Turns the stored stage outputs into the report files analysts open: CSV tables, a Frictionless
@@ -73,13 +89,20 @@ public struct ReportBuilder: Sendable {
 
     public static let defaultPairCap = 12
 
+    /// The history database's file name; the report stage keeps it beside the dated folders.
+    public static let historyFileName = ReportHistory.fileName
+
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
+    /// How the page stores its sentence block (tests read plain JSON more easily).
+    var sentenceEncoding = ReportPage.SentenceEncoding.gzipBase64
+    /// Mentions the page embeds at most (tests lower it).
+    var pageMentionsMax = ReportPageData.mentionsMax
 
     /// Report file names, in the order `build` writes them.
     public static let fileNames = [
-        "mentions.jsonl", "entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "duplicates.csv",
-        "datapackage.json", "newspipe.sqlite", "run.json", "metrics.prom", "summary.md", "report.html",
+        "mentions.jsonl", "entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "document_tickers.csv",
+        "duplicates.csv", "datapackage.json", "newspipe.sqlite", "run.json", "metrics.prom", "summary.md", "report.html",
         ReportSnapshot.fileName,
     ]
 
@@ -108,16 +131,16 @@ public struct ReportBuilder: Sendable {
         }
         if let clusters = inputs.clusters, present(clusters) { try corpus.readClusters(clusters) }
         if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
-        for url in inputs.documents where present(url) { try corpus.readDocuments(url) }
+        let documentFiles = inputs.documents.filter(present)
+        for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index) }
+        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
         let tables = ReportTables.all(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
         try database.createSchema(tables)
 
-        // One streaming pass over mentions feeds the counters and the sorter; the sorted lines
-        // then go to mentions.jsonl and the database. Lines are copied as the entities stage wrote
-        // them (JSONLines form already): re-encoding would cost much time for the same bytes.
+        // One streaming pass over mentions feeds the counters and the sorter.
         let decoder = JSONLines.makeDecoder()
         func decode(_ line: ArraySlice<UInt8>) throws -> EntityMention {
             if let scanned = ReportMentionScanner.decode(line) { return scanned }
@@ -136,14 +159,38 @@ public struct ReportBuilder: Sendable {
                 try sorter.add(mention, line: line)
             }
         }
-        let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
-        try sorter.finish { line in
-            try mentionsOut.write(line)
-            try mentionsOut.write(CollectionOfOne(0x0A))
-            try database.insert(try decode(line))
-        }
-        try mentionsOut.commit()
         corpus.finish()
+
+        // The sorted lines, one document at a time: each mention gets its context (the article
+        // text is read again, one document at a time) and goes to mentions.jsonl, the database
+        // and the page. The entities stage's own bytes are kept; the context is added to them.
+        let page = ReportPageData(corpus: corpus, mentionsMax: pageMentionsMax)
+        let texts = ReportLineFiles(documentFiles)
+        let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
+        var pending: [(line: ArraySlice<UInt8>, mention: EntityMention)] = []
+        func flush() throws {
+            guard let documentId = pending.first?.mention.documentId else { return }
+            let index = corpus.documentIndex[documentId].map(Int.init)
+            let finder = index.flatMap { corpus.documents[$0].location }.flatMap(texts.line(at:))
+                .flatMap(ReportArticleText.decode).map(ReportContextFinder.init(text:))
+            let embedding = page.begin(document: index ?? -1)
+            for (line, mention) in pending {
+                let context = finder?.context(of: mention)
+                let members = context.map(ReportMentionLine.members(for:)) ?? []
+                try mentionsOut.write(members.isEmpty ? Array(line) : ReportMentionLine.adding(members, to: line) ?? Array(line))
+                try mentionsOut.write(CollectionOfOne(0x0A))
+                try database.insert(mention, context: context)
+                if embedding { page.add(mention, context: context) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        try sorter.finish { line in
+            let mention = try decode(line)
+            if let current = pending.first?.mention.documentId, current != mention.documentId { try flush() }
+            pending.append((line, mention))
+        }
+        try flush()
+        try mentionsOut.commit()
 
         var written = ["mentions.jsonl"]
         for table in tables {
@@ -167,14 +214,104 @@ public struct ReportBuilder: Sendable {
         written.append(ReportDatabaseWriter.fileName)
 
         let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
+
+        // The night goes into the history before the page is drawn, so the page shows it.
+        var window: ReportHistoryWindow?
+        if let url = inputs.history {
+            let history = try ReportHistory(url: url)
+            defer { history.close() }
+            try history.record(ReportHistoryNight(corpus: corpus, overview: overview, facts: runFacts))
+            window = try history.window(endingAt: inputs.reportNight)
+        }
+
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
-        try AtomicFile.write(ReportHTML.render(overview), to: folder.appendingPathComponent("report.html"))
+        let html = try AtomicFile(folder.appendingPathComponent("report.html"))
+        try ReportPage.write(ReportPage.Parts(
+            title: ReportHTML.title(overview), header: ReportHTML.header(overview),
+            staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
+            footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
+            sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
+        try html.commit()
         try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
                              to: folder.appendingPathComponent(ReportSnapshot.fileName))
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         return written
+    }
+
+    /// Timelines plot publication days from 1900 to a year after the run; other dates are
+    /// misreadings more often than news, and would stretch every axis over centuries.
+    static let plotFirstDay = ReportDay.days(year: 1900, month: 1, day: 1)
+    static let plotDaysAfterRun = 366
+
+    private func pageRun(_ overview: ReportOverview, corpus: ReportCorpus) -> ReportPageData.Run {
+        let night = overview.inputs.reportNight
+        let nightDay = ReportPublished(night)?.day ?? ReportPublished(ReportFormat.timestamp(overview.inputs.runFinishedAt))?.day ?? 0
+        return ReportPageData.Run(
+            title: ReportHTML.headline(overview), night: night, finishedAt: ReportFormat.timestamp(overview.inputs.runFinishedAt),
+            manifest: overview.inputs.manifestHash, sites: overview.siteCount, undated: overview.undatedDocuments,
+            firstDay: overview.firstDay.flatMap { ReportPublished($0)?.day }, lastDay: overview.lastDay.flatMap { ReportPublished($0)?.day },
+            plotFirstDay: Self.plotFirstDay, plotLastDay: nightDay + Self.plotDaysAfterRun, missingInputs: overview.missingInputs)
+    }
+}
+
+/// The article text of a document record, read again for the sentences of its mentions.
+struct ReportArticleText: Decodable {
+    var text: String
+
+    static func decode(_ line: [UInt8]) -> String? {
+        try? JSONDecoder().decode(ReportArticleText.self, from: Data(line)).text
+    }
+}
+
+extension ReportMentionLine {
+    /// The members a context adds to a mention line (`context`, its offsets and kind, and the
+    /// sentence offsets when the report found them itself).
+    static func members(for context: ReportMentionContext) -> [Member] {
+        func json(_ write: (inout ReportJSONBytes) -> Void) -> [UInt8] {
+            var out = ReportJSONBytes(htmlSafe: false)
+            write(&out)
+            return out.bytes
+        }
+        var members = [
+            Member(key: "context", value: json { $0.string(context.text) }),
+            Member(key: "context_end", value: json { $0.integer(context.end) }),
+            Member(key: "context_kind", value: json { $0.string(context.kind.rawValue) }),
+            Member(key: "context_start", value: json { $0.integer(context.start) }),
+        ]
+        if let start = context.sentenceStart, let end = context.sentenceEnd {
+            members.append(Member(key: "sentence_end", value: json { $0.integer(end) }))
+            members.append(Member(key: "sentence_start", value: json { $0.integer(start) }))
+        }
+        return members
+    }
+}
+
+extension ReportHistoryNight {
+    init(corpus: ReportCorpus, overview: ReportOverview, facts: ReportRunFacts) {
+        let inputs = overview.inputs
+        let named = corpus.orderedEntities(namedOnly: true)
+        var companyOf: [String: String] = [:]
+        for index in named {
+            let entity = corpus.entities[index]
+            if entity.type == .organization, let ticker = entity.ticker, companyOf[ticker] == nil { companyOf[ticker] = entity.name }
+        }
+        self.init(
+            night: inputs.reportNight, startedAt: ReportFormat.timestamp(inputs.runStartedAt),
+            finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), manifestHash: inputs.manifestHash, status: facts.status,
+            documents: overview.documentCount, mentions: named.reduce(0) { $0 + corpus.entities[$1].mentions },
+            namedEntities: named.count, sites: overview.siteCount, mirrorsRemoved: overview.mirrorsRemoved,
+            rejected: inputs.stages.reduce(0) { $0 + $1.rejected }, firstDay: overview.firstDay, lastDay: overview.lastDay,
+            tickers: corpus.tickerTotals.map {
+                Count(key: $0.ticker, name: companyOf[$0.ticker] ?? "", type: EntityType.ticker.rawValue, ticker: $0.ticker,
+                      mentions: $0.mentions, documents: $0.documents, sites: $0.sites, bullish: $0.bullish,
+                      bearish: $0.bearish, neutral: $0.neutral)
+            },
+            entities: named.lazy.map { corpus.entities[$0] }.filter { $0.type != .ticker }.prefix(ReportHistory.entitiesKept).map {
+                Count(key: $0.id, name: $0.name, type: $0.type.rawValue, ticker: $0.ticker, mentions: $0.mentions,
+                      documents: $0.documents, sites: $0.sites, bullish: $0.bullish, bearish: $0.bearish, neutral: $0.neutral)
+            })
     }
 }
 
@@ -220,7 +357,9 @@ final class ReportDatabaseWriter {
         sql += """
         CREATE TABLE "mentions" ("document_id" TEXT NOT NULL, "entity_id" TEXT NOT NULL, "canonical_name" TEXT,
           "surface" TEXT, "type" TEXT, "start" INTEGER, "end" INTEGER, "sentence" INTEGER, "ticker" TEXT,
-          "value" TEXT, "confidence" REAL, "tone" TEXT, "cue" TEXT);
+          "value" TEXT, "confidence" REAL, "tone" TEXT, "cue" TEXT, "evidence" TEXT, "name_at_date" TEXT,
+          "sentence_start" INTEGER, "sentence_end" INTEGER, "context" TEXT, "context_start" INTEGER,
+          "context_end" INTEGER, "context_kind" TEXT);
         CREATE TABLE "cluster_members" ("cluster_id" TEXT NOT NULL, "document_id" TEXT NOT NULL,
           "is_canonical" INTEGER, "source" TEXT, "url" TEXT, "site" TEXT, "published" TEXT, "similarity" REAL,
           "containment" REAL);
@@ -233,15 +372,18 @@ final class ReportDatabaseWriter {
 
         """
         try database.execute(sql)
-        mentionInsert = try database.prepare("INSERT INTO \"mentions\" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        mentionInsert = try database.prepare("INSERT INTO \"mentions\" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
     }
 
-    func insert(_ mention: EntityMention) throws {
+    func insert(_ mention: EntityMention, context: ReportMentionContext?) throws {
         try mentionInsert?.run([
             .text(mention.documentId), .text(mention.entityId), .text(mention.canonicalName), .text(mention.surface),
             .text(mention.type.rawValue), .integer(mention.start), .integer(mention.end),
             .integer(mention.sentence), .text(mention.ticker), .text(mention.value),
             .number(mention.confidence, digits: 0), .text(mention.tone.rawValue), .text(mention.cue),
+            .text(mention.evidence), .text(mention.nameAtDate),
+            .integer(mention.sentenceStart ?? context?.sentenceStart), .integer(mention.sentenceEnd ?? context?.sentenceEnd),
+            .text(context?.text), .integer(context?.start), .integer(context?.end), .text(context?.kind.rawValue),
         ])
     }
 
@@ -294,6 +436,7 @@ final class ReportDatabaseWriter {
         CREATE INDEX "cooccurrence_b" ON "cooccurrence" ("entity_b");
         CREATE INDEX "documents_day" ON "documents" ("day");
         CREATE INDEX "documents_site" ON "documents" ("site");
+        CREATE INDEX "document_tickers_ticker" ON "document_tickers" ("ticker", "tone");
         CREATE INDEX "clusters_canonical" ON "clusters" ("canonical_id");
         CREATE INDEX "cluster_members_document" ON "cluster_members" ("document_id");
         COMMIT;

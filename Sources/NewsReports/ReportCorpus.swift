@@ -13,15 +13,47 @@ func reportPrecedes(_ a: String, _ b: String) -> Bool {
 /// percentages and dates are values and stay out of rankings, co-occurrence and document lists.
 let reportNamedTypes: Set<EntityType> = [.person, .organization, .location, .miscellaneous, .ticker]
 
-/// The fields of an `ArticleRecord` the report reads: decoding skips the article text.
+/// The fields of an `ArticleRecord` the report reads: decoding skips the article text, which is
+/// read again (by its place in the file) only for the documents whose mentions need a sentence.
 struct ReportArticleHeader: Decodable {
     var id: String
     var url: String?
     var canonical: String?
     var site: String?
     var title: String?
+    var authors: [String]?
     var published: String?
+    var language: String?
     var words: Int
+}
+
+/// Where a document's record line is: which input file, at which byte, how long.
+struct ReportLineLocation: Sendable, Equatable {
+    var file: Int32
+    var offset: Int64
+    var length: Int32
+}
+
+/// The entities stage's call on a document's tone towards one company.
+struct ReportCompanyTone: Sendable, Equatable {
+    var tone: Tone
+    var confidence: Double
+}
+
+/// Mentions of one ticker in one document, by tone.
+struct ReportToneCount: Sendable, Equatable {
+    var bullish: Int32 = 0
+    var bearish: Int32 = 0
+    var neutral: Int32 = 0
+    var total: Int32 { bullish + bearish + neutral }
+
+    mutating func add(_ tone: Tone) {
+        switch tone {
+        case .bullish: bullish += 1
+        case .bearish: bearish += 1
+        case .neutral: neutral += 1
+        }
+    }
 }
 
 /// What the report keeps of one canonical document: metadata, not text.
@@ -32,13 +64,17 @@ struct ReportDocument {
     var published: String?
     var when: ReportPublished?
     var title: String?
+    var authors: [String] = []
+    var language: String?
     var words: Int
     /// False for ids that only mentions named (not among the canonical documents).
     var known: Bool
+    /// Where the record (with the article text) is, for reading the sentences of mentions.
+    var location: ReportLineLocation?
     /// Mentions per entity (index into `ReportCorpus.entities`) in this document.
     var entityMentions: [Int32: Int32] = [:]
-    /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document.
-    var tickerMentions: [Int32: Int32] = [:]
+    /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone.
+    var tickerMentions: [Int32: ReportToneCount] = [:]
 }
 
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
@@ -113,6 +149,8 @@ struct ReportStory {
     var similarityMin: Double?
     var similarityMax: Double?
     var containmentMin: Double?
+    /// Members whose site is unknown (a page of a folder source without a URL).
+    var pagesWithoutSite: Int = 0
     var mirrors: Int { max(0, members.count - 1) }
 }
 
@@ -145,6 +183,9 @@ struct ReportCorpus {
     var duplicateDocuments = 0
     /// Input files that were named but not there (file names only).
     var missingInputs: [String] = []
+    /// The entities stage's document-level tone per company: by document id and ticker, and by
+    /// document id and entity id (for records without a ticker).
+    var companyTone: [String: [String: ReportCompanyTone]] = [:]
     /// Largest number of entities one document lends to co-occurrence counting.
     let pairCap: Int
     /// Documents a pair must share to be listed in `pairs`.
@@ -164,18 +205,37 @@ struct ReportCorpus {
         try JSONLines.forEach(MirrorCluster.self, in: url) { cluster in
             guard seen.insert(cluster.clusterId).inserted else { return }
             let others = cluster.members.filter { $0.id != cluster.canonicalId }
-            let sites = Set(cluster.members.compactMap { $0.site.flatMap(Self.cleanSite) })
+            let sites = Set(cluster.members.compactMap(Self.site(of:)))
             let story = ReportStory(
                 clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, members: cluster.members,
                 sites: sites.sorted(by: reportPrecedes),
                 similarityMin: others.map(\.similarity).min(), similarityMax: others.map(\.similarity).max(),
-                containmentMin: others.map(\.containment).min())
+                containmentMin: others.map(\.containment).min(),
+                pagesWithoutSite: cluster.members.filter { Self.site(of: $0) == nil }.count)
             stories.append(story)
         }
         stories.sort { reportPrecedes($0.clusterId, $1.clusterId) }
         for (index, story) in stories.enumerated() where storyOfCanonical[story.canonicalId] == nil {
             storyOfCanonical[story.canonicalId] = index
         }
+    }
+
+    /// Reads `CompanyTone` records; a repeated (document, company) keeps the first.
+    mutating func readCompanyTone(_ url: URL) throws {
+        try JSONLines.forEach(CompanyTone.self, in: url) { record in
+            let tone = ReportCompanyTone(tone: record.tone, confidence: record.confidence)
+            var keys = ["entity:" + record.entityId]
+            if let ticker = record.ticker.flatMap(Self.cleanSymbol) { keys.append("ticker:" + ticker) }
+            for key in keys where companyTone[record.documentId]?[key] == nil { companyTone[record.documentId, default: [:]][key] = tone }
+        }
+    }
+
+    /// A document's tone towards a ticker from the entities stage, when it gave one.
+    func companyTone(document: String, ticker: String, entities: [String]) -> ReportCompanyTone? {
+        guard let known = companyTone[document] else { return nil }
+        if let tone = known["ticker:" + ticker] { return tone }
+        for id in entities { if let tone = known["entity:" + id] { return tone } }
+        return nil
     }
 
     mutating func readRemoved(_ url: URL) throws {
@@ -186,12 +246,25 @@ struct ReportCorpus {
         }
     }
 
-    mutating func readDocuments(_ url: URL) throws {
-        try JSONLines.forEach(ReportArticleHeader.self, in: url) { article in
+    /// Reads the canonical documents of one file (the `file`-th of the inputs), remembering where
+    /// each record is so its text can be read again later without holding every text in memory.
+    mutating func readDocuments(_ url: URL, file: Int = 0) throws {
+        let decoder = JSONLines.makeDecoder()
+        var lineNumber = 0
+        try ReportLineReader.forEachLine(in: url) { offset, line in
+            lineNumber += 1
+            let article: ReportArticleHeader
+            do { article = try decoder.decode(ReportArticleHeader.self, from: Data(line)) } catch {
+                throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+            }
+            let link = article.url ?? article.canonical
             let document = ReportDocument(
-                id: article.id, url: article.url ?? article.canonical, site: article.site.flatMap(Self.cleanSite),
+                id: article.id, url: link,
+                site: article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical),
                 published: article.published, when: ReportPublished(article.published), title: article.title,
-                words: article.words, known: true)
+                authors: (article.authors ?? []).compactMap(Self.cleanSite),
+                language: article.language.flatMap(Self.cleanSite), words: article.words, known: true,
+                location: ReportLineLocation(file: Int32(file), offset: Int64(offset), length: Int32(clamping: line.count)))
             if let existing = documentIndex[article.id] {
                 // The same canonical id in two files: keep the first copy, count the repeat.
                 if !documents[Int(existing)].known { documents[Int(existing)] = document } else { duplicateDocuments += 1 }
@@ -240,7 +313,7 @@ struct ReportCorpus {
             tickerIndex[ticker] = tickerSlot
             tickers.append(ticker)
         }
-        documents[documentSlot].tickerMentions[tickerSlot, default: 0] += 1
+        documents[documentSlot].tickerMentions[tickerSlot, default: ReportToneCount()].add(mention.tone)
         let day = documents[documentSlot].when?.day
         let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
         let slot: Int
@@ -427,7 +500,7 @@ struct ReportCorpus {
         if let story = storyOfCanonical[document.id] {
             sites.formUnion(stories[story].sites)
         } else if let removed = removedByCanonical[document.id] {
-            sites.formUnion(removed.compactMap { $0.site.flatMap(Self.cleanSite) })
+            sites.formUnion(removed.compactMap { $0.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: $0.url) })
         }
         return sites.sorted(by: reportPrecedes)
     }
@@ -472,7 +545,7 @@ struct ReportCorpus {
     /// Tickers of a document, most mentioned first (ties by symbol).
     func tickers(of document: ReportDocument) -> [String] {
         document.tickerMentions.sorted { x, y in
-            if x.value != y.value { return x.value > y.value }
+            if x.value.total != y.value.total { return x.value.total > y.value.total }
             return reportPrecedes(tickers[Int(x.key)], tickers[Int(y.key)])
         }.map { tickers[Int($0.key)] }
     }
@@ -503,8 +576,37 @@ struct ReportCorpus {
         return symbol.isEmpty ? nil : symbol
     }
 
+    static func cleanSymbol(_ symbol: String) -> String? {
+        var text = symbol.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("$") { text.removeFirst() }
+        return text.isEmpty ? nil : text.uppercased()
+    }
+
     static func cleanSite(_ site: String) -> String? {
         let trimmed = site.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// A member's site: the one strip gave, else the host of its http(s) URL.
+    static func site(of member: ClusterMember) -> String? {
+        member.site.flatMap(cleanSite) ?? site(ofURL: member.url)
+    }
+
+    /// The host of an http(s) URL, lower-cased and without `www.`, as strip names sites; nil for
+    /// other schemes (`file://` pages of a folder source carry no site).
+    static func site(ofURL url: String?) -> String? {
+        guard let url, let schemeEnd = url.range(of: "://") else { return nil }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        var host = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if host.hasPrefix("[") {
+            host = host.prefix { $0 != "]" }.dropFirst()
+        } else if let colon = host.firstIndex(of: ":") {
+            host = host[..<colon]
+        }
+        var name = host.lowercased()
+        if name.hasPrefix("www.") { name.removeFirst(4) }
+        return name.isEmpty ? nil : name
     }
 }

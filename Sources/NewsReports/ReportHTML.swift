@@ -48,54 +48,55 @@ enum ReportHTML {
         return "<a href=\"\(escape(url))\" rel=\"noopener noreferrer nofollow\">\(shown)</a>"
     }
 
-    static func render(_ overview: ReportOverview) -> String {
+    /// The page title.
+    static func title(_ overview: ReportOverview) -> String {
+        "newspipe report · " + ReportFormat.timestamp(overview.inputs.runFinishedAt)
+    }
+
+    /// The header both views share: headline and run facts.
+    static func header(_ overview: ReportOverview) -> String {
         let inputs = overview.inputs
         let finished = ReportFormat.timestamp(inputs.runFinishedAt)
-        var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="newspipe">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-        <title>newspipe report · \(escape(finished))</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        <header class="page-header"><div class="wrap">
+        return """
         <p class="eyebrow">newspipe · run report</p>
         <h1>\(escape(headline(overview)))</h1>
         <p class="meta">Finished <time datetime="\(escape(finished))">\(escape(finished.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")))</time>
          · \(escape(ReportFormat.fixed(overview.runSeconds, digits: 1))) s · \(escape(ReportRunFacts(inputs: inputs, overview: overview).status))
          · manifest <code title="\(escape(inputs.manifestHash))">\(escape(String(inputs.manifestHash.prefix(12))))</code></p>
-        </div></header>
-        <nav class="wrap toc" aria-label="Sections"><a href="#charts">At a glance</a>\(overview.changes == nil ? "" : " <a href=\"#changes\">What changed</a>") <a href="#entities">Entities</a> <a href="#tickers">Tickers</a> <a href="#stories">Stories</a> <a href="#stages">Stages</a> <a href="#documents">Documents</a></nav>
-        <main class="wrap">
+        """
+    }
+
+    /// The report without JavaScript (what a browser without scripts, a text browser or print
+    /// shows): KPIs, notices, inline SVG charts, changes and trends, the top tables.
+    static func staticReport(_ overview: ReportOverview, trends: ReportTrends?) -> String {
+        let history = trends.map { _ in " <a href=\"#trends\">30-day trends</a>" } ?? ""
+        var html = """
+        <nav class="wrap toc" aria-label="Sections"><a href="#charts">At a glance</a>\(overview.changes == nil ? "" : " <a href=\"#changes\">What changed</a>")\(history) <a href="#entities">Entities</a> <a href="#tickers">Tickers</a> <a href="#stories">Stories</a> <a href="#stages">Stages</a> <a href="#documents">Documents</a></nav>
+        <main class="wrap" id="static-main">
 
         """
         html += kpis(overview)
         html += notices(overview)
         html += charts(overview)
         if let changes = overview.changes { html += changesSection(changes) }
+        if let trends { html += trendsSection(trends) }
         html += entitiesTable(overview)
         html += tickersTable(overview)
         html += storiesTable(overview)
         html += pairsTable(overview)
         html += stagesTable(overview)
         html += documentsTable(overview)
-        html += """
-        </main>
-        <footer class="wrap"><p>Data files next to this page: <a href="entities.csv">entities.csv</a>, <a href="tickers.csv">tickers.csv</a>,
-         <a href="cooccurrence.csv">cooccurrence.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="duplicates.csv">duplicates.csv</a>,
-         <a href="mentions.jsonl">mentions.jsonl</a>, <a href="datapackage.json">datapackage.json</a>, <a href="newspipe.sqlite">newspipe.sqlite</a>,
-         <a href="summary.md">summary.md</a>, <a href="run.json">run.json</a>, <a href="metrics.prom">metrics.prom</a>.</p></footer>
-        </body>
-        </html>
-
-        """
-        return html
+        return html + "</main>\n"
     }
+
+    /// The links to the data files, below both views.
+    static let footer = """
+    <footer class="wrap"><p>Data files next to this page: <a href="entities.csv">entities.csv</a>, <a href="tickers.csv">tickers.csv</a>,
+     <a href="cooccurrence.csv">cooccurrence.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="document_tickers.csv">document_tickers.csv</a>,
+     <a href="duplicates.csv">duplicates.csv</a>, <a href="mentions.jsonl">mentions.jsonl</a>, <a href="datapackage.json">datapackage.json</a>,
+     <a href="newspipe.sqlite">newspipe.sqlite</a>, <a href="summary.md">summary.md</a>, <a href="run.json">run.json</a>, <a href="metrics.prom">metrics.prom</a>;
+     the nightly history is in <code>../history.sqlite</code>.</p></footer>
+    """
 
     /// "News run 2026-04-13 – 2026-04-15" from the publication days, else the run's finish.
     static func headline(_ o: ReportOverview) -> String {
@@ -170,18 +171,17 @@ enum ReportHTML {
                                                 bars: entityBars))
 
         let charted = o.tickerTotals.prefix(tickersCharted).map(\.ticker)
-        let days = chartDays(o)
-        let series = charted.map { ticker in
-            ReportSVG.Series(name: ticker, values: days.map { o.tickerDayMentions[ticker]?[$0] ?? 0 })
-        }
+        let series = charted.map { ReportSVG.Series(name: $0, days: o.tickerDayMentions[$0] ?? [:]) }
         let seriesLegend = "<p class=\"legend-row\">" + charted.enumerated().map {
             "<span class=\"swatch\" style=\"background:\(ReportSVG.series[$0.offset % ReportSVG.series.count])\"></span>\(escape($0.element))"
         }.joined(separator: " ") + "</p>"
-        html += figure("Ticker mentions by day", "Mentions of each symbol or its company per publication day (UTC)" + (charted.isEmpty ? "." : charted.count == 1 ? "." : ", the \(charted.count) most mentioned tickers."),
-                       series.isEmpty || days.isEmpty ? emptyChart("No dated ticker mentions in this run.") :
-                        seriesLegend + ReportSVG.lines(id: "chart-ticker-days", title: "Ticker mentions by day",
-                                        description: series.map { "\($0.name): " + zip(days, $0.values).map { "\($0.0) \($0.1)" }.joined(separator: ", ") }.joined(separator: "; "),
-                                        days: days, series: series))
+        let description = series.map { line in
+            "\(line.name): " + line.days.sorted { $0.key < $1.key }.map { "\(ReportDay.string($0.key)) \($0.value)" }.joined(separator: ", ")
+        }.joined(separator: "; ")
+        let timeline = ReportSVG.timeline(id: "chart-ticker-days", title: "Ticker mentions over time", description: description, series: series)
+        let per = timeline.map { "per \($0.bucket.rawValue) of publication (UTC)" } ?? "per publication day (UTC)"
+        html += figure("Ticker mentions over time", "Mentions of each symbol or its company \(per)" + (charted.count > 1 ? ", the \(charted.count) most mentioned tickers" : "") + "; periods without mentions stay on the axis.",
+                       timeline.map { seriesLegend + $0.svg } ?? emptyChart("No dated ticker mentions in this run."))
 
         let toneRows = o.tickerTotals.prefix(ReportOverview.tickersShown).map {
             ReportSVG.ToneRow(label: $0.ticker, bullish: $0.bullish, bearish: $0.bearish, neutral: $0.neutral, balance: $0.toneBalance)
@@ -193,25 +193,17 @@ enum ReportHTML {
                                             rows: toneRows))
 
         let storyBars = o.stories.map { story in
-            ReportSVG.Bar(label: story.title, value: story.sites.count, colour: "#0072B2",
-                          tooltip: "\(story.title): \(story.sites.count) sites (\(story.sites.joined(separator: ", "))), \(story.mirrors) mirrors")
+            let known = story.sites.isEmpty ? "no known site" : "\(story.sites.count) site\(story.sites.count == 1 ? "" : "s") (\(story.sites.joined(separator: ", ")))"
+            let unknown = story.pagesWithoutSite > 0 ? ", \(story.pagesWithoutSite) page\(story.pagesWithoutSite == 1 ? "" : "s") without a site" : ""
+            return ReportSVG.Bar(label: story.title, value: story.mirrors + 1, colour: "#0072B2",
+                                 tooltip: "\(story.title): \(story.mirrors + 1) copies on \(known)\(unknown)")
         }
-        html += figure("Sites per story", "Stories carried by more than one page: distinct sites among all copies.",
+        html += figure("Copies per story", "Stories carried by more than one page: the page kept and the mirrors dedup removed; the tooltip names the sites where the pages say.",
                        storyBars.isEmpty ? emptyChart("No story was carried by more than one page.") :
-                        ReportSVG.bars(id: "chart-stories", title: "Sites carrying each of the biggest stories",
-                                       description: storyBars.map { "\($0.label): \($0.value) sites" }.joined(separator: "; "),
+                        ReportSVG.bars(id: "chart-stories", title: "Copies of each of the biggest stories",
+                                       description: storyBars.map { "\($0.label): \($0.value) copies" }.joined(separator: "; "),
                                        bars: storyBars, labelWidth: 290))
         return html + "</div></section>\n"
-    }
-
-    /// Every day from the first to the last ticker day when the span is short (gaps show as zero),
-    /// else the days that have mentions.
-    static func chartDays(_ o: ReportOverview) -> [String] {
-        guard let first = o.tickerDays.first.flatMap({ ReportPublished($0)?.day }),
-              let last = o.tickerDays.last.flatMap({ ReportPublished($0)?.day }), last - first < 62 else {
-            return o.tickerDays
-        }
-        return (first...last).map(ReportDay.string)
     }
 
     /// A titled table section; `note` is trusted markup, cells are markup their callers escaped.
@@ -274,15 +266,15 @@ enum ReportHTML {
     private static func tickersTable(_ o: ReportOverview) -> String {
         let days = Array(o.tickerDays.suffix(tableDaysShown))
         var headers: [(String, Bool)] = [("Ticker", false)]
-        headers += days.map { (String($0.dropFirst(5)), true) }
+        headers += days.map { (ReportDay.string($0), true) }
         headers += [("Mentions", true), ("Documents", true), ("Sites", true), ("Bullish", true), ("Bearish", true),
                     ("Neutral", true), ("Tone balance", true)]
-        let shownDays = days.count < o.tickerDays.count ? "the last \(days.count) days" : "publication day (UTC)"
+        let shownDays = days.count < o.tickerDays.count ? "publication day (UTC) on the last \(days.count) days with ticker mentions" : "publication day (UTC)"
         let shown = o.tickerTotals.prefix(tickersListed)
         let which = shown.count < o.tickerTotals.count ? "The \(shown.count) most mentioned of \(o.tickerTotals.count) tickers. " : ""
         return table("tickers", "Tickers", "\(which)Mentions per \(shownDays) and in all; tone over all mentions. Tone balance = (bullish − bearish) / mentions. Per-day rows: <a href=\"tickers.csv\">tickers.csv</a>.",
                      headers: headers, rows: shown.map { t in
-            [escape(t.ticker)] + days.map { String(o.tickerDayMentions[t.ticker]?[$0] ?? 0) }
+            ["<span class=\"sym\">\(escape(t.ticker))</span>"] + days.map { String(o.tickerDayMentions[t.ticker]?[$0] ?? 0) }
                 + [ReportFormat.grouped(t.mentions), ReportFormat.grouped(t.documents), ReportFormat.grouped(t.sites),
                    String(t.bullish), String(t.bearish), String(t.neutral), tone(t.toneBalance)]
         }, whenEmpty: "No tickers mentioned in this run.")
@@ -292,7 +284,8 @@ enum ReportHTML {
         table("stories", "Biggest stories", "Stories carried by more than one page, by number of sites; all clusters in <a href=\"duplicates.csv\">duplicates.csv</a>.",
               headers: [("Story", false), ("Sites", true), ("Mirrors", true), ("Carried by", false)],
               rows: o.stories.map { s in
-            [link(s.url, s.title), String(s.sites.count), String(s.mirrors), escape(s.sites.joined(separator: ", "))]
+            let unknown = s.pagesWithoutSite > 0 ? "<small>\(s.sites.isEmpty ? "" : ", ")\(s.pagesWithoutSite) page\(s.pagesWithoutSite == 1 ? "" : "s") without a known site</small>" : ""
+            return [link(s.url, s.title), String(s.sites.count), String(s.mirrors), escape(s.sites.joined(separator: ", ")) + unknown]
         }, whenEmpty: "No story was carried by more than one page.")
     }
 
@@ -330,74 +323,43 @@ enum ReportHTML {
         }, whenEmpty: "No documents in this run.")
     }
 
-    static let style = """
+}
 
-    :root{--ink:#1f2933;--muted:#52606d;--line:#e4e7eb;--bg:#f5f7fa;--card:#fff;--accent:#0b5cad;--pos:#007a5a;--neg:#b63e00}
-    *{box-sizing:border-box}
-    html{-webkit-text-size-adjust:100%}
-    body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-    .wrap{max-width:1200px;margin:0 auto;padding:0 24px}
-    .page-header{background:#102a43;color:#f0f4f8;padding:28px 0 24px}
-    .toc{display:flex;flex-wrap:wrap;gap:4px 18px;padding-top:12px;padding-bottom:12px;margin-bottom:8px;font-size:14px}
-    .page-header h1{margin:2px 0 6px;font-size:28px;font-weight:650;letter-spacing:-.01em}
-    .eyebrow{margin:0;text-transform:uppercase;letter-spacing:.08em;font-size:12px;color:#9fb3c8}
-    .meta{margin:0;color:#bcccdc;font-size:14px}
-    .meta code{color:#f0f4f8}
-    code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.92em}
-    h2{font-size:19px;margin:34px 0 12px;font-weight:650}
-    h3{font-size:15px;margin:0 0 10px;font-weight:650}
-    a{color:var(--accent);text-decoration:none}
-    a:hover,a:focus{text-decoration:underline}
-    .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:12px}
-    .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;display:flex;flex-direction:column}
-    .kpi-value{font-size:26px;font-weight:650;font-variant-numeric:tabular-nums;line-height:1.2}
-    .kpi-label{color:var(--muted);font-size:13px}
-    .kpi-note{color:var(--muted);font-size:12px}
-    .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
-    .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:0}
-    figure.card{overflow-x:auto}
-    figcaption,.note{color:var(--muted);font-size:13px;margin:8px 0 0}
-    .note{margin:-4px 0 10px}
-    svg.chart{display:block;max-width:100%;height:auto;font-family:inherit}
-    svg.chart text{font-size:12px;fill:var(--ink)}
-    svg.chart .tick{fill:var(--muted);font-size:11px}
-    svg.chart .grid line{stroke:var(--line);stroke-width:1}
-    svg.chart .grid line.axis{stroke:#9aa5b1}
-    svg.chart .value{fill:var(--muted);font-variant-numeric:tabular-nums}
-    svg.chart .legend,svg.chart .balance,svg.chart .series-label{font-weight:600}
-    svg.chart .legend.muted{fill:var(--muted);font-weight:400}
-    svg.chart .bar:hover rect{opacity:.8}
-    .legend-row{margin:-4px 0 6px;font-size:12px;color:var(--muted)}
-    .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}
-    .swatch:first-child{margin-left:0}
-    .empty{color:var(--muted);font-style:italic;padding:24px 0}
-    .card>.empty{padding:4px 0;margin:0}
-    .notice{margin:16px 0 0;padding:12px 16px;border:1px solid #f0b429;border-left-width:4px;background:#fffbea;border-radius:8px;font-size:14px}
-    .notice ul{margin:4px 0 0;padding-left:20px}
-    .table-scroll{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:8px}
-    table{border-collapse:collapse;width:100%;font-size:14px}
-    th,td{padding:7px 12px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-    th{background:#f0f4f8;font-weight:600;font-size:13px;color:#334e68;white-space:nowrap}
-    tbody tr:last-child td{border-bottom:0}
-    tbody tr:hover{background:#f8fafc}
-    .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    td{overflow-wrap:anywhere}
-    .pos{color:var(--pos);font-weight:600}
-    .neg{color:var(--neg);font-weight:600}
-    .zero{color:var(--muted)}
-    .type{display:inline-block;border-left:3px solid;padding-left:6px;font-size:13px;color:var(--muted)}
-    .status{font-size:12px;padding:1px 8px;border-radius:10px;background:#e4e7eb}
-    .status-done{background:#d9f2e6;color:#055a3a}
-    .status-failed{background:#fde2dd;color:#8a2a0a}
-    .status-skipped{background:#e3ecf7;color:#1d4e89}
-    .chip{display:inline-block;background:#f0f4f8;border:1px solid var(--line);border-radius:12px;padding:1px 10px;margin:2px 4px 2px 0;font-size:13px}
-    .chip small{color:var(--muted)}
-    .prose p{margin:0 0 8px}
-    .prose p:last-child{margin:0}
-    small{color:var(--muted)}
-    footer{color:var(--muted);font-size:13px;padding-top:24px;padding-bottom:40px}
-    @media (max-width:600px){.grid{grid-template-columns:1fr}.wrap{padding:0 14px}}
-    @media print{body{background:#fff}.page-header{background:#fff;color:#000}.page-header *{color:#000}.card,.table-scroll,.kpi{break-inside:avoid}}
+extension ReportHTML {
+    /// `+12 (+8%)`, `−3`, `±0`; `–` when there is nothing to compare with.
+    static func change(_ now: Int, _ before: Int?) -> String {
+        guard let before else { return "<span class=\"zero\">–</span>" }
+        let delta = now - before
+        let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
+        let share = before > 0 && delta != 0 ? " <small>(\(sign)\(Int((Double(abs(delta)) / Double(before) * 100).rounded()))%)</small>" : ""
+        return "<span class=\"\(delta > 0 ? "pos" : delta < 0 ? "neg" : "zero")\">\(sign)\(ReportFormat.grouped(abs(delta)))</span>\(share)"
+    }
 
-    """
+    /// Tonight against the previous night and the run a week before; each series over 30 nights.
+    static func trendsSection(_ t: ReportTrends) -> String {
+        var html = "<section aria-labelledby=\"trends\"><h2 id=\"trends\">30-day trends</h2><div class=\"card prose\">"
+        html += "<p>\(t.nightCount) run\(t.nightCount == 1 ? "" : "s") in the last \(ReportTrends.days) nights. Tonight (\(escape(ReportDay.string(t.night)))) against the previous run (\(escape(t.previousNight ?? "–")))"
+        html += t.weekBefore.map { " and the run a week before (\(escape($0)))" } ?? "; no run a week before to compare with"
+        html += ": documents \(ReportFormat.grouped(t.documents.tonight)) (\(change(t.documents.tonight, t.documents.previousNight)) since the previous night, \(change(t.documents.tonight, t.documents.weekBefore)) in a week), "
+        html += "mentions of named entities \(ReportFormat.grouped(t.mentions.tonight)) (\(change(t.mentions.tonight, t.mentions.previousNight)), \(change(t.mentions.tonight, t.mentions.weekBefore))).</p></div>"
+        for (title, rows, symbol) in [("Tickers", t.tickers, true), ("Entities", t.entities, false)] where !rows.isEmpty {
+            let shown = rows.prefix(ReportTrends.rowsShown)
+            html += "<h3 class=\"subhead\">\(title)</h3><div class=\"table-scroll\"><table class=\"trend-table\"><thead><tr>"
+            for (header, numeric) in [(symbol ? "Ticker" : "Entity", false), ("Last 30 nights", false), ("Tonight", true),
+                                      ("vs previous night", true), ("vs a week before", true), ("Tone tonight", true)] {
+                html += "<th scope=\"col\"\(numeric ? " class=\"num\"" : "")>\(escape(header))</th>"
+            }
+            html += "</tr></thead><tbody>\n"
+            for row in shown {
+                let name = symbol ? "<span class=\"sym\">\(escape(row.key))</span>" + (row.name == row.key ? "" : " <small>\(escape(row.name))</small>")
+                    : "<span title=\"\(escape(row.key))\">\(escape(row.name))</span>"
+                html += "<tr><td>\(name)</td><td>\(ReportSVG.sparkline(values: row.nights, lastNight: t.night, label: "\(row.name): mentions per night over the last 30 nights"))</td>"
+                html += "<td class=\"num\">\(ReportFormat.grouped(row.tonight))</td><td class=\"num\">\(change(row.tonight, row.previousNight))</td>"
+                html += "<td class=\"num\">\(change(row.tonight, row.weekBefore))</td><td class=\"num\">\(row.balance.map(tone) ?? "–")</td></tr>\n"
+            }
+            html += "</tbody></table></div>"
+        }
+        html += "<p class=\"note\">Bars: mentions in each night's report; grey dots: nights without a run. The full history is in <code>history.sqlite</code> beside the report folders.</p>"
+        return html + "</section>\n"
+    }
 }

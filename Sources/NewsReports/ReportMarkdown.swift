@@ -97,7 +97,7 @@ enum ReportMarkdown {
             if changes.rising.isEmpty && changes.falling.isEmpty { out += "Ticker mention counts unchanged.\n" }
         }
         if !out.hasSuffix("\n\n") { out += "\n" }
-        out += "Files: entities.csv, tickers.csv, cooccurrence.csv, documents.csv, duplicates.csv, mentions.jsonl, "
+        out += "Files: entities.csv, tickers.csv, cooccurrence.csv, documents.csv, document_tickers.csv, duplicates.csv, mentions.jsonl, "
         out += "datapackage.json, newspipe.sqlite, report.html, run.json, metrics.prom.\n"
         return out
     }

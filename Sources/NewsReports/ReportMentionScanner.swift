@@ -102,7 +102,7 @@ enum ReportMentionScanner {
             return nil
         }
         // `null` and booleans for optional strings: let the decoder judge (it accepts null only).
-        for key in ["ticker", "value", "cue"] where fields[key].map({ if case .other = $0 { return true } else { return false } }) ?? false {
+        for key in ["ticker", "value", "cue", "evidence", "name_at_date", "sentence_start", "sentence_end"] where fields[key].map({ if case .other = $0 { return true } else { return false } }) ?? false {
             return nil
         }
         guard let documentId = required("document_id"), let entityId = required("entity_id"),
@@ -111,7 +111,17 @@ enum ReportMentionScanner {
               let start = integer("start"), let stop = integer("end"), let sentence = integer("sentence"),
               case .number(let confidenceDigits)? = fields["confidence"],
               let confidence = Double(String(decoding: confidenceDigits, as: UTF8.self)),
-              let ticker = text("ticker"), let normalised = text("value"), let cue = text("cue") else { return nil }
+              let ticker = text("ticker"), let normalised = text("value"), let cue = text("cue"),
+              let evidence = text("evidence"), let nameAtDate = text("name_at_date") else { return nil }
+        /// An optional integer: absent is nil; present, it must be an integer.
+        func optionalInteger(_ key: String) -> Int?? {
+            guard let field = fields[key] else { return .some(nil) }
+            guard case .number = field, let value = integer(key) else { return nil }
+            return .some(value)
+        }
+        guard let sentenceStart = optionalInteger("sentence_start"), let sentenceEnd = optionalInteger("sentence_end") else {
+            return nil
+        }
         var tone = Tone.neutral
         if let field = fields["tone"] {
             guard case .string(let raw) = field, let parsed = Tone(rawValue: raw) else { return nil }
@@ -119,7 +129,8 @@ enum ReportMentionScanner {
         }
         return EntityMention(documentId: documentId, entityId: entityId, canonicalName: canonicalName, surface: surface,
                              type: type, start: start, end: stop, sentence: sentence, ticker: ticker, value: normalised,
-                             confidence: confidence, tone: tone, cue: cue)
+                             confidence: confidence, tone: tone, cue: cue, evidence: evidence, nameAtDate: nameAtDate,
+                             sentenceStart: sentenceStart, sentenceEnd: sentenceEnd)
     }
 
     /// Decodes a JSON string body with escapes; nil for invalid escapes or UTF-8.

@@ -21,6 +21,7 @@ struct ReportStoryLine: Sendable {
     var title: String
     var url: String?
     var sites: [String]
+    var pagesWithoutSite: Int
     var mirrors: Int
 }
 
@@ -88,17 +89,17 @@ struct ReportOverview: Sendable {
     var undatedDocuments: Int
     var topEntities: [ReportRankedEntity]
     var tickerTotals: [ReportTickerTotal]
-    /// Days with any ticker mention, ascending.
-    var tickerDays: [String]
-    /// Mentions per (ticker, day string).
-    var tickerDayMentions: [String: [String: Int]]
+    /// Days with any ticker mention (days since 1970-01-01), ascending.
+    var tickerDays: [Int]
+    /// Mentions per ticker and day.
+    var tickerDayMentions: [String: [Int: Int]]
     var stories: [ReportStoryLine]
     /// The most frequent co-occurring pairs.
     var pairs: [ReportPairLine]
     /// Newest canonical documents first, at most `ReportHTML.documentsShown`.
     var documents: [ReportDocumentLine]
     var changes: ReportChanges?
-    var runSeconds: Double { inputs.runFinishedAt.timeIntervalSince(inputs.runStartedAt) }
+    var runSeconds: Double { inputs.runSeconds ?? inputs.runFinishedAt.timeIntervalSince(inputs.runStartedAt) }
 
     static let storiesShown = 10
     static let tickersShown = 12
@@ -129,22 +130,21 @@ struct ReportOverview: Sendable {
         let ranked = named.filter { corpus.entities[$0].type != .ticker }.map { Self.ranked(corpus.entities[$0]) }
         topEntities = Array(ranked.prefix(limit))
         tickerTotals = corpus.tickerTotals
-        var dayMentions: [String: [String: Int]] = [:]
-        var tickerDaySet: Set<String> = []
+        var dayMentions: [String: [Int: Int]] = [:]
+        var tickerDaySet: Set<Int> = []
         for row in corpus.tickerDays {
             guard let day = row.day else { continue }
-            let text = ReportDay.string(day)
-            tickerDaySet.insert(text)
-            dayMentions[row.ticker, default: [:]][text, default: 0] += row.mentions
+            tickerDaySet.insert(day)
+            dayMentions[row.ticker, default: [:]][day, default: 0] += row.mentions
         }
-        tickerDays = tickerDaySet.sorted(by: reportPrecedes)
+        tickerDays = tickerDaySet.sorted()
         tickerDayMentions = dayMentions
         stories = corpus.storiesByReach().prefix(Self.storiesShown).map { story in
             let canonical = story.members.first { $0.id == story.canonicalId }
             return ReportStoryLine(
                 clusterId: story.clusterId, canonicalId: story.canonicalId,
                 title: corpus.title(ofDocument: story.canonicalId) ?? canonical?.url ?? story.canonicalId,
-                url: canonical?.url, sites: story.sites, mirrors: story.mirrors)
+                url: canonical?.url, sites: story.sites, pagesWithoutSite: story.pagesWithoutSite, mirrors: story.mirrors)
         }
         pairs = corpus.pairs.prefix(Self.pairsShown).map {
             ReportPairLine(a: corpus.entities[Int($0.a)].name, b: corpus.entities[Int($0.b)].name,

@@ -1,4 +1,5 @@
 import Foundation
+import NewsIO
 
 /// `run.json` and `metrics.prom`: the run's stage figures for machines.
 struct ReportRunFacts {
@@ -13,10 +14,14 @@ struct ReportRunFacts {
 
     var failed: Bool { inputs.stages.contains { $0.status == Self.failedStatus } }
 
-    /// `ok`, `finished-with-rejects` or `failed`, matching the exit statuses of the run.
+    /// The status of a stage the run found up to date: its counts are an earlier run's.
+    static let skippedStatus = "skipped"
+
+    /// `ok`, `finished-with-rejects` or `failed`, matching the exit statuses of the run: rejects
+    /// count only for stages this run ran (a quiet night that skipped every stage is `ok`).
     var status: String {
         if failed { return "failed" }
-        return inputs.stages.contains { $0.rejected > 0 } ? "finished-with-rejects" : "ok"
+        return inputs.stages.contains { $0.rejected > 0 && $0.status != Self.skippedStatus } ? "finished-with-rejects" : "ok"
     }
 
     /// When the pipeline last finished without a failed stage: this run, or else what the previous
@@ -173,15 +178,17 @@ enum ReportDataPackage {
         // Keyed JSON rows: field order follows the sorted keys JSONLines writes, and the dialect
         // names the keys so rows that omit an absent optional key (ticker, value, cue) still line up.
         let mentionFields: [(String, String)] = [
-            ("canonical_name", "string"), ("confidence", "number"), ("cue", "string"), ("document_id", "string"),
-            ("end", "integer"), ("entity_id", "string"), ("sentence", "integer"), ("start", "integer"),
+            ("canonical_name", "string"), ("confidence", "number"), ("context", "string"), ("context_end", "integer"),
+            ("context_kind", "string"), ("context_start", "integer"), ("cue", "string"), ("document_id", "string"),
+            ("end", "integer"), ("entity_id", "string"), ("evidence", "string"), ("name_at_date", "string"),
+            ("sentence", "integer"), ("sentence_end", "integer"), ("sentence_start", "integer"), ("start", "integer"),
             ("surface", "string"), ("ticker", "string"), ("tone", "string"), ("type", "string"), ("value", "string"),
         ]
         resources.append(.object([
             ("name", .string("mentions")),
             ("path", .string("mentions.jsonl")),
             ("title", .string("Entity mentions")),
-            ("description", .string("Every mention the entities stage found, one JSON object per line; offsets count Unicode scalars into the article text, start inclusive, end exclusive. Absent keys are null.")),
+            ("description", .string("Every mention the entities stage found, one JSON object per line; offsets count Unicode scalars into the article text, start inclusive, end exclusive. context is the sentence the mention stands in (context_kind sentence) or, for a sentence longer than 400 characters or none, about 200 characters around it (snippet), exactly the article text from context_start to context_end; sentence_start and sentence_end locate the sentence. Absent keys are null.")),
             ("profile", .string("tabular-data-resource")),
             ("format", .string("jsonl")),
             ("mediatype", .string("application/jsonl")),
@@ -197,8 +204,57 @@ enum ReportDataPackage {
             ("profile", .string("tabular-data-package")),
             ("name", .string("newspipe-report")),
             ("title", .string("newspipe report")),
-            ("description", .string("Entities, tickers, co-occurrence, documents and duplicate clusters of one newspipe run. CSV files are RFC 4180: UTF-8 without BOM, CRLF line ends; text cells that begin with =, +, -, @, tab or CR carry a leading ' so spreadsheets do not run them as formulas.")),
+            ("description", .string("Entities, tickers, co-occurrence, documents, tickers by document and duplicate clusters of one newspipe run. CSV files are RFC 4180: UTF-8 without BOM, CRLF line ends; text cells that begin with =, +, -, @, tab or CR carry a leading ' so spreadsheets do not run them as formulas.")),
             ("resources", .array(resources)),
         ])
+    }
+}
+
+/// What a report folder's `run.json` recorded about its run.
+public struct ReportRecordedRun: Sendable {
+    public struct Stage: Sendable, Equatable {
+        public var status: String
+        public var startedAt: String?
+        public var finishedAt: String?
+    }
+
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var durationSeconds: Double?
+    /// Per stage name: status, start and finish as recorded.
+    public var stages: [String: Stage]
+
+    /// Whether the run recorded the same stage outputs (each stage's start and finish) as
+    /// `current` describes: then a new report over them reports on the same run.
+    public func matches(_ current: [StageSummary]) -> Bool {
+        !current.isEmpty && current.allSatisfy { summary in
+            guard let recorded = stages[summary.stage] else { return false }
+            return recorded.startedAt == summary.startedAt && recorded.finishedAt == summary.finishedAt
+        }
+    }
+
+    /// `current` with the statuses the recorded run gave its stages.
+    public func statuses(applied current: [StageSummary]) -> [StageSummary] {
+        current.map { summary in
+            var copy = summary
+            if let recorded = stages[summary.stage] { copy.status = recorded.status }
+            return copy
+        }
+    }
+
+    /// The run a report folder's `run.json` describes; nil when there is none or it is unreadable.
+    public static func read(from folder: URL) -> ReportRecordedRun? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("run.json").path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let started = (object["started_at"] as? String).flatMap(Timestamp.parse),
+              let finished = (object["finished_at"] as? String).flatMap(Timestamp.parse),
+              let list = object["stages"] as? [[String: Any]] else { return nil }
+        var stages: [String: Stage] = [:]
+        for item in list {
+            guard let name = item["stage"] as? String, let status = item["status"] as? String else { continue }
+            stages[name] = Stage(status: status, startedAt: item["started_at"] as? String, finishedAt: item["finished_at"] as? String)
+        }
+        return ReportRecordedRun(startedAt: started, finishedAt: finished,
+                                 durationSeconds: (object["duration_seconds"] as? NSNumber)?.doubleValue, stages: stages)
     }
 }

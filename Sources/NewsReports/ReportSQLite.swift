@@ -29,6 +29,9 @@ final class ReportSQLiteDatabase {
 
     deinit { close() }
 
+    /// How long a write waits for a reader (an analyst's notebook) to let go of the file.
+    func waitWhenBusy(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
     func close() {
         for statement in statements { statement.finalize() }
         statements.removeAll()
@@ -132,6 +135,11 @@ final class ReportSQLiteStatement {
     }
 
     var columnCount: Int { Int(sqlite3_column_count(statement)) }
+
+    func integer(_ column: Int) -> Int? {
+        guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL else { return nil }
+        return Int(sqlite3_column_int64(statement, Int32(column)))
+    }
 
     func text(_ column: Int) -> String? {
         guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL,

@@ -86,22 +86,125 @@ enum ReportSVG {
         return svg + "</svg>"
     }
 
-    // MARK: Lines over days
+    // MARK: Lines over calendar time
 
     struct Series {
         var name: String
-        var values: [Int]
+        /// Mentions per day (days since 1970-01-01).
+        var days: [Int: Int]
     }
 
-    /// One line per series over `days` (x axis), markers on every point, names at the line ends.
-    static func lines(id: String, title: String, description: String, days: [String], series: [Series],
-                      width: Int = 560, height: Int = 300) -> String {
+    /// Calendar buckets a time axis is drawn in, chosen by the span as the page's "auto" does.
+    enum Bucket: String {
+        case day, week, month, year
+
+        static func fitting(span days: Int) -> Bucket {
+            days <= 92 ? .day : days <= 731 ? .week : days <= 365 * 30 ? .month : .year
+        }
+
+        /// The first day of the bucket holding `day` (weeks start on Monday).
+        func start(of day: Int) -> Int {
+            switch self {
+            case .day: return day
+            case .week: return day - ((day + 3) % 7 + 7) % 7
+            case .month:
+                let text = ReportDay.string(day)
+                return ReportDay.days(year: Int(text.prefix(4)) ?? 1970, month: Int(text.dropFirst(5).prefix(2)) ?? 1, day: 1)
+            case .year: return ReportDay.days(year: Int(ReportDay.string(day).prefix(4)) ?? 1970, month: 1, day: 1)
+            }
+        }
+
+        func next(after start: Int) -> Int {
+            switch self {
+            case .day: return start + 1
+            case .week: return start + 7
+            case .month:
+                let text = ReportDay.string(start)
+                let year = Int(text.prefix(4)) ?? 1970, month = Int(text.dropFirst(5).prefix(2)) ?? 1
+                return month == 12 ? ReportDay.days(year: year + 1, month: 1, day: 1) : ReportDay.days(year: year, month: month + 1, day: 1)
+            case .year: return ReportDay.days(year: (Int(ReportDay.string(start).prefix(4)) ?? 1970) + 1, month: 1, day: 1)
+            }
+        }
+
+        /// How a bucket is named in a tooltip: `2019-12-30`, `week of 2019-12-30`, `2019-12`, `2019`.
+        func label(_ start: Int) -> String {
+            switch self {
+            case .day: return ReportDay.string(start)
+            case .week: return "week of " + ReportDay.string(start)
+            case .month: return String(ReportDay.string(start).prefix(7))
+            case .year: return String(ReportDay.string(start).prefix(4))
+            }
+        }
+    }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Axis ticks on calendar boundaries for days `first ..< end`; every label carries its year.
+    static func calendarTicks(first: Int, end: Int, maximum: Int) -> [(day: Int, label: String)] {
+        let span = Double(end - first)
+        let choices: [(Int, Bucket)] = [(1, .day), (2, .day), (7, .week), (14, .week), (1, .month), (2, .month), (3, .month),
+                                        (6, .month), (1, .year), (2, .year), (5, .year), (10, .year), (20, .year), (50, .year)]
+        let length: [Bucket: Double] = [.day: 1, .week: 1, .month: 30.44, .year: 365.25]
+        let (step, unit) = choices.first { span / (Double($0.0) * length[$0.1]!) <= Double(maximum) } ?? (100, .year)
+        var ticks: [(Int, String)] = []
+        func dayLabel(_ day: Int) -> String {
+            let text = ReportDay.string(day)
+            return "\(Int(text.suffix(2)) ?? 1) \(monthNames[(Int(text.dropFirst(5).prefix(2)) ?? 1) - 1]) \(text.prefix(4))"
+        }
+        switch unit {
+        case .day, .week:
+            var day = unit == .week ? Bucket.week.start(of: first) : first
+            while day < first { day += 7 }
+            while day < end { ticks.append((day, dayLabel(day))); day += step }
+        case .month:
+            var day = Bucket.month.start(of: first)
+            if day < first { day = Bucket.month.next(after: day) }
+            while day < end {
+                let text = ReportDay.string(day)
+                let month = Int(text.dropFirst(5).prefix(2)) ?? 1
+                if (month - 1) % step == 0 { ticks.append((day, "\(monthNames[month - 1]) \(text.prefix(4))")) }
+                day = Bucket.month.next(after: day)
+            }
+        case .year:
+            var day = Bucket.year.start(of: first)
+            if day < first { day = Bucket.year.next(after: day) }
+            while day < end {
+                let year = Int(ReportDay.string(day).prefix(4)) ?? 1970
+                if year % step == 0 { ticks.append((day, String(year))) }
+                day = Bucket.year.next(after: day)
+            }
+        }
+        return ticks
+    }
+
+    /// One line per series over calendar time from the first to the last day with data: the x
+    /// axis is proportional to time (empty periods stay in place as zeros), bucketed by day,
+    /// week, month or year as the span needs, labelled with dates that carry their year.
+    static func timeline(id: String, title: String, description: String, series: [Series],
+                         width: Int = 560, height: Int = 300) -> (svg: String, bucket: Bucket)? {
+        let allDays = series.flatMap(\.days.keys)
+        guard let firstDay = allDays.min(), let lastDay = allDays.max() else { return nil }
+        let bucket = Bucket.fitting(span: lastDay - firstDay + 1)
+        var starts: [Int] = []
+        var start = bucket.start(of: firstDay)
+        while start <= lastDay { starts.append(start); start = bucket.next(after: start) }
+        let end = start
+        let slot = Dictionary(uniqueKeysWithValues: starts.enumerated().map { ($0.element, $0.offset) })
+        let values: [[Int]] = series.map { line in
+            var row = Array(repeating: 0, count: starts.count)
+            for (day, count) in line.days { if let index = slot[bucket.start(of: day)] { row[index] += count } }
+            return row
+        }
         let left = 44.0, right = 70.0, top = 14.0, bottom = 34.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
-        let scale = niceScale(series.flatMap(\.values).max() ?? 0)
+        let scale = niceScale(values.flatMap { $0 }.max() ?? 0)
         let e = ReportHTML.escape
-        func x(_ index: Int) -> Double {
-            days.count <= 1 ? left + plotWidth / 2 : left + plotWidth * Double(index) / Double(days.count - 1)
+        let origin = starts[0]
+        // A bucket's point sits at its middle; one-bucket charts put it in the middle of the plot.
+        func x(day: Double) -> Double { left + plotWidth * (day - Double(origin)) / Double(max(1, end - origin)) }
+        func x(bucket index: Int) -> Double {
+            let to = index + 1 < starts.count ? starts[index + 1] : end
+            return x(day: (Double(starts[index]) + Double(to)) / 2)
         }
         func y(_ value: Int) -> Double { top + plotHeight * (1 - Double(value) / Double(scale.top)) }
         var svg = open(id: id, width: width, height: height, title: title, description: description)
@@ -112,22 +215,18 @@ enum ReportSVG {
             svg += "<text class=\"tick\" x=\"\(n(left - 8))\" y=\"\(n(y(tick) + 4))\" text-anchor=\"end\">\(ReportFormat.grouped(tick))</text>"
             tick += scale.step
         }
-        // Label at most ~8 days so dates do not collide.
-        let every = max(1, (days.count + 7) / 8)
-        let labelled = days.indices.filter { $0 % every == 0 && ($0 == days.count - 1 || days.count - 1 - $0 >= every) }
-            + (days.count > 1 && (days.count - 1) % every != 0 ? [days.count - 1] : [])
-        for index in labelled {
-            let day = days[index]
-            svg += "<text class=\"tick\" x=\"\(n(x(index)))\" y=\"\(n(Double(height) - bottom + 18))\" text-anchor=\"middle\">\(e(String(day.dropFirst(5))))</text>"
+        for mark in calendarTicks(first: origin, end: end, maximum: max(2, Int(plotWidth / 95))) {
+            let at = x(day: Double(mark.day))
+            svg += "<line x1=\"\(n(at))\" y1=\"\(n(top))\" x2=\"\(n(at))\" y2=\"\(n(top + plotHeight + 4))\"/>"
+            svg += "<text class=\"tick\" x=\"\(n(at))\" y=\"\(n(Double(height) - bottom + 18))\" text-anchor=\"middle\">\(e(mark.label))</text>"
         }
         svg += "</g>"
         // Names at the line ends, nudged apart so they do not overlap.
-        var labelYs: [(index: Int, y: Double)] = series.enumerated().map { ($0.offset, y($0.element.values.last ?? 0) + 4) }
+        var labelYs: [(index: Int, y: Double)] = values.enumerated().map { ($0.offset, y($0.element.last ?? 0) + 4) }
         labelYs.sort { $0.y != $1.y ? $0.y < $1.y : $0.index < $1.index }
         for k in labelYs.indices.dropFirst() where labelYs[k].y - labelYs[k - 1].y < 13 {
             labelYs[k].y = labelYs[k - 1].y + 13
         }
-        // A stack pushed below the plot moves up as a whole.
         if let last = labelYs.last?.y, last > top + plotHeight + 4 {
             let shift = last - (top + plotHeight + 4)
             for k in labelYs.indices { labelYs[k].y -= shift }
@@ -135,19 +234,43 @@ enum ReportSVG {
         let labelY = Dictionary(uniqueKeysWithValues: labelYs.map { ($0.index, $0.y) })
         for (index, line) in series.enumerated() {
             let colour = Self.series[index % Self.series.count]
-            let points = line.values.enumerated().map { "\(n(x($0.offset))),\(n(y($0.element)))" }.joined(separator: " ")
-            svg += "<g class=\"series\"><title>\(e(line.name)): \(e(zip(days, line.values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")))</title>"
-            if line.values.count > 1 {
-                svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>"
+            let row = values[index]
+            let points = row.enumerated().map { "\(n(x(bucket: $0.offset))),\(n(y($0.element)))" }.joined(separator: " ")
+            let busy = row.enumerated().filter { $0.element > 0 }
+            svg += "<g class=\"series\"><title>\(e(line.name)): \(e(busy.map { "\(bucket.label(starts[$0.offset])) \($0.element)" }.joined(separator: ", ")))</title>"
+            if row.count > 1 {
+                svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(row.count > 120 ? "1.5" : "2.5")\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>"
             }
-            // Markers help to read a few days; over many days they would bury the lines.
-            let radius = days.count > 14 ? "2" : "3.5"
-            for (offset, value) in line.values.enumerated() {
-                svg += "<circle cx=\"\(n(x(offset)))\" cy=\"\(n(y(value)))\" r=\"\(radius)\" fill=\"#fff\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(e(line.name)) \(e(days[offset])): \(value) mentions</title></circle>"
+            // Markers on the periods with mentions help to read a few periods; over many they bury the lines.
+            if row.count <= 60 {
+                let radius = row.count > 14 ? "2" : "3.5"
+                for (offset, value) in busy {
+                    svg += "<circle cx=\"\(n(x(bucket: offset)))\" cy=\"\(n(y(value)))\" r=\"\(radius)\" fill=\"#fff\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(e(line.name)) \(e(bucket.label(starts[offset]))): \(value) mentions</title></circle>"
+                }
             }
-            svg += "<text class=\"series-label\" x=\"\(n(x(max(0, line.values.count - 1)) + 8))\" y=\"\(n(labelY[index] ?? 0))\" fill=\"\(colour)\">\(e(fit(line.name, width: right - 10)))</text></g>"
+            svg += "<text class=\"series-label\" x=\"\(n(left + plotWidth + 8))\" y=\"\(n(labelY[index] ?? 0))\" fill=\"\(colour)\">\(e(fit(line.name, width: right - 10)))</text></g>"
         }
-        return svg + "</svg>"
+        return (svg + "</svg>", bucket)
+    }
+
+    /// A small bar chart of one value per calendar night over the last `days` nights up to
+    /// `lastNight`; nights without a run show as a grey dot, not as zero.
+    static func sparkline(values: [Int: Int], lastNight: Int, days: Int = 30, label: String) -> String {
+        let width = 150.0, height = 30.0, barWidth = width / Double(days)
+        let maximum = max(1, values.filter { $0.key > lastNight - days && $0.key <= lastNight }.map(\.value).max() ?? 1)
+        var svg = "<svg class=\"spark\" viewBox=\"0 0 150 30\" width=\"150\" height=\"30\" role=\"img\" aria-label=\"\(ReportHTML.escape(label))\">"
+        for offset in 0 ..< days {
+            let night = lastNight - days + 1 + offset
+            let x0 = Double(offset) * barWidth
+            guard let value = values[night] else {
+                svg += "<circle cx=\"\(n(x0 + barWidth / 2))\" cy=\"27\" r=\"1.2\" fill=\"#bcccdc\"/>"
+                continue
+            }
+            guard value > 0 else { continue }
+            let barHeight = max(1, Double(value) / Double(maximum) * (height - 2))
+            svg += "<rect x=\"\(n(x0 + 0.5))\" y=\"\(n(height - barHeight))\" width=\"\(n(max(1, barWidth - 1)))\" height=\"\(n(barHeight))\" fill=\"#0072B2\"><title>\(ReportDay.string(night)): \(value)</title></rect>"
+        }
+        return svg + "<line x1=\"0\" y1=\"29.5\" x2=\"150\" y2=\"29.5\" stroke=\"#e4e7eb\"/></svg>"
     }
 
     // MARK: Diverging tone bars

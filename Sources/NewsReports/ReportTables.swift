@@ -1,4 +1,5 @@
 import Foundation
+import NewsRecords
 
 /// The report's tables: their layouts and their rows, drawn from an aggregated corpus.
 ///
@@ -83,8 +84,30 @@ enum ReportTables {
             ReportColumn("carried_by", .string, "Those sites, ';'-joined, sorted."),
             ReportColumn("entities", .string, "Named entity ids (no money, percent, date), ';'-joined, most mentioned first."),
             ReportColumn("tickers", .string, "Ticker symbols, ';'-joined, most mentioned first."),
+            ReportColumn("authors", .string, "Authors as the page names them, ';'-joined."),
+            ReportColumn("language", .string, "Language of the article text (BCP 47 primary tag: en, de)."),
         ],
         primaryKey: ["document_id"])
+
+    static let documentTickers = ReportTable(
+        name: "document_tickers", file: "document_tickers.csv", title: "Tickers by document",
+        description: "One row per canonical document and ticker it mentions (the symbol or its company), with the document's tone towards it: the entities stage's call when it gives one, else the majority of the mentions' tones.",
+        columns: [
+            ReportColumn("document_id", .string, "Document id (documents.csv)."),
+            ReportColumn("ticker", .string, "Ticker symbol, upper case, without '$'."),
+            ReportColumn("day", .date, "Publication day (UTC) of the document; empty when undated."),
+            ReportColumn("site", .string, "Publishing site of the document."),
+            ReportColumn("mentions", .integer, "Mentions of the symbol or its company in the document."),
+            ReportColumn("bullish", .integer, "Of those, mentions in a bullish sentence."),
+            ReportColumn("bearish", .integer, "Of those, mentions in a bearish sentence."),
+            ReportColumn("neutral", .integer, "Of those, mentions in a neutral sentence."),
+            ReportColumn("tone_balance", .number, "(bullish - bearish) / mentions, from -1 to 1."),
+            ReportColumn("tone", .string, "The document's tone towards the ticker: bullish, bearish or neutral."),
+            ReportColumn("tone_source", .string,
+                         "company-tone (the entities stage's document-level call) or mentions (more bullish than bearish mentions, or the reverse; neutral when equal)."),
+            ReportColumn("tone_confidence", .number, "How sure the entities stage was of its call (0 to 1); empty for tone_source mentions."),
+        ],
+        primaryKey: ["document_id", "ticker"])
 
     static let clusters = ReportTable(
         name: "clusters", file: "duplicates.csv", title: "Duplicate clusters",
@@ -105,7 +128,7 @@ enum ReportTables {
         primaryKey: ["cluster_id"])
 
     static func all(pairCap: Int, minimumPairDocuments: Int) -> [ReportTable] {
-        [entities, tickers, cooccurrence(pairCap: pairCap, minimumDocuments: minimumPairDocuments), documents, clusters]
+        [entities, tickers, cooccurrence(pairCap: pairCap, minimumDocuments: minimumPairDocuments), documents, documentTickers, clusters]
     }
 
     // MARK: Rows
@@ -158,7 +181,34 @@ enum ReportTables {
                 .integer(corpus.mirrorCount(of: document)), .integer(carriers.count),
                 .text(carriers.joined(separator: ";")), .text(entityIds.joined(separator: ";")),
                 .text(corpus.tickers(of: document).joined(separator: ";")),
+                .text(document.authors.isEmpty ? nil : document.authors.joined(separator: ";")), .text(document.language),
             ])
+        }
+    }
+
+    static func documentTickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+        var companies: [String: [String]] = [:]
+        for entity in corpus.entities where entity.type == .organization {
+            if let ticker = entity.ticker { companies[ticker, default: []].append(entity.id) }
+        }
+        for index in corpus.orderedDocuments() {
+            let document = corpus.documents[index]
+            let rows = document.tickerMentions.map { (symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
+                x.counts.total != y.counts.total ? x.counts.total > y.counts.total : reportPrecedes(x.symbol, y.symbol)
+            }
+            for row in rows {
+                let counts = row.counts
+                let balance = counts.total == 0 ? 0 : Double(counts.bullish - counts.bearish) / Double(counts.total)
+                let stage = corpus.companyTone(document: document.id, ticker: row.symbol,
+                                               entities: (companies[row.symbol] ?? []).sorted(by: reportPrecedes))
+                let majority: Tone = counts.bullish > counts.bearish ? .bullish : counts.bearish > counts.bullish ? .bearish : .neutral
+                try body([
+                    .text(document.id), .text(row.symbol), day(document.when?.day), .text(document.site),
+                    .integer(Int(counts.total)), .integer(Int(counts.bullish)), .integer(Int(counts.bearish)),
+                    .integer(Int(counts.neutral)), .number(balance, digits: 3), .text((stage?.tone ?? majority).rawValue),
+                    .text(stage == nil ? "mentions" : "company-tone"), .number(stage?.confidence, digits: 3),
+                ])
+            }
         }
     }
 
@@ -183,6 +233,7 @@ enum ReportTables {
         case tickers.name: try tickerRows(corpus, body)
         case cooccurrence.name: try cooccurrenceRows(corpus, body)
         case documents.name: try documentRows(corpus, body)
+        case documentTickers.name: try documentTickerRows(corpus, body)
         case clusters.name: try clusterRows(corpus, body)
         default: preconditionFailure("no rows for table \(table.name)")
         }

@@ -114,7 +114,7 @@ import Testing
         let resources = try #require(object["resources"] as? [[String: Any]])
         let csvResources = resources.filter { $0["format"] as? String == "csv" }
         #expect(Set(csvResources.compactMap { $0["path"] as? String })
-                == ["entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "duplicates.csv"])
+                == ["entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "document_tickers.csv", "duplicates.csv"])
         let types: Set<String> = ["string", "integer", "number", "date"]
         for resource in csvResources {
             let path = try #require(resource["path"] as? String)
@@ -147,9 +147,11 @@ import Testing
         let dialect = (mentions["dialect"] as? [String: Any])?["json"] as? [String: Any]
         #expect(dialect?["keys"] as? [String] == fields)
         let full = EntityMention(documentId: "d", entityId: "e", canonicalName: "c", surface: "s", type: .money, start: 0,
-                                 end: 1, sentence: 0, ticker: "T", value: "v", confidence: 1, tone: .bullish, cue: "up")
+                                 end: 1, sentence: 0, ticker: "T", value: "v", confidence: 1, tone: .bullish, cue: "up",
+                                 evidence: "cashtag", nameAtDate: "n", sentenceStart: 0, sentenceEnd: 1)
         let encoded = try JSONSerialization.jsonObject(with: JSONLines.makeEncoder().encode(full)) as? [String: Any] ?? [:]
-        let mentionKeys = Set(encoded.keys)
+        // Every key an entities record can have, and the context the report adds.
+        let mentionKeys = Set(encoded.keys).union(["context", "context_start", "context_end", "context_kind"])
         #expect(mentionKeys == Set(fields))
     }
 

@@ -84,21 +84,30 @@ import Testing
 
     @Test func htmlIsInert() throws {
         let folder = try Self.buildHostile()
-        let html = try ReportFixture.text(folder, "report.html")
-        #expect(!html.contains("<script"))
+        let page = try ReportFixture.text(folder, "report.html")
+        // The interactive view's data is JSON inside a script element (its own test checks the
+        // escaping); the markup around it is checked here as before.
+        let data = try ReportPageTests.scriptText(page, id: "data").text
+        let sentences = try ReportPageTests.scriptText(page, id: "data-sentences").text
+        let html = page.replacingOccurrences(of: data, with: "").replacingOccurrences(of: sentences, with: "")
+            .replacingOccurrences(of: ReportPageAssets.script, with: "")
+        #expect(html.components(separatedBy: "<script").count - 1 == 3)  // data, program, sentences: none from the input
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>site</b>"))
         #expect(!html.contains("javascript:"))  // not linked, and shown only as text when at all
-        #expect(!html.contains("href=\"javascript"))
+        #expect(!page.contains("href=\"javascript"))
         #expect(!html.contains("O'Brien \"Q\" <x>"))
         #expect(html.contains("O&#39;Brien &quot;Q&quot; &lt;x&gt;"))
         #expect(!html.contains("bad\"reason"))
         #expect(html.contains("a=1&amp;b=&quot;2&quot;"))
-        // Nothing loads from elsewhere.
+        // The data holds no markup characters at all: they are \u003c … escapes.
+        #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
+        #expect(sentences.allSatisfy { $0.isASCII && !"<>&\"".contains($0) })
+        // Nothing loads from elsewhere (the data may hold such text: a title "<img src=…>" is data).
         #expect(!html.contains("src="))
-        #expect(!html.contains("@import"))
-        #expect(!html.contains("url("))
+        #expect(!page.contains("@import"))
+        #expect(!page.contains("url("))
     }
 
     @Test func markdownIsInert() throws {

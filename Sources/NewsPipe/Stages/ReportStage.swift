@@ -8,7 +8,7 @@ import PipelineKit
 public struct ReportStage: PipelineStage {
     public let id = StageName.report.id
     public let summary = "write CSV, JSON Lines, SQLite, Markdown and HTML reports for analysts"
-    public let version = 1
+    public let version = 2
     public let settings: Manifest.ReportSettings
     public let settingsFingerprint: String
     /// The resolved manifest's hash, for `run.json`.
@@ -38,22 +38,40 @@ public struct ReportStage: PipelineStage {
         AtomicFile.removeStaleTemporaries(in: layout.reports)
         let previous = try Self.previousReport(in: layout.reports, before: day)
 
+        // A stage whose record is older than this run was up to date and skipped by it.
+        let runStart = Timestamp.string(context.runStartedAt)
         var stages: [StageSummary] = []
         for stage in StageName.allCases where stage != .report {
             guard let record = StageFiles.read(StageRecord.self, layout.stageRecord(stage.id)) else { continue }
-            stages.append(StageSummary(stage: stage.rawValue, status: "done", processed: record.counts.processed,
+            stages.append(StageSummary(stage: stage.rawValue, status: record.startedAt >= runStart ? "done" : "skipped",
+                                       processed: record.counts.processed,
                                        cached: record.counts.cached, output: record.counts.output,
                                        rejected: record.counts.rejected, rejectsByReason: record.counts.rejectsByReason,
                                        durationSeconds: record.durationSeconds, startedAt: record.startedAt,
                                        finishedAt: record.finishedAt))
         }
-        let inputs = ReportInputs(
+        var runStarted = context.runStartedAt, runFinished = Date(), runSeconds: Double?
+        // Rebuilding today's report over the same stage outputs (`run --stage report --force`)
+        // keeps the facts of the run that made them: its times, and which stages it ran.
+        if !stages.contains(where: { $0.status == "done" }),
+           let earlier = ReportRecordedRun.read(from: layout.reports.appendingPathComponent(day)), earlier.matches(stages) {
+            runStarted = earlier.startedAt
+            runFinished = earlier.finishedAt
+            runSeconds = earlier.durationSeconds
+            stages = earlier.statuses(applied: stages)
+        }
+        var inputs = ReportInputs(
             documents: DedupStage.Outputs.documents.files(in: layout),
             clusters: DedupStage.Outputs.clusters.url(in: layout),
             removed: DedupStage.Outputs.removed.url(in: layout),
             mentions: EntitiesStage.Outputs.mentions.files(in: layout),
             stages: stages, manifestHash: manifestHash,
-            runStartedAt: context.runStartedAt, runFinishedAt: Date(), previousReport: previous)
+            runStartedAt: runStarted, runFinishedAt: runFinished, previousReport: previous,
+            // The entities stage's company tone files go here once it declares them
+            // (EntitiesStage.Outputs.companyTone); until then the tone comes from the mentions.
+            companyTone: [],
+            history: layout.reports.appendingPathComponent(ReportBuilder.historyFileName), night: day)
+        inputs.runSeconds = runSeconds
 
         // Build beside the final folder, then swap it in: readers never see half a report.
         let staging = layout.reports.appendingPathComponent(".tmp-\(getpid())-\(day)")

@@ -84,6 +84,13 @@ DOCS = [
       ("$TSLA", "ticker:TSLA", "TSLA", "TICKER", "TSLA", "neutral", None, None)]),
 ]
 
+# Authors and languages as strip gives them (most pages name no author; one has no language).
+AUTHORS = {"d1": ["Jane Roe", "John Doe"], "d4": ["Ana Lima"], "d7": ["=Formula Writer"]}
+LANGUAGE = {"d8": None}
+# d5's mentions carry what a newer entities stage adds: the sentence offsets, the link evidence
+# and the company's name at the story's date.
+ENRICHED = {"d5"}
+
 # cluster key -> canonical key, [(mirror key, site, similarity, containment, reason)]
 CLUSTERS = [
     ("d1", [("m1", "markets.example", 0.97, 0.99, "near-duplicate"),
@@ -91,7 +98,7 @@ CLUSTERS = [
             ("m3", "regionalpost.example", 1.0, 1.0, "exact-duplicate")]),
     ("d4", [("m4", "wire.example", 0.88, 0.93, "near-duplicate")]),
     ("d2", [("m5", "techbeat.example", 1.0, 1.0, "exact-duplicate"),
-            ("m6", "markets.example", 0.95, 0.98, "near-duplicate")]),
+            ("m6", None, 0.95, 0.98, "near-duplicate")]),
 ]
 
 def sentence_of(text, start):
@@ -106,7 +113,8 @@ def build(keys):
         ids[key] = doc_id
         url = f"https://{site}/news/{key}-{re.sub('[^a-z0-9]+', '-', title.lower()).strip('-')}"
         docs.append({"id": doc_id, "source": url, "url": url, "site": site, "site_name": site.split(".")[0].title(),
-                     "title": title, "authors": [], "published": published, "language": "en", "text": text,
+                     "title": title, "authors": AUTHORS.get(key, []), "published": published,
+                     "language": LANGUAGE.get(key, "en"), "text": text,
                      "words": len(text.split()), "confidence": 0.9, "provenance": {"title": "og:title"}})
         cursor = {}
         for surface, eid, canonical, etype, ticker, tone, cue, value in spans:
@@ -118,6 +126,13 @@ def build(keys):
             if ticker: m["ticker"] = ticker
             if value: m["value"] = value
             if cue: m["cue"] = cue
+            if key in ENRICHED:
+                bounds = [0] + [x.end() for x in re.finditer(r"[.!?] ", text)] + [len(text) + 1]
+                k = sentence_of(text, start)
+                m["sentence_start"], m["sentence_end"] = bounds[k], bounds[k + 1] - 1
+                if etype == "TICKER": m["evidence"] = "cashtag"
+                elif ticker: m["evidence"] = "unambiguous-name"
+                if surface == "Alphabet": m["name_at_date"] = "Google"
             mentions.append(m)
     return docs, mentions, ids
 
@@ -141,7 +156,7 @@ for canonical, mirrors in CLUSTERS:
     rows = []
     for key, site, sim, cont, reason in mirrors:
         mid = hid("page:" + key)
-        url = f"https://{site}/story/{key}"
+        url = f"https://{site}/story/{key}" if site else f"file:///corpus/{key}.html"
         rows.append({"id": mid, "source": url, "url": url, "site": site, "published": pub_of[canonical],
                      "similarity": sim, "containment": cont})
         removed.append({"id": mid, "source": url, "url": url, "site": site, "canonical_id": cdoc["id"],

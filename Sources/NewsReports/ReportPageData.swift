@@ -1,0 +1,507 @@
+import Foundation
+import NewsRecords
+
+/// What the interactive `report.html` embeds (`newspipe-report-data/1`): documents, named
+/// entities, tickers and their mentions as column arrays, and the sentences of those mentions,
+/// each stored once.
+///
+/// Filled while the sorted mentions stream past (one document at a time, with each mention's
+/// context); written once at the end. Memory holds one compact row per embedded mention and the
+/// sentence text, not the mention records.
+///
+/// Bounds: at most `mentionsMax` mentions are embedded (those of the newest documents; the tables'
+/// counts stay complete) and at most `sentenceBytesMax` bytes of sentences; `run.mentions_complete`
+/// and `run.sentences_complete` say when a bound cut something, and the page says so.
+///
+/// ## The page's data
+///
+/// ```html
+/// <script type="application/json" id="data">{ …below… }</script>
+/// <script>…the program (ReportPageAssets.script)…</script>
+/// <script type="application/octet-stream" id="data-sentences" data-encoding="gzip+base64">…</script>
+/// ```
+/// The sentence block comes after the program so the tables do not wait for it. Both blocks
+/// escape `<`, `>`, `&`, U+2028 and U+2029 in strings (`\u003c` …), so no input can end a script
+/// element; the sentence block is gzip then Base64 (ASCII only), or plain JSON (`json`).
+///
+/// - Tables are **columns**: an object of equal-length arrays, row *i* is element *i* of each.
+///   Strings that repeat (sites, bylines, languages, story names, evidence) are given once in
+///   `dict` and referred to by index; -1 is none. Days are days since 1970-01-01 (UTC); null
+///   when unknown.
+/// - `run`: `title`, `night` (the report folder's date), `finished_at`, `manifest`, `documents`,
+///   `mentions` (of named entities, all), `mentions_embedded`, `sites`, `first_day`, `last_day`,
+///   `undated`, `plot_first_day`/`plot_last_day` (timelines leave other days out and count them),
+///   `mentions_complete`, `mentions_from_day` (the oldest day embedded when not complete),
+///   `sentences_complete`, `missing_inputs`.
+/// - `dict`: `sites`, `languages`, `bylines` (authors joined with "; "), `types`
+///   (`PER ORG LOC MISC TICKER`), `names` (story names), `evidence` (why a mention was linked).
+/// - `documents` (publication order, undated last; row = document index): `id`, `title`, `url`,
+///   `site`, `byline`, `day`, `language`, `words`, `entities` (named entities mentioned),
+///   `sentences` (how many of its sentences the sentence block holds), `carriers` (sites that
+///   carried the story, mirrors included), `mirrors`.
+/// - `entities` (most mentioned first): `id`, `name`, `type`, `ticker` (index into `tickers`),
+///   `mentions`, `documents`, `sites`, `bullish`, `bearish`, `neutral`, `first_day`, `last_day`.
+/// - `tickers` (most mentioned first): `symbol`, `company` (its organisation's name today),
+///   `entity` (index of that organisation), the same counts and days.
+/// - `groups`: runs of mentions with the same `entity`, `ticker` and story `name` (the name a
+///   story used for a company: the entities stage's name at the date, else the surface without
+///   a possessive); `first` is the index of the group's first mention. Groups are sorted by
+///   entity, ticker, name, so an entity's groups are contiguous.
+/// - `mentions` (by group, then document, sentence, start): `doc`, `sentence` (index among the
+///   document's stored sentences; -1 when the article text was not available), `start` and
+///   `length` in **Unicode code points** of the stored sentence (the page converts to UTF-16),
+///   `evidence`, and `tone`, one character per mention (`b` bullish, `r` bearish, `n` neutral).
+/// - The sentence of mention *m* is `sentences[S(doc) + sentence]`, `S(d)` the sum of
+///   `documents.sentences` before *d*. A stored sentence cut to a snippet begins and/or ends with
+///   `…`, and offsets count in the stored text; one left out by the bound is `null`.
+/// - `history` (absent before the second night): `nights`, `documents`, `mentions` per night,
+///   and `tickers` (`symbol`, `name`) and `entities` (`id`, `name`, `type`) with per-night
+///   `mentions`, `bullish`, `bearish` arrays, for the most mentioned over the window
+///   (`ReportHistory`).
+/// - Links into the page are `#key=value&…`: `tab`, `tq`/`eq`/`dq` (filters), `ts`/`es`/`ds`
+///   (sort, `-` for descending), `type`, `lang`, `from`, `to`, `with` (`entity:<id>` or
+///   `ticker:<symbol>`), `ticker`, `entity`, `doc` (the panel), `page`, `tone`, `range`, `mq`,
+///   `bucket`.
+final class ReportPageData {
+    static let format = "newspipe-report-data/1"
+    /// Mentions embedded in the page. 500,000 mentions (50,000 documents) make a page that is
+    /// interactive in about a second in Chromium on this machine (README); a million is about
+    /// the most a browser tab handles comfortably.
+    static let mentionsMax = 1_000_000
+    /// Sentence bytes embedded (before compression): about 1.3 million typical sentences.
+    static let sentenceBytesMax = 192 << 20
+    /// Entity types the page lists, in the order of `dict.types`.
+    static let types: [EntityType] = [.person, .organization, .location, .miscellaneous, .ticker]
+
+    struct Mention {
+        var doc: Int32
+        var entity: Int32
+        var ticker: Int32
+        var name: Int32
+        var sentence: Int32
+        var start: Int32
+        var length: Int32
+        var tone: UInt8
+        var evidence: Int32
+    }
+
+    struct Sentence {
+        var doc: Int32
+        var index: Int32
+        /// Offset into `sentenceBytes`; length -1 for a sentence left out by the size bound.
+        var offset: Int
+        var length: Int
+    }
+
+    private let corpus: ReportCorpus
+    let documentOrder: [Int]
+    private var documentPosition: [Int32]
+    private var embedded: [Bool]
+    let entityOrder: [Int]
+    private var entityPosition: [Int32]
+    let tickerOrder: [String]
+    private var tickerPosition: [String: Int32]
+    private(set) var tickerEntity: [Int32]
+    private var names = ReportDictionary()
+    private var evidence = ReportDictionary()
+    private(set) var mentions: [Mention] = []
+    private var sentences: [Sentence] = []
+    private var sentenceBytes: [UInt8] = []
+    private var sentenceCount: [Int32]
+    /// Named mentions in all documents, embedded or not.
+    let namedMentionCount: Int
+    private(set) var mentionsComplete = true
+    private(set) var sentencesComplete = true
+    /// The oldest publication day whose documents' mentions are embedded, when not all are.
+    private(set) var embeddedFromDay: Int?
+
+    // The document being added.
+    private var current: Int32 = -1
+    private var currentContexts: [ReportContextKey: Int32] = [:]
+
+    init(corpus: ReportCorpus, mentionsMax: Int = ReportPageData.mentionsMax) {
+        self.corpus = corpus
+        documentOrder = corpus.orderedDocuments()
+        documentPosition = Array(repeating: -1, count: corpus.documents.count)
+        for (position, index) in documentOrder.enumerated() { documentPosition[index] = Int32(position) }
+        sentenceCount = Array(repeating: 0, count: documentOrder.count)
+        let pageTypes = Set(Self.types)
+        entityOrder = corpus.orderedEntities(namedOnly: true).filter { pageTypes.contains(corpus.entities[$0].type) }
+        entityPosition = Array(repeating: -1, count: corpus.entities.count)
+        for (position, index) in entityOrder.enumerated() { entityPosition[index] = Int32(position) }
+        tickerOrder = corpus.tickerTotals.map(\.ticker)
+        tickerPosition = Dictionary(uniqueKeysWithValues: tickerOrder.enumerated().map { ($0.element, Int32($0.offset)) })
+        // A ticker's company: the most mentioned organisation linked to it (entities are in
+        // that order already).
+        tickerEntity = Array(repeating: -1, count: tickerOrder.count)
+        for (position, index) in entityOrder.enumerated() {
+            let entity = corpus.entities[index]
+            guard entity.type == .organization, let symbol = entity.ticker, let slot = tickerPosition[symbol],
+                  tickerEntity[Int(slot)] < 0 else { continue }
+            tickerEntity[Int(slot)] = Int32(position)
+        }
+        // Named mentions per document; the newest documents are embedded first up to the bound.
+        var perDocument = Array(repeating: 0, count: corpus.documents.count)
+        var total = 0
+        for (index, document) in corpus.documents.enumerated() where document.known {
+            var count = 0
+            for (entity, mentions) in document.entityMentions where entityPosition[Int(entity)] >= 0 { count += Int(mentions) }
+            perDocument[index] = count
+            total += count
+        }
+        let positions = entityPosition
+        namedMentionCount = corpus.entities.indices.filter { positions[$0] >= 0 }.reduce(0) { $0 + corpus.entities[$1].mentions }
+        embedded = Array(repeating: false, count: corpus.documents.count)
+        var budget = mentionsMax
+        if total <= budget {
+            for index in documentOrder { embedded[index] = true }
+        } else {
+            mentionsComplete = false
+            // Newest first: dated documents from the latest back, undated ones last.
+            let dated = documentOrder.filter { corpus.documents[$0].when != nil }
+            let undated = documentOrder.filter { corpus.documents[$0].when == nil }
+            for index in dated.reversed() + undated {
+                guard perDocument[index] <= budget else { break }
+                budget -= perDocument[index]
+                embedded[index] = true
+                if let day = corpus.documents[index].when?.day { embeddedFromDay = day }
+            }
+        }
+    }
+
+    // MARK: Filling
+
+    /// Starts the mentions of a document (by its index in the corpus); false when its mentions
+    /// are not embedded (not a canonical document, or left out by the bound).
+    func begin(document index: Int) -> Bool {
+        currentContexts.removeAll(keepingCapacity: true)
+        guard index >= 0, index < embedded.count, embedded[index] else { current = -1; return false }
+        current = documentPosition[index]
+        return current >= 0
+    }
+
+    /// Adds one mention of the current document with its context (nil when the text was not
+    /// available); mentions of values (money, dates) are left out.
+    func add(_ mention: EntityMention, context: ReportMentionContext?) {
+        guard current >= 0, let entitySlot = corpus.entityIndex[mention.entityId] else { return }
+        let entity = entityPosition[Int(entitySlot)]
+        guard entity >= 0 else { return }
+        let ticker = ReportCorpus.ticker(of: mention).flatMap { tickerPosition[$0] } ?? -1
+        var name: Int32 = -1
+        if mention.type == .organization, ticker >= 0 {
+            name = names.index(of: mention.nameAtDate ?? Self.storyName(mention.surface))
+        }
+        var sentence: Int32 = -1
+        var start: Int32 = 0
+        if let context {
+            let key = ReportContextKey(start: context.start, end: context.end)
+            if let existing = currentContexts[key] {
+                sentence = existing
+            } else {
+                sentence = Int32(sentenceCount[Int(current)])
+                sentenceCount[Int(current)] += 1
+                currentContexts[key] = sentence
+                storeSentence(context, index: sentence)
+            }
+            start = Int32(mention.start - context.start + (context.cutBefore ? 1 : 0))
+        }
+        let tone: UInt8 = mention.tone == .bullish ? 1 : mention.tone == .bearish ? 2 : 0
+        mentions.append(Mention(doc: current, entity: entity, ticker: ticker, name: name, sentence: sentence, start: start,
+                                length: Int32(max(0, mention.end - mention.start)), tone: tone,
+                                evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
+    }
+
+    private func storeSentence(_ context: ReportMentionContext, index: Int32) {
+        let text = (context.cutBefore ? "…" : "") + context.text + (context.cutAfter ? "…" : "")
+        let utf8 = text.utf8
+        guard sentenceBytes.count + utf8.count <= Self.sentenceBytesMax else {
+            sentencesComplete = false
+            sentences.append(Sentence(doc: current, index: index, offset: 0, length: -1))
+            return
+        }
+        sentences.append(Sentence(doc: current, index: index, offset: sentenceBytes.count, length: utf8.count))
+        sentenceBytes.append(contentsOf: utf8)
+    }
+
+    /// The name a story used for a company: the surface without a trailing possessive, white
+    /// space collapsed ("Facebook's" → "Facebook").
+    static func storyName(_ surface: String) -> String {
+        var words = surface.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        for suffix in ["'s", "’s", "'S", "’S"] where words.hasSuffix(suffix) && words.count > suffix.count {
+            words.removeLast(suffix.count)
+            break
+        }
+        return words
+    }
+
+    // MARK: Writing
+
+    /// What `run` says about the run besides the counts the page computes itself.
+    struct Run {
+        var title: String
+        var night: String
+        var finishedAt: String
+        var manifest: String
+        var sites: Int
+        var undated: Int
+        var firstDay: Int?
+        var lastDay: Int?
+        /// Publication days outside this range are not plotted (a date the page could not place:
+        /// year 0201, 2091); the page counts them instead.
+        var plotFirstDay: Int
+        var plotLastDay: Int
+        var missingInputs: [String]
+    }
+
+    /// The `#data` JSON: compact, escaped for an HTML script element.
+    func dataJSON(run: Run, history: ReportHistoryWindow?) -> [UInt8] {
+        sortMentions()
+        var out = ReportJSONBytes(htmlSafe: true, capacity: 64 * documentOrder.count + 24 * mentions.count + (1 << 16))
+        out.raw("{")
+        out.key("format", first: true); out.string(Self.format)
+        out.key("run"); writeRun(run, into: &out)
+        out.key("dict"); writeDictionaries(into: &out)
+        out.key("documents"); writeDocuments(into: &out)
+        out.key("entities"); writeEntities(into: &out)
+        out.key("tickers"); writeTickers(into: &out)
+        writeMentions(into: &out)
+        if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
+        out.raw("}")
+        return out.bytes
+    }
+
+    /// The sentences as a JSON array of strings, grouped by document in page order (the block
+    /// the page decompresses).
+    func sentencesJSON() -> [UInt8] {
+        let ordered = sentences.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.index < $1.index }
+        var out = ReportJSONBytes(htmlSafe: false, capacity: sentenceBytes.count + 4 * ordered.count + 2)
+        out.raw("[")
+        for (position, sentence) in ordered.enumerated() {
+            if position > 0 { out.raw(0x2C) }
+            if sentence.length < 0 { out.null(); continue }
+            let text = String(decoding: sentenceBytes[sentence.offset ..< sentence.offset + sentence.length], as: UTF8.self)
+            out.string(text)
+        }
+        out.raw("]")
+        return out.bytes
+    }
+
+    var embeddedSentences: Int { sentences.count }
+
+    private var sorted = false
+
+    /// Mentions by group (entity, ticker, story name), then document, sentence, start.
+    private func sortMentions() {
+        guard !sorted else { return }
+        sorted = true
+        // Story names sorted by text so the order does not depend on arrival.
+        let rank = names.ranks()
+        mentions.sort { a, b in
+            if a.entity != b.entity { return a.entity < b.entity }
+            if a.ticker != b.ticker { return a.ticker < b.ticker }
+            let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
+            if x != y { return x < y }
+            if a.doc != b.doc { return a.doc < b.doc }
+            if a.sentence != b.sentence { return a.sentence < b.sentence }
+            if a.start != b.start { return a.start < b.start }
+            if a.length != b.length { return a.length < b.length }
+            if a.tone != b.tone { return a.tone < b.tone }
+            return a.evidence < b.evidence
+        }
+    }
+
+    private func writeRun(_ run: Run, into out: inout ReportJSONBytes) {
+        out.raw("{")
+        out.key("title", first: true); out.string(run.title)
+        out.key("night"); out.string(run.night)
+        out.key("finished_at"); out.string(run.finishedAt)
+        out.key("manifest"); out.string(run.manifest)
+        out.key("documents"); out.integer(documentOrder.count)
+        out.key("mentions"); out.integer(namedMentionCount)
+        out.key("mentions_embedded"); out.integer(mentions.count)
+        out.key("sites"); out.integer(run.sites)
+        out.key("first_day"); out.optionalInteger(run.firstDay)
+        out.key("last_day"); out.optionalInteger(run.lastDay)
+        out.key("undated"); out.integer(run.undated)
+        out.key("plot_first_day"); out.integer(run.plotFirstDay)
+        out.key("plot_last_day"); out.integer(run.plotLastDay)
+        out.key("mentions_complete"); out.bool(mentionsComplete)
+        out.key("mentions_from_day"); out.optionalInteger(mentionsComplete ? nil : embeddedFromDay)
+        out.key("sentences_complete"); out.bool(sentencesComplete)
+        out.key("missing_inputs"); out.strings(run.missingInputs.map { Optional($0) })
+        out.raw("}")
+    }
+
+    private var siteDictionary = ReportDictionary()
+    private var languageDictionary = ReportDictionary()
+    private var bylineDictionary = ReportDictionary()
+
+    private func writeDictionaries(into out: inout ReportJSONBytes) {
+        // Built in page order, so indexes follow first appearance in the document list.
+        for index in documentOrder {
+            let document = corpus.documents[index]
+            if let site = document.site { _ = siteDictionary.index(of: site) }
+            if let language = document.language { _ = languageDictionary.index(of: language) }
+            if !document.authors.isEmpty { _ = bylineDictionary.index(of: document.authors.joined(separator: "; ")) }
+        }
+        out.raw("{")
+        out.key("sites", first: true); out.strings(siteDictionary.values.map { Optional($0) })
+        out.key("languages"); out.strings(languageDictionary.values.map { Optional($0) })
+        out.key("bylines"); out.strings(bylineDictionary.values.map { Optional($0) })
+        out.key("types"); out.strings(Self.types.map { Optional($0.rawValue) })
+        out.key("names"); out.strings(names.values.map { Optional($0) })
+        out.key("evidence"); out.strings(evidence.values.map { Optional($0) })
+        out.raw("}")
+    }
+
+    private static let noDay = Int32.min
+
+    private func writeDocuments(into out: inout ReportJSONBytes) {
+        let documents = documentOrder.map { corpus.documents[$0] }
+        out.raw("{")
+        out.key("id", first: true); out.strings(documents.map { Optional($0.id) })
+        out.key("title"); out.strings(documents.map(\.title))
+        out.key("url"); out.strings(documents.map(\.url))
+        out.key("site"); out.integers(documents.map { $0.site.map { siteDictionary.index(of: $0) } ?? -1 })
+        out.key("byline"); out.integers(documents.map { $0.authors.isEmpty ? -1 : bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
+        out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
+        out.key("language"); out.integers(documents.map { $0.language.map { languageDictionary.index(of: $0) } ?? -1 })
+        out.key("words"); out.integers(documents.map(\.words))
+        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { entityPosition[Int($0)] >= 0 }.count })
+        out.key("sentences"); out.integers(sentenceCount)
+        out.key("carriers"); out.integers(documents.map { corpus.carriers(of: $0).count })
+        out.key("mirrors"); out.integers(documents.map { corpus.mirrorCount(of: $0) })
+        out.raw("}")
+    }
+
+    private func days(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? Self.noDay }
+
+    private func writeEntities(into out: inout ReportJSONBytes) {
+        let entities = entityOrder.map { corpus.entities[$0] }
+        let typeIndex = Dictionary(uniqueKeysWithValues: Self.types.enumerated().map { ($0.element, $0.offset) })
+        out.raw("{")
+        out.key("id", first: true); out.strings(entities.map { Optional($0.id) })
+        out.key("name"); out.strings(entities.map { Optional($0.name) })
+        out.key("type"); out.integers(entities.map { typeIndex[$0.type] ?? -1 })
+        out.key("ticker"); out.integers(entities.map { $0.ticker.flatMap { tickerPosition[$0] } ?? -1 })
+        out.key("mentions"); out.integers(entities.map(\.mentions))
+        out.key("documents"); out.integers(entities.map(\.documents))
+        out.key("sites"); out.integers(entities.map(\.sites))
+        out.key("bullish"); out.integers(entities.map(\.bullish))
+        out.key("bearish"); out.integers(entities.map(\.bearish))
+        out.key("neutral"); out.integers(entities.map(\.neutral))
+        out.key("first_day"); out.nullableIntegers(entities.map { days($0.firstDay) }, missing: Self.noDay)
+        out.key("last_day"); out.nullableIntegers(entities.map { days($0.lastDay) }, missing: Self.noDay)
+        out.raw("}")
+    }
+
+    private func writeTickers(into out: inout ReportJSONBytes) {
+        var first: [String: Int] = [:], last: [String: Int] = [:]
+        for row in corpus.tickerDays {
+            guard let day = row.day else { continue }
+            first[row.ticker] = min(first[row.ticker] ?? day, day)
+            last[row.ticker] = max(last[row.ticker] ?? day, day)
+        }
+        let totals = corpus.tickerTotals
+        out.raw("{")
+        out.key("symbol", first: true); out.strings(totals.map { Optional($0.ticker) })
+        out.key("company"); out.strings(tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name })
+        out.key("entity"); out.integers(tickerEntity)
+        out.key("mentions"); out.integers(totals.map(\.mentions))
+        out.key("documents"); out.integers(totals.map(\.documents))
+        out.key("sites"); out.integers(totals.map(\.sites))
+        out.key("bullish"); out.integers(totals.map(\.bullish))
+        out.key("bearish"); out.integers(totals.map(\.bearish))
+        out.key("neutral"); out.integers(totals.map(\.neutral))
+        out.key("first_day"); out.nullableIntegers(totals.map { days(first[$0.ticker]) }, missing: Self.noDay)
+        out.key("last_day"); out.nullableIntegers(totals.map { days(last[$0.ticker]) }, missing: Self.noDay)
+        out.raw("}")
+    }
+
+    private func writeMentions(into out: inout ReportJSONBytes) {
+        // Groups: maximal runs of equal (entity, ticker, name).
+        var groupEntity: [Int32] = [], groupTicker: [Int32] = [], groupName: [Int32] = [], groupFirst: [Int] = []
+        for (index, mention) in mentions.enumerated() {
+            if let last = groupFirst.last, mentions[last].entity == mention.entity, mentions[last].ticker == mention.ticker,
+               mentions[last].name == mention.name { continue }
+            groupEntity.append(mention.entity); groupTicker.append(mention.ticker); groupName.append(mention.name)
+            groupFirst.append(index)
+        }
+        out.key("groups")
+        out.raw("{")
+        out.key("entity", first: true); out.integers(groupEntity)
+        out.key("ticker"); out.integers(groupTicker)
+        out.key("name"); out.integers(groupName)
+        out.key("first"); out.integers(groupFirst)
+        out.raw("}")
+        out.key("mentions")
+        out.raw("{")
+        out.key("doc", first: true); out.integers(mentions.lazy.map(\.doc))
+        out.key("sentence"); out.integers(mentions.lazy.map(\.sentence))
+        out.key("start"); out.integers(mentions.lazy.map(\.start))
+        out.key("length"); out.integers(mentions.lazy.map(\.length))
+        out.key("evidence"); out.integers(mentions.lazy.map(\.evidence))
+        out.key("tone")
+        out.raw(0x22)
+        for mention in mentions { out.raw(mention.tone == 1 ? 0x62 : mention.tone == 2 ? 0x72 : 0x6E) }
+        out.raw(0x22)
+        out.raw("}")
+    }
+
+    private func writeHistory(_ history: ReportHistoryWindow, into out: inout ReportJSONBytes) {
+        let typeIndex = Dictionary(uniqueKeysWithValues: Self.types.enumerated().map { ($0.element.rawValue, $0.offset) })
+        func series(_ list: [ReportHistoryWindow.Series], keyName: StaticString, withType: Bool, into out: inout ReportJSONBytes) {
+            out.raw("{")
+            out.key(keyName, first: true); out.strings(list.map { Optional($0.key) })
+            out.key("name"); out.strings(list.map { Optional($0.name) })
+            if withType { out.key("type"); out.integers(list.map { typeIndex[$0.type] ?? -1 }) }
+            for (field, values) in [("mentions", list.map(\.mentions)), ("bullish", list.map(\.bullish)), ("bearish", list.map(\.bearish))] {
+                out.raw(",\"")
+                out.bytes.append(contentsOf: field.utf8)
+                out.raw("\":[")
+                for (index, row) in values.enumerated() {
+                    if index > 0 { out.raw(0x2C) }
+                    out.integers(row)
+                }
+                out.raw("]")
+            }
+            out.raw("}")
+        }
+        out.raw("{")
+        out.key("nights", first: true); out.strings(history.nights.map { Optional($0) })
+        out.key("documents"); out.integers(history.documents)
+        out.key("mentions"); out.integers(history.mentions)
+        out.key("tickers"); series(history.tickers, keyName: "symbol", withType: false, into: &out)
+        out.key("entities"); series(history.entities, keyName: "id", withType: true, into: &out)
+        out.raw("}")
+    }
+}
+
+/// A context's place in its article, identifying it among a document's contexts.
+struct ReportContextKey: Hashable {
+    var start: Int
+    var end: Int
+}
+
+/// Strings given once and referred to by index, in order of first use.
+struct ReportDictionary {
+    private(set) var values: [String] = []
+    private var index: [String: Int32] = [:]
+
+    mutating func index(of value: String) -> Int32 {
+        if let existing = index[value] { return existing }
+        let slot = Int32(values.count)
+        index[value] = slot
+        values.append(value)
+        return slot
+    }
+
+    /// Each value's rank in byte-wise order.
+    func ranks() -> [Int32] {
+        var rank = Array(repeating: Int32(0), count: values.count)
+        for (position, slot) in values.indices.sorted(by: { reportPrecedes(values[$0], values[$1]) }).enumerated() {
+            rank[slot] = Int32(position)
+        }
+        return rank
+    }
+}

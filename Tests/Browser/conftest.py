@@ -1,0 +1,159 @@
+"""Shared fixtures for the browser and notebook tests of report.html and the report files.
+
+They run the built `newspipe` binary (NEWSPIPE_BINARY, else .build/debug/newspipe or
+.build/release/newspipe) on the sample corpus in a temporary folder, and open the report in
+Debian's Chromium through Playwright for Python (no browser is downloaded: `scripts/setup`
+installs the `chromium` package and Playwright into `.venv`).
+
+    .venv/bin/python -m pytest -q Tests/Browser          # what scripts/test runs
+"""
+import base64
+import gzip
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+
+import pytest
+
+# .ci/run sets NEWSPIPE_BROWSER_TESTS=required: what would skip (no Chromium, a Python package
+# missing) fails instead, so CI cannot pass without having run the browser.
+REQUIRED = os.environ.get("NEWSPIPE_BROWSER_TESTS") == "required"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.environ.get("NEWSPIPE_BROWSER_ARTIFACTS") or os.path.join(tempfile.gettempdir(), "newspipe-browser-tests")
+
+
+def binary():
+    given = os.environ.get("NEWSPIPE_BINARY")
+    if given:
+        return os.path.abspath(given)
+    for kind in ("debug", "release"):
+        path = os.path.join(ROOT, ".build", kind, "newspipe")
+        if os.path.exists(path):
+            return path
+    pytest.fail("no newspipe binary: run `swift build` first (or set NEWSPIPE_BINARY)")
+
+
+def chromium():
+    """The system Chromium, or a skip saying how to get it."""
+    for candidate in (os.environ.get("NEWSPIPE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    message = ("Chromium is not installed and could not be (scripts/setup installs the Debian package "
+               "`chromium` when run as root or with sudo)")
+    if REQUIRED:
+        pytest.fail(message + " and NEWSPIPE_BROWSER_TESTS=required")
+    pytest.skip(message + "; the browser tests are skipped")
+
+
+def require(module, reason):
+    """pytest.importorskip, except that under NEWSPIPE_BROWSER_TESTS=required a missing module fails."""
+    if REQUIRED:
+        import importlib
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=reason)
+
+
+def run_pipeline(folder, *arguments):
+    result = subprocess.run([binary(), *arguments, "--log-format", "text", "-q"], cwd=folder,
+                            capture_output=True, text=True, timeout=900)
+    # 1 = finished with rejects: the sample corpus holds junk pages on purpose.
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    return result
+
+
+def make_corpus_folder(corpus=None):
+    folder = tempfile.mkdtemp(prefix="newspipe-browser-")
+    shutil.copytree(corpus or os.path.join(ROOT, "corpus"), os.path.join(folder, "corpus"))
+    with open(os.path.join(folder, "pipeline.json"), "w") as f:
+        json.dump({"shards": 2}, f)
+    return folder
+
+
+def seed_history(history, nights):
+    """Copies the last night's rows to earlier nights (scaled), as if the pipeline had run then."""
+    with sqlite3.connect(history) as db:
+        (last,) = db.execute("SELECT max(night) FROM nights").fetchone()
+        for night, scale in nights:
+            for table in ("night_tickers", "night_entities"):
+                db.execute(f"DELETE FROM {table} WHERE night = ?", (night,))
+            db.execute("DELETE FROM nights WHERE night = ?", (night,))
+            db.execute("""INSERT INTO nights SELECT ?, started_at, finished_at, manifest_hash, status,
+                          CAST(documents * ? AS INTEGER), CAST(mentions * ? AS INTEGER), named_entities, sites,
+                          mirrors_removed, rejected, first_day, last_day FROM nights WHERE night = ?""",
+                       (night, scale, scale, last))
+            db.execute("""INSERT INTO night_tickers SELECT ?, ticker, company, CAST(mentions * ? AS INTEGER), documents,
+                          sites, bullish, bearish, neutral, tone_balance FROM night_tickers WHERE night = ?""",
+                       (night, scale, last))
+            db.execute("""INSERT INTO night_entities SELECT ?, entity_id, name, type, ticker, CAST(mentions * ? AS INTEGER),
+                          documents, sites, bullish, bearish, neutral, tone_balance FROM night_entities WHERE night = ?""",
+                       (night, scale, last))
+
+
+class Report:
+    """A built report folder and its page's data, read the way the page reads it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.html_path = os.path.join(folder, "report.html")
+        with open(self.html_path, encoding="utf-8") as f:
+            self.html = f.read()
+        self.data = json.loads(script_text(self.html, "data"))
+        attributes, text = script_element(self.html, "data-sentences")
+        if 'data-encoding="gzip+base64"' in attributes:
+            text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+        self.sentences = json.loads(text)
+        first, total = [], 0
+        for count in self.data["documents"]["sentences"]:
+            first.append(total)
+            total += count
+        self.first_sentence = first
+
+    @property
+    def url(self):
+        return "file://" + self.html_path
+
+    def surface(self, m):
+        """The text a mention marks, by the schema's rule (offsets in code points = Python str indexes)."""
+        M = self.data["mentions"]
+        if M["sentence"][m] < 0:
+            return None
+        sentence = self.sentences[self.first_sentence[M["doc"][m]] + M["sentence"][m]]
+        return sentence[M["start"][m]:M["start"][m] + M["length"][m]]
+
+
+def script_element(html, element_id):
+    match = re.search(r'(<script[^>]*\bid="' + re.escape(element_id) + r'"[^>]*>)(.*?)</script>', html, re.S)
+    assert match, f"no script element #{element_id}"
+    return match.group(1), match.group(2)
+
+
+def script_text(html, element_id):
+    return script_element(html, element_id)[1]
+
+
+@pytest.fixture(scope="session")
+def sample_run():
+    """The sample corpus run through the pipeline, with two earlier nights in its history."""
+    folder = make_corpus_folder()
+    run_pipeline(folder, "run")
+    reports = os.path.join(folder, "output", "reports")
+    seed_history(os.path.join(reports, "history.sqlite"), [("2000-01-01", 0.5)])  # outside the window: ignored
+    night = os.readlink(os.path.join(reports, "latest"))
+    import datetime as dt
+    day = dt.date.fromisoformat(night)
+    seed_history(os.path.join(reports, "history.sqlite"),
+                 [((day - dt.timedelta(days=8)).isoformat(), 0.5), ((day - dt.timedelta(days=1)).isoformat(), 0.8)])
+    run_pipeline(folder, "run", "--stage", "report", "--force")
+    yield {"folder": folder, "report": Report(os.path.join(reports, night)), "night": night}
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return ARTIFACTS

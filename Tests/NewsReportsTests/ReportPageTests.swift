@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import NewsReports
+@testable import NewsIO
+@testable import NewsRecords
+
+/// The interactive page's embedded data: read back out of report.html the way the page reads it,
+/// and checked against the fixture corpus.
+@Suite struct ReportPageTests {
+    struct Page {
+        var html: String
+        var data: [String: Any]
+        var sentences: [Any]
+        var encoding: String
+    }
+
+    /// The text of the `<script … id="ID" …>` element.
+    static func scriptText(_ html: String, id: String) throws -> (attributes: String, text: String) {
+        let open = try #require(html.range(of: "id=\"\(id)\""))
+        let tagStart = try #require(html[..<open.lowerBound].range(of: "<script", options: .backwards))
+        let tagEnd = try #require(html[open.upperBound...].firstIndex(of: ">"))
+        let close = try #require(html[tagEnd...].range(of: "</script>"))
+        return (String(html[tagStart.lowerBound ..< tagEnd]), String(html[html.index(after: tagEnd) ..< close.lowerBound]))
+    }
+
+    static func read(_ folder: URL) throws -> Page {
+        let html = try ReportFixture.text(folder, "report.html")
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(scriptText(html, id: "data").text.utf8)) as? [String: Any])
+        let block = try scriptText(html, id: "data-sentences")
+        let encoding = block.attributes.contains("data-encoding=\"gzip+base64\"") ? "gzip+base64" : "json"
+        var json = Data(block.text.utf8)
+        if encoding == "gzip+base64" {
+            let packed = try #require(Data(base64Encoded: json))
+            json = Data(try #require(ReportGzip.decompress(Array(packed))))
+        }
+        let sentences = try #require(try JSONSerialization.jsonObject(with: json) as? [Any])
+        return Page(html: html, data: data, sentences: sentences, encoding: encoding)
+    }
+
+    /// The column arrays of a table (the mentions' `tone` string is left out).
+    static func columns(_ page: Page, _ table: String) throws -> [String: [Any]] {
+        try #require(page.data[table] as? [String: Any], "\(table)").compactMapValues { $0 as? [Any] }
+    }
+
+    static func slice(_ text: String, _ from: Int, _ count: Int) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard from >= 0, from + count <= scalars.count else { return "<out of range>" }
+        return String(String.UnicodeScalarView(scalars[from ..< from + count]))
+    }
+
+    @Test func everyNamedMentionIsEmbeddedWithItsSentence() throws {
+        let (folder, _) = try ReportFixture.buildFixtureReport()
+        let page = try Self.read(folder)
+        #expect(page.encoding == "gzip+base64")
+        #expect(page.data["format"] as? String == "newspipe-report-data/1")
+        let documents = try Self.columns(page, "documents"), mentions = try Self.columns(page, "mentions")
+        let entities = try Self.columns(page, "entities"), groups = try Self.columns(page, "groups")
+        let ids = documents["id"] as? [String] ?? []
+        let input = try JSONLines.read(EntityMention.self, from: ReportFixture.file("mentions.jsonl"))
+        let named = input.filter { reportNamedTypes.contains($0.type) }
+        let docs = mentions["doc"] as? [Int] ?? [], starts = mentions["start"] as? [Int] ?? []
+        let lengths = mentions["length"] as? [Int] ?? [], sentenceIndex = mentions["sentence"] as? [Int] ?? []
+        #expect(docs.count == named.count)
+        #expect(mentions["tone"] == nil)  // tone is one string of b, r, n, not a column
+        let tone = try #require(page.data["mentions"] as? [String: Any])["tone"] as? String
+        #expect(tone?.count == named.count)
+        // Sentences are grouped by document: the first of document d is the sum of the counts before it.
+        let counts = documents["sentences"] as? [Int] ?? []
+        #expect(counts.reduce(0, +) == page.sentences.count)
+        var first: [Int] = [0]
+        for count in counts { first.append(first.last! + count) }
+        var surfaces: [String] = []
+        for m in docs.indices {
+            let sentence = try #require(page.sentences[first[docs[m]] + sentenceIndex[m]] as? String)
+            surfaces.append(Self.slice(sentence, starts[m], lengths[m]))
+        }
+        #expect(surfaces.sorted() == named.map(\.surface).sorted())
+        // Groups partition the mentions in order; each group's entity is the mentions' entity.
+        let firsts = groups["first"] as? [Int] ?? []
+        #expect(firsts.first == 0 && firsts == firsts.sorted())
+        let entityIds = entities["id"] as? [String] ?? []
+        let groupEntity = groups["entity"] as? [Int] ?? []
+        for (g, start) in firsts.enumerated() {
+            let end = g + 1 < firsts.count ? firsts[g + 1] : docs.count
+            for m in start ..< end {
+                let id = entityIds[groupEntity[g]]
+                #expect(named.contains { $0.entityId == id && $0.surface == surfaces[m] && ids[docs[m]] == $0.documentId }, "\(id) \(surfaces[m])")
+            }
+        }
+        // Each sentence is stored once, however many mentions it has.
+        let pairs = Set(docs.indices.map { "\(docs[$0]):\(sentenceIndex[$0])" })
+        #expect(pairs.count == page.sentences.count)
+    }
+
+    @Test func theStoryNameAndEvidenceReachThePage() throws {
+        let (folder, _) = try ReportFixture.buildFixtureReport()
+        let page = try Self.read(folder)
+        let dict = try #require(page.data["dict"] as? [String: [Any]])
+        // d5 says Alphabet was "Google" at the time; other Alphabet mentions use their surface.
+        let names = dict["names"] as? [String] ?? []
+        #expect(names.contains("Google") && names.contains("Alphabet"))
+        #expect(Set(dict["evidence"] as? [String] ?? []) == ["unambiguous-name", "cashtag"])
+        #expect(dict["types"] as? [String] == ["PER", "ORG", "LOC", "MISC", "TICKER"])
+        #expect((dict["bylines"] as? [String] ?? []).contains("Jane Roe; John Doe"))
+        let tickers = try Self.columns(page, "tickers")
+        let symbols = tickers["symbol"] as? [String] ?? []
+        let company = tickers["company"] as? [Any] ?? []
+        let nvda = try #require(symbols.firstIndex(of: "NVDA"))
+        #expect(company[nvda] as? String == "Nvidia")
+        let run = try #require(page.data["run"] as? [String: Any])
+        #expect(run["mentions_complete"] as? Bool == true && run["sentences_complete"] as? Bool == true)
+        #expect(run["documents"] as? Int == 8)
+        #expect(run["night"] as? String == "2026-04-15")
+    }
+
+    @Test func theScriptIsTheOnlyCodeAndItsHashIsInThePolicy() throws {
+        let (folder, _) = try ReportFixture.buildFixtureReport()
+        let page = try Self.read(folder)
+        let html = page.html
+        // Exactly three script elements: the data, the program, the sentences; only the program runs.
+        #expect(html.components(separatedBy: "<script").count - 1 == 3)
+        #expect(html.contains("<script type=\"application/json\" id=\"data\">"))
+        #expect(html.contains("<script type=\"application/octet-stream\" id=\"data-sentences\" data-encoding=\"gzip+base64\">"))
+        let program = try #require(html.range(of: "<script>")).upperBound
+        let end = try #require(html[program...].range(of: "</script>")).lowerBound
+        #expect(String(html[program ..< end]) == ReportPageAssets.script)
+        #expect(html.contains("script-src \(ReportPage.scriptHash);"))
+        #expect(ReportPage.scriptHash.hasPrefix("'sha256-") && ReportPage.scriptHash.count == 53)
+        #expect(!html.contains("{{"))
+        // Nothing is fetched: no src attributes, no remote style.
+        #expect(!html.contains("src="))
+        #expect(!html.contains("@import"))
+        #expect(!html.contains("url("))
+    }
+
+    @Test func aPlainJSONSentenceBlockReadsTheSame() throws {
+        var builder = ReportBuilder()
+        builder.sentenceEncoding = .json
+        let (plain, _) = try ReportFixture.buildFixtureReport(builder: builder)
+        let (packed, _) = try ReportFixture.buildFixtureReport()
+        let a = try Self.read(plain), b = try Self.read(packed)
+        #expect(a.encoding == "json" && b.encoding == "gzip+base64")
+        #expect(a.sentences as? [String] == b.sentences as? [String])
+    }
+
+    @Test func theMentionBoundKeepsTheNewestDocumentsAndSaysSo() throws {
+        var builder = ReportBuilder()
+        builder.pageMentionsMax = 12
+        let (folder, _) = try ReportFixture.buildFixtureReport(builder: builder)
+        let page = try Self.read(folder)
+        let run = try #require(page.data["run"] as? [String: Any])
+        #expect(run["mentions_complete"] as? Bool == false)
+        let embedded = try #require(run["mentions_embedded"] as? Int)
+        #expect(embedded <= 12 && embedded > 0)
+        #expect((run["mentions"] as? Int ?? 0) > embedded)
+        let documents = try Self.columns(page, "documents"), mentions = try Self.columns(page, "mentions")
+        let days = documents["day"] ?? []
+        let from = try #require(run["mentions_from_day"] as? Int)
+        for doc in mentions["doc"] as? [Int] ?? [] {
+            if let day = days[doc] as? Int { #expect(day >= from) }
+        }
+        // The tables keep the full counts.
+        let entities = try Self.columns(page, "entities")
+        #expect((entities["mentions"] as? [Int] ?? []).reduce(0, +) == run["mentions"] as? Int)
+    }
+
+    @Test func hostileTextStaysInsideTheDataBlock() throws {
+        let folder = try ReportSafetyTests.buildHostile()
+        let page = try Self.read(folder)
+        let titles = try Self.columns(page, "documents")["title"] as? [String] ?? []
+        #expect(titles.contains("<script>alert(1)</script>"))
+        // The raw page has exactly its three script elements: no title opened or closed one.
+        #expect(page.html.components(separatedBy: "<script").count - 1 == 3)
+        #expect(page.html.components(separatedBy: "</script").count - 1 == 3)
+        let data = try Self.scriptText(page.html, id: "data").text
+        #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
+        // URLs are data; the page links only http(s) ones (checked in the browser test).
+        let urls = try Self.columns(page, "documents")["url"] as? [String] ?? []
+        #expect(urls.contains("javascript:alert(2)"))
+    }
+}
