@@ -52,7 +52,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Building blocks.
-        .target(name: "NewsIO", dependencies: [crypto]),
+        .target(name: "NewsIO", dependencies: ["CZlib", "CSQLite", crypto]),
         .target(name: "NewsText"),
         .target(name: "MarkupTree", dependencies: ["CLibXML2"]),
         .target(name: "NewsRecords"),

@@ -52,15 +52,35 @@ public enum MirrorClusterer {
     /// published; among themselves and among the rest, `canonicalOrder` decides.
     public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters,
                                established: Set<String>) -> DedupResult {
+        cluster(signatures, parameters: parameters, arrival: Dictionary(uniqueKeysWithValues: established.map { ($0, 0) }), defaultArrival: 1)
+    }
+
+    /// Clusters everything at once, with documents ranked first by when they arrived: `arrival`
+    /// gives each document's night (smaller is earlier; missing ones arrive at `defaultArrival`),
+    /// and a document of an earlier night is always canonical over one of a later night. This is the
+    /// reference `MirrorIndex` (night by night) must equal.
+    public static func cluster(_ signatures: [DocumentSignature], parameters: DedupParameters,
+                               arrival: [String: Int], defaultArrival: Int = 0) -> DedupResult {
         let docs = uniqueSortedById(signatures)
         var stats = DedupStatistics()
         stats.documents = docs.count
         var sets = DedupUnionFind(count: docs.count)
         let representative = joinExactDuplicates(docs, &sets, &stats)
         joinNearDuplicates(docs, representative: representative, parameters: parameters, &sets, &stats)
-        var result = clusters(docs, &sets, parameters: parameters, established: established)
+        var result = clusters(docs, &sets, parameters: parameters, ranker: DedupCanonicalRanker(parameters: parameters, arrival: arrival, defaultArrival: defaultArrival))
         result.statistics = stats
         return result
+    }
+
+    /// The LSH bucket key of one band of a signature's MinHash values (`values` from `base`).
+    @inline(__always)
+    static func bandKey(_ values: UnsafeBufferPointer<UInt32>, base: Int, band: Int, rows: Int) -> UInt64 {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15 &* UInt64(band + 1)
+        for j in 0 ..< rows {
+            h = (h ^ UInt64(values[base + band * rows + j])) &* 0x1000_0000_01b3
+            h ^= h >> 29
+        }
+        return h
     }
 
     /// Sorted by id so that every later step (union-find roots, bucket order) is order-free. Two
@@ -117,13 +137,7 @@ public enum MirrorClusterer {
         flat.withUnsafeBufferPointer { values in
             for band in 0 ..< bands {
                 for slot in 0 ..< eligible.count {
-                    var h: UInt64 = 0x9e37_79b9_7f4a_7c15 &* UInt64(band + 1)
-                    let base = slot * k + band * rows
-                    for j in 0 ..< rows {
-                        h = (h ^ UInt64(values[base + j])) &* 0x1000_0000_01b3
-                        h ^= h >> 29
-                    }
-                    keys[slot] = (h, Int32(slot))
+                    keys[slot] = (bandKey(values, base: slot * k, band: band, rows: rows), Int32(slot))
                 }
                 keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.slot < $1.slot }
                 var start = 0
@@ -165,10 +179,9 @@ public enum MirrorClusterer {
     /// Components of two or more documents are clusters: the canonical chosen by the ranker, the
     /// others removed with their similarity to it.
     static func clusters(_ docs: [DocumentSignature], _ sets: inout DedupUnionFind, parameters: DedupParameters,
-                         established: Set<String>) -> DedupResult {
+                         ranker: DedupCanonicalRanker) -> DedupResult {
         var members: [Int: [Int]] = [:]
         for i in docs.indices { members[sets.find(i), default: []].append(i) }
-        let ranker = DedupCanonicalRanker(parameters: parameters, established: established)
         let verifier = DedupPairCheck(threshold: parameters.threshold, containment: parameters.containment,
                                       permutations: parameters.signatureScheme.permutations)
         var clusters: [MirrorCluster] = []
@@ -179,31 +192,48 @@ public enum MirrorClusterer {
             let canonical = group.min { ranker.ranksBefore(docs[$0], docs[$1]) }!
             let c = docs[canonical]
             keep.insert(c.id)
-            let clusterId = "mirror-" + DedupClusterId.hex(c.id)
-            var list = [ClusterMember(id: c.id, source: c.source, url: c.url, site: c.site,
-                                      published: c.published, similarity: 1, containment: 1)]
-            for i in group.sorted(by: { docs[$0].id < docs[$1].id }) where i != canonical {
-                let m = docs[i]
-                let exact = m.exactHash == c.exactHash && m.exactHash != 0
-                var similarity = 1.0, contained = 1.0
-                if !exact {
-                    let match = verifier.compare(m, c)
-                    similarity = match.jaccard
-                    contained = match.containmentOfFirst
-                }
-                list.append(ClusterMember(id: m.id, source: m.source, url: m.url, site: m.site,
-                                          published: m.published, similarity: similarity, containment: contained))
-                removed.append(RemovedMirror(id: m.id, source: m.source, url: m.url, site: m.site,
-                                             canonicalId: c.id, clusterId: clusterId,
-                                             reason: exact ? "exact-duplicate" : "near-duplicate",
-                                             similarity: similarity, containment: contained))
-            }
-            clusters.append(MirrorCluster(clusterId: clusterId, canonicalId: c.id, members: list))
+            let (cluster, gone) = describe(canonical: c, members: group.map { docs[$0] }, verifier: verifier)
+            removed += gone
+            clusters.append(cluster)
         }
         clusters.sort { $0.clusterId != $1.clusterId ? $0.clusterId < $1.clusterId : $0.canonicalId < $1.canonicalId }
         removed.sort { $0.id < $1.id }
         return DedupResult(clusters: clusters, removed: removed, canonicalIds: keep, statistics: DedupStatistics())
     }
+
+    /// A cluster's record and its removed members: the canonical first, the others by id, each with
+    /// its similarity to the canonical (1 for exact duplicates).
+    static func describe(canonical c: DocumentSignature, members: [DocumentSignature], verifier: DedupPairCheck) -> (MirrorCluster, [RemovedMirror]) {
+        let clusterId = clusterID(canonical: c.id)
+        var list = [ClusterMember(id: c.id, source: c.source, url: c.url, site: c.site,
+                                  published: c.published, similarity: 1, containment: 1)]
+        var removed: [RemovedMirror] = []
+        for m in members.sorted(by: { $0.id < $1.id }) where m.id != c.id {
+            let (member, gone) = describe(member: m, canonical: c, clusterId: clusterId, verifier: verifier)
+            list.append(member)
+            removed.append(gone)
+        }
+        return (MirrorCluster(clusterId: clusterId, canonicalId: c.id, members: list), removed)
+    }
+
+    /// One non-canonical member, as the cluster lists it and as `removed.jsonl` records it.
+    static func describe(member m: DocumentSignature, canonical c: DocumentSignature, clusterId: String,
+                         verifier: DedupPairCheck) -> (ClusterMember, RemovedMirror) {
+        let exact = m.exactHash == c.exactHash && m.exactHash != 0
+        var similarity = 1.0, contained = 1.0
+        if !exact {
+            let match = verifier.compare(m, c)
+            similarity = match.jaccard
+            contained = match.containmentOfFirst
+        }
+        return (ClusterMember(id: m.id, source: m.source, url: m.url, site: m.site, published: m.published,
+                              similarity: similarity, containment: contained),
+                RemovedMirror(id: m.id, source: m.source, url: m.url, site: m.site, canonicalId: c.id, clusterId: clusterId,
+                              reason: exact ? "exact-duplicate" : "near-duplicate", similarity: similarity, containment: contained))
+    }
+
+    /// `mirror-<16 hex digits>`: a cluster's id, derived from its canonical's id.
+    public static func clusterID(canonical id: String) -> String { "mirror-" + DedupClusterId.hex(id) }
 
     /// Tonight's dedup against everything seen before: clusters the index together with tonight's
     /// signatures (which win over index entries with the same id) and reports only what concerns
@@ -265,6 +295,15 @@ struct DedupPairCheck {
         return match(equal: equal, k: a.minHashes.count, a.shingleCount, b.shingleCount)
     }
 
+    func compare(_ a: [UInt32], _ b: [UInt32], _ sizeA: Int, _ sizeB: Int) -> DedupPairMatch {
+        guard a.count == b.count, !a.isEmpty else {
+            return DedupPairMatch(jaccard: 0, containmentOfFirst: 0, containmentOfSmaller: 0, containmentError: 1)
+        }
+        var equal = 0
+        for i in 0 ..< a.count where a[i] == b[i] { equal += 1 }
+        return match(equal: equal, k: a.count, sizeA, sizeB)
+    }
+
     func compare(_ values: UnsafeBufferPointer<UInt32>, _ a: Int, _ b: Int, _ sizeA: Int, _ sizeB: Int) -> DedupPairMatch {
         let k = permutations
         var equal = 0
@@ -290,18 +329,21 @@ struct DedupPairCheck {
 struct DedupCanonicalRanker {
     let order: [CanonicalRule]
     let preferred: [String]
-    let established: Set<String>
+    /// When each document arrived (its night): an earlier one is canonical over a later one.
+    let arrival: [String: Int]
+    let defaultArrival: Int
 
-    init(parameters: DedupParameters, established: Set<String> = []) {
+    init(parameters: DedupParameters, arrival: [String: Int] = [:], defaultArrival: Int = 0) {
         order = parameters.canonicalOrder
         preferred = parameters.preferredSources
-        self.established = established
+        self.arrival = arrival
+        self.defaultArrival = defaultArrival
     }
 
     func ranksBefore(_ a: DocumentSignature, _ b: DocumentSignature) -> Bool {
-        if !established.isEmpty {
-            let ea = established.contains(a.id), eb = established.contains(b.id)
-            if ea != eb { return ea }
+        if !arrival.isEmpty {
+            let na = arrival[a.id] ?? defaultArrival, nb = arrival[b.id] ?? defaultArrival
+            if na != nb { return na < nb }
         }
         for key in order {
             switch key {

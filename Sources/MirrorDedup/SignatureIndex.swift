@@ -61,7 +61,10 @@ public struct SignatureIndex: Sendable {
     // MARK: - Persistence
 
     private static let magic: [UInt8] = Array("NPDEDUP1".utf8)
-    private static let formatVersion: UInt32 = 1
+    /// 2: the file ends with the SHA-256 of everything before it, checked on load (a changed byte
+    /// is reported, never turned into a different similarity). 1 (no digest) is still read.
+    private static let formatVersion: UInt32 = 2
+    private static let digestBytes = 32
 
     public func save(to url: URL) throws {
         var w = DedupByteWriter()
@@ -81,6 +84,7 @@ public struct SignatureIndex: Sendable {
             w.u32(UInt32(s.minHashes.count))
             for v in s.minHashes { w.u32(v) }
         }
+        w.bytes.append(contentsOf: ContentHash.sha256(w.bytes))
         try AtomicFile.write(w.bytes, to: url)
     }
 
@@ -92,7 +96,8 @@ public struct SignatureIndex: Sendable {
         do {
             return try data.withUnsafeBytes { raw in try decode(raw) }
         } catch let reason as DedupIndexFormatError {
-            throw FileError.io(path: url.path, reason: "corrupt signature index (\(reason.message)); delete it to rebuild from scratch")
+            throw FileError.damaged(path: url.path, reason: "signature file \(reason.message); rerun dedup with --force to sign "
+                                    + "the documents again (or, for an index of earlier nights, restore it from a backup)")
         }
     }
 
@@ -114,12 +119,20 @@ public struct SignatureIndex: Sendable {
         return try load(from: url, parameters: parameters)
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer) throws -> SignatureIndex {
+    private static func decode(_ whole: UnsafeRawBufferPointer) throws -> SignatureIndex {
+        guard whole.count >= 12, Array(whole[0 ..< 8]) == magic else { throw DedupIndexFormatError("is not a dedup signature index") }
+        let format = UInt32(whole[8]) | UInt32(whole[9]) << 8 | UInt32(whole[10]) << 16 | UInt32(whole[11]) << 24
+        guard format == 1 || format == formatVersion else { throw DedupIndexFormatError("has format version \(format), expected \(formatVersion)") }
+        var raw = whole
+        if format == formatVersion {
+            guard whole.count >= 12 + digestBytes else { throw DedupIndexFormatError("is shorter than its digest") }
+            raw = UnsafeRawBufferPointer(rebasing: whole[0 ..< whole.count - digestBytes])
+            guard ContentHash.sha256(raw) == Array(whole[(whole.count - digestBytes)...]) else {
+                throw DedupIndexFormatError("does not match its SHA-256 digest")
+            }
+        }
         var r = DedupByteReader(raw: raw)
-        guard raw.count >= 8, Array(raw[0 ..< 8]) == magic else { throw DedupIndexFormatError("not a dedup signature index") }
-        r.offset = 8
-        let format = try r.u32()
-        guard format == formatVersion else { throw DedupIndexFormatError("format version \(format), expected \(formatVersion)") }
+        r.offset = 12
         let version = Int(try r.u32()), shingleSize = Int(try r.u32()), permutations = Int(try r.u32())
         let seed = try r.u64()
         let scheme = DedupSignatureScheme(shingleSize: shingleSize, permutations: permutations, seed: seed, version: version)
@@ -129,7 +142,7 @@ public struct SignatureIndex: Sendable {
         index.scheme = scheme
         index.parameters = try? JSONLines.makeDecoder().decode(DedupParameters.self, from: Data(json))
         let count = try r.u64()
-        guard count <= UInt64(raw.count) else { throw DedupIndexFormatError("bad record count") }
+        guard count <= UInt64(raw.count) else { throw DedupIndexFormatError("has a bad record count") }
         index.signatures.reserveCapacity(Int(count))
         index.positions.reserveCapacity(Int(count))
         for _ in 0 ..< Int(count) {
@@ -139,7 +152,7 @@ public struct SignatureIndex: Sendable {
             let exactHash = try r.u64()
             let shingleCount = Int(try r.u32())
             let k = Int(try r.u32())
-            guard k == 0 || k == permutations else { throw DedupIndexFormatError("record \(id) has \(k) MinHash values") }
+            guard k == 0 || k == permutations else { throw DedupIndexFormatError("holds a record \(id) with \(k) MinHash values") }
             let minHashes = try r.u32Array(k)
             let s = DocumentSignature(id: id, source: source, url: url, site: site, published: published,
                                       words: words, exactHash: exactHash, shingleCount: shingleCount,
@@ -149,7 +162,7 @@ public struct SignatureIndex: Sendable {
                 index.signatures.append(s)
             }
         }
-        guard r.offset == raw.count else { throw DedupIndexFormatError("trailing bytes") }
+        guard r.offset == raw.count else { throw DedupIndexFormatError("has trailing bytes") }
         return index
     }
 }
@@ -177,7 +190,7 @@ private struct DedupByteReader {
     var offset = 0
 
     mutating func need(_ n: Int) throws {
-        guard n >= 0, offset + n <= raw.count else { throw DedupIndexFormatError("truncated at byte \(offset)") }
+        guard n >= 0, offset + n <= raw.count else { throw DedupIndexFormatError("is truncated at byte \(offset)") }
     }
     mutating func u32() throws -> UInt32 {
         try need(4); defer { offset += 4 }

@@ -37,7 +37,12 @@ package struct BenchPageGenerator: Sendable {
 
     /// Writes pages `0 ..< count` under `folder` as `v<variant>/<sample path>`.
     package func write(count: Int, into folder: URL) throws {
-        for n in 0 ..< count {
+        try write(range: 0 ..< count, into: folder)
+    }
+
+    /// Writes pages `range` under `folder` (the nights bench gives each night a range of its own).
+    package func write(range: Range<Int>, into folder: URL) throws {
+        for n in range {
             let sample = pages[n % pages.count]
             let variant = n / pages.count
             let url = folder.appendingPathComponent(String(format: "v%05d", variant)).appendingPathComponent(sample.path)

@@ -1,9 +1,18 @@
+import CZlib
 import Foundation
 
 /// Why a WARC file could not be read further.
-public enum WARCError: Error, Sendable, Equatable {
+public enum WARCError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(String)
+    /// `offset` is the record's position in the uncompressed stream; the text says where in the file.
     case malformed(offset: Int, String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(reason): return reason
+        case let .malformed(offset, reason): return "malformed at offset \(offset) of the uncompressed records: \(reason)"
+        }
+    }
 }
 
 /// One WARC record: its named header fields and, unless it was larger than the caller's cap, its block.
@@ -34,13 +43,38 @@ public struct WARCHTTPResponse: Sendable {
     public var body: [UInt8]
 }
 
+/// Where a `WARCReader` gets its bytes: `read` returns up to `count` bytes, empty at the end.
+public protocol WARCByteSource: AnyObject {
+    func read(upTo count: Int) throws -> [UInt8]
+}
+
+/// A local file, read in chunks.
+public final class WARCFileSource: WARCByteSource {
+    private let handle: FileHandle
+    private let path: String
+
+    public init(path: URL) throws {
+        guard let handle = FileHandle(forReadingAtPath: path.path) else { throw WARCError.unreadable("cannot open \(path.path)") }
+        self.handle = handle
+        self.path = path.path
+    }
+
+    deinit { try? handle.close() }
+
+    public func read(upTo count: Int) throws -> [UInt8] {
+        do { return [UInt8](try handle.read(upToCount: count) ?? Data()) } catch {
+            throw WARCError.unreadable("\(path): \(error.localizedDescription)")
+        }
+    }
+}
+
 /// Streams records out of a `.warc` or `.warc.gz` file (one gzip member per record, as Common
 /// Crawl ships CC-NEWS): reads the file in chunks, so memory holds one record at a time whatever
 /// the file's size, and skips blocks over the cap without keeping them.
 public final class WARCReader {
-    private let handle: FileHandle
+    private let source: WARCByteSource
     private let path: String
-    private var inflater: FetchInflater?
+    private var inflater: WARCGzipStream?
     private var checkedFormat = false
     private var buffer: [UInt8] = []
     private var position = 0
@@ -49,13 +83,16 @@ public final class WARCReader {
     private static let readSize = 256 * 1024
     private static let maxHeaderLine = 64 * 1024
 
-    public init(path: URL) throws {
-        self.path = path.path
-        guard let handle = FileHandle(forReadingAtPath: path.path) else { throw WARCError.unreadable("cannot open \(path.path)") }
-        self.handle = handle
+    public convenience init(path: URL) throws {
+        try self.init(source: WARCFileSource(path: path), name: path.path)
     }
 
-    deinit { try? handle.close() }
+    /// Reads from any byte source (a file, an HTTP response streamed as it arrives); `name` is what
+    /// error messages call it.
+    public init(source: WARCByteSource, name: String) throws {
+        self.path = name
+        self.source = source
+    }
 
     /// Reads more decompressed bytes into the buffer; false at the end of the file.
     private func fill() throws -> Bool {
@@ -63,26 +100,63 @@ public final class WARCReader {
         if position > 4 * 1024 * 1024 || (position > 0 && position == buffer.count) {
             buffer.removeFirst(position); position = 0
         }
-        let data: Data
-        do { data = try handle.read(upToCount: Self.readSize) ?? Data() } catch { throw WARCError.unreadable("\(path): \(error.localizedDescription)") }
-        if data.isEmpty { endOfFile = true; return false }
-        let chunk = [UInt8](data)
+        func read() throws -> [UInt8] {
+            do { return try source.read(upTo: Self.readSize) } catch let error as WARCError { throw error } catch {
+                throw WARCError.unreadable("\(path): \(error.localizedDescription)")
+            }
+        }
         if !checkedFormat {
             checkedFormat = true
-            if chunk.count >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B {
-                // No size cap on the whole stream (files are gigabytes); records are capped one by one.
-                inflater = try FetchInflater(format: .gzipOrZlib, maxOutput: .max, maxRatio: 10_000, multipleMembers: true)
+            let chunk = try read()
+            if chunk.isEmpty { endOfFile = true; return false }
+            guard chunk.count >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B else {
+                buffer.append(contentsOf: chunk)
+                return true
             }
+            // No size cap on the whole stream (files are gigabytes); records are capped one by one.
+            let stream = try WARCGzipStream(maxRatio: Self.maxRatio)
+            stream.give(chunk)
+            inflater = stream
         }
-        if let inflater {
-            do { try inflater.feed(chunk, into: &buffer) } catch let error as FetchInflateError {
-                throw WARCError.malformed(offset: streamOffset, "gzip: \(error.reason)")
-            }
-        } else {
+        guard let inflater else {
+            let chunk = try read()
+            if chunk.isEmpty { endOfFile = true; return false }
             buffer.append(contentsOf: chunk)
+            return true
         }
-        return true
+        // At most one output chunk per call, however far the input inflates: a small file that
+        // inflates to gigabytes is read in bounded memory.
+        while true {
+            let made: Int
+            do { made = try inflater.inflateSome(into: &buffer) } catch let error as WARCGzipStream.Failure {
+                throw WARCError.malformed(offset: streamOffset, "gzip: \(error.reason) in the member starting at byte \(inflater.memberStart) of \(path)")
+            }
+            if made > 0 { return true }
+            guard inflater.needsInput else { continue }
+            let more = try read()
+            if more.isEmpty {
+                endOfFile = true
+                if inflater.isInsideMember {
+                    throw WARCError.malformed(offset: streamOffset, "\(path) is truncated: it ends at byte \(inflater.consumed) inside the gzip member "
+                                              + "that starts at byte \(inflater.memberStart)")
+                }
+                return false
+            }
+            inflater.give(more)
+        }
     }
+
+    /// Where the reader is in the file as stored (compressed), for messages.
+    private var fileOffsetNote: String {
+        inflater.map { " (byte \($0.consumed) of \(path), gzip member starting at byte \($0.memberStart))" } ?? " of \(path)"
+    }
+
+    /// Bytes the reader holds (for the memory-bound tests).
+    var bufferedBytes: Int { buffer.count }
+
+    /// The whole-file decompression ratio past which a `.warc.gz` is refused as a bomb (Common
+    /// Crawl files inflate about 5×; HTML members reach a few hundred).
+    public static let maxRatio = 10_000
 
     /// The next line without its line break, or nil at the end of the file.
     private func readLine() throws -> [UInt8]? {
@@ -95,7 +169,7 @@ public final class WARCReader {
                 position = newline + 1
                 return line
             }
-            if buffer.count - position > Self.maxHeaderLine { throw WARCError.malformed(offset: streamOffset, "header line over \(Self.maxHeaderLine) bytes") }
+            if buffer.count - position > Self.maxHeaderLine { throw WARCError.malformed(offset: streamOffset, "header line over \(Self.maxHeaderLine) bytes" + fileOffsetNote) }
             searchFrom = buffer.count
             let before = position
             if try !fill() {
@@ -116,7 +190,7 @@ public final class WARCReader {
         if keep { kept.reserveCapacity(count) }
         var remaining = count
         while remaining > 0 {
-            if position == buffer.count, try !fill() { throw WARCError.malformed(offset: streamOffset, "file ends inside a record block") }
+            if position == buffer.count, try !fill() { throw WARCError.malformed(offset: streamOffset, "file ends inside a record block" + fileOffsetNote) }
             let take = min(remaining, buffer.count - position)
             if keep { kept.append(contentsOf: buffer[position ..< position + take]) }
             position += take; remaining -= take; streamOffset += take
@@ -134,7 +208,7 @@ public final class WARCReader {
         } while line.isEmpty
         let offset = streamOffset - line.count - 2
         guard line.starts(with: Array("WARC/".utf8)) else {
-            throw WARCError.malformed(offset: offset, "expected a WARC/1.x line, found \(String(decoding: line.prefix(40), as: UTF8.self))")
+            throw WARCError.malformed(offset: offset, "expected a WARC/1.x line, found \(String(decoding: line.prefix(40), as: UTF8.self))" + fileOffsetNote)
         }
         var headers: [String: String] = [:]
         var lastName: String?
@@ -149,7 +223,7 @@ public final class WARCReader {
             lastName = name
         }
         guard let lengthText = headers["content-length"], let length = Int(lengthText), length >= 0 else {
-            throw WARCError.malformed(offset: offset, "record without a valid Content-Length")
+            throw WARCError.malformed(offset: offset, "record without a valid Content-Length" + fileOffsetNote)
         }
         let block = try readBlock(length, keep: length <= maxBlockBytes)
         return WARCRecord(headers: headers, contentLength: length, block: block, offset: offset)
@@ -218,5 +292,85 @@ public final class WARCReader {
             if index < body.count && body[index] == UInt8(ascii: "\n") { index += 1 }
         }
         return out
+    }
+}
+
+/// gzip members one after another (a `.warc.gz`), inflated a bounded chunk at a time: the caller
+/// gives compressed input when `needsInput` and takes at most `chunkSize` bytes per call, so
+/// memory stays flat whatever the ratio. Knows where each member starts in the file, for messages.
+final class WARCGzipStream {
+    struct Failure: Error { var reason: String }
+
+    private var stream = z_stream()
+    private var initialised = false
+    private var input: [UInt8] = []
+    private var inputPosition = 0
+    private var output: [UInt8]
+    private let maxRatio: Int
+    private var produced = 0
+    /// Compressed bytes consumed so far: the position in the file.
+    private(set) var consumed = 0
+    /// Where the member being inflated (or the last one) starts in the file.
+    private(set) var memberStart = 0
+    /// Whether a member has begun and not ended (the file must not end here).
+    private(set) var isInsideMember = false
+    /// Output per call.
+    static let chunkSize = 256 * 1024
+
+    init(maxRatio: Int) throws {
+        self.maxRatio = maxRatio
+        output = [UInt8](repeating: 0, count: Self.chunkSize)
+    }
+
+    deinit { if initialised { inflateEnd(&stream) } }
+
+    var needsInput: Bool { inputPosition >= input.count }
+
+    func give(_ bytes: [UInt8]) {
+        input = bytes
+        inputPosition = 0
+    }
+
+    /// Inflates what it can into `into` (at most `chunkSize` bytes); 0 when it needs input.
+    func inflateSome(into target: inout [UInt8]) throws -> Int {
+        guard inputPosition < input.count || isInsideMember else { return 0 }
+        if !isInsideMember {
+            if initialised { inflateReset(&stream) } else {
+                guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                    throw Failure(reason: "inflateInit failed")
+                }
+                initialised = true
+            }
+            isInsideMember = true
+            memberStart = consumed
+        }
+        let available = input.count - inputPosition
+        var status: Int32 = Z_OK
+        var used = 0
+        var made = 0
+        input.withUnsafeMutableBytes { inBytes in
+            output.withUnsafeMutableBytes { outBytes in
+                stream.next_in = available > 0 ? inBytes.baseAddress!.advanced(by: inputPosition).assumingMemoryBound(to: Bytef.self) : nil
+                stream.avail_in = uInt(available)
+                stream.next_out = outBytes.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(outBytes.count)
+                status = inflate(&stream, Z_NO_FLUSH)
+                used = available - Int(stream.avail_in)
+                made = outBytes.count - Int(stream.avail_out)
+            }
+        }
+        inputPosition += used
+        consumed += used
+        produced += made
+        target.append(contentsOf: output[0 ..< made])
+        switch status {
+        case Z_STREAM_END: isInsideMember = false
+        case Z_OK, Z_BUF_ERROR: break
+        default: throw Failure(reason: stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
+        }
+        if produced > 16 * 1024 * 1024 && produced / max(1, consumed) > maxRatio {
+            throw Failure(reason: "inflates to over \(maxRatio) times its size (a decompression bomb)")
+        }
+        return made
     }
 }

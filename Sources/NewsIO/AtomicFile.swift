@@ -84,10 +84,11 @@ public final class AtomicFile {
         try write(Array(string.utf8), to: url)
     }
 
-    /// Removes temporaries a killed process left behind in `folder`.
-    public static func removeStaleTemporaries(in folder: URL) {
+    /// Removes temporaries a killed process left behind in `folder` (with `matching`, only those of
+    /// destinations whose name starts with it: one writer's, while others may be writing beside it).
+    public static func removeStaleTemporaries(in folder: URL, matching: String? = nil) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasPrefix(".tmp-") {
+        for name in names where name.hasPrefix(".tmp-") && (matching.map { name.contains("-" + $0) } ?? true) {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
     }

@@ -91,3 +91,50 @@ public enum JSONLines {
         return values
     }
 }
+
+/// Reads a JSON Lines file one line at a time, on demand (for pipelines that pull their input):
+/// blocks of 1 MiB, never the whole file. A file that does not exist reads as empty.
+public final class JSONLinesReader {
+    private let handle: FileHandle?
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var finished = false
+
+    public init(_ url: URL) throws {
+        path = url.path
+        if FileManager.default.fileExists(atPath: url.path) {
+            guard let handle = FileHandle(forReadingAtPath: url.path) else { throw FileError.io(path: url.path, reason: "cannot open for reading") }
+            self.handle = handle
+        } else {
+            handle = nil
+            finished = true
+        }
+    }
+
+    deinit { try? handle?.close() }
+
+    /// The next non-empty line without its line break, or nil at the end.
+    public func next() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                let line = buffer[position ..< newline]
+                position = newline + 1
+                if line.isEmpty { continue }
+                return ArraySlice(Array(line))
+            }
+            if finished {
+                guard position < buffer.count else { return nil }
+                let line = buffer[position...]
+                position = buffer.count
+                return ArraySlice(Array(line))
+            }
+            if position > 0 { buffer.removeFirst(position); position = 0 }
+            let chunk: Data?
+            do { chunk = try handle?.read(upToCount: 1 << 20) } catch {
+                throw FileError.io(path: path, reason: "read failed: \(error.localizedDescription)")
+            }
+            if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { finished = true }
+        }
+    }
+}

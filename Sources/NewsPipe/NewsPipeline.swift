@@ -21,7 +21,7 @@ public enum NewsPipeline {
         [
             FetchStage(manifest: manifest, plan: plan),
             StripStage(settings: manifest.strip, settingsFingerprint: manifest.fingerprint(of: .strip)),
-            DedupStage(parameters: manifest.dedup, settingsFingerprint: manifest.fingerprint(of: .dedup)),
+            DedupStage(parameters: manifest.dedup, settingsFingerprint: manifest.fingerprint(of: .dedup), retention: manifest.retention),
             EntitiesStage(settings: manifest.entities, settingsFingerprint: manifest.fingerprint(of: .entities)),
             ReportStage(settings: manifest.report, settingsFingerprint: manifest.fingerprint(of: .report), manifestHash: manifest.hash),
         ]

@@ -30,10 +30,12 @@ public struct BenchCommand: ParsableCommand {
           newspipe bench strip --input-dir PAGES [--repeat 3]
           newspipe bench dedup --texts TEXTS [--sizes 10000,100000] [--write-docs DIR]
           newspipe bench entities --input docs.jsonl [--predictions spans.jsonl]
-          newspipe bench pipeline --pages 1000,10000 --out DIR
+          newspipe bench pipeline --pages 1000,10000 --out DIR [--per-stage]
+          newspipe bench nights --nights 30 --pages 10000 --out DIR
           newspipe bench fetch [--pages 10000] [--size 100000] [--connections 64]
         """,
-        subcommands: [BenchFetchCommand.self, BenchStripCommand.self, BenchDedupCommand.self, BenchEntitiesCommand.self, BenchPipelineCommand.self])
+        subcommands: [BenchFetchCommand.self, BenchStripCommand.self, BenchDedupCommand.self, BenchEntitiesCommand.self, BenchPipelineCommand.self,
+                      BenchNightsCommand.self])
 
     public init() {}
 }
@@ -401,6 +403,9 @@ public struct BenchPipelineCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the generated pages and the run's output.")
     public var keep = false
 
+    @Flag(name: .long, help: "Run each stage as a process of its own (`run --stage X`): wall, CPU and peak memory per stage.")
+    public var perStage = false
+
     @OptionGroup public var output: BenchOutputOptions
 
     public init() {}
@@ -433,10 +438,35 @@ public struct BenchPipelineCommand: ParsableCommand {
             let generateSeconds = BenchClock.wall() - generated
             let bytes = Self.folderBytes(pageFolder)
             let log = folder.appendingPathComponent("run.log").path
-            let child = try CommandFailure.guarding {
-                try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers)], log: log)
-            }
             let layout = OutputLayout(root: folder.appendingPathComponent("output"))
+            var stageRows: [BenchRow] = []
+            let child: BenchChild
+            if perStage {
+                var total = BenchChild(status: 0, wallSeconds: 0, userSeconds: 0, systemSeconds: 0, peakMB: 0)
+                for stage in StageName.allCases {
+                    let one = try CommandFailure.guarding {
+                        try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers), "--stage", stage.rawValue],
+                                           log: folder.appendingPathComponent("run-\(stage.rawValue).log").path)
+                    }
+                    var row = BenchRow()
+                    row.add("pages", size)
+                    row.add("stage", stage.rawValue)
+                    row.add("exit", Int(one.status))
+                    row.add("wall_s", one.wallSeconds)
+                    row.add("cpu_s", one.userSeconds + one.systemSeconds)
+                    row.add("cpu_per_wall", (one.userSeconds + one.systemSeconds) / max(one.wallSeconds, 1e-9))
+                    row.add("peak_rss_mb", one.peakMB)
+                    stageRows.append(row)
+                    total.status = max(total.status, one.status)
+                    total.wallSeconds += one.wallSeconds; total.userSeconds += one.userSeconds; total.systemSeconds += one.systemSeconds
+                    total.peakMB = max(total.peakMB, one.peakMB)
+                }
+                child = total
+            } else {
+                child = try CommandFailure.guarding {
+                    try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers)], log: log)
+                }
+            }
             let cpu = child.userSeconds + child.systemSeconds
             var row = BenchRow()
             row.add("pages", size)
@@ -450,14 +480,23 @@ public struct BenchPipelineCommand: ParsableCommand {
             row.add("articles", Self.lines(in: StripStage.Outputs.documents.files(in: layout)))
             row.add("mirrors_removed", Self.lines(in: [DedupStage.Outputs.removed.url(in: layout)]))
             row.add("mentions", Self.lines(in: EntitiesStage.Outputs.mentions.files(in: layout)))
+            for stage in StageName.allCases {
+                row.add("\(stage.rawValue)_s", StageFiles.read(StageRecord.self, layout.stageRecord(stage.id))?.durationSeconds ?? 0)
+            }
+            let footprint = BenchFootprint.measure(layout.root)
+            row.add("output_files", footprint.files)
+            row.add("output_mb", Double(footprint.bytes) / 1e6)
             row.add("generate_s", generateSeconds)
             report.rows.append(row)
+            report.rows += stageRows
             if child.status != 0 && child.status != 1 {
                 report.notes.append("\(size) pages: the run exited \(child.status); see \(log)")
             }
             if !keep { try? FileManager.default.removeItem(at: folder) }
         }
         report.notes.append("per core = pages / CPU seconds (user+system) of the run; peak RSS = the run's maxrss (wait4); exit 1 = finished with rejects (the sample's junk pages)")
+        report.notes.append("<stage>_s = the stage's wall seconds from its stage.json; output_files / output_mb = regular files and their bytes under output/ (find output -type f)")
+        if perStage { report.notes.append("rows with a stage: that stage alone as its own process (`run --stage X`): wall, CPU (user+system) and its peak RSS") }
         try output.finish(report)
     }
 
@@ -485,8 +524,9 @@ struct BenchChild {
     var systemSeconds: Double
     var peakMB: Double
 
-    /// Runs `arguments` with standard output and error into `log`, and waits for it.
-    static func run(_ arguments: [String], log: String) throws -> BenchChild {
+    /// Runs `arguments` with standard output and error into `log`, and waits for it; `environment`
+    /// is added to this process's.
+    static func run(_ arguments: [String], log: String, environment: [String: String] = [:]) throws -> BenchChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -494,7 +534,8 @@ struct BenchChild {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            .map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let start = BenchClock.wall()
@@ -511,5 +552,128 @@ struct BenchChild {
         return BenchChild(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), wallSeconds: wall,
                           userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
                           peakMB: Double(usage.ru_maxrss) / 1024)
+    }
+}
+
+/// Files and bytes under a folder, as `find DIR -type f | wc -l` and `du -b` count them.
+struct BenchFootprint {
+    var files = 0
+    var bytes = 0
+
+    static func measure(_ folder: URL) -> BenchFootprint {
+        var footprint = BenchFootprint()
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey],
+                                                          options: [], errorHandler: { _, _ in true }) else { return footprint }
+        for case let file as URL in walker {
+            guard let values = try? file.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true else { continue }
+            footprint.files += 1
+            footprint.bytes += values.fileSize ?? 0
+        }
+        return footprint
+    }
+}
+
+// MARK: - nights
+
+/// `newspipe bench nights`: the same output folder through many nights of new pages, to show a
+/// night's cost follows the night, not the history.
+public struct BenchNightsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "nights",
+        abstract: "Run N nights of new pages into one output folder; cost, memory and storage per night.",
+        discussion: """
+        Night n gets `--pages` new pages made from the sample corpus (variants n·pages …), plus \
+        `--late-share` of the previous night's pages again under new addresses (mirrors arriving a \
+        day late, which dedup must remove in favour of the earlier night's). Each night runs as \
+        `newspipe run` dated a day later (NEWSPIPE_NOW), with the default retention.
+        """)
+
+    @Option(name: .long, help: "Nights to run.") public var nights = 30
+    @Option(name: .long, help: "New pages per night.") public var pages = 10_000
+    @Option(name: .long, help: ArgumentHelp("Share of the previous night's pages that come back as late mirrors.", valueName: "x"))
+    public var lateShare = 0.02
+    @Option(name: .long, help: ArgumentHelp("Work folder: DIR/pages, DIR/pipeline.json, DIR/output.", valueName: "dir"))
+    public var out: String
+    @Option(name: .long, help: ArgumentHelp("Sample corpus the pages are made from.", valueName: "dir"))
+    public var corpus: String = "corpus"
+    @Option(name: .long, help: ArgumentHelp("Worker threads of each run.", valueName: "n")) public var workers = 2
+    @Option(name: .long, help: ArgumentHelp("The newspipe binary to run (default: this one).", valueName: "path"))
+    public var binary: String?
+    @Flag(name: .long, help: "Keep the work folder.") public var keep = false
+    @OptionGroup public var output: BenchOutputOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if nights < 1 || pages < 1 || workers < 1 { throw ValidationError("--nights, --pages and --workers must be at least 1") }
+        if !(0 ... 1).contains(lateShare) { throw ValidationError("--late-share must be between 0 and 1") }
+    }
+
+    public func run() throws {
+        let executable = binary ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let generator = try CommandFailure.guarding { try BenchPageGenerator(sampleFolder: URL(fileURLWithPath: corpus)) }
+        let folder = URL(fileURLWithPath: out)
+        try? FileManager.default.removeItem(at: folder)
+        let pageFolder = folder.appendingPathComponent("pages")
+        let manifest = folder.appendingPathComponent("pipeline.json")
+        try CommandFailure.guarding {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try AtomicFile.write("""
+                {"version": 1, "output": "output", "workers": \(workers),
+                 "stages": {"fetch": {"sources": [{"type": "folder", "path": "pages"}]}}}
+
+                """, to: manifest)
+        }
+        let layout = OutputLayout(root: folder.appendingPathComponent("output"))
+        var report = BenchReport(bench: "nights", settings: [
+            "binary": executable, "workers": String(workers), "pages_per_night": String(pages), "nights": String(nights),
+            "late_share": String(lateShare), "sample_pages": String(generator.pages.count),
+        ])
+        let start = Date(timeIntervalSince1970: 1_767_234_600) // 2026-01-01T02:30:00Z
+        var firstCPU = 0.0, firstWall = 0.0
+        for night in 1 ... nights {
+            try? FileManager.default.removeItem(at: pageFolder)
+            let late = night > 1 ? Int(Double(pages) * lateShare) : 0
+            try CommandFailure.guarding {
+                try generator.write(range: (night - 1) * pages ..< night * pages, into: pageFolder)
+                if late > 0 {
+                    // The previous night's first pages again, under other addresses.
+                    try generator.write(range: (night - 2) * pages ..< (night - 2) * pages + late, into: pageFolder.appendingPathComponent("late"))
+                }
+            }
+            let now = Timestamp.string(start.addingTimeInterval(Double(night - 1) * 86_400))
+            let log = folder.appendingPathComponent("night-\(night).log").path
+            let child = try CommandFailure.guarding {
+                try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers), "--log-format", "json"],
+                                   log: log, environment: ["NEWSPIPE_NOW": now])
+            }
+            let cpu = child.userSeconds + child.systemSeconds
+            if night == 1 { firstCPU = cpu; firstWall = child.wallSeconds }
+            let footprint = BenchFootprint.measure(layout.root)
+            var row = BenchRow()
+            row.add("night", night)
+            row.add("pages", pages + late)
+            row.add("exit", Int(child.status))
+            row.add("wall_s", child.wallSeconds)
+            row.add("cpu_s", cpu)
+            row.add("cpu_vs_night1", cpu / max(firstCPU, 1e-9))
+            row.add("wall_vs_night1", child.wallSeconds / max(firstWall, 1e-9))
+            row.add("peak_rss_mb", child.peakMB)
+            for stage in StageName.allCases {
+                row.add("\(stage.rawValue)_s", StageFiles.read(StageRecord.self, layout.stageRecord(stage.id))?.durationSeconds ?? 0)
+            }
+            row.add("removed", BenchPipelineCommand.lines(in: [DedupStage.Outputs.removed.url(in: layout)]))
+            row.add("output_files", footprint.files)
+            row.add("output_mb", Double(footprint.bytes) / 1e6)
+            report.rows.append(row)
+            FileHandle.standardError.write(Data("night \(night): exit \(child.status), wall \(String(format: "%.1f", child.wallSeconds)) s, cpu \(String(format: "%.1f", cpu)) s, rss \(String(format: "%.0f", child.peakMB)) MB, \(footprint.files) files\n".utf8))
+            if child.status != 0 && child.status != 1 {
+                report.notes.append("night \(night): the run exited \(child.status); see \(log)")
+                break
+            }
+        }
+        report.notes.append("cpu_s = user+system seconds of the night's `newspipe run` (wait4); <stage>_s = the stage's wall seconds (stage.json); removed = pages dedup removed as mirrors that night")
+        try output.finish(report)
+        if !keep { try? FileManager.default.removeItem(at: folder) }
     }
 }

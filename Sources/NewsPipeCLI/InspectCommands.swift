@@ -114,9 +114,12 @@ public struct PipelineStatus: Codable, Sendable {
 
     public var output: String
     public var stages: [Entry]
+    /// What an earlier newspipe left that needs `newspipe migrate` first (empty when current).
+    public var migrationNeeded: [String] = []
 
     public static func inspect(manifest: Manifest) throws -> PipelineStatus {
         let layout = OutputLayout(root: manifest.output)
+        let legacy = PipelineStorage.legacyStorage(manifest: manifest, context: StatusCommand.inspectionContext(manifest))
         let plan = (try? RunPlan.load(layout)).flatMap { $0 }.flatMap { (try? $0.check(against: manifest, path: "")) == nil ? nil : $0 }
         let runner = StageRunner(stages: NewsPipeline.stages(manifest, plan: plan), context: StatusCommand.inspectionContext(manifest))
         let entries = runner.assess().map { assessment -> Entry in
@@ -131,11 +134,16 @@ public struct PipelineStatus: Codable, Sendable {
                          shardsDone: assessment.shardsDone, shards: assessment.shards,
                          pendingShards: assessment.record == nil || assessment.freshness == .partial ? assessment.pendingShards.map(\.description) : [])
         }
-        return PipelineStatus(output: manifest.output.path, stages: entries)
+        return PipelineStatus(output: manifest.output.path, stages: entries, migrationNeeded: legacy)
     }
 
     public func table() -> String {
-        var lines = ["output: \(output)", "stage     state    processed  out  rejected  last run              note"]
+        var lines = ["output: \(output)"]
+        if !migrationNeeded.isEmpty {
+            lines.append("migration needed: this folder was written by an earlier newspipe; `newspipe migrate` converts it (nothing is lost), `newspipe run` refuses until then:")
+            lines += migrationNeeded.map { "  \($0)" }
+        }
+        lines.append("stage     state    processed  out  rejected  last run              note")
         for entry in stages {
             let counts = entry.counts
             func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
@@ -156,13 +164,14 @@ public struct PipelineStatus: Codable, Sendable {
 }
 
 extension StatusCommand {
-    /// A context for read-only questions (input fingerprints); nothing runs in it.
-    static func inspectionContext(_ manifest: Manifest) -> StageContext {
+    /// A context for read-only questions (input fingerprints), or for `gc` and `migrate` with a
+    /// logger; no stage runs in it.
+    static func inspectionContext(_ manifest: Manifest, logger: Logger? = nil) -> StageContext {
         let sink = LogSink.capture()
-        let logger = Logger(label: "newspipe.status") { LineLogHandler(label: $0, format: .text, sink: sink) }
+        let logger = logger ?? Logger(label: "newspipe.status") { LineLogHandler(label: $0, format: .text, sink: sink) }
         let layout = OutputLayout(root: manifest.output)
-        return StageContext(layout: layout, shards: manifest.shards, workers: 1, logger: logger,
+        return StageContext(layout: layout, shards: manifest.shards, workers: manifest.effectiveWorkers, logger: logger,
                             progress: ProgressReporter(sink: .capture(), logger: logger, live: false),
-                            cancellation: Cancellation(), runStartedAt: Date())
+                            cancellation: Cancellation(), runStartedAt: RunClock.now())
     }
 }

@@ -26,11 +26,12 @@ public struct NewsPipeCommand: ParsableCommand {
         Exit codes: 0 ok; 1 finished, some documents rejected; 2 bad manifest, usage or \
         installation; 3 another run holds the lock; 4 I/O failure; 5 a stage's input is missing; \
         6 a stage failed; 7 anomalous night (no pages, a collapse in volume: stopped before the \
-        report); 130 stopped by SIGINT/SIGTERM (rerun to resume).
+        report); 8 a stored file is damaged (the message names it; `newspipe verify` lists all); \
+        130 stopped by SIGINT/SIGTERM (rerun to resume).
         """,
         version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, ValidateCommand.self, ConfigCommand.self,
-                      StagesCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
+                      StagesCommand.self, GCCommand.self, MigrateCommand.self, VerifyCommand.self, ExtractCommand.self, NERCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 
     public init() {}

@@ -115,7 +115,7 @@ public struct RunCommand: ParsableCommand {
             let context = StageContext(
                 layout: layout, shards: manifest.shards, workers: manifest.effectiveWorkers, logger: logger,
                 progress: ProgressReporter(sink: .standardError, logger: logger, live: global.quiet ? false : nil),
-                cancellation: cancellation, runStartedAt: Date())
+                cancellation: cancellation, runStartedAt: RunClock.now())
             ArticleExtractor.prepareLibrary()
             let reported = Self.reportedGenerations(layout)
             let stages = NewsPipeline.stages(manifest, plan: plan)
@@ -136,6 +136,11 @@ public struct RunCommand: ParsableCommand {
             if request.shard == nil, plan != nil, let last = outcomes.last, last.stage == StageName.report.id,
                last.status == .done || last.status == .skipped {
                 try? FileManager.default.removeItem(at: RunPlan.url(layout))
+            }
+            if request.shard == nil, manifest.retention.gcAfterRun, let last = outcomes.last, last.stage == StageName.report.id,
+               last.status == .done || last.status == .skipped {
+                let removed = try PipelineStorage.collectGarbage(manifest: manifest, context: context)
+                if !removed.isEmpty { logger.info("gc", metadata: ["removed": "\(removed.count)"]) }
             }
             // Exit 1 only for rejects of this run's work: stages it ran, or stages it found done but
             // not yet reported (a run killed before its report). A run with nothing to do exits 0.

@@ -8,6 +8,11 @@ import Foundation
 ///   `/tmp/gate.waiting` and waits until `/tmp/gate` exists or a stop is requested, so a test can act on a run that is
 ///   certainly mid-stage (send a signal, start a second run) without depending on timing.
 /// - `NEWSPIPE_PAUSE_AT=lock:0:/tmp/gate` pauses right after the lock is taken.
+///
+/// Besides stages, the points name the durable steps of the stores: `warc` (a WARC segment or
+/// part published), `cache-commit` (a batch of cached results), `cache-fold` (a shard's cache
+/// folded into the stage's database), `fetch-index` (the WARC index updated), `dedup-merge`
+/// (the mirror index updated, then its outputs written) and `gc` (one retention step).
 public enum CrashPoint {
     private struct Point { var stage: String; var count: Int; var gate: String? }
 
@@ -22,8 +27,9 @@ public enum CrashPoint {
     private static let pause = point("NEWSPIPE_PAUSE_AT")
     private static let counter = CrashCounter()
 
-    /// Called after each document a stage finishes.
-    public static func documentDone(stage: String, cancellation: Cancellation) {
+    /// Called after each document a stage finishes, and after each durable step of the stores
+    /// (`warc` segment published, `cache-commit`, `cache-fold`, `fetch-index`, `dedup-merge`, `gc`).
+    public static func documentDone(stage: String, cancellation: Cancellation?) {
         guard crash?.stage == stage || pause?.stage == stage else { return }
         let count = counter.increment()
         if let crash, crash.stage == stage, count >= crash.count { kill(getpid(), SIGKILL) }

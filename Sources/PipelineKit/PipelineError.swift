@@ -14,6 +14,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     case anomalousNight([String])
     case interrupted(signal: String)
     case stageFailed(stage: String, reason: String)
+    /// The output folder holds stores in a layout an earlier newspipe wrote.
+    case legacyLayout(path: String, found: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -27,6 +29,10 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
             return "stopped by \(signal) at a document boundary; rerun to finish the remaining work"
         case let .stageFailed(stage, reason):
             return "stage \(stage) failed: \(reason)"
+        case let .legacyLayout(path, found):
+            return "\(path) was written by an earlier newspipe (\(found.joined(separator: "; "))); nothing was run. "
+                + "Run `newspipe migrate` to convert it in place (pages, caches and the dedup index are kept), "
+                + "or move the folder away to start afresh"
         case let .anomalousNight(problems):
             return "anomalous night, stopped before the report (reports/latest still shows the last good report): "
                 + problems.joined(separator: "; ") + ". If this is expected, rerun with --accept-anomaly"
@@ -53,6 +59,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// The night's input looks anomalous (a source with no pages, fewer than `minPages`, a
     /// collapse against the last good night): later stages did not run, the last report stays.
     case anomalousNight = 7
+    /// A stored file or database is damaged (a checksum, digest or SQLite page check failed): the
+    /// message names the path; nothing computed from it was published. `newspipe verify` lists
+    /// every damaged file of an output folder.
+    case damagedStore = 8
     /// Stopped by SIGINT or SIGTERM at a document boundary; rerun to finish.
     case interrupted = 130
 }
@@ -65,7 +75,7 @@ public protocol ExitStatusProviding: Error {
 extension PipelineError: ExitStatusProviding {
     public var exitStatus: ExitStatus {
         switch self {
-        case .usage, .setup: return .usage
+        case .usage, .setup, .legacyLayout: return .usage
         case .missingInput: return .missingInput
         case .locked: return .locked
         case .interrupted: return .interrupted
@@ -76,5 +86,8 @@ extension PipelineError: ExitStatusProviding {
 }
 
 extension FileError: ExitStatusProviding {
-    public var exitStatus: ExitStatus { .ioFailure }
+    public var exitStatus: ExitStatus {
+        if case .damaged = self { return .damagedStore }
+        return .ioFailure
+    }
 }

@@ -22,6 +22,13 @@ public final class ShardOutput {
         counts.output += 1
     }
 
+    /// Writes records a worker already encoded as JSON lines (`JSONLines.line`), so the encoding
+    /// runs in parallel rather than on the thread that writes.
+    public func writeEncoded(_ lines: [UInt8], records: Int) throws {
+        try self.records.write(lines)
+        counts.output += records
+    }
+
     public func reject(id: String?, source: String, reason: String, detail: String) throws {
         try rejects.write(try JSONLines.line(RejectRecord(stage: stage.rawValue, id: id, source: source, reason: reason, detail: detail), encoder: encoder))
         counts.reject(reason)
@@ -45,30 +52,39 @@ public final class ShardOutput {
 }
 
 extension StageContext {
-    /// Runs `transform` over `items` on the worker pool in batches, handing results to `consume`
-    /// in input order. Checks for a stop request between batches (a document boundary) and reports
-    /// progress; memory holds one batch of results at a time.
+    /// Runs `transform` over `items` on the worker pool and hands the results to `consume` in input
+    /// order (see `processInOrder`).
     public func processInBatches<Input: Sendable, Output: Sendable>(
         _ items: [Input], stage: StageID, shard: Shard,
         transform: @escaping @Sendable (Input) -> Output,
         consume: (Input, Output) throws -> Void
     ) throws {
+        var iterator = items.makeIterator()
+        try processInOrder(total: items.count, stage: stage, shard: shard, next: { iterator.next() },
+                           transform: transform, consume: consume)
+    }
+
+    /// Runs `transform` over the items `next` hands out (read on this thread, so a shard's input is
+    /// streamed, never held whole) on the worker pool, and hands the results to `consume` in input
+    /// order. Workers never wait for each other: a bounded window of items is in flight, so both
+    /// cores stay busy and memory stays flat. Checks for a stop request after each document (a
+    /// document boundary) and reports progress against `total`.
+    public func processInOrder<Input: Sendable, Output: Sendable>(
+        total: Int, stage: StageID, shard: Shard, next: () throws -> Input?,
+        transform: @escaping @Sendable (Input) -> Output,
+        consume: (Input, Output) throws -> Void
+    ) throws {
         let pool = WorkerPool(workers: workers)
-        let batchSize = max(16, workers * 32)
-        progress.begin("\(stage.rawValue) \(shard)", total: items.count)
+        progress.begin("\(stage.rawValue) \(shard)", total: total)
         defer { progress.end() }
-        var start = 0
-        while start < items.count {
+        try cancellation.check()
+        let cancellation = self.cancellation
+        let progress = self.progress
+        try pool.forEachInOrder(next: next, transform: transform, consume: { input, output in
+            try consume(input, output)
+            CrashPoint.documentDone(stage: stage.rawValue, cancellation: cancellation)
             try cancellation.check()
-            let batch = Array(items[start ..< min(start + batchSize, items.count)])
-            let results = pool.map(batch, transform)
-            for (input, output) in zip(batch, results) {
-                try consume(input, output)
-                CrashPoint.documentDone(stage: stage.rawValue, cancellation: cancellation)
-                try cancellation.check()
-            }
-            progress.advance(by: batch.count)
-            start += batch.count
-        }
+            progress.advance()
+        })
     }
 }

@@ -95,6 +95,10 @@ public struct StageContext: Sendable {
     public var cancellation: Cancellation
     /// When the whole run started; reports are dated by it.
     public var runStartedAt: Date
+    /// The generation of the stage attempt being run (set by the runner for `run` and `finish`):
+    /// the same for every shard process of an attempt and for a resumed attempt, new for a forced
+    /// one. Stores name what an attempt writes with it, so a rerun replaces rather than adds.
+    public var attempt: String = ""
 
     public init(layout: OutputLayout, shards: Int, workers: Int, logger: Logger, progress: ProgressReporter,
                 cancellation: Cancellation, runStartedAt: Date) {
@@ -133,6 +137,19 @@ public protocol PipelineStage: Sendable {
     func run(shard: Shard, context: StageContext) throws -> StageCounts
     /// After every shard is done: the merge step, returning what it adds to the counts.
     func finish(shards: Int, context: StageContext) throws -> StageCounts
+
+    // MARK: Storage over the years
+
+    /// What an earlier newspipe left in this stage's folder that this one no longer reads (a store
+    /// in an old layout), one line each; empty when the folder is current. A run refuses to start
+    /// on such a folder rather than rebuild or mix it silently; `newspipe migrate` converts it.
+    func legacyStorage(_ layout: OutputLayout) -> [String]
+    /// Converts what `legacyStorage` found into the current layout, keeping its content. Must be
+    /// idempotent and safe to kill at any point (the next call finishes it). Returns what it did.
+    func migrateStorage(_ context: StageContext) throws -> [String]
+    /// Removes what the stage's retention settings let go and nothing a later stage still needs;
+    /// crash-safe like the rest. Returns what it removed, one line each.
+    func collectGarbage(_ context: StageContext) throws -> [String]
 }
 
 extension PipelineStage {
@@ -143,6 +160,9 @@ extension PipelineStage {
     public func inputFingerprint(_ context: StageContext) throws -> String { "" }
     public var inputChangeReason: String { "its input changed" }
     public func finish(shards: Int, context: StageContext) throws -> StageCounts { StageCounts() }
+    public func legacyStorage(_ layout: OutputLayout) -> [String] { [] }
+    public func migrateStorage(_ context: StageContext) throws -> [String] { [] }
+    public func collectGarbage(_ context: StageContext) throws -> [String] { [] }
 
     /// Shards this stage runs as under a run split `count` ways.
     public func shardCount(_ count: Int) -> Int { isSharded ? count : 1 }

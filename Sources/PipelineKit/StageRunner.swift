@@ -35,6 +35,8 @@ public struct StageRunner: Sendable {
     /// Runs the requested stages and returns what each did. In a shard run, a stage that needs
     /// other shards' work first is reported as `waiting` and the run ends there.
     public func run(_ request: Request) throws -> [StageOutcome] {
+        let legacy = legacyStorage()
+        if !legacy.isEmpty { throw PipelineError.legacyLayout(path: context.layout.root.path, found: legacy) }
         let first = request.from.flatMap(position) ?? 0
         let last = request.to.flatMap(position) ?? stages.count - 1
         var outcomes: [StageOutcome] = []
@@ -48,6 +50,38 @@ public struct StageRunner: Sendable {
     }
 
     func position(of id: StageID) -> Int? { stages.firstIndex { $0.id == id } }
+
+    // MARK: - Storage layout
+
+    /// What earlier versions of newspipe left that this one does not read, one line each, by stage.
+    public func legacyStorage() -> [String] {
+        var found: [String] = []
+        for stage in stages {
+            let layout = context.layout
+            if let cache = ResultCache.legacyFolder(in: layout.cacheFolder(stage.id)) {
+                found.append("\(stage.id): per-document cache files in \(cache.path)")
+            }
+            found += stage.legacyStorage(layout).map { "\(stage.id): \($0)" }
+        }
+        return found
+    }
+
+    /// Converts every stage's legacy storage into the current layout (`newspipe migrate`); safe to
+    /// kill and rerun. Returns what it did, one line each.
+    public func migrateStorage() throws -> [String] {
+        var done: [String] = []
+        for stage in stages {
+            var stageContext = context
+            stageContext.logger[metadataKey: "stage"] = "\(stage.id)"
+            let folder = context.layout.cacheFolder(stage.id)
+            if ResultCache.legacyFolder(in: folder) != nil {
+                let moved = try ResultCache.migrateLegacy(in: folder, day: Timestamp.day(context.runStartedAt))
+                done.append("\(stage.id): \(moved) cached results moved into \(folder.appendingPathComponent(ResultCache.mainName).path)")
+            }
+            done += try stage.migrateStorage(stageContext).map { "\(stage.id): \($0)" }
+        }
+        return done
+    }
 
     // MARK: - Freshness
 
@@ -224,6 +258,7 @@ public struct StageRunner: Sendable {
         try context.cancellation.check()
         let started = Date()
         var shardContext = context
+        shardContext.attempt = attempt.generation
         shardContext.logger[metadataKey: "stage"] = "\(stage.id)"
         shardContext.logger[metadataKey: "shard"] = "\(shard)"
         let counts: StageCounts
@@ -254,8 +289,11 @@ public struct StageRunner: Sendable {
             var total = StageCounts()
             for marker in markers { if let marker { total.add(marker.counts) } }
             var stageContext = context
+            stageContext.attempt = attempt.generation
             stageContext.logger[metadataKey: "stage"] = "\(stage.id)"
             total.add(try stage.finish(shards: attempt.shards, context: stageContext))
+            // The shards' cached results join the stage's cache database (once per stage, not per document).
+            try ResultCache.fold(in: layout.cacheFolder(stage.id), day: Timestamp.day(context.runStartedAt))
             CrashPoint.documentDone(stage: "\(stage.id)-finish", cancellation: context.cancellation)
             try JSONLines.concatenate(layout.rejectsShardFiles(stage.id), into: layout.rejectsFile(stage.id))
             let end = Date()

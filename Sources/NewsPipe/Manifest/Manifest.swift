@@ -26,6 +26,37 @@ public struct Manifest: Sendable, Equatable, Encodable {
     public var dedup: DedupParameters = .init()
     public var entities: EntitySettings = .init()
     public var report: ReportSettings = .init()
+    /// How long stored data is kept (`retention` in the manifest) and when `newspipe gc` runs.
+    public var retention: RetentionSettings = .init()
+
+    /// `retention`: how long raw pages, cached results, dedup index entries and report folders are
+    /// kept. Each is a number of days, or `null` to keep forever.
+    public struct RetentionSettings: Sendable, Equatable, Encodable {
+        public init() {}
+        /// WARC segments older than this leave the store, unless a capture kept longer still points
+        /// into them (a revisit); a payload stored longer ago than half of it is stored afresh rather
+        /// than revisited, so old segments can go. Default: keep raw pages forever.
+        public var rawPagesDays: Int? = nil
+        /// Cached strip and entities results no night has needed for this long are dropped (they are
+        /// recomputed if their page comes back). Default 30.
+        public var cacheDays: Int? = 30
+        /// Documents no night has seen for this long leave the dedup index: a copy arriving later is
+        /// no longer recognised as their mirror. Default 365.
+        public var indexDays: Int? = 365
+        /// Report folders older than this are removed; the latest and the one it compares with stay.
+        /// Default: keep every report.
+        public var reportDays: Int? = nil
+        /// Run `newspipe gc` at the end of every run that completes the report.
+        public var gcAfterRun: Bool = true
+
+        enum CodingKeys: String, CodingKey { case rawPagesDays, cacheDays, indexDays, reportDays, gcAfterRun }
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rawPagesDays, forKey: .rawPagesDays); try container.encode(cacheDays, forKey: .cacheDays)
+            try container.encode(indexDays, forKey: .indexDays); try container.encode(reportDays, forKey: .reportDays)
+            try container.encode(gcAfterRun, forKey: .gcAfterRun)
+        }
+    }
 
     public struct FetchSettings: Sendable, Equatable, Encodable {
         public var sources: [Source]
@@ -48,7 +79,8 @@ public struct Manifest: Sendable, Equatable, Encodable {
         /// URLs listed in `urls` and/or in the file `file` (one per line); `feed` and `sitemap`
         /// list the pages to fetch.
         case urls, feed, sitemap
-        /// A `.warc`/`.warc.gz` file, or a folder of them, at `path`.
+        /// WARC files (CC-NEWS style): a `.warc`/`.warc.gz` file, a folder of them or a listing
+        /// (`warc.paths.gz`) at `path`; and/or http(s) URLs of files or listings in `urls`, streamed.
         case warc
     }
 
@@ -160,18 +192,27 @@ public struct Manifest: Sendable, Equatable, Encodable {
                 let path = try sourceReader.optionalString("path")
                 source.path = path.map(resolve)
                 switch type {
-                case .folder, .warc:
+                case .warc:
+                    // Files, folders and listings by path; files and listings by URL (CC-NEWS).
+                    source.urls = try sourceReader.stringArray("urls", default: [])
+                    source.baseUrl = try sourceReader.optionalString("baseUrl")
+                    for (index, url) in source.urls.enumerated() {
+                        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                            throw ManifestError(path: "\(sourceReader.path).urls[\(index)]", message: "expected an http or https URL of a WARC file or a warc.paths.gz listing, found \"\(url)\"")
+                        }
+                    }
+                    guard path != nil || !source.urls.isEmpty else {
+                        throw ManifestError(path: "\(sourceReader.path).path",
+                                            message: "expected a .warc or .warc.gz file, a folder of them or a warc.paths.gz listing (or \"urls\"), found nothing")
+                    }
+                case .folder:
                     guard path != nil else {
-                        throw ManifestError(path: "\(sourceReader.path).path", message: type == .folder
-                            ? "expected the folder to read pages from, found nothing"
-                            : "expected a .warc or .warc.gz file (or a folder of them), found nothing")
+                        throw ManifestError(path: "\(sourceReader.path).path", message: "expected the folder to read pages from, found nothing")
                     }
-                    if type == .folder {
-                        source.include = try sourceReader.stringArray("include", default: source.include)
-                        source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
-                        source.baseUrl = try sourceReader.optionalString("baseUrl")
-                        source.links = try sourceReader.choice("links", default: LinkPolicy.inside)
-                    }
+                    source.include = try sourceReader.stringArray("include", default: source.include)
+                    source.exclude = try sourceReader.stringArray("exclude", default: source.exclude)
+                    source.baseUrl = try sourceReader.optionalString("baseUrl")
+                    source.links = try sourceReader.choice("links", default: LinkPolicy.inside)
                 case .urls, .feed, .sitemap:
                     if path != nil {
                         throw ManifestError(path: "\(sourceReader.path).path", message: "a \(type) source takes \"urls\" and/or \"file\", not \"path\"")
@@ -239,11 +280,33 @@ public struct Manifest: Sendable, Equatable, Encodable {
         try reportReader.finish()
 
         try stages.finish()
+        let retention = try Self.readRetention(root, try reader.object("retention"))
         try reader.finish()
         try checkOutput(output, sources: sources, baseFolder: baseFolder)
-        return Manifest(version: version, baseFolder: baseFolder, output: output, workers: workers,
-                        shards: shards, fetch: fetch, strip: strip, dedup: dedup, entities: entities,
-                        report: report)
+        var manifest = Manifest(version: version, baseFolder: baseFolder, output: output, workers: workers,
+                                shards: shards, fetch: fetch, strip: strip, dedup: dedup, entities: entities,
+                                report: report)
+        manifest.retention = retention
+        return manifest
+    }
+
+    /// `retention`: days as whole numbers, `null` for "keep forever", a missing key for the default.
+    static func readRetention(_ root: JSONValue, _ reader: ManifestObjectReader) throws -> RetentionSettings {
+        var reader = reader
+        var retention = RetentionSettings()
+        var given: [String: JSONValue] = [:]
+        if case let .object(fields) = root, case let .object(inner)? = fields["retention"] { given = inner }
+        func days(_ key: String, _ fallback: Int?) throws -> Int? {
+            if case .null? = given[key] { _ = try reader.optionalInt(key, range: 1 ... 1_000_000); return nil }
+            return try reader.optionalInt(key, range: 1 ... 1_000_000) ?? fallback
+        }
+        retention.rawPagesDays = try days("rawPagesDays", retention.rawPagesDays)
+        retention.cacheDays = try days("cacheDays", retention.cacheDays)
+        retention.indexDays = try days("indexDays", retention.indexDays)
+        retention.reportDays = try days("reportDays", retention.reportDays)
+        retention.gcAfterRun = try reader.bool("gcAfterRun", default: retention.gcAfterRun)
+        try reader.finish()
+        return retention
     }
 
     /// The most shards a run is split into: each shard is a file per stage and a process in an
@@ -306,7 +369,7 @@ public struct Manifest: Sendable, Equatable, Encodable {
                     problems.append("stages.fetch.sources[\(index)].path: folder \(path.path) is not readable")
                 }
             } else if source.type == .warc, let path = source.path, !files.fileExists(atPath: path.path) {
-                problems.append("stages.fetch.sources[\(index)].path: expected a WARC file or folder, found nothing at \(path.path)")
+                problems.append("stages.fetch.sources[\(index)].path: expected a WARC file, a folder of them or a warc.paths.gz listing, found nothing at \(path.path)")
             }
             if let file = source.file, !files.isReadableFile(atPath: file.path) {
                 problems.append("stages.fetch.sources[\(index)].file: expected a readable list of URLs, found nothing at \(file.path)")
@@ -378,7 +441,9 @@ private struct ResolvedView: Encodable {
                     try container.encode(source.include, forKey: .include); try container.encode(source.exclude, forKey: .exclude)
                     try container.encode(source.baseUrl, forKey: .baseUrl)
                     try container.encode(source.links.rawValue, forKey: .links)
-                } else if source.type != .warc {
+                } else if source.type == .warc {
+                    try container.encode(source.urls, forKey: .urls); try container.encode(source.baseUrl, forKey: .baseUrl)
+                } else {
                     try container.encode(source.urls, forKey: .urls); try container.encode(source.file?.path, forKey: .file)
                 }
             }
@@ -438,13 +503,14 @@ private struct ResolvedView: Encodable {
         }
         enum CodingKeys: String, CodingKey { case shingleSize, permutations, threshold, bands, rows, containment, minShingles, seed, canonical, preferredSources }
     }
-    var version: Int, output: String, workers: Int, shards: Int, stages: Stages
+    var version: Int, output: String, workers: Int, shards: Int, stages: Stages, retention: Manifest.RetentionSettings
 
     init(_ manifest: Manifest) {
         version = manifest.version
         output = manifest.output.path
         workers = manifest.workers
         shards = manifest.shards
+        retention = manifest.retention
         let d = manifest.dedup
         stages = Stages(
             fetch: Fetch(manifest.fetch), strip: manifest.strip,

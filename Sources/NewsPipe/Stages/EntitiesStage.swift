@@ -34,20 +34,38 @@ public struct EntitiesStage: PipelineStage {
         let layout = context.layout
         let engine = try self.engine.get(settings.engineSettings)
         let output = try ShardOutput(Outputs.mentions, shard: shard, layout: layout)
-        let documents = try DedupStage.Outputs.documents.read(in: layout, shard: shard)
+        // Documents are streamed (read here, decoded and annotated by the workers), never held whole.
+        let documents = try JSONLinesReader(DedupStage.Outputs.documents.url(in: layout, shard: shard))
         let minConfidence = settings.minConfidence
-        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout)
-        try context.processInBatches(documents, stage: id, shard: shard, transform: { document -> ([EntityMention], Bool) in
+        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
+        try context.processInOrder(total: 0, stage: id, shard: shard, next: { try documents.next() },
+                                   transform: { line -> Result<(lines: [UInt8], count: Int, cached: Bool), FileError> in
+            guard let document = try? JSONLines.makeDecoder().decode(ArticleRecord.self, from: Data(line)) else {
+                return .failure(FileError.corruptRecord(path: DedupStage.Outputs.documents.url(in: layout, shard: shard).path, line: 0,
+                                                        reason: "not an article record"))
+            }
             let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
-            if let cached = cache.get([EntityMention].self, key) { return (cached, true) }
-            let mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
-            cache.put(mentions, key)
-            return (mentions, false)
+            var cached = true
+            var mentions = cache.get([EntityMention].self, key)
+            if mentions == nil {
+                cached = false
+                mentions = engine.mentions(in: document).filter { $0.confidence >= minConfidence }
+                cache.put(mentions!, key)
+            }
+            // Encoded here, by the workers, not by the thread that writes.
+            let encoder = JSONLines.makeEncoder()
+            var lines: [UInt8] = []
+            do { for mention in mentions! { lines += try JSONLines.line(mention, encoder: encoder) } } catch {
+                return .failure(FileError.corruptRecord(path: DedupStage.Outputs.documents.url(in: layout, shard: shard).path, line: 0,
+                                                        reason: "mentions of \(document.id) cannot be encoded: \(error)"))
+            }
+            return .success((lines, mentions!.count, cached))
         }, consume: { _, outcome in
-            let (mentions, cached) = outcome
+            let (lines, count, cached) = try outcome.get()
             output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
-            for mention in mentions { try output.write(mention) }
+            try output.writeEncoded(lines, records: count)
         })
+        cache.close()
         try output.commit()
         return output.counts
     }

@@ -23,7 +23,7 @@ public struct StripStage: PipelineStage {
             summary: "one ArticleRecord per article (id, url, site, title, authors, published, language, text …)")
     }
 
-    public var reads: [StageFile] { [FetchStage.Outputs.records.file, FetchStage.Outputs.pages] }
+    public var reads: [StageFile] { [FetchStage.Outputs.records.file, FetchStage.Outputs.captures, FetchStage.Outputs.segments] }
     public var writes: [StageFile] { [Outputs.documents.file] }
 
     public init(settings: Manifest.StripSettings = .init(), settingsFingerprint: String = "") {
@@ -33,28 +33,40 @@ public struct StripStage: PipelineStage {
 
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {
         let layout = context.layout
-        let store = FetchStage.pageStore(layout)
+        let store = try FetchStage.pages(layout, shard: shard)
         let output = try ShardOutput(Outputs.documents, shard: shard, layout: layout)
-        let records = try FetchStage.Outputs.records.read(in: layout, shard: shard)
+        // Fetch's records are streamed: read here, decoded and extracted by the workers.
+        let recordsFile = FetchStage.Outputs.records.url(in: layout, shard: shard)
+        let records = try JSONLinesReader(recordsFile)
         let extractor = ArticleExtractor(options: settings.extractionOptions)
-        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout)
+        let cache = ResultCache(stage: id, version: version, settings: settingsFingerprint, layout: layout, shard: shard)
 
-        try context.processInBatches(records, stage: id, shard: shard, transform: { record -> (Result<ArticleRecord, RejectRecord>, Bool) in
+        try context.processInOrder(total: 0, stage: id, shard: shard, next: { try records.next() },
+                                   transform: { line -> Result<(FetchRecord, Result<ArticleRecord, RejectRecord>, Bool), FileError> in
+            guard let record = try? JSONLines.makeDecoder().decode(FetchRecord.self, from: Data(line)) else {
+                return .failure(FileError.corruptRecord(path: recordsFile.path, line: 0, reason: "not a fetch record; rerun fetch with --force"))
+            }
             let key = cache.key(record.source, record.hash ?? "", record.url ?? "", record.contentType ?? "", record.charset ?? "")
-            if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return (result, true) }
-            let result = Self.strip(record, store: store, extractor: extractor)
+            if let cached = cache.get(CachedStripResult.self, key), let result = cached.result { return .success((record, result, true)) }
+            let result: Result<ArticleRecord, RejectRecord>
+            // A damaged store stops the stage (exit 8, naming the segment): never a reject that
+            // quietly drops the document from tonight's outputs.
+            do { result = try Self.strip(record, store: store, extractor: extractor) } catch let error as FileError { return .failure(error) } catch {
+                return .failure(FileError.io(path: recordsFile.path, reason: "\(error)"))
+            }
             // Missing bodies are a problem of this run's store, not of the page: never cache them.
-            if case let .failure(reject) = result, reject.reason == "missing-body" { return (result, false) }
+            if case let .failure(reject) = result, reject.reason == "missing-body" { return .success((record, result, false)) }
             cache.put(CachedStripResult(result), key)
-            return (result, false)
-        }, consume: { record, outcome in
-            let (result, cached) = outcome
+            return .success((record, result, false))
+        }, consume: { _, outcome in
+            let (record, result, cached) = try outcome.get()
             output.noteProcessed(cached ? 0 : 1, cached: cached ? 1 : 0)
             switch result {
             case let .success(article): try output.write(article)
             case let .failure(reject): try output.reject(id: reject.id, source: record.source, reason: reject.reason, detail: reject.detail)
             }
         })
+        cache.close()
         try output.commit()
         return output.counts
     }
@@ -83,13 +95,16 @@ public struct StripStage: PipelineStage {
         ContentHash.hex("\(source)\n\(contentHash)", prefix: 32)
     }
 
-    static func strip(_ record: FetchRecord, store: ContentStore, extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
+    static func strip(_ record: FetchRecord, store: StoredPages, extractor: ArticleExtractor) throws -> Result<ArticleRecord, RejectRecord> {
         guard let hash = record.hash else {
             return .failure(RejectRecord(stage: "strip", id: nil, source: record.source, reason: "not-fetched", detail: record.error ?? "no stored body"))
         }
         let id = documentId(source: record.source, contentHash: hash)
         let bytes: [UInt8]
-        do { bytes = try store.get(hash) } catch {
+        do { bytes = try store.payload(hash: hash) } catch let error as FileError {
+            if case .damaged = error { throw error }
+            return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: "missing-body", detail: error.localizedDescription))
+        } catch {
             return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: "missing-body", detail: error.localizedDescription))
         }
         return strip(record, bytes: bytes, extractor: extractor)

@@ -163,4 +163,23 @@ import Testing
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "started\n")
         #expect(throws: FileError.self) { try BenchChild.run(["/no/such/binary"], log: log) }
     }
+
+    /// Two small nights through the built binary: rows per night, late mirrors removed on night 2.
+    @Test func nightsBenchRunsNightsIntoOneOutputFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-nights-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json = folder.appendingPathComponent("nights.json")
+        let harness = try PipelineHarness(sampleCorpus: false)
+        defer { harness.remove() }
+        let outcome = try harness.run(["bench", "nights", "--nights", "2", "--pages", "68", "--late-share", "0.5", "--workers", "2",
+                                       "--corpus", PipelineHarness.repository.appendingPathComponent("corpus").path,
+                                       "--out", folder.appendingPathComponent("work").path, "--json", json.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(rows.map { $0["exit"] as? Int } == [1, 1], "the sample's junk pages are rejected every night")
+        #expect((rows[1]["pages"] as? Int) == 68 + 34)
+        #expect((rows[1]["removed"] as? Int ?? 0) > (rows[0]["removed"] as? Int ?? 0), "the late copies of night 1 are removed on night 2")
+    }
 }

@@ -148,9 +148,13 @@ import Testing
 
     /// Killed with SIGKILL in the middle of a stage, then rerun: the same outputs as a run that
     /// was never interrupted. Points spread over every stage: documents of each shard, merge
-    /// steps (dedup's clustering, before and after its index is saved), the report build and swap.
+    /// steps (dedup's clustering, before and after its index is saved), the report build and swap,
+    /// and the stores' own steps: a WARC segment published before its captures, a shard's cache
+    /// batch committed, a shard's cache folded into the stage's database, the WARC index updated.
     @Test(arguments: ["fetch:1", "fetch:12", "fetch:30", "fetch-finish:1",
+                      "warc:1", "warc:2", "fetch-index:1",
                       "strip:1", "strip:9", "strip:17", "strip:33", "strip-finish:1",
+                      "cache-commit:1", "cache-commit:3", "cache-fold:1", "cache-fold:2",
                       "dedup:1", "dedup:14", "dedup:29", "dedup-merge:1", "dedup-merge:2", "dedup-finish:1",
                       "entities:1", "entities:11", "entities:22", "entities-finish:1",
                       "report:1", "report:2", "report:3", "report-finish:1"])
