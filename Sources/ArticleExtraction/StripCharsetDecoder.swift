@@ -35,11 +35,15 @@ struct StripCharsetDecoder {
             return Decoded(utf8: utf16(bytes, from: 0, littleEndian: littleEndian),
                            charset: littleEndian ? "utf-16le" : "utf-16be", source: "bytes")
         }
+        let scan = scanUTF8(bytes)
+        // Valid UTF-8 with multi-byte sequences wins over any declaration: no need to read one.
+        if scan.invalid == 0 && scan.multibyte > 0 {
+            return Decoded(utf8: stripNUL(bytes), charset: "utf-8", source: "bytes")
+        }
         let headerCharset = contentType.flatMap(charsetParameter)
         let metaCharset = headerCharset == nil ? sniffMetaCharset(bytes) : nil
         let declared = headerCharset ?? metaCharset
         let declaredSource = headerCharset != nil ? "http-header" : "meta"
-        let scan = scanUTF8(bytes)
 
         if scan.invalid == 0 {
             // Pure ASCII is identical in every ASCII-compatible charset; only the 7-bit
@@ -59,10 +63,14 @@ struct StripCharsetDecoder {
             return Decoded(utf8: transcode(bytes, from: declared), charset: declared,
                            source: declaredSource)
         }
+        // Undeclared (or declared UTF-8 but plainly not): CJK and Cyrillic charsets are told from
+        // their bytes; anything else gets the web's default legacy charset.
+        if let guess = StripCharsetDetector.detect(bytes) {
+            return Decoded(utf8: transcode(bytes, from: guess.charset), charset: guess.charset, source: "detector")
+        }
         if let declared, isUTF8Name(declared), scan.multibyte > 0 {
             return Decoded(utf8: repairUTF8(bytes), charset: "utf-8", source: declaredSource)
         }
-        // Undeclared (or declared UTF-8 but plainly not): the web's default legacy charset.
         return Decoded(utf8: windows1252(bytes), charset: "windows-1252", source: "bytes")
     }
 
@@ -123,8 +131,13 @@ struct StripCharsetDecoder {
         var invalid = 0
         bytes.withUnsafeBufferPointer { buffer in
             let n = buffer.count
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
             var i = 0
             while i < n {
+                // ASCII eight bytes at a time.
+                while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                guard i < n else { break }
                 let byte = buffer[i]
                 if byte < 0x80 { i += 1; continue }
                 let need: Int
@@ -182,7 +195,8 @@ struct StripCharsetDecoder {
 
     /// NUL bytes would end libxml2's view of the text early; they carry nothing in HTML.
     private static func stripNUL(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.contains(0) else { return bytes }
+        let hasNUL = bytes.withUnsafeBufferPointer { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
+        guard hasNUL else { return bytes }
         return bytes.map { $0 == 0 ? 0x20 : $0 }
     }
 
@@ -310,6 +324,7 @@ private let stripIconvNames: [String: String] = [
     "windows-1251": "CP1251",
     "windows-1250": "CP1250",
     "tis-620": "CP874",
+    "ibm866": "CP866",
 ]
 
 /// windows-1252 code points of bytes 0x80...0x9F (undefined ones map to themselves, as browsers).

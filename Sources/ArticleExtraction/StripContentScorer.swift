@@ -20,6 +20,7 @@ struct StripContentScorer {
     }
 
     let tree: StripTree
+    let tuning: StripTuning
     private(set) var removed: [Bool]
     private var length: [Int]
     private var linkLength: [Int]
@@ -30,8 +31,9 @@ struct StripContentScorer {
     /// Characters of low-link paragraph text in each subtree (after unlikely removal).
     private var prose: [Int]
 
-    init(tree: StripTree) {
+    init(tree: StripTree, tuning: StripTuning = .init()) {
         self.tree = tree
+        self.tuning = tuning
         removed = Array(repeating: false, count: tree.count)
         length = tree.textLength
         linkLength = tree.linkLength
@@ -43,7 +45,8 @@ struct StripContentScorer {
 
     /// `dropUnlikely` false is Readability's second pass, for pages whose article wrapper
     /// carries a boilerplate-looking class.
-    mutating func select(dropUnlikely: Bool = true) -> Selection {
+    /// `clean` false keeps the container whole (the last pass before a page is given up).
+    mutating func select(dropUnlikely: Bool = true, clean: Bool = true) -> Selection {
         let body = max(tree.body, 0)
         guard tree.count > 0 else {
             return Selection(roots: [], removed: removed, bestScore: 0, bestIndex: 0)
@@ -88,7 +91,7 @@ struct StripContentScorer {
         } else {
             roots = siblings(of: best, score: bestScore, scores: scores)
         }
-        for root in roots { cleanConditionally(root, scores: scores, protected: protectedChain) }
+        if clean { for root in roots { cleanConditionally(root, scores: scores, protected: protectedChain) } }
         return Selection(roots: roots, removed: removed, bestScore: bestScore, bestIndex: best)
     }
 
@@ -108,10 +111,10 @@ struct StripContentScorer {
             case .article, .main, .body, .a, .td, .tr, .tbody, .table:
                 drop = false
             default:
-                let hint = tree.hint[i]
-                if !hint.isEmpty {
+                let hint = tree.hintID[i]
+                if hint != 0 {
                     let prose = tree.textLength[i] - tree.linkLength[i]
-                    if StripClassHints.isUnlikely(hint, proseLength: prose) { drop = true }
+                    if tree.hints.isUnlikely(hint, proseLength: prose) { drop = true }
                 }
             }
             if drop {
@@ -157,7 +160,7 @@ struct StripContentScorer {
         case .h1, .h2, .h3, .h4, .h5, .h6, .th: score = -5
         default: score = 0
         }
-        score += Double(StripClassHints.weight(tree.hint[index]))
+        score += Double(tree.hints.weight(tree.hintID[index]))
         return score
     }
 
@@ -280,7 +283,7 @@ struct StripContentScorer {
             let parent = tree.parent[best]
             guard parent >= 0, tree.tag[parent] != .body, tree.tag[parent] != .html else { break }
             let gain = prose[parent] - prose[best]
-            guard gain >= R.proseClimbGain && Double(prose[parent]) >= Double(prose[best]) * R.proseClimbRatio
+            guard tuning.proseClimbGain > 0 && Double(gain) >= tuning.proseClimbGain && Double(prose[parent]) >= Double(prose[best]) * R.proseClimbRatio
                     && linkDensity(parent) < R.proseClimbMaxLinkDensity else { break }
             best = parent
             bestScore = max(bestScore, scores[parent] ?? bestScore)
@@ -305,8 +308,8 @@ struct StripContentScorer {
     private func siblings(of best: Int, score: Double, scores: StripScoreTable) -> [Int] {
         let parent = tree.parent[best]
         guard parent >= 0 else { return [best] }
-        let threshold = max(R.minSiblingScore, score * R.siblingScoreShare)
-        let bestClass = tree.hint[best]
+        let threshold = max(R.minSiblingScore, score * tuning.siblingScoreShare)
+        let bestClass = tree.hint(best)
         var roots: [Int] = []
         for sibling in stripChildren(tree, parent) where !removed[sibling] {
             if sibling == best { roots.append(sibling); continue }
@@ -314,8 +317,10 @@ struct StripContentScorer {
             if tag == .text { continue }
             // Same class as the winner: another part of the same article (Readability.js).
             let bonus = !bestClass.isEmpty && tree.tag[sibling] == tree.tag[best]
-                && stripFirstClass(tree.hint[sibling]) == stripFirstClass(bestClass) ? score * R.siblingScoreShare : 0
+                && stripFirstClass(tree.hint(sibling)) == stripFirstClass(bestClass) ? score * tuning.siblingScoreShare : 0
             if let s = scores[sibling], s + bonus >= threshold {
+                // A box of the same class that is a teaser of another story is not a part of this one.
+                if s < threshold && tuning.teaserSiblingTest > 0 && looksLikeTeaser(sibling) { continue }
                 roots.append(sibling)
                 continue
             }
@@ -333,6 +338,17 @@ struct StripContentScorer {
         return roots
     }
 
+    /// A teaser card: mostly link text, or a heading that is a link (another story's headline).
+    private func looksLikeTeaser(_ index: Int) -> Bool {
+        if linkDensity(index) > 0.5 { return true }
+        var i = index + 1
+        while i < tree.end[index] {
+            if tree.tag[i].isHeading && length[i] > 0 && linkLength[i] * 2 > length[i] { return true }
+            i += 1
+        }
+        return false
+    }
+
     // MARK: - Conditional cleaning
 
     private mutating func cleanConditionally(_ root: Int, scores: StripScoreTable,
@@ -344,7 +360,7 @@ struct StripContentScorer {
             let tag = tree.tag[i]
             // Readability.js keeps linked headings (section titles that link out); only
             // negative class hints remove them.
-            if tag.isHeading, StripClassHints.weight(tree.hint[i]) < 0 {
+            if tag.isHeading, tree.hints.weight(tree.hintID[i]) < 0 {
                 removed[i] = true
                 i = tree.end[i]
                 continue
@@ -394,9 +410,15 @@ struct StripContentScorer {
             var drop = false
             if k != root && !protected.contains(k) && (tag == .table || tag == .ul || tag == .div || tag == .aside
                 || tag == .header || tag == .footer || tag == .section || tag == .ol) {
-                let weight = Double(StripClassHints.weight(tree.hint[k]))
+                let weight = Double(tree.hints.weight(tree.hintID[k]))
                 let contentScore = scores[k] ?? 0
-                if weight + contentScore < 0 {
+                // Prose is kept despite a negative class, unless the class names a block that is
+                // never the article's (comments, related, promo, author bio …).
+                let proseGuarded = tuning.proseGuardCharacters > 0
+                    && Double(cLength[local] - cLinks[local]) >= tuning.proseGuardCharacters
+                    && cLinks[local] * 5 < cLength[local]
+                    && !tree.hints.matchesInArticleBoilerplate(tree.hintID[k])
+                if weight + contentScore < 0 && !proseGuarded {
                     drop = true
                 } else if cCommas[local] < 10 {
                     let paragraphs = cParagraphs[local]
@@ -416,7 +438,7 @@ struct StripContentScorer {
                         drop = true
                     } else if !isList && contentLength < 25 && (images == 0 || images > 2) {
                         drop = true
-                    } else if !isList && weight < 25 && density > 0.2 {
+                    } else if !isList && weight < 25 && density > tuning.cleanLinkDensity {
                         drop = true
                     } else if weight >= 25 && density > 0.5 {
                         drop = true

@@ -1,3 +1,4 @@
+import Foundation
 import NewsText
 /// Reads the date formats news pages use (ISO 8601, RFC 822-ish, "April 13, 2026",
 /// "13 April 2026", "13.04.2026") and writes ISO 8601 (`2026-04-13` or with time and zone).
@@ -18,7 +19,10 @@ enum StripDateParser {
     }
 
     private static func digits(_ s: Substring) -> Int? {
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        var s = s
+        // Ordinal day numbers: "27th", "1st", "2nd", "3rd".
+        for suffix in ["st", "nd", "rd", "th"] where s.count > 2 && s.hasSuffix(suffix) { s = s.dropLast(2); break }
+        guard !s.isEmpty, s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(s)
     }
 
@@ -103,12 +107,17 @@ enum StripDateParser {
                 return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
             }
         }
-        // Numeric day.month.year (European order).
+        // Numeric day.month.year (European order); month/day/year only when the day is over 12.
         var k = 0
         while k + 4 < tokens.count {
             if tokens[k + 1] == ".", tokens[k + 3] == ".", let d = digits(tokens[k]),
                let m = digits(tokens[k + 2]), let y = digits(tokens[k + 4]),
                tokens[k + 4].count == 4, valid(y, m, d) {
+                return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+            }
+            if tokens[k + 1] == "/", tokens[k + 3] == "/", let m = digits(tokens[k]),
+               let d = digits(tokens[k + 2]), let y = digits(tokens[k + 4]),
+               tokens[k + 4].count == 4, d > 12, valid(y, m, d) {
                 return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
             }
             k += 1
@@ -144,5 +153,99 @@ extension String {
             return ""
         }
         return String(scalars[first...last])
+    }
+}
+
+/// A date in a URL's path: `/2012/09/14/`, `/2012/09/`, `/20120914/`, `-20120914-`, `/2012-09-14/`.
+struct StripURLDate: Equatable {
+    var year: Int
+    var month: Int
+    /// nil when the path names only the month.
+    var day: Int?
+
+    /// `2012-09-14` (only when the day is known).
+    var iso: String? {
+        guard let day else { return nil }
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// Days since 1970-01-01 of the date (the first of the month when the day is not known).
+    var dayNumber: Int { StripDates.dayNumber(year, month, day ?? 1) }
+
+    static func find(in url: String?) -> StripURLDate? {
+        guard let url else { return nil }
+        // The path only: no host, query or fragment.
+        var path = Substring(url)
+        if let scheme = path.range(of: "://") { path = path[scheme.upperBound...] }
+        guard let slash = path.firstIndex(of: "/") else { return nil }
+        path = path[slash...]
+        if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
+        let bytes = Array(path.utf8)
+        let n = bytes.count
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at >= 0, at + count <= n else { return nil }
+            var value = 0
+            for k in at ..< at + count {
+                guard bytes[k] >= 0x30 && bytes[k] <= 0x39 else { return nil }
+                value = value * 10 + Int(bytes[k] - 0x30)
+            }
+            return value
+        }
+        func isBoundary(_ at: Int) -> Bool { at < 0 || at >= n || !(bytes[at] >= 0x30 && bytes[at] <= 0x39) && !(bytes[at] | 0x20 >= 0x61 && bytes[at] | 0x20 <= 0x7A) }
+        func plausible(_ y: Int, _ m: Int, _ d: Int?) -> Bool {
+            y >= StripDates.minYear && y <= 2100 && m >= 1 && m <= 12 && (d.map { $0 >= 1 && $0 <= 31 } ?? true)
+        }
+        var i = 0
+        while i < n {
+            if bytes[i] == 0x2F || bytes[i] == 0x2D || bytes[i] == 0x5F {
+                let s = i + 1
+                // yyyy/mm/dd, yyyy/mm, yyyy-mm-dd
+                if let y = digits(s, 4), s + 4 < n, bytes[s + 4] == 0x2F || bytes[s + 4] == 0x2D,
+                   let m = digits(s + 5, 2), isBoundary(s + 7) {
+                    let sep = bytes[s + 4]
+                    if s + 7 < n, bytes[s + 7] == sep, let d = digits(s + 8, 2), isBoundary(s + 10), plausible(y, m, d) {
+                        return StripURLDate(year: y, month: m, day: d)
+                    }
+                    if sep == 0x2F, plausible(y, m, nil) { return StripURLDate(year: y, month: m, day: nil) }
+                }
+                // yyyymmdd between separators
+                if let y = digits(s, 4), let m = digits(s + 4, 2), let d = digits(s + 6, 2),
+                   isBoundary(s + 8), plausible(y, m, d) {
+                    return StripURLDate(year: y, month: m, day: d)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// Calendar arithmetic for the date sanity rules.
+enum StripDates {
+    /// Dates before this year are not news publication dates (the web's news archives start later).
+    static let minYear = 1994
+
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    static func dayNumber(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day number of an ISO date or date-time (`2012-09-14…`).
+    static func dayNumber(iso: String) -> Int? {
+        let b = Array(iso.utf8.prefix(10))
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func n(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for k in r { guard b[k] >= 0x30 && b[k] <= 0x39 else { return nil }; v = v * 10 + Int(b[k] - 0x30) }
+            return v
+        }
+        guard let y = n(0 ..< 4), let m = n(5 ..< 7), let d = n(8 ..< 10) else { return nil }
+        return dayNumber(y, m, d)
     }
 }

@@ -6,7 +6,7 @@ enum StripLanguageDetector {
         var sampled = 0
         for scalar in text.unicodeScalars {
             sampled += 1
-            if sampled > 4_000 { break }
+            if sampled > 2_000 { break }
             switch scalar.value {
             case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: latin += 1
             case 0x3040...0x30FF: kana += 1
@@ -26,33 +26,41 @@ enum StripLanguageDetector {
         if cyrillic * 2 > total { return "ru" }
         if greek * 2 > total { return "el" }
         if arabic * 2 > total { return "ar" }
-        var counts: [String: Int] = [:]
+        // Function words of the first `wordLimit` words, looked up by their bytes packed in an integer.
+        var counts = Array(repeating: 0, count: stripStopwordLanguages.count)
         var words = 0
-        var token: [UInt8] = []
+        var packed: UInt64 = 0
+        var length = 0
         func finishToken() {
-            guard !token.isEmpty else { return }
+            guard length > 0 else { return }
             words += 1
-            if token.count <= 6,
-               let languages = stripStopwordIndex[String(decoding: token, as: UTF8.self)] {
-                for language in languages { counts[language, default: 0] += 1 }
+            if length <= 8, let mask = stripStopwordIndex[packed] {
+                for language in 0 ..< counts.count where mask & (1 << language) != 0 { counts[language] += 1 }
             }
-            token.removeAll(keepingCapacity: true)
+            packed = 0
+            length = 0
         }
         for byte in text.utf8 {
-            if words >= 2000 { break }
-            if byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) {
-                token.append(byte)
-            } else if byte >= 0x41 && byte <= 0x5A {
-                token.append(byte + 32)
+            if words >= wordLimit { break }
+            if byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                if length < 8 { packed |= UInt64(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte) << (8 * UInt64(length)) }
+                length += 1
             } else {
                 finishToken()
             }
         }
         finishToken()
-        guard words >= 5, let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
-              best.value * 20 >= words else { return nil }
-        return best.key
+        var best = -1
+        for language in counts.indices where best < 0 || counts[language] > counts[best]
+            || (counts[language] == counts[best] && stripStopwordLanguages[language] < stripStopwordLanguages[best]) {
+            best = language
+        }
+        guard words >= 5, best >= 0, counts[best] * 20 >= words else { return nil }
+        return stripStopwordLanguages[best]
     }
+
+    /// Words looked at for function words: enough to tell the languages apart.
+    static let wordLimit = 600
 }
 
 private let stripStopwords: [String: [String]] = [
@@ -72,10 +80,17 @@ private let stripStopwords: [String: [String]] = [
            "voor", "ook", "aan", "er", "maar", "om", "wordt", "hij", "bij"],
 ]
 
-private let stripStopwordIndex: [String: [String]] = {
-    var index: [String: [String]] = [:]
-    for (language, words) in stripStopwords {
-        for word in words { index[word, default: []].append(language) }
+private let stripStopwordLanguages: [String] = stripStopwords.keys.sorted()
+
+/// Function word (packed bytes) -> bit mask of the languages it belongs to.
+private let stripStopwordIndex: [UInt64: Int] = {
+    var index: [UInt64: Int] = [:]
+    for (position, language) in stripStopwordLanguages.enumerated() {
+        for word in stripStopwords[language]! {
+            var packed: UInt64 = 0
+            for (k, byte) in word.utf8.enumerated() { packed |= UInt64(byte) << (8 * UInt64(k)) }
+            index[packed, default: 0] |= 1 << position
+        }
     }
     return index
 }()

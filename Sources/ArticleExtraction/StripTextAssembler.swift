@@ -6,7 +6,8 @@ struct StripTextAssembler {
     struct Paragraph {
         var text: String
         var tag: StripTag
-        var hint: String
+        /// Hint id (in the tree's `hints`) of the block the paragraph came from.
+        var hint: Int32
         var length: Int
         var linkLength: Int
         var words: Int
@@ -16,6 +17,7 @@ struct StripTextAssembler {
     let tree: StripTree
     /// Set when the scorer had to keep "unlikely" elements to find any article at all.
     var inRelaxedMode = false
+    var tuning = StripTuning()
 
     /// Paragraphs of the selected roots in document order, before filtering.
     func paragraphs(roots: [Int], removed: [Bool]) -> [Paragraph] {
@@ -23,7 +25,7 @@ struct StripTextAssembler {
         var buffer = StripTextBuffer()
         var length = 0
         var links = 0
-        var open: [(end: Int, tag: StripTag, hint: String)] = []
+        var open: [(end: Int, tag: StripTag, hint: Int32)] = []
         // Set when an inline dateline or byline opened the paragraph and was dropped: the dash or
         // colon that joined it to the sentence ("NEW YORK — A memo …") goes with it.
         var leadRemoved = false
@@ -32,15 +34,18 @@ struct StripTextAssembler {
             defer { leadRemoved = false }
             guard !buffer.isEmpty else { return }
             var text = buffer.finish()
+            var words = buffer.words
             if leadRemoved {
                 let joiners: Set<Character> = [" ", "\u{00A0}", "—", "–", "-", ":", "|", "·", "•"]
-                text = String(text.drop { joiners.contains($0) })
+                if let first = text.first, joiners.contains(first) {
+                    text = String(text.drop { joiners.contains($0) })
+                    words = stripWordCount(text)
+                }
                 guard !text.isEmpty else { buffer = StripTextBuffer(); length = 0; links = 0; return }
             }
             let top = open.last
-            out.append(Paragraph(text: text, tag: top?.tag ?? .p, hint: top?.hint ?? "",
-                                 length: length, linkLength: links,
-                                 words: stripWordCount(text)))
+            out.append(Paragraph(text: text, tag: top?.tag ?? .p, hint: top?.hint ?? 0,
+                                 length: length, linkLength: links, words: words))
             buffer = StripTextBuffer()
             length = 0
             links = 0
@@ -70,7 +75,7 @@ struct StripTextAssembler {
                 }
                 if tag.isBlock {
                     flush()
-                    open.append((tree.end[i], tag, tree.hint[i]))
+                    open.append((tree.end[i], tag, tree.hintID[i]))
                 } else if tag == .br {
                     flush()
                 } else if tag == .img || tag == .picture {
@@ -102,14 +107,13 @@ struct StripTextAssembler {
         default:
             break
         }
-        let hint = tree.hint[index]
-        guard !hint.isEmpty else { return false }
+        let hint = tree.hintID[index]
+        guard hint != 0 else { return false }
         // A big container is the article itself even when one of its classes says "meta".
         if tree.textLength[index] > 1000 { return false }
-        return StripClassHints.matches(hint, StripClassHints.inArticleBoilerplate)
-            || (tree.textLength[index] - tree.linkLength[index] < 1500
-                && StripClassHints.hasToken(hint, StripClassHints.unlikelyTokens))
-            || (!inRelaxedMode && StripClassHints.isUnlikely(hint))
+        return tree.hints.matchesInArticleBoilerplate(hint)
+            || (tree.textLength[index] - tree.linkLength[index] < 1500 && tree.hints.hasUnlikelyToken(hint))
+            || (!inRelaxedMode && tree.hints.isUnlikely(hint))
     }
 
     /// Drops leftovers paragraph by paragraph (see type comment); `title` is the page headline.
@@ -122,9 +126,20 @@ struct StripTextAssembler {
             !$0.tag.isHeading && $0.words >= 12 && $0.linkDensity < 0.3
         } ?? -1
         for (position, paragraph) in paragraphs.enumerated() {
-            // Only short lines can be labels, bylines or the headline: skip the key for prose.
-            let key = paragraph.words <= 40 ? stripComparisonKey(paragraph.text) : nil
-            if let key, key.isEmpty || stripInterfacePhrases.contains(key) { continue }
+            // Only short lines can be labels, bylines or the headline: the key is built only
+            // for them, and only when a test needs it.
+            var keyCache: String??
+            func key() -> String? {
+                if let keyCache { return keyCache }
+                let made = paragraph.words <= 40 ? stripComparisonKey(paragraph.text) : nil
+                keyCache = .some(made)
+                return made
+            }
+            if paragraph.words <= stripInterfacePhraseMaxWords {
+                if let key = key(), key.isEmpty || stripInterfacePhrases.contains(key) { continue }
+            } else if !stripHasAlphanumeric(paragraph.text) {
+                continue
+            }
             if paragraph.linkDensity > 0.5 && paragraph.words < 12 {
                 // Linked list items between stretches of prose are the article's own list;
                 // before the body or after its last paragraph they are navigation.
@@ -135,12 +150,13 @@ struct StripTextAssembler {
             }
             if paragraph.linkDensity > 0.8 && !seenBody { continue }
             let nearEdge = !seenBody || position >= paragraphs.count - 2
-            if nearEdge, !seenBody, let titleKey, let key, key == titleKey { continue }
-            if nearEdge && paragraph.words <= 12, let key,
+            if nearEdge, !seenBody, let titleKey, let key = key(), key == titleKey { continue }
+            if nearEdge && paragraph.words <= 12, let key = key(),
                isByline(paragraph.text, key: key, authorKeys: authorKeys) { continue }
             if paragraph.words >= 8 && !paragraph.tag.isHeading { seenBody = true }
             kept.append(paragraph)
         }
+        kept = StripBoilerplateLines(tuning: tuning).drop(from: kept)
         // Trailing debris: link-heavy or very short lines after the last real paragraph.
         while let last = kept.last, last.words < 4 && last.tag != .li
                 && !last.text.hasSuffix(".") && kept.count > 1 {
@@ -178,6 +194,14 @@ private let stripInterfacePhrases: Set<String> = [
     "zurück", "weiterlesen", "retour", "lire la suite", "volver", "leer más", "indietro",
     "anzeige", "publicité", "werbung",
 ]
+
+/// The longest interface phrase, in words.
+private let stripInterfacePhraseMaxWords = 5
+
+/// Whether the text has a letter or digit (any non-ASCII scalar counts as one).
+func stripHasAlphanumeric(_ text: String) -> Bool {
+    text.utf8.contains { $0 >= 0x80 || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+}
 
 /// Lower-cased letters and digits with single spaces: for comparing headlines and labels.
 /// ASCII is folded byte by byte; other scalars count as letters (punctuation outside ASCII

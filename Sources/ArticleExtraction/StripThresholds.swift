@@ -23,12 +23,20 @@ enum StripThresholds {
     static let wallPromptLength = 9 ..< 80
     /// Section fronts are only considered for articles under this many words (dev sets).
     static let sectionFrontMaxWords = 300
-    /// A section front's longest paragraph stays under this many words: teasers, not prose.
-    static let sectionFrontMaxParagraphWords = 35
-    /// A section front has at least this many headline-length links.
-    static let sectionFrontMinTeaserLinks = 10
     /// Link text lengths (characters) that read as a headline teaser.
     static let teaserLinkLength = 30 ... 160
+    /// A "prose paragraph" for the reject evidence: a `<p>` of at least this many characters
+    /// (about 35 words, longer than a teaser's summary), under a fifth link text, with a sentence
+    /// end. Set a priori from the rule, not tuned.
+    static let proseParagraphCharacters = 200, proseParagraphMaxLinkShareDivisor = 5
+    /// This many prose paragraphs under one parent make a page an article, never a section front
+    /// or "no article" (a priori, not tuned).
+    static let proseRunParagraphs = 3
+    /// A published date more than this many days before the date in the URL is wrong (a copyright
+    /// year, a related story's date): a month of slack for URLs dated when the story was started.
+    static let maxDaysBeforeURLDate = 31
+    /// A site name beside the headline in `<title>` has at most this many words (a priori, not tuned).
+    static let siteNameMaxWords = 6
     /// Datelines are looked for in this many top paragraphs, each at most this many words.
     static let datelineParagraphs = 8, datelineMaxWords = 14
 

@@ -11,8 +11,10 @@ struct StripTree {
     var tag: [StripTag] = []
     var parent: [Int] = []
     var end: [Int] = []
-    /// Lower-cased `class` and `id` of elements joined by a space: the input of class hints.
-    var hint: [String] = []
+    /// Per node, the id of its lower-cased `class id role-…` hint in `hints` (0: none).
+    var hintID: [Int32] = []
+    /// The page's distinct hints and their class-hint verdicts.
+    var hints = StripHints()
     /// Visible characters with whitespace runs counted once (text nodes; summed for elements).
     var textLength: [Int] = []
     /// Part of `textLength` inside `<a>` elements.
@@ -26,6 +28,9 @@ struct StripTree {
     var body = -1
 
     var count: Int { tag.count }
+
+    /// Lower-cased `class` and `id` of element `i` joined by a space (and ` role-…`).
+    func hint(_ i: Int) -> String { hints.text[Int(hintID[i])] }
 
 
     /// Index of the first element with `wanted` tag, in document order.

@@ -12,9 +12,9 @@ struct StripTreeBuilder {
         dropsHidden: true,
         alwaysKept: ["html", "body"])
 
-    /// Parses UTF-8 bytes; nil when libxml2 gives no document.
-    static func parse(utf8 bytes: [UInt8]) -> StripTree? {
-        HTMLTree.parse(utf8: bytes, options: markupOptions).map(build)
+    /// Parses UTF-8 bytes; nil when the (libxml2) front end gives no document.
+    static func parse(utf8 bytes: [UInt8], frontEnd: HTMLFrontEnd = .streaming) -> StripTree? {
+        HTMLTree.parse(utf8: bytes, options: markupOptions, frontEnd: frontEnd).map(build)
     }
 
     static func build(_ markup: HTMLTree) -> StripTree {
@@ -38,34 +38,56 @@ struct StripTreeBuilder {
     /// Per node: its element kind, its class hint and, for text, its visible length and commas.
     private static func classify(_ markup: HTMLTree, into tree: inout StripTree) {
         let tagOfName = markup.names.map(StripTag.named)
-        let hintAttributes = Set(["class", "id"].compactMap { markup.attributeNames.firstIndex(of: $0) })
-        let roleAttribute = markup.attributeNames.firstIndex(of: "role")
+        let classAttribute = markup.attributeNames.firstIndex(of: "class") ?? -1
+        let idAttribute = markup.attributeNames.firstIndex(of: "id") ?? -1
+        let roleAttribute = markup.attributeNames.firstIndex(of: "role") ?? -1
         let count = markup.count
         tree.tag.reserveCapacity(count)
-        tree.hint.reserveCapacity(count)
+        tree.hintID.reserveCapacity(count)
+        tree.textLength.reserveCapacity(count)
+        tree.commas.reserveCapacity(count)
+        var seen = StripHintKeys()
+        var key: [UInt8] = []
         for i in 0 ..< count {
             switch markup.kind[i] {
             case .element:
                 let tag = tagOfName[markup.nameIndex[i]]
                 if tag == .body && tree.body < 0 { tree.body = i }
-                var hint = ""
+                // The hint's bytes: class, id, role (each lower-cased), as one key.
+                key.removeAll(keepingCapacity: true)
+                var classValue: ArraySlice<UInt8>?, idValue: ArraySlice<UInt8>?, roleValue: ArraySlice<UInt8>?
                 markup.forEachAttribute(i) { name, value in
-                    guard let value else { return }
-                    if hintAttributes.contains(name) {
-                        if !hint.isEmpty { hint += " " }
-                        hint += stripLowercased(value)
-                    } else if name == roleAttribute {
-                        hint += " role-" + stripLowercased(value)
+                    guard let value, !value.isEmpty else { return }
+                    if name == classAttribute { classValue = value }
+                    else if name == idAttribute { idValue = value }
+                    else if name == roleAttribute { roleValue = value }
+                }
+                var id: Int32 = 0
+                if classValue != nil || idValue != nil || roleValue != nil {
+                    if let classValue { appendLowercased(classValue, to: &key) }
+                    if let idValue {
+                        if !key.isEmpty { key.append(0x20) }
+                        appendLowercased(idValue, to: &key)
+                    }
+                    if let roleValue {
+                        key.append(contentsOf: Array(" role-".utf8))
+                        appendLowercased(roleValue, to: &key)
+                    }
+                    if let known = seen.find(key) {
+                        id = known
+                    } else {
+                        id = tree.hints.add(String(decoding: key, as: UTF8.self))
+                        seen.insert(key, id)
                     }
                 }
                 tree.tag.append(tag)
-                tree.hint.append(hint)
+                tree.hintID.append(id)
                 tree.textLength.append(0)
                 tree.commas.append(0)
             case .text:
                 let measure = markup.textBytes(i).withUnsafeBufferPointer(stripMeasure)
                 tree.tag.append(.text)
-                tree.hint.append("")
+                tree.hintID.append(0)
                 tree.textLength.append(measure.visible)
                 tree.commas.append(measure.commas)
             }
@@ -113,9 +135,54 @@ struct StripTreeBuilder {
     }
 }
 
-/// ASCII lower-casing of an attribute value (class names and ids are ASCII in practice).
-private func stripLowercased(_ value: ArraySlice<UInt8>) -> String {
-    String(decoding: value.lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+/// Appends an attribute value ASCII-lower-cased (class names and ids are ASCII in practice).
+private func appendLowercased(_ value: ArraySlice<UInt8>, to key: inout [UInt8]) {
+    for byte in value { key.append(byte >= 65 && byte <= 90 ? byte + 32 : byte) }
+}
+
+/// Hint bytes already seen on this page, by a 64-bit hash (open addressing; a page has a few
+/// hundred distinct hints and looks one up per element).
+private struct StripHintKeys {
+    private var hashes: [UInt64] = Array(repeating: 0, count: 512)
+    private var ids: [Int32] = Array(repeating: 0, count: 512)
+    private var used = 0
+
+    private static func hash(_ key: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF29CE484222325
+        for byte in key { h = (h ^ UInt64(byte)) &* 0x100000001B3 }
+        return h | 1 // 0 marks an empty slot
+    }
+
+    func find(_ key: [UInt8]) -> Int32? {
+        let h = Self.hash(key)
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: h >> 20) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == h { return ids[slot] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ key: [UInt8], _ id: Int32) {
+        if (used + 1) * 2 > hashes.count {
+            let old = zip(hashes, ids).filter { $0.0 != 0 }
+            hashes = Array(repeating: 0, count: hashes.count * 2)
+            ids = Array(repeating: 0, count: ids.count * 2)
+            used = 0
+            for (h, i) in old { place(h, i) }
+        }
+        place(Self.hash(key), id)
+    }
+
+    private mutating func place(_ h: UInt64, _ id: Int32) {
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: h >> 20) & mask
+        while hashes[slot] != 0 && hashes[slot] != h { slot = (slot + 1) & mask }
+        if hashes[slot] == 0 { used += 1 }
+        hashes[slot] = h
+        ids[slot] = id
+    }
 }
 
 /// Naive byte substring search for short inputs.

@@ -30,16 +30,26 @@ public struct HTMLTree: Sendable {
 
     public enum Kind: UInt8, Sendable { case element, text }
 
-    public private(set) var kind: [Kind] = []
+    /// Which parser reads the page. Both give the same kind of tree; `streaming` (the default) is
+    /// this module's own one-pass parser, about ten times faster than libxml2's DOM parse;
+    /// `libxml2` is kept to compare trees against (tests, `newspipe bench`).
+    public enum FrontEnd: String, Sendable, CaseIterable {
+        case streaming
+        case libxml2
+        /// libxml2's SAX interface filling the tree directly (no DOM); measured, not used.
+        case libxml2SAX = "libxml2-sax"
+    }
+
+    public internal(set) var kind: [Kind] = []
     /// Index into `names` for elements, -1 for text.
-    public private(set) var nameIndex: [Int] = []
-    /// Distinct element names of this page, lowercased as libxml2's HTML parser gives them.
-    public private(set) var names: [String] = []
-    public private(set) var parent: [Int] = []
+    public internal(set) var nameIndex: [Int] = []
+    /// Distinct element names of this page, lower-cased.
+    public internal(set) var names: [String] = []
+    public internal(set) var parent: [Int] = []
     /// Exclusive end of each node's subtree.
-    public private(set) var end: [Int] = []
+    public internal(set) var end: [Int] = []
     /// Raw text of `<script>` elements whose type was asked for, in page order.
-    public private(set) var scripts: [String] = []
+    public internal(set) var scripts: [String] = []
     /// The attribute names as given in `Options.attributes`; `attributeName` indexes it.
     public let attributeNames: [String]
 
@@ -51,6 +61,9 @@ public struct HTMLTree: Sendable {
     private var valueStart: [Int] = []
     private var valueEnd: [Int] = []
     private var arena: [UInt8] = []
+    private var pendingText = 0
+    /// False after a comment: the next text is a node of its own (as in libxml2's tree).
+    var textContinues = true
 
     public var count: Int { kind.count }
 
@@ -79,10 +92,23 @@ public struct HTMLTree: Sendable {
         }
     }
 
-    /// Parses UTF-8 bytes. libxml2 is always told "UTF-8", so a lying `<meta charset>` cannot
-    /// switch decoders mid-page and cut the document at an undecodable byte (decide the charset
-    /// and transcode before calling this). Returns nil when libxml2 gives no document.
-    public static func parse(utf8 bytes: [UInt8], options: Options) -> HTMLTree? {
+    /// Parses UTF-8 bytes (decide the charset and transcode before calling this; a `<meta
+    /// charset>` in the page is not obeyed). The streaming front end always gives a tree; the
+    /// libxml2 ones return nil when libxml2 gives no document.
+    public static func parse(utf8 bytes: [UInt8], options: Options, frontEnd: FrontEnd = .streaming) -> HTMLTree? {
+        switch frontEnd {
+        case .streaming:
+            return bytes.withUnsafeBufferPointer { HTMLStreamParser.parse($0, options: options) }
+        case .libxml2:
+            return parseDOM(utf8: bytes, options: options)
+        case .libxml2SAX:
+            return HTMLSAXBuilder.parse(utf8: bytes, options: options)
+        }
+    }
+
+    /// libxml2's DOM parse, copied out. libxml2 is always told "UTF-8", so a lying `<meta
+    /// charset>` cannot switch decoders mid-page and cut the document at an undecodable byte.
+    static func parseDOM(utf8 bytes: [UInt8], options: Options) -> HTMLTree? {
         MarkupLibrary.prepare()
         // RECOVER for tag soup, NONET so no entity or DTD is fetched, COMPACT to shrink small
         // text nodes. HUGE is deliberately not set: libxml2 keeps its depth cap.
@@ -101,7 +127,58 @@ public struct HTMLTree: Sendable {
         return copier.tree
     }
 
-    // MARK: Building (used by the copier only)
+    // MARK: Building (used by the parsers of this module only)
+
+    mutating func reserve(nodes: Int, bytes: Int) {
+        kind.reserveCapacity(nodes); nameIndex.reserveCapacity(nodes); parent.reserveCapacity(nodes)
+        end.reserveCapacity(nodes); textStart.reserveCapacity(nodes); textEnd.reserveCapacity(nodes)
+        attributeStart.reserveCapacity(nodes + 1); arena.reserveCapacity(bytes)
+    }
+
+    var arenaCount: Int { arena.count }
+
+    @inline(__always) mutating func appendArena(_ bytes: UnsafeBufferPointer<UInt8>) {
+        arena.append(contentsOf: bytes)
+    }
+
+    /// Appends one scalar as UTF-8.
+    mutating func appendScalar(_ scalar: UInt32) {
+        if scalar < 0x80 {
+            arena.append(UInt8(scalar))
+        } else if scalar < 0x800 {
+            arena.append(UInt8(0xC0 | (scalar >> 6))); arena.append(UInt8(0x80 | (scalar & 0x3F)))
+        } else if scalar < 0x10000 {
+            arena.append(UInt8(0xE0 | (scalar >> 12))); arena.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            arena.append(UInt8(0x80 | (scalar & 0x3F)))
+        } else {
+            arena.append(UInt8(0xF0 | (scalar >> 18))); arena.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            arena.append(UInt8(0x80 | ((scalar >> 6) & 0x3F))); arena.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+
+    /// Starts a text node under `parent` whose bytes are appended to the arena until `endText`;
+    /// text right after a text node of the same parent extends that node instead.
+    mutating func beginText(parent: Int) {
+        let last = count - 1
+        defer { textContinues = true }
+        if textContinues, last >= 0, kind[last] == .text, self.parent[last] == parent, textEnd[last] == arena.count {
+            pendingText = last
+            return
+        }
+        let i = count
+        kind.append(.text); nameIndex.append(-1); self.parent.append(parent); end.append(i + 1)
+        textStart.append(arena.count); textEnd.append(arena.count)
+        attributeStart.append(attributeName.count)
+        pendingText = i
+    }
+
+    mutating func endText() {
+        textEnd[pendingText] = arena.count
+    }
+
+    mutating func appendAttribute(_ name: Int, valueStart: Int, valueEnd: Int) {
+        attributeName.append(name); self.valueStart.append(valueStart); self.valueEnd.append(valueEnd)
+    }
 
     mutating func appendElement(nameIndex index: Int, parent: Int) -> Int {
         let i = count
@@ -323,5 +400,30 @@ enum MarkupBytes {
             i += 1
         }
         return false
+    }
+}
+
+extension HTMLTree {
+    /// An indented outline of the tree (one line per element, text nodes whitespace-collapsed),
+    /// for comparing front ends (`newspipe extract --outline`).
+    public func outline() -> String {
+        var lines: [String] = []
+        var depth: [Int] = Array(repeating: 0, count: count)
+        for i in 0 ..< count {
+            let d = parent[i] >= 0 ? depth[parent[i]] + 1 : 0
+            depth[i] = d
+            let indent = String(repeating: " ", count: min(d, 60))
+            if let name = name(i) {
+                var attributes: [String] = []
+                forEachAttribute(i) { index, value in
+                    attributes.append(attributeNames[index] + (value.map { "=\"" + String(decoding: $0, as: UTF8.self) + "\"" } ?? ""))
+                }
+                lines.append(indent + "<" + ([name] + attributes).joined(separator: " ") + ">")
+            } else {
+                let text = String(decoding: textBytes(i), as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+                if !text.isEmpty { lines.append(indent + "\"" + text + "\"") }
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -112,22 +112,35 @@ public struct BenchStripCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Passes over the pages.", valueName: "n"))
     public var `repeat`: Int = 1
 
+    @Option(name: .long, help: ArgumentHelp("HTML parser: streaming (default), libxml2 or libxml2-sax.", valueName: "parser"))
+    public var frontEnd: String = HTMLFrontEnd.streaming.rawValue
+
+    @Flag(name: .long, help: "Time the HTML parse alone (no extraction).")
+    public var parseOnly = false
+
     @OptionGroup public var output: BenchOutputOptions
 
     public init() {}
 
     public func validate() throws {
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if HTMLFrontEnd(rawValue: frontEnd) == nil {
+            throw ValidationError("--front-end: expected one of \(HTMLFrontEnd.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     public func run() throws {
         let pages = try CommandFailure.guarding { try Self.loadPages(URL(fileURLWithPath: inputDir)) }
         guard !pages.isEmpty else { throw ValidationError("no .html/.htm pages under \(inputDir)") }
         ArticleExtractor.prepareLibrary()
-        let extractor = ArticleExtractor()
+        let parser = HTMLFrontEnd(rawValue: frontEnd) ?? .streaming
+        let extractor = ArticleExtractor(options: ExtractionOptions(frontEnd: parser))
         let megabytes = Double(pages.reduce(0) { $0 + $1.count }) / 1e6
+        let extract: ([UInt8]) -> Bool = parseOnly
+            ? { ArticleExtractor.parseOnly($0, frontEnd: parser) }
+            : { if case .success = extractor.extract($0, url: nil, contentType: nil) { return true } else { return false } }
         // One untimed page first: lazy tables and the parser's own set-up are not per-page costs.
-        _ = extractor.extract(pages[0], url: nil, contentType: nil)
+        _ = extract(pages[0])
         let baseline = BenchMemory.residentMB()
 
         let total = pages.count * `repeat`
@@ -138,7 +151,7 @@ public struct BenchStripCommand: ParsableCommand {
         let cpu0 = BenchClock.threadCPU(), wall0 = BenchClock.wall()
         for _ in 0 ..< `repeat` {
             for page in pages {
-                if case .success = extractor.extract(page, url: nil, contentType: nil) { accepted += 1 }
+                if extract(page) { accepted += 1 }
                 done += 1
                 if checkpoints.contains(done), memoryAt.count < checkpoints.count { memoryAt.append(BenchMemory.residentMB()) }
             }
@@ -161,7 +174,8 @@ public struct BenchStripCommand: ParsableCommand {
         row.add("rss_50_mb", memoryAt[1])
         row.add("rss_100_mb", memoryAt[2])
         row.add("peak_rss_mb", BenchMemory.peakMB())
-        var report = BenchReport(bench: "strip", settings: ["input_dir": inputDir, "threads": "1"], rows: [row])
+        var report = BenchReport(bench: "strip", settings: ["input_dir": inputDir, "threads": "1", "front_end": parser.rawValue,
+                                                            "parse_only": parseOnly ? "yes" : "no"], rows: [row])
         report.notes.append("per core = pages / CPU seconds of the extracting thread; peak RSS includes the pages held in memory (\(String(format: "%.1f", megabytes)) MB)")
         try output.finish(report)
     }

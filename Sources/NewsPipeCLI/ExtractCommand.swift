@@ -41,23 +41,44 @@ public struct ExtractCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the full JSON record instead of the text.")
     public var json = false
 
+    @Option(name: .long, help: ArgumentHelp("HTML parser: streaming (default), libxml2 or libxml2-sax (to compare).", valueName: "parser"))
+    public var frontEnd: String = HTMLFrontEnd.streaming.rawValue
+
+    @Flag(name: .long, help: "Print the parsed page's outline (elements and text) instead of the article, to compare front ends.")
+    public var outline = false
+
+    @Option(name: .long, help: ArgumentHelp("Extractor thresholds for the cross-validation study: name=value,… (scripts/eval-extraction --lodo).", valueName: "list"))
+    public var tuning: String = ""
+
     public init() {}
 
     public func validate() throws {
         if (inputDir == nil) != (outputDir == nil) { throw ValidationError("--input-dir and --output-dir go together") }
         if inputDir == nil, pages.isEmpty { throw ValidationError("name pages to extract, or --input-dir and --output-dir") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, found \(workers)") }
+        do { _ = try StripTuning.parse(tuning) } catch { throw ValidationError("--tuning: \(error)") }
+        if HTMLFrontEnd(rawValue: frontEnd) == nil {
+            throw ValidationError("--front-end: expected one of \(HTMLFrontEnd.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(frontEnd)\"")
+        }
     }
 
     public func run() throws {
         ArticleExtractor.prepareLibrary()
-        let extractor = ArticleExtractor()
+        let tuned = (try? StripTuning.parse(tuning)) ?? StripTuning()
+        let extractor = ArticleExtractor(options: ExtractionOptions(frontEnd: HTMLFrontEnd(rawValue: frontEnd) ?? .streaming, tuning: tuned))
         try CommandFailure.guarding {
             if let inputDir, let outputDir {
                 try extractFolder(URL(fileURLWithPath: inputDir), into: URL(fileURLWithPath: outputDir), extractor: extractor)
                 return
             }
             var failed = false
+            if outline {
+                for page in pages {
+                    let data = FileManager.default.contents(atPath: page) ?? Data()
+                    print(ArticleExtractor.outline([UInt8](data), frontEnd: HTMLFrontEnd(rawValue: frontEnd) ?? .streaming))
+                }
+                return
+            }
             for page in pages {
                 let file = URL(fileURLWithPath: page)
                 switch try Self.read(file, extractor: extractor).flatMap({ Self.record(for: $0, source: file.lastPathComponent, url: url, extractor: extractor) }) {

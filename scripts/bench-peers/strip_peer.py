@@ -1,6 +1,6 @@
 """Article extraction by trafilatura or readability-lxml on pre-loaded pages, one thread.
 
-usage: strip_peer.py --tool trafilatura|readability --input-dir HTML [--out-dir OUT] [--repeat N] [--json FILE]
+usage: strip_peer.py --tool trafilatura|readability|resiliparse --input-dir HTML [--out-dir OUT] [--repeat N] [--json FILE]
 Writes OUT/<page_id>.txt (paragraphs separated by blank lines) for the extraction scorer.
 """
 import argparse
@@ -35,6 +35,15 @@ def make_extractor(tool):
             if not parts:
                 parts = [" ".join(root.text_content().split())]
             return "\n\n".join(parts)
+        return extract
+    if tool == "resiliparse":
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+
+        def extract(html):
+            # Its main-content heuristic on the parsed page, as its documentation shows.
+            text = extract_plain_text(HTMLTree.parse(html), main_content=True)
+            return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
         return extract
     raise SystemExit(f"unknown tool {tool}")
 

@@ -56,7 +56,7 @@ def main():
         ours = load(path)
         ours_row = ours["rows"][0] if ours else {}
         q_ours = load(os.path.join(run, f"strip-quality-newspipe-{dataset}.json")) or {}
-        for tool in ("trafilatura", "readability"):
+        for tool in ("trafilatura", "readability", "resiliparse"):
             peer = load(os.path.join(run, f"strip-{tool}-{dataset}.json")) or {}
             q_peer = load(os.path.join(run, f"strip-quality-{tool}-{dataset}.json")) or {}
             add(f"strip ({dataset}, {ours_row.get('pages', '?')} pages)", "pages/s/core", ours_row.get("pages_per_s_core"),

@@ -114,7 +114,7 @@ public struct StripStage: PipelineStage {
     public static func strip(_ record: FetchRecord, bytes: [UInt8], extractor: ArticleExtractor) -> Result<ArticleRecord, RejectRecord> {
         let id = documentId(source: record.source, contentHash: record.hash ?? ContentHash.hex(bytes))
         let contentType = record.contentType ?? record.charset.map { "text/html; charset=\($0)" }
-        switch extractor.extract(bytes, url: record.finalUrl ?? record.url, contentType: contentType) {
+        switch extractor.extract(bytes, url: record.finalUrl ?? record.url, contentType: contentType, fetchedAt: record.fetchedAt) {
         case let .failure(rejection):
             return .failure(RejectRecord(stage: "strip", id: id, source: record.source, reason: rejection.reason, detail: rejection.detail))
         case let .success(article):
