@@ -192,5 +192,5 @@ private func stripSite(_ url: String?) -> String? {
     guard let url, let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else {
         return nil
     }
-    return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+    return StripCanonicalURL.bare(host)
 }

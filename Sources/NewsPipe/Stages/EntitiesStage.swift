@@ -53,26 +53,25 @@ public struct EntitiesStage: PipelineStage {
                     return .failure(FileError.corruptRecord(path: documentsURL.path, line: 0, reason: "not an article record"))
                 }
                 let key = cache.key(document.id, ContentHash.hex(document.text), document.published ?? "")
-                var cached = true
-                var analysis = cache.get(EntityAnalysis.self, key)
-                if analysis == nil {
-                    cached = false
+                let found = cache.get(EntityAnalysis.self, key)
+                let cached = found != nil
+                let analysis = found ?? {
                     var fresh = engine.analyze(document)
                     fresh.mentions = fresh.mentions.filter { $0.confidence >= minConfidence }
                     cache.put(fresh, key)
-                    analysis = fresh
-                }
+                    return fresh
+                }()
                 // Encoded here, by the workers, not by the thread that writes.
                 let encoder = JSONLines.makeEncoder()
                 var mentionLines: [UInt8] = [], toneLines: [UInt8] = []
                 do {
-                    for mention in analysis!.mentions { mentionLines += try JSONLines.line(mention, encoder: encoder) }
-                    for tone in analysis!.companyTones { toneLines += try JSONLines.line(tone, encoder: encoder) }
+                    for mention in analysis.mentions { mentionLines += try JSONLines.line(mention, encoder: encoder) }
+                    for tone in analysis.companyTones { toneLines += try JSONLines.line(tone, encoder: encoder) }
                 } catch {
                     return .failure(FileError.corruptRecord(path: documentsURL.path, line: 0,
                                                             reason: "entities of \(document.id) cannot be encoded: \(error)"))
                 }
-                return .success((mentionLines, analysis!.mentions.count, toneLines, cached))
+                return .success((mentionLines, analysis.mentions.count, toneLines, cached))
             }, consume: { _, outcome in
                 let encoded = try outcome.get()
                 output.noteProcessed(encoded.cached ? 0 : 1, cached: encoded.cached ? 1 : 0)
