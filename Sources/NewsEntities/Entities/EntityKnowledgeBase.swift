@@ -56,6 +56,7 @@ struct EntityLookupHit: Sendable {
 /// The compiled, immutable part of a knowledge base, shared between copies.
 final class EntityKBIndex: Sendable {
     private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
+    private static let groupFormHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
 
     let entries: [EntityKBEntry]
     /// First-token hash -> candidate names starting with that token, longest first.
@@ -113,7 +114,8 @@ final class EntityKBIndex: Sendable {
                 let insideOther = holder != nil && holder != e
                 let ambiguity = profiler.profile(toks, scalars: Array(name.text.unicodeScalars),
                                                  confirmOnly: name.surface?.confirmOnly ?? false,
-                                                 ownNames: own, insideOtherName: insideOther)
+                                                 ownNames: own, insideOtherName: insideOther,
+                                                 prominent: entry.rank >= EntityEvidenceThresholds.prominentRank)
                 // The canonical name is always looked up for NER spans, but matched in text only
                 // when it is one of the surfaces.
                 let key = EntityNames.lookupKey(name.text)
@@ -129,7 +131,12 @@ final class EntityKBIndex: Sendable {
                 let hashes = toks.map(\.hash)
                 let gaps = toks.dropFirst().map { $0.matchGap }
                 let signature = hashes + gaps.map(UInt64.init)
-                let legalForm = toks.count > 1 && toks.dropFirst().contains { $0.kind == .word && Self.legalFormHashes.contains($0.hash) }
+                // A group word makes a legal form only after a name that is not ordinary words
+                // ("Carlyle Group", not "Metro Group").
+                let legalForm = toks.count > 1 && toks.dropFirst().contains {
+                    $0.kind == .word && Self.legalFormHashes.contains($0.hash)
+                        && (!Self.groupFormHashes.contains($0.foldHash) || ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .place]))
+                }
                 let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank,
                                                ambiguity: ambiguity, legalForm: legalForm)
                 if let oldRank = seenRank[signature] {
@@ -494,6 +501,8 @@ public struct EntityKnowledgeBase: Sendable {
                     || (capitalised && !allCaps && hit.oneWordForms.contains { $0.lowercased() == lower && $0.unicodeScalars.contains(where: CharacterClass.isLower) })
             else { return nil }
         }
+        // A name of several words written all in lower case is a phrase ("waste management").
+        else if !scalars.contains(where: CharacterClass.isUpper) { return nil }
         return hit
     }
 }
