@@ -24,8 +24,9 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
     /// filers; users mark words they know to be ambiguous).
     static let listed = EntityAmbiguity(rawValue: 1 << 5)
     /// Several ordinary words or places naming a filer known only from the SEC list ("Information
-    /// Services", "Public Policy", "Intuitive Machines"): the NER must read exactly those words as
-    /// an organisation, not glued to other name words.
+    /// Services", "Public Policy", "Intuitive Machines"), or such a filer's marked name that the data
+    /// finds no other reading for ("Sonos"): the NER must read exactly those words as an
+    /// organisation, not glued to other name words.
     static let commonPhrase = EntityAmbiguity(rawValue: 1 << 6)
 
     /// Reasons that need positive evidence in the document; the others only need the document
@@ -66,11 +67,24 @@ struct EntityAmbiguityProfiler: Sendable {
     /// `prominent`: the company is known beyond the SEC file (S&P 500, the alias file, a user's list).
     func profile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
                  ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool = true) -> EntityAmbiguity {
+        var a = dataProfile(toks, scalars: scalars, confirmOnly: confirmOnly, ownNames: ownNames,
+                            insideOtherName: insideOtherName, prominent: prominent)
+        // Marked by its list, but the data finds nothing else the name could be ("Sonos", "SoFi"):
+        // a filer known only from the SEC list needs the NER's exact organisation; other marked
+        // names a cue as well.
+        if confirmOnly && !a.contains(.listed) {
+            let others: EntityAmbiguity = [.ordinaryWord, .initialism, .personName, .place, .commonPhrase]
+            if !prominent && a.isDisjoint(with: others) { a.insert(.commonPhrase) } else { a.insert(.listed) }
+        }
+        return a
+    }
+
+    private func dataProfile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
+                             ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool) -> EntityAmbiguity {
         var a: EntityAmbiguity = []
-        if confirmOnly { a.insert(.listed) }
         if insideOtherName { a.insert(.partOfOtherName) }
         let content = Self.contentTokens(toks)
-        guard !content.isEmpty else { return a }
+        guard !content.isEmpty else { return confirmOnly ? a.union(.listed) : a }
         let key = EntityNames.lookupKey(scalars[...])
         if places.contains(key) { a.insert(.place) }
         if content.count == 1 {

@@ -79,6 +79,22 @@ struct EntityEvidenceTests {
         #expect(tickers("General Motors recalled 10,000 cars.").map(\.ticker) == ["GM"])
     }
 
+    @Test func markedNameTheDataFindsNoOtherReadingForNeedsTheNER() {
+        // The SEC list's one-word "Sonos" (marked by the gazetteer builder) and the short form
+        // "SoFi" of "SoFi Technologies": the NER's exact organisation links them, nothing else does.
+        let text = "Sonos unveiled a speaker, and SoFi said loans grew."
+        let ner = [entitySpan("Sonos", in: text, "ORG"), entitySpan("SoFi", in: text, "ORG")]
+        #expect(tickers(text, ner: ner).map(\.ticker) == ["SONO", "SOFI"])
+        #expect(tickers(text).isEmpty)
+    }
+
+    @Test func productsAloneCarryNoCompanyTicker() {
+        let text = "Stadia streams games; the Xbox sold well."
+        let m = entityAnnotate(text, ner: [entitySpan("Stadia", in: text, "MISC"), entitySpan("Xbox", in: text, "MISC")])
+        #expect(m.filter { $0.surface == "Stadia" || $0.surface == "Xbox" }.map(\.entityId) == ["misc:stadia", "misc:xbox"])
+        #expect(m.allSatisfy { $0.ticker == nil })
+    }
+
     @Test func lowerCasePhraseIsNotACompany() {
         let text = "Recycling and waste management\nThe town collects waste every week."
         #expect(tickers(text, ner: [entitySpan("waste management", in: text, "ORG")]).isEmpty)
