@@ -306,6 +306,12 @@ public struct EntityAnnotator: Sendable {
                 b -= 2
                 while b > a && (CharacterClass.isSpaceInLine(sc[b - 1]) || CharacterClass.isNewline(sc[b - 1])) { b -= 1 }
             }
+            // A slash without spaces ends a name ("Photo by James Martin/CNET"): the model, trained
+            // on text where slashes are tokens, reads the credit as one name; the part before stays.
+            if a < b, let slash = sc[a..<b].firstIndex(of: "/"), slash > a {
+                b = slash
+                while b > a && !CharacterClass.isWordCharacter(sc[b - 1]) { b -= 1 }
+            }
             guard b > a else { continue }
             // Acronyms of common nouns ("AI", "CEO", "IPO") look like names to a model trained on
             // 1996 wire copy; they name no entity, so a MISC or ORG span of exactly one is dropped.

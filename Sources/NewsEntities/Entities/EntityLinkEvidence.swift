@@ -268,8 +268,10 @@ enum EntityLinkDecision {
         // mid-sentence without it was tried on the dev-page judgements: +9 right, +20 wrong links.)
         if ambiguity.contains(.commonPhrase) {
             if local == .fullNameInDocument { return local }
-            guard nerOrg, !e.gluedToOtherName(a, b, after: true, words: knowledge.words) else { return nil }
-            return local ?? .nerOrganisation
+            guard !e.gluedToOtherName(a, b, after: true, words: knowledge.words) else { return nil }
+            if nerOrg { return local ?? .nerOrganisation }
+            // Without the NER: a cue right next to the name ("Jefferies analyst", "shares of Sonos").
+            return e.localCue(a, b, window: EntityEvidenceThresholds.positionalEvidenceWindow)
         }
         if !ambiguity.isDisjoint(with: EntityAmbiguity.needsEvidence) {
             // A cue word near an ordinary word is not enough on its own ("Coffee maker", "Team

@@ -86,6 +86,16 @@ struct EntityEvidenceTests {
         let ner = [entitySpan("Sonos", in: text, "ORG"), entitySpan("SoFi", in: text, "ORG")]
         #expect(tickers(text, ner: ner).map(\.ticker) == ["SONO", "SOFI"])
         #expect(tickers(text).isEmpty)
+        // Or a cue right next to it.
+        #expect(tickers("Analysts said shares of Sonos fell.").map(\.ticker) == ["SONO"])
+    }
+
+    @Test func aSlashEndsTheNERsName() {
+        // A photo credit: the person's name, then the outlet after the slash.
+        let text = "Photo by James Martin/CNET"
+        let m = entityAnnotate(text, ner: [entitySpan("James Martin/CNET", in: text, "PER")])
+        #expect(m.contains { $0.surface == "James Martin" && $0.type == .person })
+        #expect(m.contains { $0.surface == "CNET" && $0.ticker == "ZD" })
     }
 
     @Test func productsAloneCarryNoCompanyTicker() {
