@@ -23,6 +23,11 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
     /// Marked `?` by the list that supplied it (the gazetteer builder marks obscure one-word
     /// filers; users mark words they know to be ambiguous).
     static let listed = EntityAmbiguity(rawValue: 1 << 5)
+    /// Several ordinary words or places naming a filer known only from the SEC list ("Information
+    /// Services", "Public Policy", "Intuitive Machines"), or such a filer's marked name that the data
+    /// finds no other reading for ("Sonos"): the NER must read exactly those words as an
+    /// organisation, not glued to other name words.
+    static let commonPhrase = EntityAmbiguity(rawValue: 1 << 6)
 
     /// Reasons that need positive evidence in the document; the others only need the document
     /// not to contradict the company reading.
@@ -36,6 +41,7 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
         if contains(.partOfOtherName) { out.append("part-of-other-name") }
         if contains(.place) { out.append("place") }
         if contains(.listed) { out.append("listed") }
+        if contains(.commonPhrase) { out.append("common-phrase") }
         return out
     }
 }
@@ -58,13 +64,27 @@ struct EntityAmbiguityProfiler: Sendable {
 
     /// Reasons the name `toks` (of `text`) may not mean its company, before document evidence.
     /// `ownNames` are the content-token hashes of the entity's names (for short forms).
+    /// `prominent`: the company is known beyond the SEC file (S&P 500, the alias file, a user's list).
     func profile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
-                 ownNames: [[UInt64]], insideOtherName: Bool) -> EntityAmbiguity {
+                 ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool = true) -> EntityAmbiguity {
+        var a = dataProfile(toks, scalars: scalars, confirmOnly: confirmOnly, ownNames: ownNames,
+                            insideOtherName: insideOtherName, prominent: prominent)
+        // Marked by its list, but the data finds nothing else the name could be ("Sonos", "SoFi"):
+        // a filer known only from the SEC list needs the NER's exact organisation; other marked
+        // names a cue as well.
+        if confirmOnly && !a.contains(.listed) {
+            let others: EntityAmbiguity = [.ordinaryWord, .initialism, .personName, .place, .commonPhrase]
+            if !prominent && a.isDisjoint(with: others) { a.insert(.commonPhrase) } else { a.insert(.listed) }
+        }
+        return a
+    }
+
+    private func dataProfile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
+                             ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool) -> EntityAmbiguity {
         var a: EntityAmbiguity = []
-        if confirmOnly { a.insert(.listed) }
         if insideOtherName { a.insert(.partOfOtherName) }
         let content = Self.contentTokens(toks)
-        guard !content.isEmpty else { return a }
+        guard !content.isEmpty else { return confirmOnly ? a.union(.listed) : a }
         let key = EntityNames.lookupKey(scalars[...])
         if places.contains(key) { a.insert(.place) }
         if content.count == 1 {
@@ -82,11 +102,23 @@ struct EntityAmbiguityProfiler: Sendable {
                 if words.isOrdinaryWord(t.foldHash) { a.insert(.ordinaryWord) }
                 if words.isPersonName(t.foldHash) { a.insert(.personName) }
             }
-        } else if content.allSatisfy({ $0.kind == .word && !$0.isAllCaps && words.isOrdinaryWord($0.foldHash) }) {
+        } else if content.allSatisfy({ ordinaryOrPlace($0, scalars) }) {
             // Ordinary words that are a short form of the company's longer name: "Old Dominion".
             let mine = content.map(\.hash)
             if ownNames.contains(where: { $0.count > mine.count && $0.starts(with: mine) }) { a.insert(.ordinaryWord) }
+            // A filer known only from the SEC list whose whole name is ordinary words or places
+            // ("Information Services", "Public Policy", "Rocky Mountains", "US Energy") is far more
+            // often the phrase than the company; prominent ones ("General Motors") are read as named.
+            if !prominent { a.insert(.commonPhrase) }
         }
         return a
+    }
+
+    /// A lower-case-able word of general English, or a place's name ("US", "North").
+    private func ordinaryOrPlace(_ t: EntityScanToken, _ scalars: [Unicode.Scalar]) -> Bool {
+        guard t.kind == .word else { return false }
+        if !t.isAllCaps && words.isOrdinaryWord(t.foldHash) { return true }
+        let a = max(0, t.start), b = min(t.end, scalars.count)
+        return a < b && places.contains(EntityNames.lookupKey(scalars[a..<b]))
     }
 }
