@@ -24,9 +24,8 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
     /// filers; users mark words they know to be ambiguous).
     static let listed = EntityAmbiguity(rawValue: 1 << 5)
     /// Several ordinary words or places naming a filer known only from the SEC list ("Information
-    /// Services", "Public Policy", "Intuitive Machines"), or such a filer's marked name that the data
-    /// finds no other reading for ("Sonos"): the NER must read exactly those words as an
-    /// organisation, not glued to other name words.
+    /// Services", "Public Policy", "Intuitive Machines"): the NER must read exactly those words as
+    /// an organisation (or a cue stand right next to them), not glued to other name words.
     static let commonPhrase = EntityAmbiguity(rawValue: 1 << 6)
 
     /// Reasons that need positive evidence in the document; the others only need the document
@@ -69,13 +68,11 @@ struct EntityAmbiguityProfiler: Sendable {
                  ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool = true) -> EntityAmbiguity {
         var a = dataProfile(toks, scalars: scalars, confirmOnly: confirmOnly, ownNames: ownNames,
                             insideOtherName: insideOtherName, prominent: prominent)
-        // Marked by its list, but the data finds nothing else the name could be ("Sonos", "SoFi"):
-        // a filer known only from the SEC list needs the NER's exact organisation; other marked
-        // names a cue as well.
-        if confirmOnly && !a.contains(.listed) {
-            let others: EntityAmbiguity = [.ordinaryWord, .initialism, .personName, .place, .commonPhrase]
-            if !prominent && a.isDisjoint(with: others) { a.insert(.commonPhrase) } else { a.insert(.listed) }
-        }
+        // Marked by its list: a cue and the NER's organisation are needed. (Letting the NER's exact
+        // organisation alone link the SEC list's marked one-word names that the data finds no
+        // other reading for was tried on the dev pages: 5 right links (Sonos, Shutterstock), 17
+        // wrong (Orion the capsule, Alps, Aether, Viking the publisher, Polaris the boat).)
+        if confirmOnly { a.insert(.listed) }
         return a
     }
 

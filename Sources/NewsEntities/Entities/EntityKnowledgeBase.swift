@@ -85,7 +85,13 @@ final class EntityKBIndex: Sendable {
                 while parts.count > 1, let last = parts.last, descriptorWords.contains(last.lowercased()) { parts.removeLast() }
                 guard parts.count < before, let last = parts.last, !connectorWords.contains(last.lowercased()),
                       last.unicodeScalars.last.map(CharacterClass.isWordCharacter) ?? false else { continue }
+                // One plain word left ("Orion", "California", "United" of SEC filers) is a star, a
+                // place or a word as often as the company: only coinages ("SoFi") and names of
+                // several words ("Live Nation") are kept.
                 let text = parts.joined(separator: " ")
+                // A filer known only from the SEC list keeps coinages alone ("Studio City", "Main
+                // Street" of such filers were places and streets on the dev pages).
+                if (parts.count == 1 || entry.rank < EntityEvidenceThresholds.prominentRank) && !Self.isCoinage(text) { continue }
                 let key = EntityNames.lookupKey(text)
                 guard key.count >= 3, taken[key] == nil || taken[key] == e else { continue }
                 if let old = found[key], old?.entry != e { found[key] = .some(nil) } else { found[key] = (e, text) }
@@ -97,6 +103,12 @@ final class EntityKBIndex: Sendable {
             out[e, default: []].append(EntityKBSurface(text: text, confirmOnly: true))
         }
         return out
+    }
+
+    /// A word with a capital after its first letter and lower-case letters ("SoFi", "eBay").
+    static func isCoinage(_ word: String) -> Bool {
+        let scalars = Array(word.unicodeScalars)
+        return scalars.dropFirst().contains(where: CharacterClass.isUpper) && scalars.contains(where: CharacterClass.isLower)
     }
 
     private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))

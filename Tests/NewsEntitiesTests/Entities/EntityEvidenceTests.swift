@@ -71,6 +71,7 @@ struct EntityEvidenceTests {
         let list = "NASA picked Astrobotic, Intuitive Machines and OrbitBeyond for lunar missions."
         #expect(tickers(list, ner: [entitySpan("Intuitive Machines", in: list, "ORG")]).map(\.ticker) == ["LUNR"])
         #expect(tickers(list).isEmpty)
+        #expect(tickers("Analysts cut their targets for shares of Intuitive Machines on Monday.").map(\.ticker) == ["LUNR"])
         let inside = "If you have Internet Information Services installed, upgrade it."
         #expect(tickers(inside, ner: [entitySpan("Information Services", in: inside, "ORG")]).isEmpty)
         let committee = "the Committee on Science, Engineering, and Public Policy met."
@@ -79,15 +80,17 @@ struct EntityEvidenceTests {
         #expect(tickers("General Motors recalled 10,000 cars.").map(\.ticker) == ["GM"])
     }
 
-    @Test func markedNameTheDataFindsNoOtherReadingForNeedsTheNER() {
-        // The SEC list's one-word "Sonos" (marked by the gazetteer builder) and the short form
-        // "SoFi" of "SoFi Technologies": the NER's exact organisation links them, nothing else does.
+    @Test func markedNamesAndShortFormsNeedACueAndTheNER() {
+        // The SEC list's marked one-word "Sonos" and the short form "SoFi" of "SoFi Technologies":
+        // the NER's organisation alone is not enough (the dev pages' "Orion", "Alps", "Polaris"),
+        // a cue alone neither; both together link.
         let text = "Sonos unveiled a speaker, and SoFi said loans grew."
         let ner = [entitySpan("Sonos", in: text, "ORG"), entitySpan("SoFi", in: text, "ORG")]
-        #expect(tickers(text, ner: ner).map(\.ticker) == ["SONO", "SOFI"])
-        #expect(tickers(text).isEmpty)
-        // Or a cue right next to it.
-        #expect(tickers("Analysts said shares of Sonos fell.").map(\.ticker) == ["SONO"])
+        #expect(tickers(text, ner: ner).isEmpty)
+        let cued = "Shares of Sonos fell; SoFi shares rose."
+        #expect(tickers(cued).isEmpty)
+        let cuedNER = [entitySpan("Sonos", in: cued, "ORG"), entitySpan("SoFi", in: cued, "ORG")]
+        #expect(tickers(cued, ner: cuedNER).map(\.ticker) == ["SONO", "SOFI"])
     }
 
     @Test func aSlashEndsTheNERsName() {
