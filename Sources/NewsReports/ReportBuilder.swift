@@ -232,7 +232,7 @@ public struct ReportBuilder: Sendable {
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
+            documents: page.documentsJSON(), mentions: page.mentionsBinary(), sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
         try html.commit()
         try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
                              to: folder.appendingPathComponent(ReportSnapshot.fileName))

@@ -14,8 +14,13 @@ enum ReportPage {
         var header: String
         var staticReport: String
         var footer: String
-        /// `newspipe-report-data/1` JSON, already escaped for a script element.
+        /// `newspipe-report-data/2` JSON, already escaped for a script element.
         var data: [UInt8]
+        /// The document block, JSON (not escaped; it is compressed and Base64-encoded).
+        var documents: [UInt8]
+        /// The mention block, binary (`ReportPageData.mentionsBinary`; it is compressed and
+        /// Base64-encoded).
+        var mentions: [UInt8]
         /// The sentences as a JSON array (not escaped; it is compressed and Base64-encoded).
         var sentences: [UInt8]
     }
@@ -28,7 +33,7 @@ enum ReportPage {
     }
 
     static let markers = ["TITLE", "SCRIPT_HASH", "CSS", "HEADER_HTML", "STATIC_HTML", "FOOTER_HTML", "DATA_JSON", "JS",
-                          "SENTENCES_ENCODING", "SENTENCES"]
+                          "DOCUMENTS", "MENTIONS", "SENTENCES_ENCODING", "SENTENCES"]
 
     /// The template cut at its markers: text, marker, text, marker … text.
     static let pieces: [(text: String, marker: String?)] = {
@@ -75,6 +80,8 @@ enum ReportPage {
             case "FOOTER_HTML": try file.write(parts.footer)
             case "DATA_JSON": try file.write(parts.data)
             case "JS": try file.write(ReportPageAssets.script)
+            case "DOCUMENTS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.documents)))
+            case "MENTIONS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.mentions)))
             case "SENTENCES_ENCODING": try file.write(encoding.rawValue)
             case "SENTENCES": try file.write(sentences)
             default: break

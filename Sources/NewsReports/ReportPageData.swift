@@ -1,7 +1,7 @@
 import Foundation
 import NewsRecords
 
-/// What the interactive `report.html` embeds (`newspipe-report-data/1`): documents, named
+/// What the interactive `report.html` embeds (`newspipe-report-data/2`): documents, named
 /// entities, tickers and their mentions as column arrays, and the sentences of those mentions,
 /// each stored once.
 ///
@@ -18,11 +18,16 @@ import NewsRecords
 /// ```html
 /// <script type="application/json" id="data">{ …below… }</script>
 /// <script>…the program (ReportPageAssets.script)…</script>
+/// <script type="application/octet-stream" id="data-documents" data-encoding="gzip+base64">…</script>
+/// <script type="application/octet-stream" id="data-mentions" data-encoding="gzip+base64" data-layout="int32le-columns">…</script>
 /// <script type="application/octet-stream" id="data-sentences" data-encoding="gzip+base64">…</script>
 /// ```
-/// The sentence block comes after the program so the tables do not wait for it. Both blocks
-/// escape `<`, `>`, `&`, U+2028 and U+2029 in strings (`\u003c` …), so no input can end a script
-/// element; the sentence block is gzip then Base64 (ASCII only), or plain JSON (`json`).
+/// `#data` holds what the first table needs; the document, mention and sentence blocks come after
+/// the program so the first table does not wait for them (the browser reads every byte before a
+/// script before it runs it: at 50,000 documents the documents and mentions were 25 of the 28 MB
+/// of the first block, README). `#data` escapes `<`, `>`, `&`, U+2028 and U+2029 in strings
+/// (`\u003c` …), so no input can end a script element; the document and mention blocks are gzip
+/// then Base64 (ASCII only); the sentence block too, or plain JSON (`json`).
 ///
 /// - Tables are **columns**: an object of equal-length arrays, row *i* is element *i* of each.
 ///   Strings that repeat (sites, bylines, languages, story names, evidence) are given once in
@@ -35,7 +40,8 @@ import NewsRecords
 ///   `sentences_complete`, `missing_inputs`.
 /// - `dict`: `sites`, `languages`, `bylines` (authors joined with "; "), `types`
 ///   (`PER ORG LOC MISC TICKER`), `names` (story names), `evidence` (why a mention was linked).
-/// - `documents` (publication order, undated last; row = document index): `id`, `title`, `url`,
+/// - The **document block** (`#data-documents`), one JSON object, the `documents` table
+///   (publication order, undated last; row = document index): `id`, `title`, `url`,
 ///   `site`, `byline`, `day`, `language`, `words`, `entities` (named entities mentioned),
 ///   `sentences` (how many of its sentences the sentence block holds), `carriers` (sites that
 ///   carried the story, mirrors included), `mirrors`.
@@ -47,10 +53,13 @@ import NewsRecords
 ///   story used for a company: the entities stage's name at the date, else the surface without
 ///   a possessive); `first` is the index of the group's first mention. Groups are sorted by
 ///   entity, ticker, name, so an entity's groups are contiguous.
-/// - `mentions` (by group, then document, sentence, start): `doc`, `sentence` (index among the
-///   document's stored sentences; -1 when the article text was not available), `start` and
-///   `length` in **Unicode code points** of the stored sentence (the page converts to UTF-16),
-///   `evidence`, and `tone`, one character per mention (`b` bullish, `r` bearish, `n` neutral).
+/// - The **mention block** (`#data-mentions`; by group, then document, sentence, start): for N =
+///   `run.mentions_embedded` mentions, five columns of N little-endian signed 32-bit integers,
+///   `doc`, `sentence` (index among the document's stored sentences; -1 when the article text
+///   was not available), `start` and `length` in **Unicode code points** of the stored sentence
+///   (the page converts to UTF-16), `evidence` (index into `dict.evidence`, -1 none), then N bytes
+///   of `tone` (0 neutral, 1 bullish, 2 bearish): 21·N bytes, gzip-compressed, Base64-encoded.
+///   `groups.first` indexes these mentions.
 /// - The sentence of mention *m* is `sentences[S(doc) + sentence]`, `S(d)` the sum of
 ///   `documents.sentences` before *d*. A stored sentence cut to a snippet begins and/or ends with
 ///   `…`, and offsets count in the stored text; one left out by the bound is `null`.
@@ -63,7 +72,7 @@ import NewsRecords
 ///   `ticker:<symbol>`), `ticker`, `entity`, `doc` (the panel), `page`, `tone`, `range`, `mq`,
 ///   `bucket`.
 final class ReportPageData {
-    static let format = "newspipe-report-data/1"
+    static let format = "newspipe-report-data/2"
     /// Mentions embedded in the page. 500,000 mentions (50,000 documents) make a page that is
     /// interactive in about a second in Chromium on this machine (README); a million is about
     /// the most a browser tab handles comfortably.
@@ -261,29 +270,64 @@ final class ReportPageData {
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
         out.key("dict"); writeDictionaries(into: &out)
-        out.key("documents"); writeDocuments(into: &out)
         out.key("entities"); writeEntities(into: &out)
         out.key("tickers"); writeTickers(into: &out)
-        writeMentions(into: &out)
+        writeGroups(into: &out)
         if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
         out.raw("}")
         return out.bytes
     }
 
+    /// The document block: the `documents` object as JSON (not escaped; it is compressed and
+    /// Base64-encoded).
+    func documentsJSON() -> [UInt8] {
+        var out = ReportJSONBytes(htmlSafe: false, capacity: 160 * documentOrder.count + 64)
+        writeDocuments(into: &out)
+        return out.bytes
+    }
+
+    /// Sentences per line of the sentence block: the page parses a line at a time (about 100 KB,
+    /// a few milliseconds) so reading 50,000 documents' sentences never holds the page for long.
+    static let sentencesPerLine = 1024
+
     /// The sentences as a JSON array of strings, grouped by document in page order (the block
-    /// the page decompresses).
+    /// the page decompresses), a line break after every `sentencesPerLine`.
     func sentencesJSON() -> [UInt8] {
         let ordered = sentences.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.index < $1.index }
         var out = ReportJSONBytes(htmlSafe: false, capacity: sentenceBytes.count + 4 * ordered.count + 2)
         out.raw("[")
         for (position, sentence) in ordered.enumerated() {
             if position > 0 { out.raw(0x2C) }
+            // A line break after every `sentencesPerLine` sentences: still one JSON array, and
+            // the page parses it line by line between other work (no string holds a raw newline).
+            if position > 0, position % Self.sentencesPerLine == 0 { out.raw(0x0A) }
             if sentence.length < 0 { out.null(); continue }
             let text = String(decoding: sentenceBytes[sentence.offset ..< sentence.offset + sentence.length], as: UTF8.self)
             out.string(text)
         }
         out.raw("]")
         return out.bytes
+    }
+
+    /// The mention block (before compression): five columns of little-endian Int32 (`doc`,
+    /// `sentence`, `start`, `length`, `evidence`) then one byte of tone per mention, in the order
+    /// `groups.first` counts in.
+    func mentionsBinary() -> [UInt8] {
+        sortMentions()
+        var out: [UInt8] = []
+        out.reserveCapacity(21 * mentions.count)
+        func column(_ value: (Mention) -> Int32) {
+            for mention in mentions {
+                let bits = UInt32(bitPattern: value(mention))
+                out.append(UInt8(truncatingIfNeeded: bits))
+                out.append(UInt8(truncatingIfNeeded: bits >> 8))
+                out.append(UInt8(truncatingIfNeeded: bits >> 16))
+                out.append(UInt8(truncatingIfNeeded: bits >> 24))
+            }
+        }
+        column(\.doc); column(\.sentence); column(\.start); column(\.length); column(\.evidence)
+        for mention in mentions { out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0) }
+        return out
     }
 
     var embeddedSentences: Int { sentences.count }
@@ -336,14 +380,23 @@ final class ReportPageData {
     private var languageDictionary = ReportDictionary()
     private var bylineDictionary = ReportDictionary()
 
-    private func writeDictionaries(into out: inout ReportJSONBytes) {
-        // Built in page order, so indexes follow first appearance in the document list.
+    private var dictionariesBuilt = false
+
+    /// Sites, languages and bylines in page order, so indexes follow first appearance in the
+    /// document list (whichever block is written first).
+    private func buildDictionaries() {
+        guard !dictionariesBuilt else { return }
+        dictionariesBuilt = true
         for index in documentOrder {
             let document = corpus.documents[index]
             if let site = document.site { _ = siteDictionary.index(of: site) }
             if let language = document.language { _ = languageDictionary.index(of: language) }
             if !document.authors.isEmpty { _ = bylineDictionary.index(of: document.authors.joined(separator: "; ")) }
         }
+    }
+
+    private func writeDictionaries(into out: inout ReportJSONBytes) {
+        buildDictionaries()
         out.raw("{")
         out.key("sites", first: true); out.strings(siteDictionary.values.map { Optional($0) })
         out.key("languages"); out.strings(languageDictionary.values.map { Optional($0) })
@@ -357,6 +410,7 @@ final class ReportPageData {
     private static let noDay = Int32.min
 
     private func writeDocuments(into out: inout ReportJSONBytes) {
+        buildDictionaries()
         let documents = documentOrder.map { corpus.documents[$0] }
         out.raw("{")
         out.key("id", first: true); out.strings(documents.map { Optional($0.id) })
@@ -418,7 +472,7 @@ final class ReportPageData {
         out.raw("}")
     }
 
-    private func writeMentions(into out: inout ReportJSONBytes) {
+    private func writeGroups(into out: inout ReportJSONBytes) {
         // Groups: maximal runs of equal (entity, ticker, name).
         var groupEntity: [Int32] = [], groupTicker: [Int32] = [], groupName: [Int32] = [], groupFirst: [Int] = []
         for (index, mention) in mentions.enumerated() {
@@ -433,18 +487,6 @@ final class ReportPageData {
         out.key("ticker"); out.integers(groupTicker)
         out.key("name"); out.integers(groupName)
         out.key("first"); out.integers(groupFirst)
-        out.raw("}")
-        out.key("mentions")
-        out.raw("{")
-        out.key("doc", first: true); out.integers(mentions.lazy.map(\.doc))
-        out.key("sentence"); out.integers(mentions.lazy.map(\.sentence))
-        out.key("start"); out.integers(mentions.lazy.map(\.start))
-        out.key("length"); out.integers(mentions.lazy.map(\.length))
-        out.key("evidence"); out.integers(mentions.lazy.map(\.evidence))
-        out.key("tone")
-        out.raw(0x22)
-        for mention in mentions { out.raw(mention.tone == 1 ? 0x62 : mention.tone == 2 ? 0x72 : 0x6E) }
-        out.raw(0x22)
         out.raw("}")
     }
 

@@ -7,6 +7,7 @@ installs the `chromium` package and Playwright into `.venv`).
 
     .venv/bin/python -m pytest -q Tests/Browser          # what scripts/test runs
 """
+import array
 import base64
 import gzip
 import json
@@ -15,6 +16,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -103,6 +105,8 @@ class Report:
         with open(self.html_path, encoding="utf-8") as f:
             self.html = f.read()
         self.data = json.loads(script_text(self.html, "data"))
+        self.data["documents"] = read_documents(self.html)
+        self.data["mentions"] = read_mentions(self.html, self.data["run"]["mentions_embedded"])
         attributes, text = script_element(self.html, "data-sentences")
         if 'data-encoding="gzip+base64"' in attributes:
             text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
@@ -124,6 +128,62 @@ class Report:
             return None
         sentence = self.sentences[self.first_sentence[M["doc"][m]] + M["sentence"][m]]
         return sentence[M["start"][m]:M["start"][m] + M["length"][m]]
+
+
+def read_documents(html):
+    """The document block (#data-documents: gzip, Base64): the documents table's columns."""
+    attributes, text = script_element(html, "data-documents")
+    assert 'data-encoding="gzip+base64"' in attributes, attributes
+    return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+
+
+def write_documents(documents):
+    """The document block's text for `documents` (columns as read_documents gives them)."""
+    text = json.dumps(documents, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(text, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def sentences_json(sentences, per_line=1024):
+    """The sentence block's JSON as the report stage writes it: one array, a line break after
+    every `per_line` strings (ReportPageData.sentencesPerLine), so the page parses it in pieces."""
+    out = []
+    for i, sentence in enumerate(sentences):
+        if i:
+            out.append(",\n" if i % per_line == 0 else ",")
+        out.append(json.dumps(sentence, ensure_ascii=False, separators=(",", ":")))
+    return "[" + "".join(out) + "]"
+
+
+MENTION_COLUMNS = ("doc", "sentence", "start", "length", "evidence")
+
+
+def read_mentions(html, count):
+    """The mention block (#data-mentions: gzip, Base64; five little-endian Int32 columns, then a
+    tone byte each) as columns, `tone` as one string of n, b, r (the page's order)."""
+    attributes, text = script_element(html, "data-mentions")
+    assert 'data-encoding="gzip+base64"' in attributes and 'data-layout="int32le-columns"' in attributes, attributes
+    raw = gzip.decompress(base64.b64decode(text))
+    assert len(raw) == 21 * count, (len(raw), count)
+    mentions = {}
+    for k, name in enumerate(MENTION_COLUMNS):
+        column = array.array("i", raw[4 * count * k:4 * count * (k + 1)])
+        if sys.byteorder != "little":
+            column.byteswap()
+        mentions[name] = column.tolist()
+    mentions["tone"] = "".join("nbr"[t] for t in raw[20 * count:])
+    return mentions
+
+
+def write_mentions(mentions):
+    """The mention block's text for `mentions` (columns as read_mentions gives them)."""
+    raw = bytearray()
+    for name in MENTION_COLUMNS:
+        column = array.array("i", mentions[name])
+        if sys.byteorder != "little":
+            column.byteswap()
+        raw += column.tobytes()
+    raw += bytes("nbr".index(t) for t in mentions["tone"])
+    return base64.b64encode(gzip.compress(bytes(raw), compresslevel=6, mtime=0)).decode("ascii")
 
 
 def script_element(html, element_id):

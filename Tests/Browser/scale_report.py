@@ -11,7 +11,7 @@ stage embeds them (ReportPageData): newest documents first, undated last, up to 
 (the stage's bound, 1,000,000), `mentions_complete` false when the bound cuts. Copy k of a
 sentence has its letters rotated by k (a-z, A-Z), so the copies do not gzip into each other
 (offsets stay right: one character for one). The program, styles and static report are the
-original page's; only the two data blocks change.
+original page's; only the four data blocks change.
 """
 import argparse
 import base64
@@ -24,7 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from conftest import Report  # noqa: E402
+from conftest import Report, sentences_json, write_documents, write_mentions  # noqa: E402
 
 
 def rotate(k):
@@ -131,18 +131,21 @@ def main():
     report = Report(os.path.abspath(args.report))
     data, sentences = scale(report, args.factor, args.mentions_max)
     html = report.html
+    mentions, documents = data.pop("mentions"), data.pop("documents")
     data_json = escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     match = re.search(r'(<script type="application/json" id="data">)(.*?)(</script>)', html, re.S)
     html = html[:match.start(2)] + data_json + html[match.end(2):]
-    block = base64.b64encode(gzip.compress(json.dumps(sentences, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                                           compresslevel=6, mtime=0)).decode("ascii")
+    for element_id, text in (("data-documents", write_documents(documents)), ("data-mentions", write_mentions(mentions))):
+        match = re.search(r'(<script type="application/octet-stream" id="' + element_id + r'"[^>]*>)(.*?)(</script>)', html, re.S)
+        html = html[:match.start(2)] + text + html[match.end(2):]
+    block = base64.b64encode(gzip.compress(sentences_json(sentences).encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
     match = re.search(r'(<script type="application/octet-stream" id="data-sentences" data-encoding=")([^"]*)(">)(.*?)(</script>)', html, re.S)
     html = html[:match.start(2)] + "gzip+base64" + html[match.end(2):match.start(4)] + block + html[match.end(4):]
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "report.html")
     with open(path, "w", encoding="utf-8") as f:
         f.write(html)
-    print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB, {len(data['documents']['id']):,} documents, "
+    print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB, {len(documents['id']):,} documents, "
           f"{data['run']['mentions_embedded']:,} of {data['run']['mentions']:,} mentions embedded, "
           f"{len(sentences):,} sentences")
 

@@ -23,9 +23,39 @@ import Testing
         return (String(html[tagStart.lowerBound ..< tagEnd]), String(html[html.index(after: tagEnd) ..< close.lowerBound]))
     }
 
+    /// The bytes of a gzip+base64 block.
+    static func inflate(_ html: String, id: String) throws -> [UInt8] {
+        let block = try scriptText(html, id: id)
+        #expect(block.attributes.contains("data-encoding=\"gzip+base64\""))
+        let packed = try #require(Data(base64Encoded: block.text))
+        return try #require(ReportGzip.decompress(Array(packed)))
+    }
+
+    /// The mention block's columns as the page reads them (five little-endian Int32 columns,
+    /// then a tone byte each), `tone` as a string of n, b, r.
+    static func mentions(_ bytes: [UInt8], count: Int) throws -> [String: Any] {
+        try #require(bytes.count == 21 * count, "\(bytes.count) bytes for \(count) mentions")
+        var out: [String: Any] = [:]
+        for (k, name) in ["doc", "sentence", "start", "length", "evidence"].enumerated() {
+            out[name] = (0 ..< count).map { i -> Int in
+                let at = 4 * (count * k + i)
+                return Int(Int32(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24))
+            }
+        }
+        out["tone"] = String(bytes[(20 * count)...].map { $0 == 1 ? "b" : $0 == 2 ? "r" : "n" }.joined())
+        return out
+    }
+
+    /// The page's data with the document and mention blocks read back into `documents` and
+    /// `mentions` (the tables the page builds from them).
     static func read(_ folder: URL) throws -> Page {
         let html = try ReportFixture.text(folder, "report.html")
-        let data = try #require(try JSONSerialization.jsonObject(with: Data(scriptText(html, id: "data").text.utf8)) as? [String: Any])
+        var data = try #require(try JSONSerialization.jsonObject(with: Data(scriptText(html, id: "data").text.utf8)) as? [String: Any])
+        #expect(data["documents"] == nil && data["mentions"] == nil)
+        data["documents"] = try #require(try JSONSerialization.jsonObject(with: Data(inflate(html, id: "data-documents"))) as? [String: Any])
+        let count = try #require((data["run"] as? [String: Any])?["mentions_embedded"] as? Int)
+        #expect(try scriptText(html, id: "data-mentions").attributes.contains("data-layout=\"int32le-columns\""))
+        data["mentions"] = try mentions(inflate(html, id: "data-mentions"), count: count)
         let block = try scriptText(html, id: "data-sentences")
         let encoding = block.attributes.contains("data-encoding=\"gzip+base64\"") ? "gzip+base64" : "json"
         var json = Data(block.text.utf8)
@@ -52,7 +82,7 @@ import Testing
         let (folder, _) = try ReportFixture.buildFixtureReport()
         let page = try Self.read(folder)
         #expect(page.encoding == "gzip+base64")
-        #expect(page.data["format"] as? String == "newspipe-report-data/1")
+        #expect(page.data["format"] as? String == "newspipe-report-data/2")
         let documents = try Self.columns(page, "documents"), mentions = try Self.columns(page, "mentions")
         let entities = try Self.columns(page, "entities"), groups = try Self.columns(page, "groups")
         let ids = documents["id"] as? [String] ?? []
@@ -117,9 +147,12 @@ import Testing
         let (folder, _) = try ReportFixture.buildFixtureReport()
         let page = try Self.read(folder)
         let html = page.html
-        // Exactly three script elements: the data, the program, the sentences; only the program runs.
-        #expect(html.components(separatedBy: "<script").count - 1 == 3)
+        // Exactly five script elements: the data, the program, the documents, the mentions, the
+        // sentences, in that order; only the program runs.
+        #expect(html.components(separatedBy: "<script").count - 1 == 5)
         #expect(html.contains("<script type=\"application/json\" id=\"data\">"))
+        let order = ["id=\"data\"", "<script>", "id=\"data-documents\"", "id=\"data-mentions\"", "id=\"data-sentences\""].map { html.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         #expect(html.contains("<script type=\"application/octet-stream\" id=\"data-sentences\" data-encoding=\"gzip+base64\">"))
         let program = try #require(html.range(of: "<script>")).upperBound
         let end = try #require(html[program...].range(of: "</script>")).lowerBound
@@ -169,11 +202,15 @@ import Testing
         let page = try Self.read(folder)
         let titles = try Self.columns(page, "documents")["title"] as? [String] ?? []
         #expect(titles.contains("<script>alert(1)</script>"))
-        // The raw page has exactly its three script elements: no title opened or closed one.
-        #expect(page.html.components(separatedBy: "<script").count - 1 == 3)
-        #expect(page.html.components(separatedBy: "</script").count - 1 == 3)
+        // The raw page has exactly its five script elements: no title opened or closed one.
+        #expect(page.html.components(separatedBy: "<script").count - 1 == 5)
+        #expect(page.html.components(separatedBy: "</script").count - 1 == 5)
         let data = try Self.scriptText(page.html, id: "data").text
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
+        // The document and mention blocks are Base64: no markup character can occur in them.
+        for id in ["data-documents", "data-mentions"] {
+            #expect(try Self.scriptText(page.html, id: id).text.allSatisfy { $0.isASCII && !"<>&\"".contains($0) })
+        }
         // URLs are data; the page links only http(s) ones (checked in the browser test).
         let urls = try Self.columns(page, "documents")["url"] as? [String] ?? []
         #expect(urls.contains("javascript:alert(2)"))

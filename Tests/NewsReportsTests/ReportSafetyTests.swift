@@ -89,9 +89,12 @@ import Testing
         // escaping); the markup around it is checked here as before.
         let data = try ReportPageTests.scriptText(page, id: "data").text
         let sentences = try ReportPageTests.scriptText(page, id: "data-sentences").text
+        let documents = try ReportPageTests.scriptText(page, id: "data-documents").text
+        let mentions = try ReportPageTests.scriptText(page, id: "data-mentions").text
         let html = page.replacingOccurrences(of: data, with: "").replacingOccurrences(of: sentences, with: "")
+            .replacingOccurrences(of: documents, with: "").replacingOccurrences(of: mentions, with: "")
             .replacingOccurrences(of: ReportPageAssets.script, with: "")
-        #expect(html.components(separatedBy: "<script").count - 1 == 3)  // data, program, sentences: none from the input
+        #expect(html.components(separatedBy: "<script").count - 1 == 5)  // data, program, documents, mentions, sentences: none from the input
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>site</b>"))
@@ -103,7 +106,7 @@ import Testing
         #expect(html.contains("a=1&amp;b=&quot;2&quot;"))
         // The data holds no markup characters at all: they are \u003c … escapes.
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
-        #expect(sentences.allSatisfy { $0.isASCII && !"<>&\"".contains($0) })
+        for block in [sentences, documents, mentions] { #expect(block.allSatisfy { $0.isASCII && !"<>&\"".contains($0) }) }
         // Nothing loads from elsewhere (the data may hold such text: a title "<img src=…>" is data).
         #expect(!html.contains("src="))
         #expect(!page.contains("@import"))

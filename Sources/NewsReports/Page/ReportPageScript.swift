@@ -8,9 +8,10 @@ extension ReportPageAssets {
  *
  * Vanilla JavaScript, no library, no network, no eval. Every piece of data reaches the page
  * through textContent, createTextNode or setAttribute on a fixed attribute name (never
- * innerHTML), and links only for http(s) URLs. Data: the JSON in #data (its layout is described
- * in ReportPageData.swift) and the sentence array in #data-sentences, read after the first table
- * is on screen.
+ * innerHTML), and links only for http(s) URLs. Data (layout in ReportPageData.swift): the JSON
+ * in #data, what the first table needs; the documents (#data-documents) and the mention columns
+ * (#data-mentions), read as soon as the parser has passed them; the sentence array
+ * (#data-sentences), read after that.
  */
 (function () {
   'use strict';
@@ -128,7 +129,7 @@ extension ReportPageAssets {
   // ------------------------------------------------------------------ data
   var raw = JSON.parse(byId('data').textContent);
   byId('data').textContent = '';
-  if (!raw || raw.format !== 'newspipe-report-data/1') throw new Error('unknown data format ' + (raw && raw.format));
+  if (!raw || raw.format !== 'newspipe-report-data/2') throw new Error('unknown data format ' + (raw && raw.format));
   mark('data-parsed');
 
   /** Int32Array of a column; `nullable` columns (days) map null to NODAY, others are copied as they are. */
@@ -142,11 +143,18 @@ extension ReportPageAssets {
   var dict = raw.dict || {};
   var sites = dict.sites || [], languages = dict.languages || [], bylines = dict.bylines || [];
   var types = dict.types || ['PER', 'ORG', 'LOC', 'MISC', 'TICKER'], storyNames = dict.names || [];
-  var Dj = raw.documents, nDocs = Dj.title.length;
-  var docDay = ints(Dj.day, true), docSite = ints(Dj.site), docByline = ints(Dj.byline), docLang = ints(Dj.language);
-  var docWords = ints(Dj.words), docEnts = ints(Dj.entities), docCarriers = ints(Dj.carriers), docMirrors = ints(Dj.mirrors);
-  var docSentFirst = new Int32Array(nDocs + 1);
-  (function () { var c = Dj.sentences || []; for (var i = 0; i < nDocs; i++) docSentFirst[i + 1] = docSentFirst[i] + (c[i] || 0); })();
+  // The documents arrive from #data-documents after the first table (documentsArrived below).
+  var Dj = { id: [], title: [], url: [] }, nDocs = 0, docSentFirst = new Int32Array(1);
+  var docDay = new Int32Array(0), docSite = docDay, docByline = docDay, docLang = docDay, docWords = docDay, docEnts = docDay, docCarriers = docDay, docMirrors = docDay;
+  function documentsArrived(D) {
+    if (!D || !Array.isArray(D.title)) throw new Error('the document block holds no documents');
+    Dj = D; nDocs = D.title.length;
+    docDay = ints(D.day, true); docSite = ints(D.site); docByline = ints(D.byline); docLang = ints(D.language);
+    docWords = ints(D.words); docEnts = ints(D.entities); docCarriers = ints(D.carriers); docMirrors = ints(D.mirrors);
+    docSentFirst = new Int32Array(nDocs + 1);
+    var c = D.sentences || [];
+    for (var i = 0; i < nDocs; i++) docSentFirst[i + 1] = docSentFirst[i] + (c[i] || 0);
+  }
   var Ej = raw.entities, nEnt = Ej.id.length;
   var entType = ints(Ej.type), entTicker = ints(Ej.ticker), entM = ints(Ej.mentions), entD = ints(Ej.documents), entS = ints(Ej.sites);
   var entB = ints(Ej.bullish), entR = ints(Ej.bearish), entN = ints(Ej.neutral), entFirst = ints(Ej.first_day, true), entLast = ints(Ej.last_day, true);
@@ -155,13 +163,12 @@ extension ReportPageAssets {
   var tickB = ints(Tj.bullish), tickR = ints(Tj.bearish), tickN = ints(Tj.neutral), tickFirst = ints(Tj.first_day, true), tickLast = ints(Tj.last_day, true);
   var Gj = raw.groups, nGroups = Gj.first.length;
   var gEnt = ints(Gj.entity), gTick = ints(Gj.ticker), gName = ints(Gj.name), gFirst = new Int32Array(nGroups + 1);
-  var Mj = raw.mentions, nMent = Mj.doc.length;
+  var nMent = typeof (raw.run || {}).mentions_embedded === 'number' ? raw.run.mentions_embedded : 0;
   gFirst.set(ints(Gj.first)); gFirst[nGroups] = nMent;
-  var mDoc = ints(Mj.doc), mSent = ints(Mj.sentence), mStart = ints(Mj.start), mLen = ints(Mj.length);
-  var mEvid = Mj.evidence ? ints(Mj.evidence) : new Int32Array(nMent).fill(-1), evidenceNames = dict.evidence || [];
-  var mTone = new Uint8Array(nMent);
-  (function () { var t = Mj.tone || ''; for (var i = 0; i < nMent; i++) { var c = t.charCodeAt(i); mTone[i] = c === 98 ? 1 : c === 114 ? 2 : 0; } })();
-  raw.mentions = null; raw.groups = null;
+  // The mention columns arrive from #data-mentions after the first table (readMentions below).
+  var mDoc = new Int32Array(0), mSent = mDoc, mStart = mDoc, mLen = mDoc, mEvid = mDoc, mTone = new Uint8Array(0);
+  var evidenceNames = dict.evidence || [];
+  raw.groups = null;
   // Groups of each entity (groups are sorted by entity) and of each ticker (counting sort).
   var entGroupStart = new Int32Array(nEnt + 1);
   (function () {
@@ -195,6 +202,123 @@ extension ReportPageAssets {
   for (i0 = 0; i0 < nTick; i0++) tickIndex.set(Tj.symbol[i0], i0);
   mark('data-ready');
 
+  // Documents and mentions: the two blocks right after this script (#data-documents: the
+  // documents' JSON; #data-mentions: five little-endian Int32 columns doc, sentence, start,
+  // length, evidence, then a tone byte each; both gzip then Base64), read as soon as the parser
+  // has passed them, so the first table need not wait for them. Until they are read, what needs
+  // them (the timelines, the panel, the documents table and search) says so and is drawn when
+  // they arrive.
+  var laterReady = false, laterError = null, laterWaiters = [], laterLoad = false, laterWatch = null;
+  function laterArrived(documents, buffer, error) {
+    if (!error) {
+      try { documentsArrived(documents); } catch (e) { error = String(e && e.message || e); }
+    }
+    if (!error) {
+      var n = nMent;
+      if (buffer.byteLength !== 21 * n) error = 'the mention block holds ' + buffer.byteLength + ' bytes, not ' + (21 * n);
+      else {
+        var little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+        var column = function (k) {
+          if (little) return new Int32Array(buffer, 4 * n * k, n);
+          var view = new DataView(buffer), out = new Int32Array(n);
+          for (var i = 0; i < n; i++) out[i] = view.getInt32(4 * (n * k + i), true);
+          return out;
+        };
+        mDoc = column(0); mSent = column(1); mStart = column(2); mLen = column(3); mEvid = column(4);
+        mTone = new Uint8Array(buffer, 20 * n, n);
+      }
+    }
+    if (error) {
+      // Without the mentions every group is empty: the tables' counts stay, lists say why.
+      laterError = error; nMent = 0; gFirst.fill(0);
+    }
+    laterReady = true;
+    mark('mentions-ready');
+    var waiters = laterWaiters;
+    laterWaiters = [];
+    waiters.forEach(function (fn) { try { fn(); } catch (e) { window.__report.error = String(e && e.stack || e); } });
+  }
+  /** Lets the browser handle input and paint between pieces of long work. */
+  function yieldNow() {
+    if (window.scheduler && typeof window.scheduler.yield === 'function') return window.scheduler.yield();
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+  var BASE64_SLICE = 1 << 17;  // characters (a multiple of 4): 96 KB of gzip
+  /**
+   * Inflates the gzip bytes Base64 `text` holds, handing each piece of output to `onChunk`; a
+   * promise. The input is decoded and inflated in slices and the work yields every few
+   * milliseconds, so no task holds the page for long however large the block (inflated in one
+   * piece, the 25 MB of sentences held it for 1.8 s at 50,000 documents).
+   */
+  function inflate(text, onChunk) {
+    if (typeof DecompressionStream !== 'function' || typeof ReadableStream !== 'function')
+      return Promise.reject(new Error('this browser cannot decompress it (it lacks DecompressionStream); open the page in a current Chromium, Firefox or Safari'));
+    var offset = 0;
+    var source = new ReadableStream({ pull: function (controller) {
+      if (offset >= text.length) { controller.close(); return; }
+      controller.enqueue(base64Bytes(text.slice(offset, offset + BASE64_SLICE)));
+      offset += BASE64_SLICE;
+    } }, { highWaterMark: 0 });
+    var reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
+    return new Promise(function (resolve, reject) {
+      var started = performance.now();
+      function step() {
+        reader.read().then(function (x) {
+          if (x.done) { resolve(); return; }
+          try { onChunk(x.value); } catch (e) { reject(e); return; }
+          if (performance.now() - started < 8) { step(); return; }
+          yieldNow().then(function () { started = performance.now(); step(); });
+        }, reject);
+      }
+      step();
+    });
+  }
+  /** The bytes of a gzip+base64 block, inflated (a promise of an ArrayBuffer). */
+  function inflateBlock(node) {
+    var text = (node.textContent || '').trim(), encoding = node.getAttribute('data-encoding');
+    node.textContent = '';
+    if (encoding !== 'gzip+base64') return Promise.reject(new Error('unknown encoding ' + encoding));
+    var chunks = [], total = 0;
+    return inflate(text, function (c) { chunks.push(c); total += c.length; }).then(function () {
+      var out = new Uint8Array(total), at = 0;
+      for (var k = 0; k < chunks.length; k++) { out.set(chunks[k], at); at += chunks[k].length; }
+      return out.buffer;
+    });
+  }
+  function readLater() {
+    if (laterLoad) return;
+    var docs = byId('data-documents'), ments = byId('data-mentions');
+    // Still inside the blocks while nothing follows the mention block and the page is loading.
+    if (document.readyState === 'loading' && (!ments || !ments.nextSibling)) return;
+    laterLoad = true;
+    if (laterWatch) { laterWatch.disconnect(); laterWatch = null; }
+    mark('mentions-start');
+    if (!docs || !ments) { laterArrived(null, null, 'the page lacks its document or mention block'); return; }
+    Promise.all([inflateBlock(docs), nMent ? inflateBlock(ments) : (ments.textContent = '', Promise.resolve(new ArrayBuffer(0)))]).then(function (parts) {
+      var documents;
+      try { documents = JSON.parse(new TextDecoder().decode(parts[0])); } catch (e) { laterArrived(null, null, 'the document block is not valid JSON'); return; }
+      laterArrived(documents, parts[1]);
+    }, function (e) { laterArrived(null, null, 'the documents and mentions could not be read (' + (e && e.message || e) + ')'); });
+  }
+  /** Reads the documents and mentions once the parser has passed their blocks (watched from here on). */
+  function watchLater() {
+    var soon = function () { setTimeout(readLater, 0); };
+    if (document.readyState !== 'loading') { soon(); return; }
+    if (typeof MutationObserver === 'function') {
+      laterWatch = new MutationObserver(function () {
+        var node = byId('data-mentions');
+        if (node && node.nextSibling && !laterLoad && laterWatch) { laterWatch.disconnect(); laterWatch = null; soon(); }
+      });
+      laterWatch.observe(document.body, { childList: true });
+    }
+    document.addEventListener('DOMContentLoaded', soon, { once: true });
+  }
+  /** Runs `fn` once the documents and mentions are read (at once when they are); each function waits once. */
+  function afterLater(fn) {
+    if (laterReady) { fn(); return; }
+    if (laterWaiters.indexOf(fn) < 0) laterWaiters.push(fn);
+  }
+
   // Sentences: the block after this script (the largest part of the page), read once the parser
   // has passed it (DOMContentLoaded) so the tables need not wait for it. It is gzip-compressed
   // and Base64-encoded (data-encoding="gzip+base64"), or plain JSON; until it is read, mention
@@ -207,9 +331,33 @@ extension ReportPageAssets {
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
-  function gunzipText(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text();
+  /**
+   * Inflates and parses the sentence block a line at a time (the block breaks its one JSON array
+   * into lines of ReportPageData.sentencesPerLine strings), yielding between pieces: a promise
+   * of the array.
+   */
+  function readSentenceLines(text) {
+    var decoder = new TextDecoder(), rest = '', list = [], first = true;
+    function take(text, last) {
+      var t = text;
+      if (first) { t = t.replace(/^\s*\[/, ''); first = false; }
+      if (last) t = t.replace(/\]\s*$/, '');
+      t = t.replace(/,\s*$/, '');
+      if (!/\S/.test(t)) return;
+      var part = JSON.parse('[' + t + ']');
+      for (var i = 0; i < part.length; i++) list.push(part[i]);
+    }
+    return inflate(text, function (chunk) {
+      var piece = rest + decoder.decode(chunk, { stream: true }), cut = piece.lastIndexOf('\n');
+      if (cut < 0) { rest = piece; return; }
+      var lines = piece.slice(0, cut).split('\n');
+      rest = piece.slice(cut + 1);
+      for (var k = 0; k < lines.length; k++) take(lines[k], false);
+    }).then(function () {
+      mark('sentences-inflated');
+      take(rest + decoder.decode(), true);
+      return list;
+    });
   }
   function sentencesArrived(list, error) {
     sentences = Array.isArray(list) ? list : [];
@@ -237,10 +385,8 @@ extension ReportPageAssets {
       sentencesArrived([], 'this browser cannot decompress the sentences (it lacks DecompressionStream); open the page in a current Chromium, Firefox or Safari, or read the sentences in mentions.jsonl');
       return;
     }
-    sentenceLoad = gunzipText(base64Bytes(text.trim())).then(function (json) {
-      mark('sentences-inflated');
-      sentencesArrived(JSON.parse(json));
-    }).catch(function (e) { sentencesArrived([], 'the sentences could not be read (' + (e && e.message || e) + ')'); });
+    sentenceLoad = readSentenceLines(text.trim()).then(function (list) { sentencesArrived(list); })
+      .catch(function (e) { sentencesArrived([], 'the sentences could not be read (' + (e && e.message || e) + ')'); });
   }
   /** Calls `fn` once the sentences are there (at once when they are). */
   function whenSentences(fn) {
@@ -721,9 +867,12 @@ extension ReportPageAssets {
       if (!m) return null;
       var idx = m[1] === 'entity' ? entIndex.get(m[2]) : tickIndex.get(m[2]);
       if (idx === undefined) return null;
-      var mask = new Uint8Array(nDocs), list = mentionsOf(m[1] === 'entity' ? 'e' : 't', idx);
+      var mask = new Uint8Array(nDocs), label = m[1] === 'entity' ? String(Ej.name[idx]) : m[2];
+      // No rows until the mentions are read; then the table is drawn again.
+      if (!laterReady) { afterLater(refreshDocs); return { mask: mask, label: label, pending: true }; }
+      var list = mentionsOf(m[1] === 'entity' ? 'e' : 't', idx);
       for (var k = 0; k < list.length; k++) mask[mDoc[list[k]]] = 1;
-      return { mask: mask, label: m[1] === 'entity' ? String(Ej.name[idx]) : m[2] };
+      return { mask: mask, label: label };
     }
     function refreshDocs() {
       var q = state.dq.trim().toLowerCase(), lang = state.lang === '' ? -1 : Number(state.lang);
@@ -741,7 +890,7 @@ extension ReportPageAssets {
       sortOrder(order, typeof srt.col.value === 'function' ? srt.col.value() : srt.col.value, srt.dir);
       vt.setSort(srt.key, srt.dir);
       vt.setRows(order);
-      count.textContent = fmt(order.length) + ' of ' + fmt(nDocs) + ' documents';
+      count.textContent = w && w.pending ? 'Reading the mentions\u2026' : fmt(order.length) + ' of ' + fmt(nDocs) + ' documents';
       if (input.value !== state.dq) input.value = state.dq;
       langSel.value = state.lang; from.value = state.from; to.value = state.to;
       clear(withChip);
@@ -775,12 +924,22 @@ extension ReportPageAssets {
       tab.tabIndex = on ? 0 : -1;
       panel.hidden = !on;
     });
-    if (!built[name]) {
+    if (name === 'documents' && !laterReady) {
+      // The documents are on their way: a note until they arrive, then the table.
+      var panel = byId('panel-documents');
+      if (!panel.firstChild) panel.appendChild(h('p', { class: 'empty', role: 'status' }, 'Reading the documents\u2026'));
+      afterLater(showDocumentsWhenRead);
+    } else if (!built[name]) {
       built[name] = true;
+      if (name === 'documents') clear(byId('panel-documents'));
       ({ tickers: buildTickerTable, entities: buildEntityTable, documents: buildDocumentTable })[name]();
       tables[name].refresh();
     } else tables[name].vt.render();
     if (focus) byId('tab-' + name).focus();
+  }
+  function showDocumentsWhenRead() {
+    if (state.tab === 'documents') showTab('documents');
+    else clear(byId('panel-documents'));
   }
   function setupTabs() {
     tabNames.forEach(function (t, k) {
@@ -1022,6 +1181,16 @@ extension ReportPageAssets {
     this.chart.appendChild(svg);
     this.readout.textContent = this.opts.selectable ? 'Point at or use the arrow keys on the chart to read a ' + unit + '; click or press Enter to list its mentions.' : 'Point at or use the arrow keys on the chart to read a ' + unit + '.';
   };
+  /** A placeholder as tall as the chart, while its data is on its way. */
+  Timeline.prototype.pending = function (text) {
+    clear(this.chart);
+    var p = h('p', { class: 'empty', role: 'status' }, text);
+    p.style.height = '230px';
+    p.style.margin = '0';
+    this.chart.appendChild(p);
+    this.info.textContent = '';
+    this.readout.textContent = '';
+  };
   Timeline.prototype.bucketAt = function (ev) {
     var rect = this.svg.getBoundingClientRect(), vb = this.svg.viewBox.baseVal;
     var x = (ev.clientX - rect.left) * vb.width / rect.width;
@@ -1079,7 +1248,12 @@ extension ReportPageAssets {
     var box = byId('overview-timeline');
     var tl = new Timeline(box, { label: 'Mentions of named entities over time, by tone' });
     var dc = null;
-    tl.redraw = function () { if (!dc) dc = dayCounts(null); tl.draw(dc); };
+    tl.redraw = function () {
+      if (!laterReady) { tl.pending('Reading the mentions\u2026'); afterLater(tl.redraw); return; }
+      if (!dc) dc = dayCounts(null);
+      tl.draw(dc);
+      if (laterError) tl.info.textContent = 'mentions unavailable: ' + laterError;
+    };
     timelines.push(tl);
     tl.redraw();
     box.appendChild(h('p', { class: 'note' }, 'Mentions of named entities per publication ' + 'period (UTC), stacked by the tone of their sentence; below, the tone balance (bullish \u2212 bearish) / mentions. Empty periods had no mentions.'));
@@ -1262,12 +1436,25 @@ extension ReportPageAssets {
     var title = h('h2', { id: 'detail-title', tabindex: '-1' });
     var head = h('div', { class: 'detail-head' }, [title, h('button', { type: 'button', class: 'btn', onclick: closeDetail, 'aria-label': 'Close panel' }, 'Close \u2715')]);
     detail.appendChild(head);
+    if (!laterReady) {
+      // Opened before the mentions are read (a click right after the table appears, or a link
+      // to a panel): say so, and draw the panel when they arrive.
+      title.textContent = kind === 'ticker' ? state.ticker : kind === 'entity' ? (entIndex.has(state.entity) ? String(Ej.name[entIndex.get(state.entity)]) : state.entity)
+        : String(Dj.title[parseInt(state.doc, 10)] || state.doc);
+      detail.appendChild(h('p', { class: 'muted', role: 'status' }, 'Reading the mentions\u2026'));
+      afterLater(redrawDetail);
+      markCurrent();
+      if (focus) title.focus();
+      return;
+    }
+    if (laterError) detail.appendChild(h('p', { class: 'error', role: 'note' }, 'The documents and mentions could not be read (' + laterError + '); every mention with its sentence is in mentions.jsonl and newspipe.sqlite next to this page.'));
     var ok = kind === 'doc' ? renderDoc(title) : renderSubject(kind, title);
     if (!ok) { title.textContent = 'Not in this report'; detail.appendChild(h('p', { class: 'empty' }, 'Nothing called \u201c' + (state.ticker || state.entity || state.doc) + '\u201d in this report.')); }
     markCurrent();
     mark('panel-rendered');
     if (focus) title.focus();
   }
+  function redrawDetail() { renderDetail(detail.contains(document.activeElement)); }
   function markCurrent() { tabNames.forEach(function (t) { if (tables[t]) tables[t].vt.updateCurrent(); }); }
 
   function renderSubject(kind, title) {
@@ -1481,7 +1668,8 @@ extension ReportPageAssets {
       for (var e = 0; e < nEnt && ehits.length < 6; e++) if (ek[e].indexOf(q) >= 0) ehits.push(e);
       if (ehits.length) group('Entities');
       ehits.forEach(function (e) { option('entity', String(Ej.name[e]), typeName(entType[e]) + ' \u00b7 ' + fmt(entM[e]) + ' mentions', function () { openDetail('entity', Ej.id[e]); }); });
-      var dk = lowerKeys('doc'), dhits = [], dcount = 0;
+      var dk = laterReady ? lowerKeys('doc') : [], dhits = [], dcount = 0;
+      if (!laterReady) { group('Documents (reading\u2026)'); afterLater(rerun); }
       for (var d = nDocs - 1; d >= 0; d--) if (dk[d].indexOf(q) >= 0) { dcount++; if (dhits.length < 6) dhits.push(d); }
       if (dhits.length) group('Documents (' + fmt(dcount) + ')');
       dhits.forEach(function (d) { option('document', String(Dj.title[d] || '(untitled)'), (sites[docSite[d]] || '') + ' \u00b7 ' + iso(docDay[d]), function () { openDetail('doc', String(d)); }); });
@@ -1489,11 +1677,12 @@ extension ReportPageAssets {
         state.tab = 'documents'; state.dq = input.value.trim(); state.with = ''; commit(false); showTab('documents'); tables.documents.refresh();
         byId('sec-tables').scrollIntoView(); byId('tab-documents').focus();
       });
-      if (!found) listbox.appendChild(h('li', { class: 'group', role: 'presentation' }, 'Nothing found'));
+      if (!found && laterReady) listbox.appendChild(h('li', { class: 'group', role: 'presentation' }, 'Nothing found'));
       listbox.hidden = false;
       input.setAttribute('aria-expanded', 'true');
       active = -1;
     }
+    function rerun() { if (!listbox.hidden && input.value.trim()) run(); }
     input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
     input.addEventListener('keydown', function (ev) {
       if (ev.key === 'ArrowDown') { ev.preventDefault(); if (listbox.hidden) run(); setActive(active + 1); }
@@ -1506,6 +1695,7 @@ extension ReportPageAssets {
 
   // ------------------------------------------------------------------ boot
   function boot() {
+    watchLater();
     state = readHash();
     setupTabs();
     renderKpis();
@@ -1559,6 +1749,7 @@ extension ReportPageAssets {
     boot();
   } catch (err) {
     // Leave the static report in view and say what went wrong.
+    document.documentElement.classList.add('report-failed');
     byId('static').hidden = false;
     var app = byId('app');
     app.hidden = true;

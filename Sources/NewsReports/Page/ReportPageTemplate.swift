@@ -73,6 +73,8 @@ extension ReportPageAssets {
 
 <script type="application/json" id="data">{{DATA_JSON}}</script>
 <script>{{JS}}</script>
+<script type="application/octet-stream" id="data-documents" data-encoding="gzip+base64">{{DOCUMENTS}}</script>
+<script type="application/octet-stream" id="data-mentions" data-encoding="gzip+base64" data-layout="int32le-columns">{{MENTIONS}}</script>
 <script type="application/octet-stream" id="data-sentences" data-encoding="{{SENTENCES_ENCODING}}">{{SENTENCES}}</script>
 </body>
 </html>
