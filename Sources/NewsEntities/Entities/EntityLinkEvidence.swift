@@ -115,6 +115,19 @@ struct EntityLinkEvidence {
         return false
     }
 
+    /// Words that make a name before them a venue's name ("HP Pavilion", "Staples Center").
+    static let venueHeads = EntityScanHashSet(hashes: ["arena", "stadium", "center", "centre", "pavilion", "place", "field",
+                                                       "park", "coliseum", "dome", "theatre", "theater", "amphitheatre",
+                                                       "amphitheater", "ballpark", "bowl", "speedway", "garden", "gardens"]
+        .map(EntityScanHash.folded))
+
+    /// A capitalised venue word right after the name ending before token `b` ("HP Pavilion").
+    func venueAfter(_ b: Int) -> Bool {
+        let toks = doc.tokens
+        return b < toks.count && toks[b].matchGap == 1 && toks[b].kind == .word && toks[b].isCapitalized
+            && Self.venueHeads.contains(toks[b].foldHash)
+    }
+
     /// A landform word right before ("Mount", "Lake") or after ("River", "Mountains") tokens `a..<b`.
     func landformAround(_ a: Int, _ b: Int) -> Bool {
         let toks = doc.tokens
@@ -238,6 +251,8 @@ enum EntityLinkDecision {
     static func decide(entry: Int, ambiguity: EntityAmbiguity, legalSuffix: Bool, nerPerson: Bool, nerOrg: Bool = false, a: Int, b: Int,
                        evidence e: EntityLinkEvidence, knowledge: EntityKnowledgeBase) -> EntityLinkEvidence.Reason? {
         if legalSuffix { return .legalSuffix }
+        // A venue named after its sponsor ("HP Pavilion", "GM Place", "Heinz Field") is a place.
+        if e.venueAfter(b) { return nil }
         if e.tickerEntries.contains(entry) { return .tickerCue }
         let toks = e.doc.tokens
         // A landform word around a one-word name makes it a place whatever the name ("Mount Everest").

@@ -121,6 +121,12 @@ struct EntityEvidenceTests {
         #expect(tickers("Target Corp. cut its forecast.").map(\.ticker) == ["TGT"])
     }
 
+    @Test func venuesNamedAfterSponsorsAreNotTheCompany() {
+        #expect(tickers("Free clinic at HP Pavilion, today, 6-9 p.m.").isEmpty)
+        #expect(tickers("The Flyers play at the Wells Fargo Center tonight.").isEmpty)
+        #expect(tickers("HP said on Tuesday its printer sales fell.").map(\.ticker) == ["HPQ"])
+    }
+
     @Test func initialismJoinedToAnotherNameByAHyphen() {
         #expect(tickers("Martin enters this Saturday night's UAW-GM Quality 500 at Lowe's Motor Speedway.").filter { $0.ticker == "GM" }.isEmpty)
         #expect(tickers("GM said on Tuesday it would cut 4,000 jobs.").map(\.ticker) == ["GM"])
