@@ -31,14 +31,16 @@ public struct StripTuning: Sendable, Equatable {
     /// After the article's last prose paragraph, shorter paragraphs with a link, an e-mail address
     /// or a call to action are promos and dropped (words; 0 = off).
     public var trailingPromoWords = 0.0
-    /// 1: a comment thread (its heading, "N comments", "Leave a reply", "X says:") ends the article.
-    public var cutCommentThreads = 0.0
+    /// 1: a comment thread ends the article: after most of its words, at least three entry lines
+    /// ("X says:", time stamps) each followed by a comment body; a thread heading above goes too.
+    /// On by default (boilerplate is never the article; issue 15): the study's held-out mean is not lowered.
+    public var cutCommentThreads = 1.0
     /// 1: a "Related"/"Most read"/"More stories" heading and the linked lines under it are dropped.
-    public var dropLinkListSections = 0.0
+    public var dropLinkListSections = 1.0
     /// 1: short newsletter and share prompts are dropped wherever they sit.
-    public var dropPromptLines = 0.0
+    public var dropPromptLines = 1.0
     /// 1: paragraphs that read as program code (JavaScript, JSON, CSS) are dropped.
-    public var dropCodeLines = 0.0
+    public var dropCodeLines = 1.0
     /// A section front has at least this many headline-length links …
     public var sectionFrontMinTeaserLinks = 10.0
     /// … and its longest extracted paragraph has fewer words than this (teasers, not prose).
