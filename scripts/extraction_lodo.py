@@ -39,7 +39,7 @@ GRID = {
     "third-pass": [0, 1],
     "prose-run-fallback": [0, 1],
     "trailing-promo-words": [0, 25, 40],
-    "cut-comment-threads": [1, 0],
+    "cut-comment-threads": [0, 1],
     "drop-link-list-sections": [1, 0],
     "drop-prompt-lines": [1, 0],
     "drop-code-lines": [1, 0],
