@@ -30,8 +30,11 @@ public struct RunCommand: ParsableCommand {
 
     @OptionGroup public var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Run only this stage (fetch, strip, dedup, entities, report).", valueName: "name"))
-    public var stage: StageName?
+    @Option(name: .customLong("stage"), help: ArgumentHelp("Run only this stage (fetch, strip, dedup, entities, report).", valueName: "name"))
+    public var stages: [StageName] = []
+
+    /// The one stage asked for (`validate` refuses several: the parser would keep only the last).
+    public var stage: StageName? { stages.last }
 
     @Option(name: .long, help: ArgumentHelp("First stage to run.", valueName: "name"))
     public var from: StageName?
@@ -60,6 +63,10 @@ public struct RunCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        if stages.count > 1 {
+            throw ValidationError("--stage is given \(stages.count) times (\(stages.map(\.rawValue).joined(separator: ", "))): give one stage, "
+                + "or a range with --from and --to")
+        }
         if stage != nil, from != nil || to != nil {
             throw ValidationError("--stage cannot be combined with --from or --to")
         }

@@ -23,6 +23,10 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
     /// Marked `?` by the list that supplied it (the gazetteer builder marks obscure one-word
     /// filers; users mark words they know to be ambiguous).
     static let listed = EntityAmbiguity(rawValue: 1 << 5)
+    /// Several ordinary words or places naming a filer known only from the SEC list ("Information
+    /// Services", "Public Policy", "Intuitive Machines"): the NER must read exactly those words as
+    /// an organisation (or a cue stand right next to them), not glued to other name words.
+    static let commonPhrase = EntityAmbiguity(rawValue: 1 << 6)
 
     /// Reasons that need positive evidence in the document; the others only need the document
     /// not to contradict the company reading.
@@ -36,6 +40,7 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
         if contains(.partOfOtherName) { out.append("part-of-other-name") }
         if contains(.place) { out.append("place") }
         if contains(.listed) { out.append("listed") }
+        if contains(.commonPhrase) { out.append("common-phrase") }
         return out
     }
 }
@@ -58,13 +63,25 @@ struct EntityAmbiguityProfiler: Sendable {
 
     /// Reasons the name `toks` (of `text`) may not mean its company, before document evidence.
     /// `ownNames` are the content-token hashes of the entity's names (for short forms).
+    /// `prominent`: the company is known beyond the SEC file (S&P 500, the alias file, a user's list).
     func profile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
-                 ownNames: [[UInt64]], insideOtherName: Bool) -> EntityAmbiguity {
-        var a: EntityAmbiguity = []
+                 ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool = true) -> EntityAmbiguity {
+        var a = dataProfile(toks, scalars: scalars, confirmOnly: confirmOnly, ownNames: ownNames,
+                            insideOtherName: insideOtherName, prominent: prominent)
+        // Marked by its list: a cue and the NER's organisation are needed. (Letting the NER's exact
+        // organisation alone link the SEC list's marked one-word names that the data finds no
+        // other reading for was tried on the dev pages: 5 right links (Sonos, Shutterstock), 17
+        // wrong (Orion the capsule, Alps, Aether, Viking the publisher, Polaris the boat).)
         if confirmOnly { a.insert(.listed) }
+        return a
+    }
+
+    private func dataProfile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
+                             ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool) -> EntityAmbiguity {
+        var a: EntityAmbiguity = []
         if insideOtherName { a.insert(.partOfOtherName) }
         let content = Self.contentTokens(toks)
-        guard !content.isEmpty else { return a }
+        guard !content.isEmpty else { return confirmOnly ? a.union(.listed) : a }
         let key = EntityNames.lookupKey(scalars[...])
         if places.contains(key) { a.insert(.place) }
         if content.count == 1 {
@@ -82,11 +99,23 @@ struct EntityAmbiguityProfiler: Sendable {
                 if words.isOrdinaryWord(t.foldHash) { a.insert(.ordinaryWord) }
                 if words.isPersonName(t.foldHash) { a.insert(.personName) }
             }
-        } else if content.allSatisfy({ $0.kind == .word && !$0.isAllCaps && words.isOrdinaryWord($0.foldHash) }) {
+        } else if content.allSatisfy({ ordinaryOrPlace($0, scalars) }) {
             // Ordinary words that are a short form of the company's longer name: "Old Dominion".
             let mine = content.map(\.hash)
             if ownNames.contains(where: { $0.count > mine.count && $0.starts(with: mine) }) { a.insert(.ordinaryWord) }
+            // A filer known only from the SEC list whose whole name is ordinary words or places
+            // ("Information Services", "Public Policy", "Rocky Mountains", "US Energy") is far more
+            // often the phrase than the company; prominent ones ("General Motors") are read as named.
+            if !prominent { a.insert(.commonPhrase) }
         }
         return a
+    }
+
+    /// A lower-case-able word of general English, or a place's name ("US", "North").
+    private func ordinaryOrPlace(_ t: EntityScanToken, _ scalars: [Unicode.Scalar]) -> Bool {
+        guard t.kind == .word else { return false }
+        if !t.isAllCaps && words.isOrdinaryWord(t.foldHash) { return true }
+        let a = max(0, t.start), b = min(t.end, scalars.count)
+        return a < b && places.contains(EntityNames.lookupKey(scalars[a..<b]))
     }
 }

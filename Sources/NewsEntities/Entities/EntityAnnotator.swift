@@ -35,6 +35,8 @@ private struct EntityCandidate {
     var nerLabel: EntityType? = nil
     /// The NER read this person-name company name as a person (without being sure).
     var nerPerson = false
+    /// The NER read these words as an organisation.
+    var nerOrg = false
 
     /// Output order of the type: the raw values' alphabetical order, without making strings.
     var typeRank: Int {
@@ -190,6 +192,19 @@ public struct EntityAnnotator: Sendable {
     private static let commaHash = EntityScanHash.exact(",")
     private static let atHash = EntityScanHash.exact("@")
 
+    private static let groupSuffixHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
+    private static let coHash = EntityScanHash.folded("co")
+
+    /// "Morgan Co., Ind.": "Co." then a comma and an abbreviated state is a county, not a company.
+    private static func countyAbbreviation(_ toks: [EntityScanToken], suffix s: Int) -> Bool {
+        guard toks[s].foldHash == coHash else { return false }
+        var k = s + 1
+        if k < toks.count, toks[k].hash == dotHash, toks[k].gap == 0 { k += 1 }
+        guard k + 2 < toks.count, toks[k].hash == commaHash else { return false }
+        let state = toks[k + 1]
+        return state.kind == .word && state.isCapitalized && state.length <= 5 && toks[k + 2].hash == dotHash && toks[k + 2].gap == 0
+    }
+
     private func dictionaryMatches(_ doc: EntityScanDocument) -> [EntityCandidate] {
         let toks = doc.tokens
         let dict = knowledge.index.dictionary
@@ -222,7 +237,11 @@ public struct EntityAnnotator: Sendable {
                 // "Target Corp." is the retailer; "Mercantile Bancorp Inc." is not "Bancorp".
                 let insideLongerName = i > 0 && toks[i - 1].isCapitalized && toks[i].matchGap == 1
                     && doc.tokenSentence[i - 1] == doc.tokenSentence[i]
-                legal = !insideLongerName
+                // "Group" or "Holdings" after ordinary words is any group ("a 'Citizens Group'");
+                // "Co., Ind." is a county.
+                let weakForm = Self.groupSuffixHashes.contains(toks[s].foldHash)
+                    && !c.ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .place])
+                legal = !insideLongerName && !weakForm && !Self.countyAbbreviation(toks, suffix: s)
             }
             let entry = knowledge.index.entries[c.entry]
             var cand = EntityCandidate(start: t.start, end: toks[e - 1].end, type: entry.type,
@@ -286,6 +305,12 @@ public struct EntityAnnotator: Sendable {
             if b - a > 2, sc[b - 1] == "s" || sc[b - 1] == "S", sc[b - 2] == "'" || sc[b - 2] == "\u{2019}" {
                 b -= 2
                 while b > a && (CharacterClass.isSpaceInLine(sc[b - 1]) || CharacterClass.isNewline(sc[b - 1])) { b -= 1 }
+            }
+            // A slash without spaces ends a name ("Photo by James Martin/CNET"): the model, trained
+            // on text where slashes are tokens, reads the credit as one name; the part before stays.
+            if a < b, let slash = sc[a..<b].firstIndex(of: "/"), slash > a {
+                b = slash
+                while b > a && !CharacterClass.isWordCharacter(sc[b - 1]) { b -= 1 }
             }
             guard b > a else { continue }
             // Acronyms of common nouns ("AI", "CEO", "IPO") look like names to a model trained on
@@ -359,7 +384,9 @@ public struct EntityAnnotator: Sendable {
                         ner[n].type = entry.type
                         ner[n].confidence = max(span.confidence, EntityConfidence.knownName)
                         ner[n].ambiguity = hit.ambiguity.union(knowledge.index.profiler.profile(
-                            toks, scalars: Array(doc.scalars[span.start..<span.end]), confirmOnly: false, ownNames: [], insideOtherName: false))
+                            toks, scalars: Array(doc.scalars[span.start..<span.end]), confirmOnly: false, ownNames: [], insideOtherName: false,
+                            prominent: entry.rank >= EntityEvidenceThresholds.prominentRank))
+                        ner[n].nerOrg = span.type == .organization
                         ner[n].legalSuffix = toks.contains { $0.kind == .word && Self.suffixHashes.contains($0.hash) }
                     }
                 }
@@ -407,11 +434,13 @@ public struct EntityAnnotator: Sendable {
                 dict[o].end = span.end
                 dict[o].confidence = min(dict[o].confidence, max(span.confidence, EntityConfidence.confirmed))
                 dict[o].shadow = n
+                dict[o].nerOrg = true
                 ner[n].alive = false
             } else {
                 ner[n].alive = false
                 for o in overlapping {
                     dict[o].shadow = n
+                    if span.type == .organization && sameSpan { dict[o].nerOrg = true }
                     if dict[o].ambiguity.isEmpty && (span.type == dict[o].type || span.type == .organization) {
                         dict[o].confidence = min(EntityConfidence.dictionaryCeiling, dict[o].confidence + EntityConfidence.agreementBonus)
                     }
@@ -449,7 +478,7 @@ public struct EntityAnnotator: Sendable {
             guard let entry = c.entry else { return true }
             let a = doc.tokenIndex(containingOrAfter: c.start), b = doc.tokenIndex(startingAtOrAfter: c.end)
             guard let reason = EntityLinkDecision.decide(entry: entry, ambiguity: c.ambiguity, legalSuffix: c.legalSuffix,
-                                                         nerPerson: c.nerPerson, a: a, b: max(b, a + 1), evidence: evidence,
+                                                         nerPerson: c.nerPerson, nerOrg: c.nerOrg, a: a, b: max(b, a + 1), evidence: evidence,
                                                          knowledge: knowledge) else { return false }
             c.evidence = reason.rawValue
             if c.origin == .weakDictionary { c.origin = .dictionary }

@@ -55,7 +55,64 @@ struct EntityLookupHit: Sendable {
 
 /// The compiled, immutable part of a knowledge base, shared between copies.
 final class EntityKBIndex: Sendable {
+    /// Words companies add after their name to say what they do ("Live Nation Entertainment",
+    /// "SoFi Technologies", "Jefferies Financial"); news writes the name without them.
+    static let descriptorWords: Set<String> = [
+        "entertainment", "financial", "technologies", "technology", "systems", "solutions", "services", "industries",
+        "enterprises", "international", "worldwide", "global", "brands", "communications", "networks", "pharmaceuticals",
+        "therapeutics", "biosciences", "sciences", "laboratories", "software", "semiconductor", "resources", "capital",
+        "partners", "insurance", "media", "interactive", "digital", "group", "holdings", "holding", "corporation",
+    ]
+    private static let connectorWords: Set<String> = ["of", "and", "the", "for", "de", "du", "la"]
+
+    /// Short forms of companies' names without their descriptor words, for the entries that hold
+    /// them alone (a short form two companies share, or another company's name, is left out).
+    /// A short form always needs evidence: it is a place ("Palo Alto"), a person ("Raymond
+    /// James") or a unit ("RPM") as often as the company (see `EntityAmbiguityProfiler.profile`).
+    static func shortForms(_ entries: [EntityKBEntry]) -> [Int: [EntityKBSurface]] {
+        var taken: [String: Int] = [:]
+        for (e, entry) in entries.enumerated() {
+            for s in entry.surfaces.map(\.text) + [entry.name] {
+                let key = EntityNames.lookupKey(s)
+                if let old = taken[key], old != e { taken[key] = -1 } else { taken[key] = e }
+            }
+        }
+        var found: [String: (entry: Int, text: String)?] = [:]
+        for (e, entry) in entries.enumerated() where entry.type == .organization {
+            for s in Set(entry.surfaces.map(\.text) + [entry.name]) {
+                var parts = s.split(separator: " ").map(String.init)
+                let before = parts.count
+                while parts.count > 1, let last = parts.last, descriptorWords.contains(last.lowercased()) { parts.removeLast() }
+                guard parts.count < before, let last = parts.last, !connectorWords.contains(last.lowercased()),
+                      last.unicodeScalars.last.map(CharacterClass.isWordCharacter) ?? false else { continue }
+                // One plain word left ("Orion", "California", "United" of SEC filers) is a star, a
+                // place or a word as often as the company: only coinages ("SoFi") and names of
+                // several words ("Live Nation") are kept.
+                let text = parts.joined(separator: " ")
+                // A filer known only from the SEC list keeps coinages alone ("Studio City", "Main
+                // Street" of such filers were places and streets on the dev pages).
+                if (parts.count == 1 || entry.rank < EntityEvidenceThresholds.prominentRank) && !Self.isCoinage(text) { continue }
+                let key = EntityNames.lookupKey(text)
+                guard key.count >= 3, taken[key] == nil || taken[key] == e else { continue }
+                if let old = found[key], old?.entry != e { found[key] = .some(nil) } else { found[key] = (e, text) }
+            }
+        }
+        var out: [Int: [EntityKBSurface]] = [:]
+        for (key, value) in found.sorted(by: { $0.key < $1.key }) {
+            guard let (e, text) = value, taken[key] == nil else { continue }
+            out[e, default: []].append(EntityKBSurface(text: text, confirmOnly: true))
+        }
+        return out
+    }
+
+    /// A word with a capital after its first letter and lower-case letters ("SoFi", "eBay").
+    static func isCoinage(_ word: String) -> Bool {
+        let scalars = Array(word.unicodeScalars)
+        return scalars.dropFirst().contains(where: CharacterClass.isUpper) && scalars.contains(where: CharacterClass.isLower)
+    }
+
     private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
+    private static let groupFormHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
 
     let entries: [EntityKBEntry]
     /// First-token hash -> candidate names starting with that token, longest first.
@@ -78,10 +135,14 @@ final class EntityKBIndex: Sendable {
         // Every name of every entry as tokens, and which entries hold each run of up to three
         // tokens inside a longer name ("News" inside "Fox News Corp"): a name that is part of
         // another organisation's name is ambiguous.
-        let tokenised: [[(surface: EntityKBSurface?, text: String, toks: [EntityScanToken])]] = entries.map { entry in
+        let shortForms = Self.shortForms(entries)
+        let tokenised: [[(surface: EntityKBSurface?, text: String, toks: [EntityScanToken])]] = entries.enumerated().map { (e, entry) in
             var names = entry.surfaces.map { (surface: Optional($0), text: $0.text, toks: EntityScanTokenizer.tokenize(Array($0.text.unicodeScalars))) }
             if !entry.surfaces.contains(where: { $0.text == entry.name }) {
                 names.append((surface: nil, text: entry.name, toks: EntityScanTokenizer.tokenize(Array(entry.name.unicodeScalars))))
+            }
+            for s in shortForms[e] ?? [] {
+                names.append((surface: s, text: s.text, toks: EntityScanTokenizer.tokenize(Array(s.text.unicodeScalars))))
             }
             return names
         }
@@ -113,7 +174,8 @@ final class EntityKBIndex: Sendable {
                 let insideOther = holder != nil && holder != e
                 let ambiguity = profiler.profile(toks, scalars: Array(name.text.unicodeScalars),
                                                  confirmOnly: name.surface?.confirmOnly ?? false,
-                                                 ownNames: own, insideOtherName: insideOther)
+                                                 ownNames: own, insideOtherName: insideOther,
+                                                 prominent: entry.rank >= EntityEvidenceThresholds.prominentRank)
                 // The canonical name is always looked up for NER spans, but matched in text only
                 // when it is one of the surfaces.
                 let key = EntityNames.lookupKey(name.text)
@@ -129,7 +191,12 @@ final class EntityKBIndex: Sendable {
                 let hashes = toks.map(\.hash)
                 let gaps = toks.dropFirst().map { $0.matchGap }
                 let signature = hashes + gaps.map(UInt64.init)
-                let legalForm = toks.count > 1 && toks.dropFirst().contains { $0.kind == .word && Self.legalFormHashes.contains($0.hash) }
+                // A group word makes a legal form only after a name that is not ordinary words
+                // ("Carlyle Group", not "Metro Group").
+                let legalForm = toks.count > 1 && toks.dropFirst().contains {
+                    $0.kind == .word && Self.legalFormHashes.contains($0.hash)
+                        && (!Self.groupFormHashes.contains($0.foldHash) || ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .place]))
+                }
                 let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank,
                                                ambiguity: ambiguity, legalForm: legalForm)
                 if let oldRank = seenRank[signature] {
@@ -494,6 +561,8 @@ public struct EntityKnowledgeBase: Sendable {
                     || (capitalised && !allCaps && hit.oneWordForms.contains { $0.lowercased() == lower && $0.unicodeScalars.contains(where: CharacterClass.isLower) })
             else { return nil }
         }
+        // A name of several words written all in lower case is a phrase ("waste management").
+        else if !scalars.contains(where: CharacterClass.isUpper) { return nil }
         return hit
     }
 }

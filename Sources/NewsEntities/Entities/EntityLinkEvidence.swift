@@ -15,6 +15,7 @@ struct EntityLinkEvidence {
         case corporateRole = "corporate-role"
         case prominentInitialism = "prominent-initialism"
         case noConflict = "no-conflict-in-document"
+        case nerOrganisation = "ner-organisation"
     }
 
     /// Words that say a company is meant when they stand near its name: its stock and results.
@@ -103,6 +104,15 @@ struct EntityLinkEvidence {
         if found & 1 != 0 { return .financialContext }
         if found & 2 != 0 { return .corporateRole }
         return nil
+    }
+
+    /// Tokens `a..<b` joined by a hyphen to a capitalised word or initialism ("UAW-GM", "GM-Toyota").
+    func inHyphenCompound(_ a: Int, _ b: Int) -> Bool {
+        let toks = doc.tokens
+        func capital(_ k: Int) -> Bool { k >= 0 && k < toks.count && toks[k].kind == .word && toks[k].isCapitalized }
+        if a >= 2, a < toks.count, toks[a - 1].hash == Self.dashHash, toks[a - 1].gap == 0, toks[a].gap == 0, capital(a - 2) { return true }
+        if b + 1 < toks.count, toks[b].hash == Self.dashHash, toks[b].gap == 0, toks[b + 1].gap == 0, capital(b + 1) { return true }
+        return false
     }
 
     /// A landform word right before ("Mount", "Lake") or after ("River", "Mountains") tokens `a..<b`.
@@ -225,7 +235,7 @@ struct EntityLinkEvidence {
 enum EntityLinkDecision {
     /// Links `candidate` (tokens `a..<b`, known name with `ambiguity`) to `entry` or not; returns
     /// the evidence that carried the link, or nil to leave the name unlinked.
-    static func decide(entry: Int, ambiguity: EntityAmbiguity, legalSuffix: Bool, nerPerson: Bool, a: Int, b: Int,
+    static func decide(entry: Int, ambiguity: EntityAmbiguity, legalSuffix: Bool, nerPerson: Bool, nerOrg: Bool = false, a: Int, b: Int,
                        evidence e: EntityLinkEvidence, knowledge: EntityKnowledgeBase) -> EntityLinkEvidence.Reason? {
         if legalSuffix { return .legalSuffix }
         if e.tickerEntries.contains(entry) { return .tickerCue }
@@ -256,9 +266,26 @@ enum EntityLinkDecision {
         if nerPerson && local == nil { return nil }
         // An ordinary word needs evidence. (Accepting a prominent company's name capitalised
         // mid-sentence without it was tried on the dev-page judgements: +9 right, +20 wrong links.)
-        if !ambiguity.isDisjoint(with: EntityAmbiguity.needsEvidence) { return local }
+        if ambiguity.contains(.commonPhrase) {
+            if local == .fullNameInDocument { return local }
+            guard !e.gluedToOtherName(a, b, after: true, words: knowledge.words) else { return nil }
+            if nerOrg { return local ?? .nerOrganisation }
+            // Without the NER: a cue right next to the name ("Jefferies analyst", "shares of Sonos").
+            return e.localCue(a, b, window: EntityEvidenceThresholds.positionalEvidenceWindow)
+        }
+        if !ambiguity.isDisjoint(with: EntityAmbiguity.needsEvidence) {
+            // A cue word near an ordinary word is not enough on its own ("Coffee maker", "Team
+            // owner", "Net Crown Debt", "Emerging market stocks"): the NER, which reads the whole
+            // sentence, must also take the words for an organisation's name, unless the company is
+            // named unambiguously elsewhere in the document.
+            guard let local else { return nil }
+            return local == .fullNameInDocument || nerOrg ? local : nil
+        }
         if ambiguity.contains(.initialism) {
             if let local { return local }
+            // Joined by a hyphen to another name ("UAW-GM Quality 500"): another organisation's or
+            // event's name. (Glued by a space is the maker's product as often: "CBS All Access".)
+            if e.inHyphenCompound(a, b) { return nil }
             return knowledge.entry(entry).rank >= 1 ? .prominentInitialism : nil
         }
         // A person's or place's name: without evidence only for a company known well enough that

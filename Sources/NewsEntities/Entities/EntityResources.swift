@@ -47,6 +47,22 @@ public enum EntityResources {
         try folder().appendingPathComponent(relativePath)
     }
 
+    /// SHA-256 over the shipped files' contents (once per process): cached results and stage
+    /// freshness depend on it, so new data (a gazetteer, a model) is never hidden behind old
+    /// results. "missing" when the files cannot be read (the engine then fails with the reason).
+    public static var contentFingerprint: String { cachedFingerprint }
+
+    private static let cachedFingerprint: String = {
+        guard let base = try? folder() else { return "missing" }
+        var hasher = ContentHash.Hasher()
+        for file in requiredFiles {
+            hasher.update("\(file)\n")
+            guard let data = try? Data(contentsOf: base.appendingPathComponent(file)) else { return "missing" }
+            hasher.update(Array(data))
+        }
+        return hasher.finalize()
+    }()
+
     /// The folder of the running executable (`/proc/self/exe` on Linux; the main bundle elsewhere).
     static func executableFolder() -> URL? {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {

@@ -63,6 +63,11 @@ enum EntityEvidenceThresholds {
     /// gold pages): links without evidence of rank 2 names were 42 right / 4 wrong (Apple, Fox,
     /// Ford), of rank 0-1 names 0 right / 14 wrong (Williams, Dover, Dow, Ferrari, Lilly).
     static let noConflictMinimumRank = 2
+    /// Companies at least this well known (1: S&P 500) are read as named when their name is ordinary
+    /// words ("General Motors", "Home Depot"); SEC-only filers named so need evidence ("Information
+    /// Services", "Public Policy"): the analyst read of the dev pages (64e447c) found 14 such SEC-only
+    /// links, none right, and no wrong S&P 500 one.
+    static let prominentRank = 1
 }
 
 /// English word statistics for deciding when a name is also an ordinary word or a person's name.

@@ -11,8 +11,11 @@ import PipelineKit
 public struct EntitiesStage: PipelineStage {
     public let id = StageName.entities.id
     public let summary = "find companies, people, places, tickers, money, dates; link aliases with evidence; company tone"
-    /// 2: links need evidence, company tone, names at date, sentence offsets.
-    public let version = 2
+    /// 2: links need evidence, company tone, names at date, sentence offsets. 3: ordinary-word
+    /// links need the NER's organisation, SEC-only filers' phrases the NER's exact span, products
+    /// carry no ticker, short forms. Bump it whenever the same document gives other mentions;
+    /// the shipped resources' content is part of the fingerprint on its own.
+    public let version = 3
     public let settings: Manifest.EntitySettings
     public let settingsFingerprint: String
     private let engine = EntityEngineCache()
@@ -32,7 +35,8 @@ public struct EntitiesStage: PipelineStage {
 
     public init(settings: Manifest.EntitySettings = .init(), settingsFingerprint: String = "") {
         self.settings = settings
-        self.settingsFingerprint = settingsFingerprint
+        // The shipped gazetteer, lexicons and models decide the output as much as the manifest.
+        self.settingsFingerprint = ContentHash.hex(settingsFingerprint + "\nresources:" + EntityResources.contentFingerprint)
     }
 
     public func run(shard: Shard, context: StageContext) throws -> StageCounts {

@@ -42,7 +42,8 @@ struct EntityEvidenceTests {
     }
 
     @Test func ordinaryWordWithEvidenceIsLinkedAndSaysWhy() {
-        let shares = tickers("Block shares rose 4% after the payments company reported earnings.")
+        let text = "Block shares rose 4% after the payments company reported earnings."
+        let shares = tickers(text, ner: [entitySpan("Block", in: text, "ORG")])
         #expect(shares.map(\.ticker) == ["XYZ"])
         #expect(shares.first?.evidence == "financial-context")
         let legal = tickers("Target Corp. cut its forecast. Target also closed stores.")
@@ -51,6 +52,78 @@ struct EntityEvidenceTests {
         let cue = tickers("Block (NYSE: XYZ) said on Monday it would hire.")
         #expect(cue.allSatisfy { $0.ticker == "XYZ" })
         #expect(cue.contains { $0.type == .organization && $0.evidence == "ticker-cue" })
+    }
+
+    @Test func cueWordsAloneDoNotMakeAnOrdinaryWordACompany() {
+        // A cue near the word, but the NER does not read the word as an organisation's name
+        // ("Coffee maker", "Team owner", "Net Crown Debt"): the word stays a word.
+        let text = "Block shares rose 4% after the payments company reported earnings."
+        #expect(tickers(text).isEmpty)
+        #expect(tickers(text, ner: [entitySpan("Block", in: text, "MISC")]).isEmpty)
+        // The NER's organisation must be exactly the name, not a longer one around it.
+        let longer = "Shares of Block Storage Partners, the operator, fell 4%."
+        #expect(tickers(longer, ner: [entitySpan("Block Storage Partners", in: longer, "ORG")]).isEmpty)
+    }
+
+    @Test func filerNamedWithOrdinaryWordsNeedsTheNERAndNoLongerName() {
+        // SEC-only filers named with ordinary words or places: Information Services Group (III),
+        // Public Policy Holding (PPHC), Intuitive Machines (LUNR).
+        let list = "NASA picked Astrobotic, Intuitive Machines and OrbitBeyond for lunar missions."
+        #expect(tickers(list, ner: [entitySpan("Intuitive Machines", in: list, "ORG")]).map(\.ticker) == ["LUNR"])
+        #expect(tickers(list).isEmpty)
+        #expect(tickers("Analysts cut their targets for shares of Intuitive Machines on Monday.").map(\.ticker) == ["LUNR"])
+        let inside = "If you have Internet Information Services installed, upgrade it."
+        #expect(tickers(inside, ner: [entitySpan("Information Services", in: inside, "ORG")]).isEmpty)
+        let committee = "the Committee on Science, Engineering, and Public Policy met."
+        #expect(tickers(committee, ner: [entitySpan("Committee on Science, Engineering, and Public Policy", in: committee, "ORG")]).isEmpty)
+        // Prominent companies named with ordinary words are read as named.
+        #expect(tickers("General Motors recalled 10,000 cars.").map(\.ticker) == ["GM"])
+    }
+
+    @Test func markedNamesAndShortFormsNeedACueAndTheNER() {
+        // The SEC list's marked one-word "Sonos" and the short form "SoFi" of "SoFi Technologies":
+        // the NER's organisation alone is not enough (the dev pages' "Orion", "Alps", "Polaris"),
+        // a cue alone neither; both together link.
+        let text = "Sonos unveiled a speaker, and SoFi said loans grew."
+        let ner = [entitySpan("Sonos", in: text, "ORG"), entitySpan("SoFi", in: text, "ORG")]
+        #expect(tickers(text, ner: ner).isEmpty)
+        let cued = "Shares of Sonos fell; SoFi shares rose."
+        #expect(tickers(cued).isEmpty)
+        let cuedNER = [entitySpan("Sonos", in: cued, "ORG"), entitySpan("SoFi", in: cued, "ORG")]
+        #expect(tickers(cued, ner: cuedNER).map(\.ticker) == ["SONO", "SOFI"])
+    }
+
+    @Test func aSlashEndsTheNERsName() {
+        // A photo credit: the person's name, then the outlet after the slash.
+        let text = "Photo by James Martin/CNET"
+        let m = entityAnnotate(text, ner: [entitySpan("James Martin/CNET", in: text, "PER")])
+        #expect(m.contains { $0.surface == "James Martin" && $0.type == .person })
+        #expect(m.contains { $0.surface == "CNET" && $0.ticker == "ZD" })
+    }
+
+    @Test func productsAloneCarryNoCompanyTicker() {
+        let text = "Stadia streams games; the Xbox sold well."
+        let m = entityAnnotate(text, ner: [entitySpan("Stadia", in: text, "MISC"), entitySpan("Xbox", in: text, "MISC")])
+        #expect(m.filter { $0.surface == "Stadia" || $0.surface == "Xbox" }.map(\.entityId) == ["misc:stadia", "misc:xbox"])
+        #expect(m.allSatisfy { $0.ticker == nil })
+    }
+
+    @Test func lowerCasePhraseIsNotACompany() {
+        let text = "Recycling and waste management\nThe town collects waste every week."
+        #expect(tickers(text, ner: [entitySpan("waste management", in: text, "ORG")]).isEmpty)
+    }
+
+    @Test func groupWordsAndCountiesAreNotLegalForms() {
+        let group = "This has resulted in a 'Citizens Group' being formed to support you."
+        #expect(tickers(group).isEmpty)
+        let county = "From \"Family Records of Morgan Co., Ind.\", Public Library of Mooresville."
+        #expect(tickers(county).isEmpty)
+        #expect(tickers("Target Corp. cut its forecast.").map(\.ticker) == ["TGT"])
+    }
+
+    @Test func initialismJoinedToAnotherNameByAHyphen() {
+        #expect(tickers("Martin enters this Saturday night's UAW-GM Quality 500 at Lowe's Motor Speedway.").filter { $0.ticker == "GM" }.isEmpty)
+        #expect(tickers("GM said on Tuesday it would cut 4,000 jobs.").map(\.ticker) == ["GM"])
     }
 
     @Test func sentenceInitialWordNeedsAnAdjacentCue() {

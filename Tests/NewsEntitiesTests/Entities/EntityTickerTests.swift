@@ -67,7 +67,7 @@ struct EntityTickerTests {
 
     @Test func chromeYieldsNoCompany() {
         let text = "Share to Facebook\nShare to LinkedIn\nMeta said revenue rose."
-        let m = entityAnnotate(text)
+        let m = entityAnnotate(text, ner: [entitySpan("Meta", in: text, "ORG")])
         #expect(!m.contains { $0.surface == "Facebook" || $0.surface == "LinkedIn" })
         #expect(m.contains { $0.surface == "Meta" && $0.entityId == "org:meta" })
     }

@@ -12,6 +12,16 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
+    /// `--stage entities --stage report` must not quietly run the report alone.
+    @Test func severalStageOptionsAreRefused() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        let outcome = try harness.run(["run", "--stage", "entities", "--stage", "report"])
+        #expect(outcome.status == ExitStatus.usage.rawValue, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--from and --to"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: harness.work("fetch").path))
+    }
+
     @Test func aQuietRunExitsZeroAndAReportOnlyRerunKeepsTheRunFacts() throws {
         let harness = try PipelineHarness()
         defer { harness.remove() }

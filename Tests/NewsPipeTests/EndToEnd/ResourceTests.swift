@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import NewsEntities
+@testable import NewsPipeCLI
+@testable import NewsIO
 @testable import NewsPipe
 @testable import PipelineKit
 
@@ -30,6 +32,30 @@ import Testing
         }
         // Nothing ran: no stage folder was made.
         #expect(!FileManager.default.fileExists(atPath: harness.work("fetch").path))
+    }
+
+    /// New shipped data (here one more alias) makes the entities stage stale: an upgrade is
+    /// never hidden behind results cached under the old gazetteer.
+    @Test func changedResourcesMakeTheEntitiesStageStale() throws {
+        let harness = try PipelineHarness()
+        defer { harness.remove() }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("resources-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: try EntityResources.folder(), to: copy)
+        let env = ["NEWSPIPE_RESOURCES": copy.path]
+        #expect(try harness.run(["run"], environment: env).status <= 1)
+        func entitiesState() throws -> String? {
+            let status = try harness.run(["status", "--json"], environment: env)
+            let states = try JSONLines.makeDecoder().decode(PipelineStatus.self, from: Data(status.stdout.utf8))
+            return states.stages.first { $0.stage == "entities" }?.state
+        }
+        #expect(try entitiesState() == "done")
+        let aliases = copy.appendingPathComponent("entities/aliases.tsv")
+        try (try String(contentsOf: aliases, encoding: .utf8) + "org:zorblax\tORG\tZorblax Widgets\t\tZorblax\t\n")
+            .write(to: aliases, atomically: true, encoding: .utf8)
+        #expect(try entitiesState() != "done")
+        #expect(try harness.run(["run"], environment: env).status <= 1)
+        #expect(try entitiesState() == "done")
     }
 
     @Test func theEnvironmentVariablePointsAtResourcesElsewhere() throws {
