@@ -9,7 +9,8 @@ import PipelineKit
 /// and its stored pages, writes one `ArticleRecord` per article and rejects with reasons.
 public struct StripStage: PipelineStage {
     /// Bumped when the article extracted from the same page changes.
-    public static let stageVersion = 2
+    /// 3: boilerplate rules on (link lists, prompts, code lines, comment threads).
+    public static let stageVersion = 3
     public let id = StageName.strip.id
     public let summary = "parse each page with libxml2 and extract the article and its metadata"
     public let version = StripStage.stageVersion
