@@ -31,6 +31,9 @@ struct EntityAmbiguity: OptionSet, Sendable, Hashable {
     /// Reasons that need positive evidence in the document; the others only need the document
     /// not to contradict the company reading.
     static let needsEvidence: EntityAmbiguity = [.ordinaryWord, .listed]
+    /// Reasons that make a group word ("Group", "Holdings") after the name no legal form ("a
+    /// 'Citizens Group'", "Metro Group").
+    static let groupWordIsNoLegalForm: EntityAmbiguity = [.ordinaryWord, .listed, .place]
 
     var names: [String] {
         var out: [String] = []
@@ -66,22 +69,15 @@ struct EntityAmbiguityProfiler: Sendable {
     /// `prominent`: the company is known beyond the SEC file (S&P 500, the alias file, a user's list).
     func profile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
                  ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool = true) -> EntityAmbiguity {
-        var a = dataProfile(toks, scalars: scalars, confirmOnly: confirmOnly, ownNames: ownNames,
-                            insideOtherName: insideOtherName, prominent: prominent)
+        var a: EntityAmbiguity = []
         // Marked by its list: a cue and the NER's organisation are needed. (Letting the NER's exact
         // organisation alone link the SEC list's marked one-word names that the data finds no
         // other reading for was tried on the dev pages: 5 right links (Sonos, Shutterstock), 17
         // wrong (Orion the capsule, Alps, Aether, Viking the publisher, Polaris the boat).)
         if confirmOnly { a.insert(.listed) }
-        return a
-    }
-
-    private func dataProfile(_ toks: [EntityScanToken], scalars: [Unicode.Scalar], confirmOnly: Bool,
-                             ownNames: [[UInt64]], insideOtherName: Bool, prominent: Bool) -> EntityAmbiguity {
-        var a: EntityAmbiguity = []
         if insideOtherName { a.insert(.partOfOtherName) }
         let content = Self.contentTokens(toks)
-        guard !content.isEmpty else { return confirmOnly ? a.union(.listed) : a }
+        guard !content.isEmpty else { return a }
         let key = EntityNames.lookupKey(scalars[...])
         if places.contains(key) { a.insert(.place) }
         if content.count == 1 {

@@ -192,7 +192,6 @@ public struct EntityAnnotator: Sendable {
     private static let commaHash = EntityScanHash.exact(",")
     private static let atHash = EntityScanHash.exact("@")
 
-    private static let groupSuffixHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
     private static let coHash = EntityScanHash.folded("co")
 
     /// "Morgan Co., Ind.": "Co." then a comma and an abbreviated state is a county, not a company.
@@ -239,8 +238,8 @@ public struct EntityAnnotator: Sendable {
                     && doc.tokenSentence[i - 1] == doc.tokenSentence[i]
                 // "Group" or "Holdings" after ordinary words is any group ("a 'Citizens Group'");
                 // "Co., Ind." is a county.
-                let weakForm = Self.groupSuffixHashes.contains(toks[s].foldHash)
-                    && !c.ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .place])
+                let weakForm = EntityKBIndex.groupFormHashes.contains(toks[s].foldHash)
+                    && !c.ambiguity.isDisjoint(with: .groupWordIsNoLegalForm)
                 legal = !insideLongerName && !weakForm && !Self.countyAbbreviation(toks, suffix: s)
             }
             let entry = knowledge.index.entries[c.entry]

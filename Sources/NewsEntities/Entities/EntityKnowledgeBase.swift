@@ -85,21 +85,20 @@ final class EntityKBIndex: Sendable {
                 while parts.count > 1, let last = parts.last, descriptorWords.contains(last.lowercased()) { parts.removeLast() }
                 guard parts.count < before, let last = parts.last, !connectorWords.contains(last.lowercased()),
                       last.unicodeScalars.last.map(CharacterClass.isWordCharacter) ?? false else { continue }
-                // One plain word left ("Orion", "California", "United" of SEC filers) is a star, a
-                // place or a word as often as the company: only coinages ("SoFi") and names of
-                // several words ("Live Nation") are kept.
+                // Only coinages ("SoFi") and, for prominent companies, names of several words ("Live
+                // Nation") are kept: one plain word left ("Orion", "California", "United") and SEC-only
+                // filers' phrases ("Studio City", "Main Street") were stars, places and streets on the
+                // dev pages.
                 let text = parts.joined(separator: " ")
-                // A filer known only from the SEC list keeps coinages alone ("Studio City", "Main
-                // Street" of such filers were places and streets on the dev pages).
                 if (parts.count == 1 || entry.rank < EntityEvidenceThresholds.prominentRank) && !Self.isCoinage(text) { continue }
                 let key = EntityNames.lookupKey(text)
-                guard key.count >= 3, taken[key] == nil || taken[key] == e else { continue }
+                guard key.count >= 3, taken[key] == nil else { continue }
                 if let old = found[key], old?.entry != e { found[key] = .some(nil) } else { found[key] = (e, text) }
             }
         }
         var out: [Int: [EntityKBSurface]] = [:]
         for (key, value) in found.sorted(by: { $0.key < $1.key }) {
-            guard let (e, text) = value, taken[key] == nil else { continue }
+            guard let (e, text) = value else { continue }
             out[e, default: []].append(EntityKBSurface(text: text, confirmOnly: true))
         }
         return out
@@ -112,7 +111,8 @@ final class EntityKBIndex: Sendable {
     }
 
     private static let legalFormHashes = EntityScanHashSet(hashes: EntityNames.spanSuffixes.map(EntityScanHash.exact))
-    private static let groupFormHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
+    /// "Group", "Holdings" (folded): a legal form only after a name that is not ordinary words.
+    static let groupFormHashes = EntityScanHashSet(hashes: EntityNames.groupSuffixes.map(EntityScanHash.folded))
 
     let entries: [EntityKBEntry]
     /// First-token hash -> candidate names starting with that token, longest first.
@@ -195,7 +195,7 @@ final class EntityKBIndex: Sendable {
                 // ("Carlyle Group", not "Metro Group").
                 let legalForm = toks.count > 1 && toks.dropFirst().contains {
                     $0.kind == .word && Self.legalFormHashes.contains($0.hash)
-                        && (!Self.groupFormHashes.contains($0.foldHash) || ambiguity.isDisjoint(with: [.ordinaryWord, .listed, .place]))
+                        && (!Self.groupFormHashes.contains($0.foldHash) || ambiguity.isDisjoint(with: .groupWordIsNoLegalForm))
                 }
                 let cand = EntityDictCandidate(hashes: hashes, gaps: gaps, entry: e, confirmOnly: surface.confirmOnly, rank: entry.rank,
                                                ambiguity: ambiguity, legalForm: legalForm)
