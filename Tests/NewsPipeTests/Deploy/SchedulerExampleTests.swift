@@ -22,8 +22,8 @@ import Testing
         if !FileManager.default.fileExists(atPath: bin.path) {
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("newspipe"), withDestinationURL: PipelineHarness.binary)
-            try FileManager.default.copyItem(at: Deploy.repository.appendingPathComponent("deploy/newspipe-task"),
-                                             to: bin.appendingPathComponent("newspipe-task"))
+            try PipelineHarness.copyExecutable(from: Deploy.repository.appendingPathComponent("deploy/newspipe-task"),
+                                               to: bin.appendingPathComponent("newspipe-task"))
         }
         return try Deploy.run(command, in: project.folder, environment: environment.merging(["PATH": bin.path + ":/usr/bin:/bin"]) { $1 })
     }
@@ -114,8 +114,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: bin) }
         let log = bin.appendingPathComponent("calls")
         try FileManager.default.createDirectory(at: log, withIntermediateDirectories: true)
-        try Data(Self.fakeAWS.utf8).write(to: bin.appendingPathComponent("aws"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("aws").path)
+        try PipelineHarness.writeExecutable(Self.fakeAWS, to: bin.appendingPathComponent("aws"))
 
         let image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/newspipe:\(UUID().uuidString.prefix(6))"
         let submitted = try Deploy.run(

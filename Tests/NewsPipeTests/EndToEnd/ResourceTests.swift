@@ -14,7 +14,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lonely-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let binary = folder.appendingPathComponent("newspipe")
-        try FileManager.default.copyItem(at: PipelineHarness.binary, to: binary)
+        try PipelineHarness.copyExecutable(from: PipelineHarness.binary, to: binary)
         return (folder, binary)
     }
 

@@ -70,6 +70,29 @@ struct PipelineHarness {
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 
+    /// Copies a program that a test will then run. The copy is made by `cp` in a child process:
+    /// a copy written by this process leaves a write descriptor open while other tests fork, and
+    /// a child forked in that window holds it until it execs, so running the copy can fail with
+    /// ETXTBSY ("Text file busy"), as it once did in CI.
+    static func copyExecutable(from source: URL, to destination: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/cp")
+        process.arguments = ["-p", source.path, destination.path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError.copyFailed(source.path, process.terminationStatus) }
+    }
+
+    /// Writes a script that a test will run, through `copyExecutable` for the same reason.
+    static func writeExecutable(_ text: String, to destination: URL) throws {
+        let source = destination.appendingPathExtension("source")
+        try Data(text.utf8).write(to: source)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: source.path)
+        try copyExecutable(from: source, to: destination)
+        try FileManager.default.removeItem(at: source)
+    }
+
+
     var output: URL { folder.appendingPathComponent("output") }
     func work(_ path: String) -> URL { output.appendingPathComponent("work").appendingPathComponent(path) }
 
@@ -130,7 +153,7 @@ struct PipelineHarness {
         throw HarnessError.neverReached(path)
     }
 
-    enum HarnessError: Error { case exitedEarly(Int32), neverReached(String) }
+    enum HarnessError: Error { case exitedEarly(Int32), neverReached(String), copyFailed(String, Int32) }
 
     func shardFiles(_ stage: String, _ base: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: work(stage).path)) ?? []).filter { $0.hasPrefix(base + "-") && $0.hasSuffix(".jsonl") }
