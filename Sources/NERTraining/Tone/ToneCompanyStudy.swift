@@ -49,9 +49,16 @@ public enum ToneCompanyStudy {
             lexiconTone[doc] = Dictionary(lex.companyTones.map { ($0.entityId, CompanyToneRule.label($0.tone)) }, uniquingKeysWith: { x, _ in x })
             let (analysis, ev) = modelEngine.companyToneEvidence(documentId: a.id, text: a.text, published: a.published)
             evidence[doc] = Dictionary(ev.map { ($0.entityId, $0.scores) }, uniquingKeysWith: { x, _ in x })
-            // The evidence must give the stage's own calls under the shipped rule.
-            for c in analysis.companyTones where CompanyToneRule.label(CompanyToneRule.shipped.call(evidence[doc]?[c.entityId] ?? []).tone) != CompanyToneRule.label(c.tone) {
-                mismatches += 1
+            // The evidence must give the stage's own calls: the company's under the shipped rule, and
+            // the mentions' (the row's counts) from their most probable tone.
+            for c in analysis.companyTones {
+                let ev = evidence[doc]?[c.entityId] ?? []
+                if CompanyToneRule.label(CompanyToneRule.shipped.call(ev).tone) != CompanyToneRule.label(c.tone)
+                    || (!ev.isEmpty && (ev.filter { CompanyToneRule.label($0.tone) == "positive" }.count != c.bullish
+                                        || ev.filter { CompanyToneRule.label($0.tone) == "negative" }.count != c.bearish
+                                        || ev.count != c.bullish + c.bearish + c.neutral)) {
+                    mismatches += 1
+                }
             }
         }
         let missing = rows.filter { evidence[$0.doc]?[$0.entityId] == nil && lexiconTone[$0.doc]?[$0.entityId] == nil }.count
@@ -97,7 +104,7 @@ public enum ToneCompanyStudy {
         var out = "company tone on \(rows.count) labelled company rows of \(docs.count) documents "
         out += "(gold: \(gold.filter { $0 == "positive" }.count) positive, \(gold.filter { $0 == "negative" }.count) negative, "
         out += "\(gold.filter { $0 == "neutral" }.count) neutral); rows without a system row (called neutral): \(missing)\n"
-        out += "check: stage calls differing from the shipped rule applied to the evidence: \(mismatches)\n"
+        out += "check: company rows whose call or mention counts differ from the evidence: \(mismatches) of \(evidence.values.map(\.count).reduce(0, +))\n"
         out += "leave-one-document-out, rule chosen inside each fold from \(cands.count) candidates (statistic × margins \(margins.map { String($0) }.joined(separator: ",")))\n"
         out += "method                               accuracy  macro-F1  non-neutral calls\n"
         func line(_ name: String, _ pred: [String]) -> String {

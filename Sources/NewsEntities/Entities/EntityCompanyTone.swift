@@ -27,8 +27,8 @@ public struct EntityToneScore: Sendable, Equatable {
 
     static let neutralOnly = EntityToneScore(positive: 0, negative: 0, neutral: 1)
 
-    /// The most probable tone (a lexicon call's own tone).
-    var tone: Tone {
+    /// The most probable tone (a mention's call; a lexicon call's own tone).
+    public var tone: Tone {
         if positive > negative && positive > neutral { return .bullish }
         if negative > positive && negative > neutral { return .bearish }
         return .neutral
@@ -176,7 +176,7 @@ extension EntityEngine {
         -> (analysis: EntityAnalysis, evidence: [CompanyToneEvidence]) {
         let analysis = analyze(documentId: documentId, text: fullText, published: published)
         guard let model = annotator.toneModel else { return (analysis, []) }
-        let text = Self.prefix(of: fullText, scalars: maxCharacters)
+        let text = EntitySoftWraps.joined(Self.prefix(of: fullText, scalars: maxCharacters))   // as `analyze` reads it
         let outlets = Set(annotator.knowledge.index.entries.lazy.filter(\.outlet).map(\.id))
         let mentions = analysis.mentions
         let targets = mentions.indices.filter {
