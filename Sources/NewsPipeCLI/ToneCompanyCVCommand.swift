@@ -3,10 +3,10 @@ import Foundation
 import NERTraining
 import NewsEntities
 
-/// `newspipe tone company-cv --labels labels.jsonl --documents documents.jsonl`
+/// `newspipe tone margin-cv --labels labels.jsonl --documents documents.jsonl`
 public struct ToneCompanyCVCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "company-cv",
+        commandName: "margin-cv",
         abstract: "Choose the company-tone rule (margin over neutral) by leave-one-document-out CV on labelled (document, company) rows.",
         discussion: """
         Runs the entities engine with the tone model over the documents, and prints the held-out \
