@@ -38,7 +38,7 @@ public struct EntityToneScore: Sendable, Equatable {
 /// How the tone model's mention probabilities become a call: non-neutral only when the evidence
 /// clears a margin over neutral. Chosen by grouped (leave-one-document-out) cross-validation on the
 /// development labels /work/dev/tonedev/labels.jsonl (49 documents, 258 company rows):
-/// `newspipe tone company-cv` (figures in Sources/NewsEntities/Resources/tone/NOTICE).
+/// `newspipe tone margin-cv` (figures in Sources/NewsEntities/Resources/tone/NOTICE).
 public struct CompanyToneRule: Sendable, Equatable, Hashable, CustomStringConvertible {
     public enum Statistic: String, Sendable, CaseIterable, Hashable {
         /// The company's mean positive (negative) probability over its mentions minus its mean neutral one.
@@ -171,7 +171,7 @@ public struct CompanyToneEvidence: Sendable {
 extension EntityEngine {
     /// The analysis of one article and, per company row, the tone model's probabilities of its mentions
     /// (the evidence `CompanyToneRule` calls from), computed as the stage computes them. Without a tone
-    /// model the evidence is empty. For studies of the company rule (`newspipe tone company-cv`).
+    /// model the evidence is empty. For studies of the company rule (`newspipe tone margin-cv`).
     public func companyToneEvidence(documentId: String, text fullText: String, published: String?)
         -> (analysis: EntityAnalysis, evidence: [CompanyToneEvidence]) {
         let analysis = analyze(documentId: documentId, text: fullText, published: published)

@@ -41,7 +41,7 @@ struct CompanyToneRuleTests {
     }
 }
 
-/// The evidence `newspipe tone company-cv` studies is what the stage calls from.
+/// The evidence `newspipe tone margin-cv` studies is what the stage calls from.
 @Suite("Tone: company evidence matches the stage")
 struct CompanyToneEvidenceTests {
     @Test func evidenceGivesTheStageRows() throws {
