@@ -81,6 +81,12 @@ public final class ResultCache: @unchecked Sendable {
     /// Stores a result; a failure to cache is not a failure of the document, so it is ignored.
     public func put<T: Encodable>(_ value: T, _ key: String) {
         guard let json = try? JSONLines.makeEncoder().encode(value) else { return }
+        put(json: [UInt8](json), key)
+    }
+
+    /// Stores a result already encoded as the JSON `get` decodes, for callers that have it at hand
+    /// (the entities stage writes it while it writes its lines) rather than encoding it again.
+    public func put(json: [UInt8], _ key: String) {
         let compressed = Deflate.compress(json, format: .zlib)
         lock.lock()
         pending[Self.binaryKey(key)] = (compressed, json.count)

@@ -62,20 +62,17 @@ public struct EntitiesStage: PipelineStage {
                 let analysis = found ?? {
                     var fresh = engine.analyze(document)
                     fresh.mentions = fresh.mentions.filter { $0.confidence >= minConfidence }
-                    cache.put(fresh, key)
                     return fresh
                 }()
-                // Encoded here, by the workers, not by the thread that writes.
-                let encoder = JSONLines.makeEncoder()
-                var mentionLines: [UInt8] = [], toneLines: [UInt8] = []
-                do {
-                    for mention in analysis.mentions { mentionLines += try JSONLines.line(mention, encoder: encoder) }
-                    for tone in analysis.companyTones { toneLines += try JSONLines.line(tone, encoder: encoder) }
-                } catch {
+                // Encoded here, by the workers, not by the thread that writes; a fresh analysis
+                // once for both the lines and the cache (see `encode`).
+                let encoded: EncodedAnalysis
+                do { encoded = try Self.encode(analysis, cacheValue: !cached) } catch {
                     return .failure(FileError.corruptRecord(path: documentsURL.path, line: 0,
                                                             reason: "entities of \(document.id) cannot be encoded: \(error)"))
                 }
-                return .success((mentionLines, analysis.mentions.count, toneLines, cached))
+                if !cached { cache.put(json: encoded.cacheValue, key) }
+                return .success((encoded.mentions, analysis.mentions.count, encoded.tones, cached))
             }, consume: { _, outcome in
                 let encoded = try outcome.get()
                 output.noteProcessed(encoded.cached ? 0 : 1, cached: encoded.cached ? 1 : 0)
@@ -93,6 +90,45 @@ public struct EntitiesStage: PipelineStage {
             throw error
         }
         return output.counts
+    }
+}
+
+/// One analysis as the stage writes it: its mention lines, its company-tone lines and the cache's
+/// value (the `EntityAnalysis` as `JSONLines.makeEncoder()` would encode it).
+struct EncodedAnalysis {
+    var mentions: [UInt8]
+    var tones: [UInt8]
+    var cacheValue: [UInt8]
+}
+
+extension EntitiesStage {
+    /// Encodes an analysis once: every record is written by `RecordJSONWriter` (the bytes
+    /// JSONEncoder writes, several times faster) into the cache value
+    /// `{"company_tones":[…],"mentions":[…]}` (keys sorted, as JSONEncoder sorts them), and each
+    /// record's bytes are copied from there into its line. Before, JSONEncoder encoded every record
+    /// twice, once for the lines and once inside the whole analysis for the cache: a third of the
+    /// stage's CPU (issue 16). With `cacheValue` false (a cached analysis) the value is left empty.
+    static func encode(_ analysis: EntityAnalysis, cacheValue: Bool = true) throws -> EncodedAnalysis {
+        var writer = RecordJSONWriter(capacity: 64 + 420 * analysis.mentions.count + 200 * analysis.companyTones.count)
+        var tones: [UInt8] = [], mentions: [UInt8] = []
+        writer.bytes.append(contentsOf: #"{"company_tones":["#.utf8)
+        for (position, tone) in analysis.companyTones.enumerated() {
+            if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            let start = writer.bytes.count
+            try tone.writeJSON(to: &writer)
+            tones.append(contentsOf: writer.bytes[start...])
+            tones.append(0x0A)
+        }
+        writer.bytes.append(contentsOf: #"],"mentions":["#.utf8)
+        for (position, mention) in analysis.mentions.enumerated() {
+            if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            let start = writer.bytes.count
+            try mention.writeJSON(to: &writer)
+            mentions.append(contentsOf: writer.bytes[start...])
+            mentions.append(0x0A)
+        }
+        writer.bytes.append(contentsOf: "]}".utf8)
+        return EncodedAnalysis(mentions: mentions, tones: tones, cacheValue: cacheValue ? writer.bytes : [])
     }
 }
 
