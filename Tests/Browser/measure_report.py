@@ -6,7 +6,8 @@ machine), the probe behind the README's figures.
 
 For each run (a fresh browser context, page cache warm after the first): time from navigation
 start to the first table rows on screen (`first-table` mark, then the next paint), to
-DOMContentLoaded, to the mentions being read (`mentions-ready`), to the sentences being read
+DOMContentLoaded, to every entity being read (`entities-ready`: from then on search, the entity
+filter and sorts cover all entities), to the mentions being read (`mentions-ready`), to the sentences being read
 (`sentences-parsed`); then a click on the most mentioned ticker, at once when the table is there
 (the panel may still wait for the mentions) and again after the sentences arrived, a sort of the
 documents by title, and the JavaScript heap. Prints one line per run and the medians.
@@ -83,7 +84,7 @@ def measure(browser, path):
     if errors:
         raise SystemExit(f"page errors: {errors}")
     return {"first_table_ms": marks.get("first-table"), "first_paint_ms": marks.get("first-paint"),
-            "mentions_read_ms": marks.get("mentions-ready"),
+            "entities_read_ms": marks.get("entities-ready"), "mentions_read_ms": marks.get("mentions-ready"),
             "wall_to_table_ms": wall, "main_thread_busy_to_table_ms": task_to_table, "script_to_table_ms": script_to_table,
             "main_thread_busy_to_sentences_ms": task_to_sentences, "dom_content_loaded_ms": nav["dcl"], "sentences_read_ms": marks.get("sentences-parsed"),
             "click_before_sentences_ms": early["ms"], "sentences_marked_at_ms": marked_at,
@@ -123,8 +124,10 @@ def main():
     start = html.index('id="data">') + 10
     data = json.loads(html[start:html.index("</script>", start)])
     size = os.path.getsize(path)
-    print(f"{path}: {size / 1e6:.1f} MB; {data['run']['documents']:,} documents, "
-          f"{len(data['entities']['id']):,} entities, {len(data['tickers']['symbol']):,} tickers, "
+    print(f"{path}: {size / 1e6:.1f} MB ({start / 1e6:.1f} MB before the first data block, which is "
+          f"{(html.index('</script>', start) - start) / 1e6:.1f} MB); {data['run']['documents']:,} documents, "
+          f"{data['run'].get('entities', len(data['entities']['id'])):,} entities "
+          f"({len(data['entities']['id']):,} in the first block), {len(data['tickers']['symbol']):,} tickers, "
           f"{data['run']['mentions_embedded']:,} mentions embedded")
     runs = []
     with sync_playwright() as p:
