@@ -196,6 +196,19 @@ extension ReportPageAssets {
   }
   var entIndex = new Map(), tickIndex = new Map();
   for (var i0 = 0; i0 < nEnt; i0++) entIndex.set(Ej.id[i0], i0);
+  // The entity block's rows are found by a scan, not put in the map: 478,000 ids took 0.7 s to
+  // add to it at load 13 (the scan is a few milliseconds, and it is done once a panel or link).
+  var nEntFirst = nEnt, entFound = { id: null, e: -1 };
+  /** The row of the entity with this id (undefined when there is none, or not yet read). */
+  function entityIndex(id) {
+    var e = entIndex.get(id);
+    if (e !== undefined) return e;
+    if (entFound.id === id) return entFound.e;
+    e = Ej.id.indexOf(id, nEntFirst);
+    if (e < 0) return undefined;
+    entFound = { id: id, e: e };
+    return e;
+  }
   /** An entity's name ('?' for one whose row was not read). */
   function entName(e) { var x = Ej.name[e]; return x === undefined || x === null ? '?' : String(x); }
   for (i0 = 0; i0 < nTick; i0++) tickIndex.set(Tj.symbol[i0], i0);
@@ -346,7 +359,7 @@ extension ReportPageAssets {
     var E = JSON.parse(line), count = E && Array.isArray(E.id) ? E.id.length : 0;
     if (!count || nEnt + count > nEntAll) throw new Error('the entity block holds more entities than the page says');
     var at = nEnt;
-    for (var i = 0; i < count; i++) { Ej.id.push(E.id[i]); Ej.name.push(E.name[i]); entIndex.set(E.id[i], at + i); }
+    for (var i = 0; i < count; i++) { Ej.id.push(E.id[i]); Ej.name.push(E.name[i]); }
     entType.set(ints(E.type), at); entTicker.set(ints(E.ticker), at); entM.set(ints(E.mentions), at); entD.set(ints(E.documents), at);
     entS.set(ints(E.sites), at); entB.set(ints(E.bullish), at); entR.set(ints(E.bearish), at); entN.set(ints(E.neutral), at);
     entFirst.set(ints(E.first_day, true), at); entLast.set(ints(E.last_day, true), at);
@@ -860,7 +873,7 @@ extension ReportPageAssets {
     var count = h('span', { class: 'count', 'aria-live': 'polite' });
     container.appendChild(h('div', { class: 'controls' }, [h('label', { for: 'eq' }, 'Filter'), input, h('label', { for: 'etype' }, 'Type'), typeSel, count]));
     var vt = new VTable({ label: 'Entities', columns: columns, onSort: function (k) { toggleSort('es', k, columns); refreshEntities(); commit(false); },
-      current: function () { return entIndex.get(state.entity); } });
+      current: function () { return entityIndex(state.entity); } });
     container.appendChild(vt.scroll);
     debounceInput(input, function () { state.eq = input.value; refreshEntities(); commit(false); });
     typeSel.addEventListener('change', function () { state.type = typeSel.value; refreshEntities(); commit(false); });
@@ -937,7 +950,7 @@ extension ReportPageAssets {
     function withMask() {
       var m = /^(entity|ticker):(.+)$/.exec(state.with);
       if (!m) return null;
-      var idx = m[1] === 'entity' ? entIndex.get(m[2]) : tickIndex.get(m[2]);
+      var idx = m[1] === 'entity' ? entityIndex(m[2]) : tickIndex.get(m[2]);
       if (idx === undefined) return null;
       var mask = new Uint8Array(nDocs), label = m[1] === 'entity' ? entName(idx) : m[2];
       // No rows until the mentions are read; then the table is drawn again.
@@ -1346,8 +1359,10 @@ extension ReportPageAssets {
     return { H: H, nights: nights, N: N, last: last, prevNight: last - 1, week: week };
   }
   function at(series, k) { return k >= 0 && series ? (series[k] || 0) : 0; }
-  function itemButton(kind, key, text) {
-    var exists = kind === 'ticker' ? tickIndex.has(key) : entIndex.has(key);
+  function itemButton(kind, key, text, known) {
+    // An entity not among the first rows before the others are read: a button all the same (the
+    // panel waits for them, and says so if it is not in this report).
+    var exists = known || (kind === 'ticker' ? tickIndex.has(key) : entIndex.has(key) || !entitiesReady || entityIndex(key) !== undefined);
     if (!exists) return h('span', { title: 'not mentioned in this report' }, text);
     return h('button', { type: 'button', class: 'linkbtn' + (kind === 'ticker' ? ' sym' : ''), onclick: function () { openDetail(kind, key); } }, text);
   }
@@ -1511,7 +1526,7 @@ extension ReportPageAssets {
     if (!laterReady) {
       // Opened before the mentions are read (a click right after the table appears, or a link
       // to a panel): say so, and draw the panel when they arrive.
-      title.textContent = kind === 'ticker' ? state.ticker : kind === 'entity' ? (entIndex.has(state.entity) ? entName(entIndex.get(state.entity)) : state.entity)
+      title.textContent = kind === 'ticker' ? state.ticker : kind === 'entity' ? (entityIndex(state.entity) !== undefined ? entName(entityIndex(state.entity)) : state.entity)
         : String(Dj.title[parseInt(state.doc, 10)] || state.doc);
       detail.appendChild(h('p', { class: 'muted', role: 'status' }, 'Reading the mentions\u2026'));
       afterLater(redrawDetail);
@@ -1530,7 +1545,7 @@ extension ReportPageAssets {
   function markCurrent() { tabNames.forEach(function (t) { if (tables[t]) tables[t].vt.updateCurrent(); }); }
 
   function renderSubject(kind, title) {
-    var idx = kind === 'ticker' ? tickIndex.get(state.ticker) : entIndex.get(state.entity);
+    var idx = kind === 'ticker' ? tickIndex.get(state.ticker) : entityIndex(state.entity);
     if (idx === undefined) return false;
     var m, d, b, r, n, sitesN, first, last;
     if (kind === 'ticker') {
@@ -1548,7 +1563,7 @@ extension ReportPageAssets {
       if (entTicker[idx] >= 0) { var ts = Tj.symbol[entTicker[idx]]; append(meta, [' \u00b7 ticker ', itemButton('ticker', ts, ts)]); }
     } else {
       append(meta, 'Mentions of the symbol and of its company');
-      if (tickEnt[idx] >= 0) append(meta, [' (', itemButton('entity', Ej.id[tickEnt[idx]], entName(tickEnt[idx])), ')']);
+      if (tickEnt[idx] >= 0) append(meta, [' (', itemButton('entity', Ej.id[tickEnt[idx]], entName(tickEnt[idx]), true), ')']);
     }
     detail.appendChild(meta);
     detail.appendChild(h('div', { class: 'stats' }, [
@@ -1681,7 +1696,7 @@ extension ReportPageAssets {
     for (var k = 0; k < ms.length; k++) { var e = gEnt[groups[ms[k]]]; perEnt.set(e, (perEnt.get(e) || 0) + 1); }
     var ents = h('div', { class: 'doc-ents' });
     Array.from(perEnt.entries()).sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; }).forEach(function (x) {
-      ents.appendChild(h('span', { class: 'chip' }, [itemButton('entity', Ej.id[x[0]], entName(x[0])), h('small', null, '\u00d7' + x[1])]));
+      ents.appendChild(h('span', { class: 'chip' }, [itemButton('entity', Ej.id[x[0]], entName(x[0]), true), h('small', null, '\u00d7' + x[1])]));
     });
     detail.appendChild(h('h3', null, 'Entities (' + fmt(perEnt.size) + ')'));
     detail.appendChild(ents);
