@@ -52,7 +52,8 @@ public struct EntityEngine: Sendable {
 
     /// Every mention in one article's text and each company's tone in it.
     public func analyze(documentId: String, text fullText: String, published: String?) -> EntityAnalysis {
-        let text = Self.prefix(of: fullText, scalars: maxCharacters)
+        // Soft wraps become spaces: same offsets, whole sentences and names across the wrap.
+        let text = EntitySoftWraps.joined(Self.prefix(of: fullText, scalars: maxCharacters))
         let tokens = NewsTokenizer.tokenize(text)
         let spans = model.tag(tokens)
         return annotator.analyze(documentId: documentId, text: text, sentences: tokens.sentenceScalarRanges(),
