@@ -9,7 +9,7 @@ public struct ToneCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tone",
         abstract: "Tone towards named entities in texts (JSON Lines), or train the tone model.",
-        subcommands: [TonePredictCommand.self, ToneTrainCommand.self],
+        subcommands: [TonePredictCommand.self, ToneTrainCommand.self, ToneCompanyCVCommand.self],
         defaultSubcommand: TonePredictCommand.self)
 
     public init() {}

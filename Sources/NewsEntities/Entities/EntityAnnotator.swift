@@ -938,24 +938,20 @@ public struct EntityAnnotator: Sendable {
     // MARK: Tone
 
     /// The tone model's call for every company mention (organisations and tickers of companies;
-    /// news outlets, named as sources, stay neutral). The lexicon's cue is kept as the explanation
-    /// when it points the same way as the model.
+    /// news outlets, named as sources, stay neutral): the model's most probable tone per mention
+    /// (the company's call in the document is `CompanyToneRule.shipped` over these probabilities).
+    /// The lexicon's cue is kept as the explanation when it points the same way as the model.
     private func modelTone(_ model: ToneModel, _ all: [EntityCandidate], text: String,
                            tones: inout [(tone: Tone, cue: String?)], scores: inout [EntityToneScore]) {
         let entries = knowledge.index.entries
         let lexiconTones = tones
-        var targets: [Int] = []
-        for i in all.indices where (all[i].type == .organization || all[i].type == .ticker) && all[i].entityId.hasPrefix("org:") {
-            if let e = all[i].entry, entries[e].outlet { continue }
-            targets.append(i)
+        let targets = all.indices.filter {
+            EntityCompanyToneAggregator.isToneTarget(type: all[$0].type, entityId: all[$0].entityId,
+                                                     outlet: all[$0].entry.map { entries[$0].outlet } ?? false)
         }
         for i in all.indices { tones[i] = (.neutral, nil); scores[i] = .neutralOnly }
-        guard !targets.isEmpty else { return }
-        let document = ToneDocument(text: text)
-        let predictions = model.predict(document: document, entityTokens: targets.map { document.tokenRange(covering: all[$0].start..<all[$0].end) })
-        for (i, p) in zip(targets, predictions) where p.probabilities.count == 3 {
-            let score = EntityToneScore(positive: p.probabilities[ToneLabel.positive.index], negative: p.probabilities[ToneLabel.negative.index],
-                                        neutral: p.probabilities[ToneLabel.neutral.index])
+        let modelScores = EntityCompanyToneAggregator.modelScores(model, text: text, spans: targets.map { all[$0].start..<all[$0].end })
+        for (i, score) in zip(targets, modelScores) {
             scores[i] = score
             let tone = score.tone
             tones[i] = (tone, tone != .neutral && lexiconTones[i].tone == tone ? lexiconTones[i].cue : nil)

@@ -24,10 +24,19 @@ struct ToneStageTests {
         #expect(t["org:wipro"] == .bearish)
     }
 
-    @Test func companyToneRowsFollowTheModel() {
-        let a = Self.engine.analyze(documentId: "d", text: "Infosys shares gain as Wipro slips after weak results.",
-                                    sentences: [], nerSpans: [], published: nil)
-        #expect(a.companyTones.first { $0.entityId == "org:infosys" }?.tone == .bullish)
+    @Test func companyToneRowsFollowTheRuleOverTheModel() {
+        let text = "Infosys shares gain as Wipro slips after weak results."
+        let a = Self.engine.analyze(documentId: "d", text: text, sentences: [], nerSpans: [], published: nil)
+        let row = try! #require(a.companyTones.first { $0.entityId == "org:infosys" })
+        #expect(row.bullish == 1 && row.bearish == 0 && row.neutral == 0)   // the mention's own call
+        let mention = try! #require(a.mentions.first { $0.entityId == "org:infosys" })
+        let score = EntityCompanyToneAggregator.modelScores(try! ToneModel.loadDefault(), text: text,
+                                                            spans: a.mentions.filter { $0.entityId.hasPrefix("org:") }.map { $0.start..<$0.end })
+        #expect(score.count == 2)
+        #expect(row.tone == CompanyToneRule.shipped.call([score[0]]).tone)
+        #expect(mention.tone == score[0].tone)
+        // A rule with margin 0 calls the clear case; the shipped margin never calls (chosen by CV).
+        #expect(CompanyToneRule(statistic: .mean, margin: 0).call([score[0]]).tone == .bullish)
         #expect(a.companyTones.allSatisfy { $0.confidence > 0 && $0.confidence <= 1 })
     }
 
