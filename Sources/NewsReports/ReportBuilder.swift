@@ -98,6 +98,8 @@ public struct ReportBuilder: Sendable {
     var sentenceEncoding = ReportPage.SentenceEncoding.gzipBase64
     /// Mentions the page embeds at most (tests lower it).
     var pageMentionsMax = ReportPageData.mentionsMax
+    /// Entities the page's first data block holds at most (tests lower it).
+    var pageEntitiesFirstMax = ReportPageData.entitiesFirstMax
 
     /// Report file names, in the order `build` writes them.
     public static let fileNames = [
@@ -164,7 +166,7 @@ public struct ReportBuilder: Sendable {
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
         // and the page. The entities stage's own bytes are kept; the context is added to them.
-        let page = ReportPageData(corpus: corpus, mentionsMax: pageMentionsMax)
+        let page = ReportPageData(corpus: corpus, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
         var pending: [(line: ArraySlice<UInt8>, mention: EntityMention)] = []
@@ -232,7 +234,7 @@ public struct ReportBuilder: Sendable {
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            documents: page.documentsJSON(), mentions: page.mentionsBinary(), sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
+            entities: page.entitiesJSON(), documents: page.documentsJSON(), mentions: page.mentionsBinary(), sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
         try html.commit()
         try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
                              to: folder.appendingPathComponent(ReportSnapshot.fileName))

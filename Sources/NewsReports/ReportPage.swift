@@ -16,6 +16,9 @@ enum ReportPage {
         var footer: String
         /// `newspipe-report-data/2` JSON, already escaped for a script element.
         var data: [UInt8]
+        /// The entity block, JSON lines (`ReportPageData.entitiesJSON`; it is compressed and
+        /// Base64-encoded).
+        var entities: [UInt8]
         /// The document block, JSON (not escaped; it is compressed and Base64-encoded).
         var documents: [UInt8]
         /// The mention block, binary (`ReportPageData.mentionsBinary`; it is compressed and
@@ -33,7 +36,7 @@ enum ReportPage {
     }
 
     static let markers = ["TITLE", "SCRIPT_HASH", "CSS", "HEADER_HTML", "STATIC_HTML", "FOOTER_HTML", "DATA_JSON", "JS",
-                          "DOCUMENTS", "MENTIONS", "SENTENCES_ENCODING", "SENTENCES"]
+                          "ENTITIES", "DOCUMENTS", "MENTIONS", "SENTENCES_ENCODING", "SENTENCES"]
 
     /// The template cut at its markers: text, marker, text, marker … text.
     static let pieces: [(text: String, marker: String?)] = {
@@ -80,6 +83,7 @@ enum ReportPage {
             case "FOOTER_HTML": try file.write(parts.footer)
             case "DATA_JSON": try file.write(parts.data)
             case "JS": try file.write(ReportPageAssets.script)
+            case "ENTITIES": try file.write(ReportGzip.base64(ReportGzip.compress(parts.entities)))
             case "DOCUMENTS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.documents)))
             case "MENTIONS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.mentions)))
             case "SENTENCES_ENCODING": try file.write(encoding.rawValue)

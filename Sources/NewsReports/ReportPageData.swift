@@ -18,14 +18,16 @@ import NewsRecords
 /// ```html
 /// <script type="application/json" id="data">{ …below… }</script>
 /// <script>…the program (ReportPageAssets.script)…</script>
+/// <script type="application/octet-stream" id="data-entities" data-encoding="gzip+base64" data-layout="json-lines">…</script>
 /// <script type="application/octet-stream" id="data-documents" data-encoding="gzip+base64">…</script>
 /// <script type="application/octet-stream" id="data-mentions" data-encoding="gzip+base64" data-layout="int32le-columns">…</script>
 /// <script type="application/octet-stream" id="data-sentences" data-encoding="gzip+base64">…</script>
 /// ```
-/// `#data` holds what the first table needs; the document, mention and sentence blocks come after
-/// the program so the first table does not wait for them (the browser reads every byte before a
-/// script before it runs it: at 50,000 documents the documents and mentions were 25 of the 28 MB
-/// of the first block, README). `#data` escapes `<`, `>`, `&`, U+2028 and U+2029 in strings
+/// `#data` holds what the first table needs; the long tail of the entities and the document,
+/// mention and sentence blocks come after the program so the first table does not wait for them
+/// (the browser reads every byte before a script before it runs it: at 50,000 documents the
+/// documents and mentions were 25 of the 28 MB of the first block, and with 478,000 entities the
+/// entity table was 38 MB of it, README). `#data` escapes `<`, `>`, `&`, U+2028 and U+2029 in strings
 /// (`\u003c` …), so no input can end a script element; the document and mention blocks are gzip
 /// then Base64 (ASCII only); the sentence block too, or plain JSON (`json`).
 ///
@@ -34,7 +36,9 @@ import NewsRecords
 ///   `dict` and referred to by index; -1 is none. Days are days since 1970-01-01 (UTC); null
 ///   when unknown.
 /// - `run`: `title`, `night` (the report folder's date), `finished_at`, `manifest`, `documents`,
-///   `mentions` (of named entities, all), `mentions_embedded`, `sites`, `first_day`, `last_day`,
+///   `entities` (named entities on the page: the `entities` table here and the entity block),
+///   `mentions` (of named entities, all), `mentions_embedded`, `groups` (how many the mention
+///   block holds), `sites`, `first_day`, `last_day`,
 ///   `undated`, `plot_first_day`/`plot_last_day` (timelines leave other days out and count them),
 ///   `mentions_complete`, `mentions_from_day` (the oldest day embedded when not complete),
 ///   `sentences_complete`, `missing_inputs`.
@@ -47,19 +51,26 @@ import NewsRecords
 ///   carried the story, mirrors included), `mirrors`.
 /// - `entities` (most mentioned first): `id`, `name`, `type`, `ticker` (index into `tickers`),
 ///   `mentions`, `documents`, `sites`, `bullish`, `bearish`, `neutral`, `first_day`, `last_day`.
+///   `#data` holds the first rows only (`entitiesFirst`: the most mentioned, at most
+///   `entitiesFirstMax`, none mentioned once); the **entity block** (`#data-entities`) holds the
+///   rest, in the same order, as JSON lines: each line an object of the same columns for up to
+///   `entitiesPerLine` entities. Entity *i* of the page is row *i* of `#data`'s table followed
+///   by the block's lines; indexes elsewhere (tickers, groups) count in that order.
 /// - `tickers` (most mentioned first): `symbol`, `company` (its organisation's name today),
-///   `entity` (index of that organisation), the same counts and days.
-/// - `groups`: runs of mentions with the same `entity`, `ticker` and story `name` (the name a
-///   story used for a company: the entities stage's name at the date, else the surface without
-///   a possessive); `first` is the index of the group's first mention. Groups are sorted by
-///   entity, ticker, name, so an entity's groups are contiguous.
-/// - The **mention block** (`#data-mentions`; by group, then document, sentence, start): for N =
-///   `run.mentions_embedded` mentions, five columns of N little-endian signed 32-bit integers,
-///   `doc`, `sentence` (index among the document's stored sentences; -1 when the article text
-///   was not available), `start` and `length` in **Unicode code points** of the stored sentence
-///   (the page converts to UTF-16), `evidence` (index into `dict.evidence`, -1 none), then N bytes
-///   of `tone` (0 neutral, 1 bullish, 2 bearish): 21·N bytes, gzip-compressed, Base64-encoded.
-///   `groups.first` indexes these mentions.
+///   `entity` (index of that organisation), `story_name` (index into `dict.names`: the name the
+///   embedded mentions used most for it, -1 none), the same counts and days.
+/// - The **mention block** (`#data-mentions`): first the G = `run.groups` **groups**, runs of
+///   mentions with the same entity, ticker and story name (the name a story used for a company:
+///   the entities stage's name at the date, else the surface without a possessive), sorted by
+///   entity, ticker, name so an entity's groups are contiguous: four columns of G little-endian
+///   signed 32-bit integers, `entity`, `ticker` (-1 none), `name` (index into `dict.names`, -1
+///   none), `first` (index of the group's first mention). Then the mentions (by group, then
+///   document, sentence, start): for N = `run.mentions_embedded`, five columns of N such
+///   integers, `doc`, `sentence` (index among the document's stored sentences; -1 when the
+///   article text was not available), `start` and `length` in **Unicode code points** of the
+///   stored sentence (the page converts to UTF-16), `evidence` (index into `dict.evidence`, -1
+///   none), then N bytes of `tone` (0 neutral, 1 bullish, 2 bearish): 16·G + 21·N bytes,
+///   gzip-compressed, Base64-encoded.
 /// - The sentence of mention *m* is `sentences[S(doc) + sentence]`, `S(d)` the sum of
 ///   `documents.sentences` before *d*. A stored sentence cut to a snippet begins and/or ends with
 ///   `…`, and offsets count in the stored text; one left out by the bound is `null`.
@@ -72,7 +83,21 @@ import NewsRecords
 ///   `ticker:<symbol>`), `ticker`, `entity`, `doc` (the panel), `page`, `tone`, `range`, `mq`,
 ///   `bucket`.
 final class ReportPageData {
-    static let format = "newspipe-report-data/2"
+    static let format = "newspipe-report-data/3"
+    /// Entities `#data` holds at most; the rest follow in the entity block, read after the first
+    /// table. 5,000 rows are a hundred screens of the entity table in its default order (most
+    /// mentioned first), more than a reader scrolls in the second the rest takes to read, and
+    /// about 0.4 MB of `#data` (80 bytes an entity); all 478,000 entities of the README's probe
+    /// were 38 MB there, and the first table came after 2.2 s.
+    static let entitiesFirstMax = 5_000
+    /// Entities mentioned fewer times than this wait for the entity block however few there are:
+    /// names mentioned once are most of the list (26,243 of the 39,851 entities of a 995-document
+    /// night) and the last rows of its default order, and every report, small ones too, then reads
+    /// its entities the one way.
+    static let entitiesFirstMinMentions = 2
+    /// Entities per line of the entity block: the page parses a line at a time (about 0.7 MB, a
+    /// few milliseconds) between other work.
+    static let entitiesPerLine = 8_192
     /// Mentions embedded in the page. 500,000 mentions (50,000 documents) make a page that is
     /// interactive in about a second in Chromium on this machine (README); a million is about
     /// the most a browser tab handles comfortably.
@@ -128,7 +153,10 @@ final class ReportPageData {
     private var current: Int32 = -1
     private var currentContexts: [ReportContextKey: Int32] = [:]
 
-    init(corpus: ReportCorpus, mentionsMax: Int = ReportPageData.mentionsMax) {
+    /// How many of `entityOrder` `#data` holds (the rest are in the entity block).
+    let entitiesFirst: Int
+
+    init(corpus: ReportCorpus, mentionsMax: Int = ReportPageData.mentionsMax, entitiesFirstMax: Int = ReportPageData.entitiesFirstMax) {
         self.corpus = corpus
         documentOrder = corpus.orderedDocuments()
         documentPosition = Array(repeating: -1, count: corpus.documents.count)
@@ -138,6 +166,8 @@ final class ReportPageData {
         entityOrder = corpus.orderedEntities(namedOnly: true).filter { pageTypes.contains(corpus.entities[$0].type) }
         entityPosition = Array(repeating: -1, count: corpus.entities.count)
         for (position, index) in entityOrder.enumerated() { entityPosition[index] = Int32(position) }
+        let often = entityOrder.prefix { corpus.entities[$0].mentions >= Self.entitiesFirstMinMentions }.count
+        entitiesFirst = min(often, max(0, entitiesFirstMax))
         tickerOrder = corpus.tickerTotals.map(\.ticker)
         tickerPosition = Dictionary(uniqueKeysWithValues: tickerOrder.enumerated().map { ($0.element, Int32($0.offset)) })
         // A ticker's company: the most mentioned organisation linked to it (entities are in
@@ -270,9 +300,8 @@ final class ReportPageData {
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
         out.key("dict"); writeDictionaries(into: &out)
-        out.key("entities"); writeEntities(into: &out)
+        out.key("entities"); writeEntities(0 ..< entitiesFirst, into: &out)
         out.key("tickers"); writeTickers(into: &out)
-        writeGroups(into: &out)
         if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
         out.raw("}")
         return out.bytes
@@ -283,6 +312,18 @@ final class ReportPageData {
     func documentsJSON() -> [UInt8] {
         var out = ReportJSONBytes(htmlSafe: false, capacity: 160 * documentOrder.count + 64)
         writeDocuments(into: &out)
+        return out.bytes
+    }
+
+    /// The entity block (before compression): the entities after the first `entitiesFirst`, as
+    /// lines of `entitiesPerLine` (each a JSON object of columns, not escaped: it is compressed
+    /// and Base64-encoded). Empty when `#data` holds them all.
+    func entitiesJSON() -> [UInt8] {
+        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * (entityOrder.count - entitiesFirst) + 64)
+        for start in stride(from: entitiesFirst, to: entityOrder.count, by: Self.entitiesPerLine) {
+            if start > entitiesFirst { out.raw(0x0A) }
+            writeEntities(start ..< min(start + Self.entitiesPerLine, entityOrder.count), into: &out)
+        }
         return out.bytes
     }
 
@@ -309,21 +350,26 @@ final class ReportPageData {
         return out.bytes
     }
 
-    /// The mention block (before compression): five columns of little-endian Int32 (`doc`,
-    /// `sentence`, `start`, `length`, `evidence`) then one byte of tone per mention, in the order
-    /// `groups.first` counts in.
+    /// The mention block (before compression): the groups' four columns of little-endian Int32
+    /// (`entity`, `ticker`, `name`, `first`), then the mentions' five (`doc`, `sentence`, `start`,
+    /// `length`, `evidence`) then one byte of tone per mention, in the order `first` counts in.
     func mentionsBinary() -> [UInt8] {
-        sortMentions()
+        let groups = self.groups
         var out: [UInt8] = []
-        out.reserveCapacity(21 * mentions.count)
+        out.reserveCapacity(16 * groups.count + 21 * mentions.count)
+        func int32(_ value: Int32) {
+            let bits = UInt32(bitPattern: value)
+            out.append(UInt8(truncatingIfNeeded: bits))
+            out.append(UInt8(truncatingIfNeeded: bits >> 8))
+            out.append(UInt8(truncatingIfNeeded: bits >> 16))
+            out.append(UInt8(truncatingIfNeeded: bits >> 24))
+        }
+        for group in groups { int32(group.entity) }
+        for group in groups { int32(group.ticker) }
+        for group in groups { int32(group.name) }
+        for group in groups { int32(Int32(group.first)) }
         func column(_ value: (Mention) -> Int32) {
-            for mention in mentions {
-                let bits = UInt32(bitPattern: value(mention))
-                out.append(UInt8(truncatingIfNeeded: bits))
-                out.append(UInt8(truncatingIfNeeded: bits >> 8))
-                out.append(UInt8(truncatingIfNeeded: bits >> 16))
-                out.append(UInt8(truncatingIfNeeded: bits >> 24))
-            }
+            for mention in mentions { int32(value(mention)) }
         }
         column(\.doc); column(\.sentence); column(\.start); column(\.length); column(\.evidence)
         for mention in mentions { out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0) }
@@ -361,8 +407,10 @@ final class ReportPageData {
         out.key("finished_at"); out.string(run.finishedAt)
         out.key("manifest"); out.string(run.manifest)
         out.key("documents"); out.integer(documentOrder.count)
+        out.key("entities"); out.integer(entityOrder.count)
         out.key("mentions"); out.integer(namedMentionCount)
         out.key("mentions_embedded"); out.integer(mentions.count)
+        out.key("groups"); out.integer(groups.count)
         out.key("sites"); out.integer(run.sites)
         out.key("first_day"); out.optionalInteger(run.firstDay)
         out.key("last_day"); out.optionalInteger(run.lastDay)
@@ -430,8 +478,9 @@ final class ReportPageData {
 
     private func days(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? Self.noDay }
 
-    private func writeEntities(into out: inout ReportJSONBytes) {
-        let entities = entityOrder.map { corpus.entities[$0] }
+    /// The entity columns of the entities at `range` of `entityOrder`.
+    private func writeEntities(_ range: Range<Int>, into out: inout ReportJSONBytes) {
+        let entities = entityOrder[range].map { corpus.entities[$0] }
         let typeIndex = Dictionary(uniqueKeysWithValues: Self.types.enumerated().map { ($0.element, $0.offset) })
         out.raw("{")
         out.key("id", first: true); out.strings(entities.map { Optional($0.id) })
@@ -461,6 +510,7 @@ final class ReportPageData {
         out.key("symbol", first: true); out.strings(totals.map { Optional($0.ticker) })
         out.key("company"); out.strings(tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name })
         out.key("entity"); out.integers(tickerEntity)
+        out.key("story_name"); out.integers(tickerStoryNames())
         out.key("mentions"); out.integers(totals.map(\.mentions))
         out.key("documents"); out.integers(totals.map(\.documents))
         out.key("sites"); out.integers(totals.map(\.sites))
@@ -472,22 +522,45 @@ final class ReportPageData {
         out.raw("}")
     }
 
-    private func writeGroups(into out: inout ReportJSONBytes) {
-        // Groups: maximal runs of equal (entity, ticker, name).
-        var groupEntity: [Int32] = [], groupTicker: [Int32] = [], groupName: [Int32] = [], groupFirst: [Int] = []
+    struct Group {
+        var entity: Int32
+        var ticker: Int32
+        var name: Int32
+        /// Index of the group's first mention.
+        var first: Int
+    }
+
+    private var groupList: [Group]?
+
+    /// Maximal runs of mentions with equal (entity, ticker, name), in mention order.
+    var groups: [Group] {
+        if let groupList { return groupList }
+        sortMentions()
+        var list: [Group] = []
         for (index, mention) in mentions.enumerated() {
-            if let last = groupFirst.last, mentions[last].entity == mention.entity, mentions[last].ticker == mention.ticker,
-               mentions[last].name == mention.name { continue }
-            groupEntity.append(mention.entity); groupTicker.append(mention.ticker); groupName.append(mention.name)
-            groupFirst.append(index)
+            if let last = list.last, last.entity == mention.entity, last.ticker == mention.ticker, last.name == mention.name { continue }
+            list.append(Group(entity: mention.entity, ticker: mention.ticker, name: mention.name, first: index))
         }
-        out.key("groups")
-        out.raw("{")
-        out.key("entity", first: true); out.integers(groupEntity)
-        out.key("ticker"); out.integers(groupTicker)
-        out.key("name"); out.integers(groupName)
-        out.key("first"); out.integers(groupFirst)
-        out.raw("}")
+        groupList = list
+        return list
+    }
+
+    /// Each ticker's story name (index into `dict.names`, -1 none): over its groups in order,
+    /// the name whose running count of mentions first exceeds every other's (the most used; of
+    /// names used equally often, the one that reached the count first).
+    private func tickerStoryNames() -> [Int32] {
+        let groups = self.groups
+        var best = Array(repeating: Int32(-1), count: tickerOrder.count)
+        var bestCount = Array(repeating: 0, count: tickerOrder.count)
+        var counts: [Int: [Int32: Int]] = [:]
+        for (g, group) in groups.enumerated() where group.ticker >= 0 && Int(group.ticker) < tickerOrder.count && group.name >= 0 {
+            let t = Int(group.ticker)
+            let end = g + 1 < groups.count ? groups[g + 1].first : mentions.count
+            let count = counts[t, default: [:]][group.name, default: 0] + end - group.first
+            counts[t, default: [:]][group.name] = count
+            if count > bestCount[t] { bestCount[t] = count; best[t] = group.name }
+        }
+        return best
     }
 
     private func writeHistory(_ history: ReportHistoryWindow, into out: inout ReportJSONBytes) {

@@ -105,8 +105,14 @@ class Report:
         with open(self.html_path, encoding="utf-8") as f:
             self.html = f.read()
         self.data = json.loads(script_text(self.html, "data"))
+        # `entities`: every entity, the first block's rows then the entity block's; how many
+        # the first block holds is `entities_first`.
+        self.entities_first = len(self.data["entities"]["id"])
+        self.data["entities"] = read_entities(self.html, self.data["entities"])
+        assert len(self.data["entities"]["id"]) == self.data["run"]["entities"]
         self.data["documents"] = read_documents(self.html)
-        self.data["mentions"] = read_mentions(self.html, self.data["run"]["mentions_embedded"])
+        self.data["groups"], self.data["mentions"] = read_mentions(self.html, self.data["run"]["groups"],
+                                                                    self.data["run"]["mentions_embedded"])
         attributes, text = script_element(self.html, "data-sentences")
         if 'data-encoding="gzip+base64"' in attributes:
             text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
@@ -128,6 +134,36 @@ class Report:
             return None
         sentence = self.sentences[self.first_sentence[M["doc"][m]] + M["sentence"][m]]
         return sentence[M["start"][m]:M["start"][m] + M["length"][m]]
+
+
+ENTITY_COLUMNS = ("id", "name", "type", "ticker", "mentions", "documents", "sites", "bullish", "bearish", "neutral",
+                  "first_day", "last_day")
+
+
+def read_entities(html, first):
+    """Every entity: the first block's rows (`first`, columns) then the entity block's
+    (#data-entities: gzip, Base64; JSON lines, each an object of the same columns)."""
+    attributes, text = script_element(html, "data-entities")
+    assert 'data-encoding="gzip+base64"' in attributes and 'data-layout="json-lines"' in attributes, attributes
+    out = {key: list(first[key]) for key in ENTITY_COLUMNS}
+    for line in gzip.decompress(base64.b64decode(text)).decode("utf-8").split("\n"):
+        if line.strip():
+            part = json.loads(line)
+            for key in ENTITY_COLUMNS:
+                out[key] += part[key]
+    return out
+
+
+def split_entities(entities, first, per_line=8192):
+    """The first block's `entities` (the first `first` rows) and the entity block's text for the
+    rest, as the report stage writes them (ReportPageData.entitiesJSON)."""
+    head = {key: entities[key][:first] for key in ENTITY_COLUMNS}
+    n, lines = len(entities["id"]), []
+    for start in range(first, n, per_line):
+        part = {key: entities[key][start:start + per_line] for key in ENTITY_COLUMNS}
+        lines.append(json.dumps(part, ensure_ascii=False, separators=(",", ":")))
+    text = "\n".join(lines).encode("utf-8")
+    return head, base64.b64encode(gzip.compress(text, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def read_documents(html):
@@ -154,34 +190,40 @@ def sentences_json(sentences, per_line=1024):
     return "[" + "".join(out) + "]"
 
 
+GROUP_COLUMNS = ("entity", "ticker", "name", "first")
 MENTION_COLUMNS = ("doc", "sentence", "start", "length", "evidence")
 
 
-def read_mentions(html, count):
-    """The mention block (#data-mentions: gzip, Base64; five little-endian Int32 columns, then a
-    tone byte each) as columns, `tone` as one string of n, b, r (the page's order)."""
+def read_mentions(html, groups, count):
+    """The mention block (#data-mentions: gzip, Base64; four little-endian Int32 columns of
+    `groups` groups, five of `count` mentions, then a tone byte each) as two tables of columns,
+    the mentions' `tone` as one string of n, b, r (the page's order)."""
     attributes, text = script_element(html, "data-mentions")
     assert 'data-encoding="gzip+base64"' in attributes and 'data-layout="int32le-columns"' in attributes, attributes
-    raw = gzip.decompress(base64.b64decode(text))
-    assert len(raw) == 21 * count, (len(raw), count)
-    mentions = {}
-    for k, name in enumerate(MENTION_COLUMNS):
-        column = array.array("i", raw[4 * count * k:4 * count * (k + 1)])
+    raw = gzip.decompress(base64.b64decode(text)) if count else b""
+    assert len(raw) == 16 * groups + 21 * count, (len(raw), groups, count)
+
+    def column(at, n):
+        values = array.array("i", raw[at:at + 4 * n])
         if sys.byteorder != "little":
-            column.byteswap()
-        mentions[name] = column.tolist()
-    mentions["tone"] = "".join("nbr"[t] for t in raw[20 * count:])
-    return mentions
+            values.byteswap()
+        return values.tolist()
+    group_table = {name: column(4 * groups * k, groups) for k, name in enumerate(GROUP_COLUMNS)}
+    base = 16 * groups
+    mentions = {name: column(base + 4 * count * k, count) for k, name in enumerate(MENTION_COLUMNS)}
+    mentions["tone"] = "".join("nbr"[t] for t in raw[base + 20 * count:])
+    return group_table, mentions
 
 
-def write_mentions(mentions):
-    """The mention block's text for `mentions` (columns as read_mentions gives them)."""
+def write_mentions(groups, mentions):
+    """The mention block's text for `groups` and `mentions` (columns as read_mentions gives them)."""
     raw = bytearray()
-    for name in MENTION_COLUMNS:
-        column = array.array("i", mentions[name])
-        if sys.byteorder != "little":
-            column.byteswap()
-        raw += column.tobytes()
+    for table, names in ((groups, GROUP_COLUMNS), (mentions, MENTION_COLUMNS)):
+        for name in names:
+            column = array.array("i", table[name])
+            if sys.byteorder != "little":
+                column.byteswap()
+            raw += column.tobytes()
     raw += bytes("nbr".index(t) for t in mentions["tone"])
     return base64.b64encode(gzip.compress(bytes(raw), compresslevel=6, mtime=0)).decode("ascii")
 

@@ -6,10 +6,12 @@ machine), the probe behind the README's figures.
 
 For each run (a fresh browser context, page cache warm after the first): time from navigation
 start to the first table rows on screen (`first-table` mark, then the next paint), to
-DOMContentLoaded, to the mentions being read (`mentions-ready`), to the sentences being read
+DOMContentLoaded, to every entity being read (`entities-ready`: from then on search, the entity
+filter and sorts cover all entities), to the mentions being read (`mentions-ready`), to the sentences being read
 (`sentences-parsed`); then a click on the most mentioned ticker, at once when the table is there
 (the panel may still wait for the mentions) and again after the sentences arrived, a sort of the
-documents by title, and the JavaScript heap. Prints one line per run and the medians.
+documents by title, a search for "bank", the entity table filtered by "bank" and sorted by name
+(the first sort by a column computes its ranks), and the JavaScript heap. Prints one line per run and the medians.
 A large report to measure: `newspipe bench pipeline --pages 50000 --out DIR` (release build)
 leaves one under DIR/50000/output/reports/latest.
 """
@@ -34,11 +36,22 @@ CLICK = """() => new Promise(resolve => {
         marked: document.querySelectorAll('#detail .mentions mark').length}), 0));
 })"""
 
-SORT = """() => new Promise(resolve => {
-    const b = [...document.querySelectorAll('#panel-documents th button')].find(x => x.textContent.startsWith('Title'));
+SORT = """([panel, label]) => new Promise(resolve => {
+    const b = [...document.querySelectorAll('#panel-' + panel + ' th button')].find(x => x.textContent.startsWith(label));
     const t0 = performance.now();
     b.click();
     requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+})"""
+
+
+# Types into an input (its handler waits 120-140 ms for more typing; that wait is left out).
+TYPE = """([selector, text, wait]) => new Promise(resolve => {
+    const i = document.querySelector(selector);
+    i.focus();
+    const t0 = performance.now();
+    i.value = text;
+    i.dispatchEvent(new Event('input'));
+    setTimeout(() => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0 - wait), 0)), wait + 5);
 })"""
 
 
@@ -77,17 +90,24 @@ def measure(browser, path):
     late = page.evaluate(CLICK)
     page.keyboard.press("Escape")
     page.click("#tab-documents")
-    sort = page.evaluate(SORT)
+    sort = page.evaluate(SORT, ["documents", "Title"])
+    # Every entity is read by now: search them, filter the entity table, sort it by name.
+    search = page.evaluate(TYPE, ["#search", "bank", 120])
+    page.keyboard.press("Escape")
+    page.click("#tab-entities")
+    entity_filter = page.evaluate(TYPE, ["#eq", "bank", 140])
+    entity_sort = page.evaluate(SORT, ["entities", "Name"])
     heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
     context.close()
     if errors:
         raise SystemExit(f"page errors: {errors}")
     return {"first_table_ms": marks.get("first-table"), "first_paint_ms": marks.get("first-paint"),
-            "mentions_read_ms": marks.get("mentions-ready"),
+            "entities_read_ms": marks.get("entities-ready"), "mentions_read_ms": marks.get("mentions-ready"),
             "wall_to_table_ms": wall, "main_thread_busy_to_table_ms": task_to_table, "script_to_table_ms": script_to_table,
             "main_thread_busy_to_sentences_ms": task_to_sentences, "dom_content_loaded_ms": nav["dcl"], "sentences_read_ms": marks.get("sentences-parsed"),
             "click_before_sentences_ms": early["ms"], "sentences_marked_at_ms": marked_at,
-            "click_ticker_ms": late["ms"], "mentions_listed": late["items"], "sort_titles_ms": sort, "heap_mb": heap / 1e6}
+            "click_ticker_ms": late["ms"], "mentions_listed": late["items"], "sort_titles_ms": sort,
+            "search_ms": search, "filter_entities_ms": entity_filter, "sort_entities_by_name_ms": entity_sort, "heap_mb": heap / 1e6}
 
 
 def plain_copy(path):
@@ -123,8 +143,10 @@ def main():
     start = html.index('id="data">') + 10
     data = json.loads(html[start:html.index("</script>", start)])
     size = os.path.getsize(path)
-    print(f"{path}: {size / 1e6:.1f} MB; {data['run']['documents']:,} documents, "
-          f"{len(data['entities']['id']):,} entities, {len(data['tickers']['symbol']):,} tickers, "
+    print(f"{path}: {size / 1e6:.1f} MB ({start / 1e6:.1f} MB before the first data block, which is "
+          f"{(html.index('</script>', start) - start) / 1e6:.1f} MB); {data['run']['documents']:,} documents, "
+          f"{data['run'].get('entities', len(data['entities']['id'])):,} entities "
+          f"({len(data['entities']['id']):,} in the first block), {len(data['tickers']['symbol']):,} tickers, "
           f"{data['run']['mentions_embedded']:,} mentions embedded")
     runs = []
     with sync_playwright() as p:

@@ -11,7 +11,15 @@ stage embeds them (ReportPageData): newest documents first, undated last, up to 
 (the stage's bound, 1,000,000), `mentions_complete` false when the bound cuts. Copy k of a
 sentence has its letters rotated by k (a-z, A-Z), so the copies do not gzip into each other
 (offsets stay right: one character for one). The program, styles and static report are the
-original page's; only the four data blocks change.
+original page's; only the data blocks change.
+
+A run FACTOR times larger also names many more entities than the run it copies, most of them
+once: --entity-factor K adds K - 1 copies of every entity (id and name made unique) mentioned
+once, in one document, the long tail of a real large night (no extra mention rows). The first
+data block then holds the most mentioned entities and the entity block the rest, split as the
+report stage splits them (ReportPageData.entitiesFirstMax, entitiesFirstMinMentions).
+
+    .venv/bin/python Tests/Browser/scale_report.py REPORT_DIR OUT_DIR --factor 50 --entity-factor 12
 """
 import argparse
 import base64
@@ -24,7 +32,11 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from conftest import Report, sentences_json, write_documents, write_mentions  # noqa: E402
+from conftest import ENTITY_COLUMNS, Report, sentences_json, split_entities, write_documents, write_mentions  # noqa: E402
+
+# ReportPageData.entitiesFirstMax and entitiesFirstMinMentions.
+ENTITIES_FIRST_MAX = 5000
+ENTITIES_FIRST_MIN_MENTIONS = 2
 
 
 def rotate(k):
@@ -111,6 +123,7 @@ def scale(report, factor, mentions_max):
             if key in data[table]:
                 data[table][key] = [v * factor for v in data[table][key]]
     run = data["run"]
+    run["groups"] = len(groups["first"])
     run["documents"] *= factor
     run["mentions"] *= factor
     run["undated"] = run.get("undated", 0) * factor
@@ -121,21 +134,58 @@ def scale(report, factor, mentions_max):
     return data, out_sentences
 
 
+def add_long_tail(data, copies):
+    """`copies` more entities per entity, each mentioned once (appended: the list stays most
+    mentioned first as long as the original entities have more than one mention)."""
+    E = data["entities"]
+    n = len(E["id"])
+    for k in range(1, copies + 1):
+        for i in range(n):
+            for key in ENTITY_COLUMNS:
+                value = E[key][i]
+                if key == "id":
+                    value = f"{value}~{k}"
+                elif key == "name":
+                    value = f"{value} {k}"
+                elif key == "ticker":
+                    value = -1
+                elif key in ("mentions", "documents", "sites", "neutral"):
+                    value = 1
+                elif key in ("bullish", "bearish"):
+                    value = 0
+                E[key].append(value)
+    data["run"]["entities"] = len(E["id"])
+
+
+def first_entities(E):
+    """How many entities the report stage puts in the first block."""
+    often = 0
+    while often < len(E["mentions"]) and E["mentions"][often] >= ENTITIES_FIRST_MIN_MENTIONS:
+        often += 1
+    return min(often, ENTITIES_FIRST_MAX)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report")
     parser.add_argument("out")
     parser.add_argument("--factor", type=int, default=50)
     parser.add_argument("--mentions-max", type=int, default=1_000_000)
+    parser.add_argument("--entity-factor", type=int, default=1,
+                        help="every entity K times: K - 1 copies mentioned once (the long tail)")
     args = parser.parse_args()
     report = Report(os.path.abspath(args.report))
     data, sentences = scale(report, args.factor, args.mentions_max)
+    if args.entity_factor > 1:
+        add_long_tail(data, args.entity_factor - 1)
     html = report.html
-    mentions, documents = data.pop("mentions"), data.pop("documents")
+    mentions, documents, groups = data.pop("mentions"), data.pop("documents"), data.pop("groups")
+    data["entities"], entity_block = split_entities(data["entities"], first_entities(data["entities"]))
     data_json = escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     match = re.search(r'(<script type="application/json" id="data">)(.*?)(</script>)', html, re.S)
     html = html[:match.start(2)] + data_json + html[match.end(2):]
-    for element_id, text in (("data-documents", write_documents(documents)), ("data-mentions", write_mentions(mentions))):
+    for element_id, text in (("data-entities", entity_block), ("data-documents", write_documents(documents)),
+                             ("data-mentions", write_mentions(groups, mentions))):
         match = re.search(r'(<script type="application/octet-stream" id="' + element_id + r'"[^>]*>)(.*?)(</script>)', html, re.S)
         html = html[:match.start(2)] + text + html[match.end(2):]
     block = base64.b64encode(gzip.compress(sentences_json(sentences).encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
@@ -146,6 +196,7 @@ def main():
     with open(path, "w", encoding="utf-8") as f:
         f.write(html)
     print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB, {len(documents['id']):,} documents, "
+          f"{data['run']['entities']:,} entities ({len(data['entities']['id']):,} in the first block), "
           f"{data['run']['mentions_embedded']:,} of {data['run']['mentions']:,} mentions embedded, "
           f"{len(sentences):,} sentences")
 

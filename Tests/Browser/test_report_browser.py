@@ -5,12 +5,15 @@ follows links kept in the URL, reads the page without JavaScript, and checks tha
 text stays text. Screenshots go to $NEWSPIPE_BROWSER_ARTIFACTS (default /tmp/newspipe-browser-tests)
 and are checked not to be blank.
 """
+import json
 import os
 import shutil
 
 import pytest
 
-from conftest import Report, chromium, make_corpus_folder, require, run_pipeline
+from urllib.parse import quote
+
+from conftest import Report, chromium, make_corpus_folder, require, run_pipeline, script_text
 
 playwright = require("playwright.sync_api", "Playwright for Python is not installed (scripts/setup puts it in .venv)")
 PIL = require("PIL.Image", "Pillow is not installed (scripts/setup puts it in .venv)")
@@ -218,6 +221,127 @@ def test_links_opened_before_the_mentions_are_read(browser, sample_run):
     assert " ".join(page.locator("#panel-documents .chip").inner_text().split()).startswith("Mentioning " + symbol)
     assert page.errors == []
     page.context.close()
+
+
+def tail_entity(report):
+    """An entity of the entity block (not in the first data block) with embedded mentions, whose
+    name no other entity's name contains (so a search for it lists it)."""
+    E, G = report.data["entities"], report.data["groups"]
+    first = report.entities_first
+    assert 0 < first < len(E["id"]), "the sample corpus has entities mentioned once: the entity block holds them"
+    with_mentions = set(G["entity"])
+    names = [str(n).lower() for n in E["name"]]
+    for e in range(first, len(E["id"])):
+        q = names[e]
+        if e in with_mentions and len(q) >= 4 and sum(1 for n in names if q in n) == 1:
+            return e
+    pytest.fail("no long-tail entity with a distinctive name")
+
+
+def wait_mark(page, name, seconds=60):
+    import time
+    deadline = time.time() + seconds
+    while page.evaluate(f"window.__report.marks[{name!r}] === undefined"):
+        assert time.time() < deadline, f"no {name} mark"
+        page.wait_for_timeout(50)
+
+
+def test_a_long_tail_entity_is_found_and_opens_its_mentions(browser, sample_run):
+    """The first data block holds the most mentioned entities only; the others come from the
+    entity block after the first table. Search, the entity filter and links find them."""
+    report = sample_run["report"]
+    E, G, M = report.data["entities"], report.data["groups"], report.data["mentions"]
+    e = tail_entity(report)
+    name, total = E["name"][e], len(E["id"])
+    assert E["id"][e] not in json.loads(script_text(report.html, "data"))["entities"]["id"], "not in the first block"
+    bounds = G["first"] + [len(M["doc"])]
+    embedded = sum(bounds[g + 1] - bounds[g] for g in range(len(G["first"])) if G["entity"][g] == e)
+    page = open_page(browser, report.url)
+    wait_ready(page)
+    wait_mark(page, "entities-ready")
+    # The search box lists it; choosing it opens its panel with its mentions and sentences.
+    page.fill("#search", name)
+    option = page.locator("#search-results li[role=option]", has_text=name)
+    playwright.expect(option).to_have_count(1)
+    option.dispatch_event("mousedown")
+    page.wait_for_selector("#detail .mentions li[data-m] mark")
+    assert page.inner_text("#detail-title") == name
+    assert "entity=" in page.evaluate("location.hash")
+    items = page.locator("#detail .mentions li[data-m]")
+    assert items.count() == min(50, embedded) > 0
+    for i in range(items.count()):
+        assert items.nth(i).locator("mark").inner_text() == report.surface(int(items.nth(i).get_attribute("data-m")))
+    page.keyboard.press("Escape")
+    # The entity table's filter finds it among every entity.
+    page.click("#tab-entities")
+    page.fill("#eq", name)
+    playwright.expect(page.locator("#panel-entities .count")).to_have_text(f"1 of {total:,} entities")
+    page.locator("#panel-entities tbody tr[data-pos] button", has_text=name).click()
+    page.wait_for_selector("#detail .mentions li[data-m] mark")
+    assert page.inner_text("#detail-title") == name
+    assert page.errors == []
+    page.context.close()
+    # A link to it opens its panel once the entities are read.
+    page = open_page(browser, report.url + "#entity=" + quote(E["id"][e]))
+    wait_ready(page)
+    page.wait_for_selector("#detail .mentions li[data-m] mark")
+    assert page.inner_text("#detail-title") == name
+    assert page.errors == []
+    page.context.close()
+
+
+# Holds every block's decompression until the test calls window.__release(): the page as it is
+# before the entity block (and the documents and mentions) are read, however fast the machine.
+HOLD = """(() => {
+  const Real = window.DecompressionStream;
+  let release;
+  const gate = new Promise(r => { release = r; });
+  window.__release = () => release();
+  window.DecompressionStream = function (format) {
+    const real = new Real(format);
+    const held = new TransformStream({ async transform(chunk, controller) { await gate; controller.enqueue(chunk); } });
+    real.readable.pipeTo(held.writable);
+    return { writable: real.writable, readable: held.readable };
+  };
+})();"""
+
+
+def test_before_the_entities_are_read_lists_say_so(browser, sample_run):
+    """Until the entity block is read, the entity table, its filter and the search say they
+    show the most mentioned entities only (no silent misses) and the CSV waits; then all."""
+    report = sample_run["report"]
+    E = report.data["entities"]
+    e = tail_entity(report)
+    name, total, first = E["name"][e], len(E["id"]), report.entities_first
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(HOLD)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda x: errors.append(str(x)))
+    page.goto(report.url + "#tab=entities")
+    wait_ready(page)
+    count = page.locator("#panel-entities .count")
+    assert count.inner_text() == f"{first:,} of the {first:,} most mentioned entities; reading all {total:,}\u2026"
+    assert page.locator("#panel-entities .csvbtn").is_disabled()
+    page.fill("#eq", name)
+    playwright.expect(count).to_have_text(f"0 of the {first:,} most mentioned entities; reading all {total:,}\u2026")
+    page.fill("#search", name)
+    group = page.locator("#search-results li.group", has_text="Entities")
+    playwright.expect(group).to_have_text(f"Entities (reading all {total:,}\u2026)")
+    assert page.locator("#search-results li[role=option]", has_text=name).count() == 0
+    assert page.evaluate("window.__report.marks['entities-ready']") is None
+    page.evaluate("window.__release()")
+    # Then every entity: the open search lists it, the filter counts it, the CSV has all rows.
+    playwright.expect(page.locator("#search-results li[role=option]", has_text=name)).to_have_count(1)
+    playwright.expect(group).to_have_text("Entities")
+    playwright.expect(count).to_have_text(f"1 of {total:,} entities")
+    playwright.expect(page.locator("#panel-entities .csvbtn")).to_be_enabled()
+    page.fill("#eq", "")
+    playwright.expect(count).to_have_text(f"{total:,} of {total:,} entities")
+    _, rows = download_csv(page, "entities")
+    assert len(rows) == total + 1 and name in {r[0] for r in rows[1:]}
+    assert errors == [] and page.evaluate("window.__report.error") is None
+    context.close()
 
 
 def test_timeline_axis_shows_years(browser, sample_run):

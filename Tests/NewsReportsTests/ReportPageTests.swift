@@ -31,18 +31,33 @@ import Testing
         return try #require(ReportGzip.decompress(Array(packed)))
     }
 
-    /// The mention block's columns as the page reads them (five little-endian Int32 columns,
-    /// then a tone byte each), `tone` as a string of n, b, r.
-    static func mentions(_ bytes: [UInt8], count: Int) throws -> [String: Any] {
-        try #require(bytes.count == 21 * count, "\(bytes.count) bytes for \(count) mentions")
-        var out: [String: Any] = [:]
-        for (k, name) in ["doc", "sentence", "start", "length", "evidence"].enumerated() {
-            out[name] = (0 ..< count).map { i -> Int in
-                let at = 4 * (count * k + i)
+    /// The mention block's tables as the page reads them: the groups (four little-endian Int32
+    /// columns) and the mentions (five, then a tone byte each), `tone` as a string of n, b, r.
+    static func mentions(_ bytes: [UInt8], groups: Int, count: Int) throws -> (groups: [String: Any], mentions: [String: Any]) {
+        try #require(bytes.count == 16 * groups + 21 * count, "\(bytes.count) bytes for \(groups) groups and \(count) mentions")
+        func column(_ at: Int, _ n: Int) -> [Int] {
+            (0 ..< n).map { i -> Int in
+                let at = at + 4 * i
                 return Int(Int32(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24))
             }
         }
-        out["tone"] = String(bytes[(20 * count)...].map { $0 == 1 ? "b" : $0 == 2 ? "r" : "n" }.joined())
+        var groupTable: [String: Any] = [:], out: [String: Any] = [:]
+        for (k, name) in ["entity", "ticker", "name", "first"].enumerated() { groupTable[name] = column(4 * groups * k, groups) }
+        let base = 16 * groups
+        for (k, name) in ["doc", "sentence", "start", "length", "evidence"].enumerated() { out[name] = column(base + 4 * count * k, count) }
+        out["tone"] = String(bytes[(base + 20 * count)...].map { $0 == 1 ? "b" : $0 == 2 ? "r" : "n" }.joined())
+        return (groupTable, out)
+    }
+
+    /// Every entity: the first block's rows, then the entity block's JSON lines (each an object
+    /// of the same columns).
+    static func entities(_ first: [String: Any], block: [UInt8]) throws -> [String: Any] {
+        var out = first.compactMapValues { $0 as? [Any] }
+        for line in String(decoding: block, as: UTF8.self).split(separator: "\n") {
+            let part = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [Any]])
+            #expect(Set(part.keys) == Set(out.keys))
+            for (key, values) in part { out[key, default: []] += values }
+        }
         return out
     }
 
@@ -51,11 +66,16 @@ import Testing
     static func read(_ folder: URL) throws -> Page {
         let html = try ReportFixture.text(folder, "report.html")
         var data = try #require(try JSONSerialization.jsonObject(with: Data(scriptText(html, id: "data").text.utf8)) as? [String: Any])
-        #expect(data["documents"] == nil && data["mentions"] == nil)
+        #expect(data["documents"] == nil && data["mentions"] == nil && data["groups"] == nil)
+        let run = try #require(data["run"] as? [String: Any])
+        let first = try #require(data["entities"] as? [String: Any])
+        data["entities_first"] = (first["id"] as? [Any] ?? []).count
+        #expect(try scriptText(html, id: "data-entities").attributes.contains("data-layout=\"json-lines\""))
+        data["entities"] = try entities(first, block: inflate(html, id: "data-entities"))
         data["documents"] = try #require(try JSONSerialization.jsonObject(with: Data(inflate(html, id: "data-documents"))) as? [String: Any])
-        let count = try #require((data["run"] as? [String: Any])?["mentions_embedded"] as? Int)
+        let count = try #require(run["mentions_embedded"] as? Int), groups = try #require(run["groups"] as? Int)
         #expect(try scriptText(html, id: "data-mentions").attributes.contains("data-layout=\"int32le-columns\""))
-        data["mentions"] = try mentions(inflate(html, id: "data-mentions"), count: count)
+        (data["groups"], data["mentions"]) = try mentions(inflate(html, id: "data-mentions"), groups: groups, count: count)
         let block = try scriptText(html, id: "data-sentences")
         let encoding = block.attributes.contains("data-encoding=\"gzip+base64\"") ? "gzip+base64" : "json"
         var json = Data(block.text.utf8)
@@ -82,7 +102,7 @@ import Testing
         let (folder, _) = try ReportFixture.buildFixtureReport()
         let page = try Self.read(folder)
         #expect(page.encoding == "gzip+base64")
-        #expect(page.data["format"] as? String == "newspipe-report-data/2")
+        #expect(page.data["format"] as? String == "newspipe-report-data/3")
         let documents = try Self.columns(page, "documents"), mentions = try Self.columns(page, "mentions")
         let entities = try Self.columns(page, "entities"), groups = try Self.columns(page, "groups")
         let ids = documents["id"] as? [String] ?? []
@@ -147,11 +167,11 @@ import Testing
         let (folder, _) = try ReportFixture.buildFixtureReport()
         let page = try Self.read(folder)
         let html = page.html
-        // Exactly five script elements: the data, the program, the documents, the mentions, the
-        // sentences, in that order; only the program runs.
-        #expect(html.components(separatedBy: "<script").count - 1 == 5)
+        // Exactly six script elements: the data, the program, the other entities, the documents,
+        // the mentions, the sentences, in that order; only the program runs.
+        #expect(html.components(separatedBy: "<script").count - 1 == 6)
         #expect(html.contains("<script type=\"application/json\" id=\"data\">"))
-        let order = ["id=\"data\"", "<script>", "id=\"data-documents\"", "id=\"data-mentions\"", "id=\"data-sentences\""].map { html.range(of: $0)?.lowerBound }
+        let order = ["id=\"data\"", "<script>", "id=\"data-entities\"", "id=\"data-documents\"", "id=\"data-mentions\"", "id=\"data-sentences\""].map { html.range(of: $0)?.lowerBound }
         #expect(order.allSatisfy { $0 != nil } && order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         #expect(html.contains("<script type=\"application/octet-stream\" id=\"data-sentences\" data-encoding=\"gzip+base64\">"))
         let program = try #require(html.range(of: "<script>")).upperBound
@@ -197,18 +217,62 @@ import Testing
         #expect((entities["mentions"] as? [Int] ?? []).reduce(0, +) == run["mentions"] as? Int)
     }
 
+    @Test func theFirstBlockHoldsTheMostMentionedEntitiesAndTheBlockTheRest() throws {
+        // Default bound: every entity mentioned more than once is in #data, the others follow.
+        let (folder, _) = try ReportFixture.buildFixtureReport()
+        let page = try Self.read(folder)
+        let run = try #require(page.data["run"] as? [String: Any])
+        let all = try Self.columns(page, "entities")
+        let mentions = all["mentions"] as? [Int] ?? []
+        let first = try #require(page.data["entities_first"] as? Int)
+        #expect(mentions.count == run["entities"] as? Int)
+        #expect(mentions == mentions.sorted(by: >))
+        #expect(first == mentions.prefix { $0 >= ReportPageData.entitiesFirstMinMentions }.count)
+        #expect(first > 0 && first < mentions.count, "the fixture has entities mentioned once and more often")
+        // A lower bound cuts the first block there; the page's entities are the same.
+        var builder = ReportBuilder()
+        builder.pageEntitiesFirstMax = 2
+        let (bounded, _) = try ReportFixture.buildFixtureReport(builder: builder)
+        let cut = try Self.read(bounded)
+        #expect(cut.data["entities_first"] as? Int == 2)
+        let ids = try Self.columns(cut, "entities")["id"] as? [String]
+        #expect(ids == all["id"] as? [String])
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(Self.scriptText(cut.html, id: "data").text.utf8)) as? [String: Any])
+        #expect(((data["entities"] as? [String: Any])?["id"] as? [Any])?.count == 2)
+        // Groups index the page's entities (either block) and the mentions in order.
+        let groups = try Self.columns(cut, "groups")
+        let groupEntity = groups["entity"] as? [Int] ?? []
+        #expect(!groupEntity.isEmpty && groupEntity.allSatisfy { $0 >= 0 && $0 < (ids?.count ?? 0) } && groupEntity == groupEntity.sorted())
+        #expect(groupEntity.contains { $0 >= 2 })
+        // Each ticker's story name is a name its mentions used.
+        let tickers = try Self.columns(cut, "tickers")
+        let names = (cut.data["dict"] as? [String: Any])?["names"] as? [String] ?? []
+        let storyName = tickers["story_name"] as? [Int] ?? []
+        let symbols = tickers["symbol"] as? [String] ?? []
+        #expect(storyName.count == symbols.count)
+        let nvda = try #require(symbols.firstIndex(of: "NVDA"))
+        #expect(storyName[nvda] >= 0 && names[storyName[nvda]] == "Nvidia")
+        let groupTicker = groups["ticker"] as? [Int] ?? [], groupName = groups["name"] as? [Int] ?? []
+        for (t, name) in storyName.enumerated() where name >= 0 {
+            #expect(groupTicker.indices.contains { groupTicker[$0] == t && groupName[$0] == name })
+        }
+        // Deterministic: the same input gives the same page, byte for byte.
+        let (again, _) = try ReportFixture.buildFixtureReport(builder: builder)
+        #expect(try ReportFixture.text(again, "report.html") == cut.html)
+    }
+
     @Test func hostileTextStaysInsideTheDataBlock() throws {
         let folder = try ReportSafetyTests.buildHostile()
         let page = try Self.read(folder)
         let titles = try Self.columns(page, "documents")["title"] as? [String] ?? []
         #expect(titles.contains("<script>alert(1)</script>"))
-        // The raw page has exactly its five script elements: no title opened or closed one.
-        #expect(page.html.components(separatedBy: "<script").count - 1 == 5)
-        #expect(page.html.components(separatedBy: "</script").count - 1 == 5)
+        // The raw page has exactly its six script elements: no title opened or closed one.
+        #expect(page.html.components(separatedBy: "<script").count - 1 == 6)
+        #expect(page.html.components(separatedBy: "</script").count - 1 == 6)
         let data = try Self.scriptText(page.html, id: "data").text
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
         // The document and mention blocks are Base64: no markup character can occur in them.
-        for id in ["data-documents", "data-mentions"] {
+        for id in ["data-entities", "data-documents", "data-mentions"] {
             #expect(try Self.scriptText(page.html, id: id).text.allSatisfy { $0.isASCII && !"<>&\"".contains($0) })
         }
         // URLs are data; the page links only http(s) ones (checked in the browser test).

@@ -91,10 +91,11 @@ import Testing
         let sentences = try ReportPageTests.scriptText(page, id: "data-sentences").text
         let documents = try ReportPageTests.scriptText(page, id: "data-documents").text
         let mentions = try ReportPageTests.scriptText(page, id: "data-mentions").text
+        let entities = try ReportPageTests.scriptText(page, id: "data-entities").text
         let html = page.replacingOccurrences(of: data, with: "").replacingOccurrences(of: sentences, with: "")
             .replacingOccurrences(of: documents, with: "").replacingOccurrences(of: mentions, with: "")
-            .replacingOccurrences(of: ReportPageAssets.script, with: "")
-        #expect(html.components(separatedBy: "<script").count - 1 == 5)  // data, program, documents, mentions, sentences: none from the input
+            .replacingOccurrences(of: entities, with: "").replacingOccurrences(of: ReportPageAssets.script, with: "")
+        #expect(html.components(separatedBy: "<script").count - 1 == 6)  // data, program, entities, documents, mentions, sentences: none from the input
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>site</b>"))
@@ -106,7 +107,7 @@ import Testing
         #expect(html.contains("a=1&amp;b=&quot;2&quot;"))
         // The data holds no markup characters at all: they are \u003c … escapes.
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
-        for block in [sentences, documents, mentions] { #expect(block.allSatisfy { $0.isASCII && !"<>&\"".contains($0) }) }
+        for block in [sentences, documents, mentions, entities] { #expect(block.allSatisfy { $0.isASCII && !"<>&\"".contains($0) }) }
         // Nothing loads from elsewhere (the data may hold such text: a title "<img src=…>" is data).
         #expect(!html.contains("src="))
         #expect(!page.contains("@import"))

@@ -9,8 +9,9 @@ extension ReportPageAssets {
  * Vanilla JavaScript, no library, no network, no eval. Every piece of data reaches the page
  * through textContent, createTextNode or setAttribute on a fixed attribute name (never
  * innerHTML), and links only for http(s) URLs. Data (layout in ReportPageData.swift): the JSON
- * in #data, what the first table needs; the documents (#data-documents) and the mention columns
- * (#data-mentions), read as soon as the parser has passed them; the sentence array
+ * in #data, what the first table needs (with the most mentioned entities only); the other
+ * entities (#data-entities), then the documents (#data-documents) and the groups and mention
+ * columns (#data-mentions), read as soon as the parser has passed them; the sentence array
  * (#data-sentences), read after that.
  */
 (function () {
@@ -129,7 +130,7 @@ extension ReportPageAssets {
   // ------------------------------------------------------------------ data
   var raw = JSON.parse(byId('data').textContent);
   byId('data').textContent = '';
-  if (!raw || raw.format !== 'newspipe-report-data/2') throw new Error('unknown data format ' + (raw && raw.format));
+  if (!raw || raw.format !== 'newspipe-report-data/3') throw new Error('unknown data format ' + (raw && raw.format));
   mark('data-parsed');
 
   /** Int32Array of a column; `nullable` columns (days) map null to NODAY, others are copied as they are. */
@@ -142,7 +143,7 @@ extension ReportPageAssets {
   }
   var dict = raw.dict || {};
   var sites = dict.sites || [], languages = dict.languages || [], bylines = dict.bylines || [];
-  var types = dict.types || ['PER', 'ORG', 'LOC', 'MISC', 'TICKER'], storyNames = dict.names || [];
+  var types = dict.types || ['PER', 'ORG', 'LOC', 'MISC', 'TICKER'];
   // The documents arrive from #data-documents after the first table (documentsArrived below).
   var Dj = { id: [], title: [], url: [] }, nDocs = 0, docSentFirst = new Int32Array(1);
   var docDay = new Int32Array(0), docSite = docDay, docByline = docDay, docLang = docDay, docWords = docDay, docEnts = docDay, docCarriers = docDay, docMirrors = docDay;
@@ -155,93 +156,115 @@ extension ReportPageAssets {
     var c = D.sentences || [];
     for (var i = 0; i < nDocs; i++) docSentFirst[i + 1] = docSentFirst[i] + (c[i] || 0);
   }
+  // Entities: #data holds the most mentioned (nEnt of them at first); the others (to nEntAll)
+  // arrive from #data-entities after the first table (entitiesArrived below). The columns are
+  // allocated for all of them; until they are all read, what lists entities says so and is drawn
+  // again when they arrive (entitiesReady, afterEntities).
   var Ej = raw.entities, nEnt = Ej.id.length;
-  var entType = ints(Ej.type), entTicker = ints(Ej.ticker), entM = ints(Ej.mentions), entD = ints(Ej.documents), entS = ints(Ej.sites);
-  var entB = ints(Ej.bullish), entR = ints(Ej.bearish), entN = ints(Ej.neutral), entFirst = ints(Ej.first_day, true), entLast = ints(Ej.last_day, true);
+  var nEntAll = typeof (raw.run || {}).entities === 'number' ? Math.max(raw.run.entities, nEnt) : nEnt;
+  Ej.id = Ej.id.slice(); Ej.name = Ej.name.slice();
+  function entColumn(a, nullable) { var out = new Int32Array(nEntAll); out.set(ints(a, nullable).subarray(0, nEnt)); return out; }
+  var entType = entColumn(Ej.type), entTicker = entColumn(Ej.ticker), entM = entColumn(Ej.mentions), entD = entColumn(Ej.documents), entS = entColumn(Ej.sites);
+  var entB = entColumn(Ej.bullish), entR = entColumn(Ej.bearish), entN = entColumn(Ej.neutral), entFirst = entColumn(Ej.first_day, true), entLast = entColumn(Ej.last_day, true);
+  var entitiesReady = nEnt === nEntAll, entityError = null, entityWaiters = [];
   var Tj = raw.tickers, nTick = Tj.symbol.length;
   var tickEnt = ints(Tj.entity), tickM = ints(Tj.mentions), tickD = ints(Tj.documents), tickS = ints(Tj.sites);
   var tickB = ints(Tj.bullish), tickR = ints(Tj.bearish), tickN = ints(Tj.neutral), tickFirst = ints(Tj.first_day, true), tickLast = ints(Tj.last_day, true);
-  var Gj = raw.groups, nGroups = Gj.first.length;
-  var gEnt = ints(Gj.entity), gTick = ints(Gj.ticker), gName = ints(Gj.name), gFirst = new Int32Array(nGroups + 1);
+  // Ticker: the name the stories used most, for "name then [name today]".
+  var storyNames = dict.names || [];
+  var tickStoryName = (Tj.story_name || []).map(function (n) { return n >= 0 && n < storyNames.length ? storyNames[n] : null; });
+  // Groups (runs of mentions of one entity, ticker and story name) arrive with the mentions, from
+  // #data-mentions (laterArrived below); until then every group list is empty.
+  var nGroups = 0, gEnt = new Int32Array(0), gTick = gEnt, gName = gEnt, gFirst = new Int32Array(1);
   var nMent = typeof (raw.run || {}).mentions_embedded === 'number' ? raw.run.mentions_embedded : 0;
-  gFirst.set(ints(Gj.first)); gFirst[nGroups] = nMent;
+  var nGroupsGiven = typeof (raw.run || {}).groups === 'number' ? raw.run.groups : 0;
   // The mention columns arrive from #data-mentions after the first table (readMentions below).
   var mDoc = new Int32Array(0), mSent = mDoc, mStart = mDoc, mLen = mDoc, mEvid = mDoc, mTone = new Uint8Array(0);
   var evidenceNames = dict.evidence || [];
-  raw.groups = null;
   // Groups of each entity (groups are sorted by entity) and of each ticker (counting sort).
-  var entGroupStart = new Int32Array(nEnt + 1);
-  (function () {
-    for (var g = 0; g < nGroups; g++) if (gEnt[g] >= 0 && gEnt[g] < nEnt) entGroupStart[gEnt[g] + 1]++;
-    for (var e = 0; e < nEnt; e++) entGroupStart[e + 1] += entGroupStart[e];
-  })();
-  var tickGroupStart = new Int32Array(nTick + 1), tickGroups;
-  (function () {
-    for (var g = 0; g < nGroups; g++) if (gTick[g] >= 0 && gTick[g] < nTick) tickGroupStart[gTick[g] + 1]++;
+  var entGroupStart = new Int32Array(nEntAll + 1), tickGroupStart = new Int32Array(nTick + 1), tickGroups = new Int32Array(0);
+  function groupsArrived() {
+    entGroupStart = new Int32Array(nEntAll + 1);
+    for (var g = 0; g < nGroups; g++) if (gEnt[g] >= 0 && gEnt[g] < nEntAll) entGroupStart[gEnt[g] + 1]++;
+    for (var e = 0; e < nEntAll; e++) entGroupStart[e + 1] += entGroupStart[e];
+    tickGroupStart = new Int32Array(nTick + 1);
+    for (g = 0; g < nGroups; g++) if (gTick[g] >= 0 && gTick[g] < nTick) tickGroupStart[gTick[g] + 1]++;
     for (var t = 0; t < nTick; t++) tickGroupStart[t + 1] += tickGroupStart[t];
     tickGroups = new Int32Array(tickGroupStart[nTick]);
     var fill = tickGroupStart.slice(0, nTick);
     for (g = 0; g < nGroups; g++) if (gTick[g] >= 0 && gTick[g] < nTick) tickGroups[fill[gTick[g]]++] = g;
-  })();
-  // Ticker: the name the stories used most, for "name then [name today]".
-  var tickStoryName = new Array(nTick);
-  (function () {
-    for (var t = 0; t < nTick; t++) {
-      var best = -1, bestCount = 0, counts = {};
-      for (var k = tickGroupStart[t]; k < tickGroupStart[t + 1]; k++) {
-        var g = tickGroups[k], n = gName[g];
-        if (n < 0) continue;
-        counts[n] = (counts[n] || 0) + gFirst[g + 1] - gFirst[g];
-        if (counts[n] > bestCount) { bestCount = counts[n]; best = n; }
-      }
-      tickStoryName[t] = best >= 0 ? storyNames[best] : null;
-    }
-  })();
+  }
   var entIndex = new Map(), tickIndex = new Map();
   for (var i0 = 0; i0 < nEnt; i0++) entIndex.set(Ej.id[i0], i0);
+  // The entity block's rows are found by a scan, not put in the map: 478,000 ids took 0.7 s to
+  // add to it at load 13 (the scan is a few milliseconds, and it is done once a panel or link).
+  var nEntFirst = nEnt, entFound = { id: null, e: -1 };
+  /** The row of the entity with this id (undefined when there is none, or not yet read). */
+  function entityIndex(id) {
+    var e = entIndex.get(id);
+    if (e !== undefined) return e;
+    if (entFound.id === id) return entFound.e;
+    e = Ej.id.indexOf(id, nEntFirst);
+    if (e < 0) return undefined;
+    entFound = { id: id, e: e };
+    return e;
+  }
+  /** An entity's name ('?' for one whose row was not read). */
+  function entName(e) { var x = Ej.name[e]; return x === undefined || x === null ? '?' : String(x); }
   for (i0 = 0; i0 < nTick; i0++) tickIndex.set(Tj.symbol[i0], i0);
   mark('data-ready');
 
-  // Documents and mentions: the two blocks right after this script (#data-documents: the
-  // documents' JSON; #data-mentions: five little-endian Int32 columns doc, sentence, start,
-  // length, evidence, then a tone byte each; both gzip then Base64), read as soon as the parser
-  // has passed them, so the first table need not wait for them. Until they are read, what needs
-  // them (the timelines, the panel, the documents table and search) says so and is drawn when
-  // they arrive.
+  // Documents and mentions: the blocks after the entity block (#data-documents: the documents'
+  // JSON; #data-mentions: four little-endian Int32 columns of groups, entity, ticker, name,
+  // first, then five of mentions, doc, sentence, start, length, evidence, then a tone byte each;
+  // both gzip then Base64), read as soon as the parser has passed them and the entities are read,
+  // so the first table need not wait for them. Until they are read, what needs them (the
+  // timelines, the panel, the documents table and search) says so and is drawn when they arrive.
   var laterReady = false, laterError = null, laterWaiters = [], laterLoad = false, laterWatch = null;
   function laterArrived(documents, buffer, error) {
     if (!error) {
       try { documentsArrived(documents); } catch (e) { error = String(e && e.message || e); }
     }
     if (!error) {
-      var n = nMent;
-      if (buffer.byteLength !== 21 * n) error = 'the mention block holds ' + buffer.byteLength + ' bytes, not ' + (21 * n);
+      var n = nMent, G = nGroupsGiven;
+      if (buffer.byteLength !== 16 * G + 21 * n) error = 'the mention block holds ' + buffer.byteLength + ' bytes, not ' + (16 * G + 21 * n);
       else {
         var little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-        var column = function (k) {
-          if (little) return new Int32Array(buffer, 4 * n * k, n);
-          var view = new DataView(buffer), out = new Int32Array(n);
-          for (var i = 0; i < n; i++) out[i] = view.getInt32(4 * (n * k + i), true);
+        var column = function (at, count) {
+          if (little) return new Int32Array(buffer, at, count);
+          var view = new DataView(buffer), out = new Int32Array(count);
+          for (var i = 0; i < count; i++) out[i] = view.getInt32(at + 4 * i, true);
           return out;
         };
-        mDoc = column(0); mSent = column(1); mStart = column(2); mLen = column(3); mEvid = column(4);
-        mTone = new Uint8Array(buffer, 20 * n, n);
+        gEnt = column(0, G); gTick = column(4 * G, G); gName = column(8 * G, G);
+        gFirst = new Int32Array(G + 1); gFirst.set(column(12 * G, G)); gFirst[G] = n; nGroups = G;
+        var at = 16 * G;
+        mDoc = column(at, n); mSent = column(at + 4 * n, n); mStart = column(at + 8 * n, n); mLen = column(at + 12 * n, n); mEvid = column(at + 16 * n, n);
+        mTone = new Uint8Array(buffer, at + 20 * n, n);
       }
     }
     if (error) {
       // Without the mentions every group is empty: the tables' counts stay, lists say why.
-      laterError = error; nMent = 0; gFirst.fill(0);
+      laterError = error; nMent = 0; nGroups = 0; gFirst = new Int32Array(1);
     }
+    groupsArrived();
     laterReady = true;
     mark('mentions-ready');
     var waiters = laterWaiters;
     laterWaiters = [];
     waiters.forEach(function (fn) { try { fn(); } catch (e) { window.__report.error = String(e && e.stack || e); } });
   }
-  /** Lets the browser handle input and paint between pieces of long work. */
+  /**
+   * Lets the browser handle input, paint and its other tasks between pieces of long work: the
+   * rest runs as a message task, behind what is queued. (scheduler.yield() resumes ahead of
+   * other tasks: reading the 478,000-entity block that way left the page unanswering for 2-4 s
+   * at a time; setTimeout waits at least 4 ms each time, and the block took twice as long.)
+   */
+  var yieldChannel = typeof MessageChannel === 'function' ? new MessageChannel() : null, yieldWaiters = [];
+  if (yieldChannel) yieldChannel.port1.onmessage = function () { var fn = yieldWaiters.shift(); if (fn) fn(); };
   function yieldNow() {
-    if (window.scheduler && typeof window.scheduler.yield === 'function') return window.scheduler.yield();
-    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    if (!yieldChannel) return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    return new Promise(function (resolve) { yieldWaiters.push(resolve); yieldChannel.port2.postMessage(null); });
   }
   var BASE64_SLICE = 1 << 17;  // characters (a multiple of 4): 96 KB of gzip
   /**
@@ -292,26 +315,78 @@ extension ReportPageAssets {
     if (document.readyState === 'loading' && (!ments || !ments.nextSibling)) return;
     laterLoad = true;
     if (laterWatch) { laterWatch.disconnect(); laterWatch = null; }
-    mark('mentions-start');
-    if (!docs || !ments) { laterArrived(null, null, 'the page lacks its document or mention block'); return; }
-    Promise.all([inflateBlock(docs), nMent ? inflateBlock(ments) : (ments.textContent = '', Promise.resolve(new ArrayBuffer(0)))]).then(function (parts) {
-      var documents;
-      try { documents = JSON.parse(new TextDecoder().decode(parts[0])); } catch (e) { laterArrived(null, null, 'the document block is not valid JSON'); return; }
-      laterArrived(documents, parts[1]);
-    }, function (e) { laterArrived(null, null, 'the documents and mentions could not be read (' + (e && e.message || e) + ')'); });
+    if (!docs || !ments) { afterEntities(function () { laterArrived(null, null, 'the page lacks its document or mention block'); }); return; }
+    // The entities first (search and the entity table wait for them), then these.
+    afterEntities(function () {
+      mark('mentions-start');
+      Promise.all([inflateBlock(docs), nMent ? inflateBlock(ments) : (ments.textContent = '', Promise.resolve(new ArrayBuffer(0)))]).then(function (parts) {
+        var documents;
+        try { documents = JSON.parse(new TextDecoder().decode(parts[0])); } catch (e) { laterArrived(null, null, 'the document block is not valid JSON'); return; }
+        laterArrived(documents, parts[1]);
+      }, function (e) { laterArrived(null, null, 'the documents and mentions could not be read (' + (e && e.message || e) + ')'); });
+    });
   }
-  /** Reads the documents and mentions once the parser has passed their blocks (watched from here on). */
+  /** Reads the entities, then the documents and mentions, once the parser has passed their blocks (watched from here on). */
   function watchLater() {
-    var soon = function () { setTimeout(readLater, 0); };
+    var soon = function () { setTimeout(readEntities, 0); setTimeout(readLater, 0); };
     if (document.readyState !== 'loading') { soon(); return; }
     if (typeof MutationObserver === 'function') {
       laterWatch = new MutationObserver(function () {
-        var node = byId('data-mentions');
-        if (node && node.nextSibling && !laterLoad && laterWatch) { laterWatch.disconnect(); laterWatch = null; soon(); }
+        var node = byId('data-entities');
+        if (node && node.nextSibling && !entityLoad) setTimeout(readEntities, 0);
+        node = byId('data-mentions');
+        if (node && node.nextSibling && !laterLoad && laterWatch) { laterWatch.disconnect(); laterWatch = null; setTimeout(readLater, 0); }
       });
       laterWatch.observe(document.body, { childList: true });
     }
     document.addEventListener('DOMContentLoaded', soon, { once: true });
+  }
+
+  // The entities after the most mentioned: #data-entities (gzip then Base64), JSON lines, each an
+  // object of the entity columns for the next rows (ReportPageData.entitiesPerLine), parsed a
+  // line at a time between other work.
+  var entityLoad = false;
+  function readEntities() {
+    if (entityLoad) return;
+    var node = byId('data-entities');
+    if (document.readyState === 'loading' && (!node || !node.nextSibling)) return;
+    entityLoad = true;
+    if (entitiesReady) { if (node) node.textContent = ''; entitiesArrived(); return; }
+    if (!node) { entitiesArrived('the page lacks its entity block'); return; }
+    mark('entities-start');
+    var text = (node.textContent || '').trim(), encoding = node.getAttribute('data-encoding');
+    node.textContent = '';
+    if (encoding !== 'gzip+base64') { entitiesArrived('unknown encoding ' + encoding); return; }
+    readLines(text, addEntities).then(function () {
+      entitiesArrived(nEnt === nEntAll ? null : 'the entity block holds ' + fmt(nEnt) + ' of ' + fmt(nEntAll) + ' entities');
+    }, function (e) { entitiesArrived('the entities could not be read (' + (e && e.message || e) + ')'); });
+  }
+  /** Appends one line of the entity block (an object of columns) to the entity table. */
+  function addEntities(line) {
+    var E = JSON.parse(line), count = E && Array.isArray(E.id) ? E.id.length : 0;
+    if (!count || nEnt + count > nEntAll) throw new Error('the entity block holds more entities than the page says');
+    var at = nEnt;
+    for (var i = 0; i < count; i++) { Ej.id.push(E.id[i]); Ej.name.push(E.name[i]); }
+    entType.set(ints(E.type), at); entTicker.set(ints(E.ticker), at); entM.set(ints(E.mentions), at); entD.set(ints(E.documents), at);
+    entS.set(ints(E.sites), at); entB.set(ints(E.bullish), at); entR.set(ints(E.bearish), at); entN.set(ints(E.neutral), at);
+    entFirst.set(ints(E.first_day, true), at); entLast.set(ints(E.last_day, true), at);
+    nEnt += count;
+    delete keys.ent; delete rankCache.ent; delete rankCache.entTick;
+  }
+  function entitiesArrived(error) {
+    entityError = error || null;
+    entitiesReady = true;
+    // Search keys and sort ranks over the entities were built for the first rows only.
+    delete keys.ent; delete rankCache.ent; delete rankCache.entTick;
+    mark('entities-ready');
+    var waiters = entityWaiters;
+    entityWaiters = [];
+    waiters.forEach(function (fn) { try { fn(); } catch (e) { window.__report.error = String(e && e.stack || e); } });
+  }
+  /** Runs `fn` once every entity is read (at once when they are); each function waits once. */
+  function afterEntities(fn) {
+    if (entitiesReady && entityLoad) { fn(); return; }
+    if (entityWaiters.indexOf(fn) < 0) entityWaiters.push(fn);
   }
   /** Runs `fn` once the documents and mentions are read (at once when they are); each function waits once. */
   function afterLater(fn) {
@@ -337,7 +412,7 @@ extension ReportPageAssets {
    * of the array.
    */
   function readSentenceLines(text) {
-    var decoder = new TextDecoder(), rest = '', list = [], first = true;
+    var list = [], first = true;
     function take(text, last) {
       var t = text;
       if (first) { t = t.replace(/^\s*\[/, ''); first = false; }
@@ -347,6 +422,11 @@ extension ReportPageAssets {
       var part = JSON.parse('[' + t + ']');
       for (var i = 0; i < part.length; i++) list.push(part[i]);
     }
+    return readLines(text, take).then(function () { mark('sentences-inflated'); return list; });
+  }
+  /** Inflates a gzip+base64 block of text lines, handing each line to `take(line, last)` (a promise). */
+  function readLines(text, take) {
+    var decoder = new TextDecoder(), rest = '';
     return inflate(text, function (chunk) {
       var piece = rest + decoder.decode(chunk, { stream: true }), cut = piece.lastIndexOf('\n');
       if (cut < 0) { rest = piece; return; }
@@ -354,9 +434,8 @@ extension ReportPageAssets {
       rest = piece.slice(cut + 1);
       for (var k = 0; k < lines.length; k++) take(lines[k], false);
     }).then(function () {
-      mark('sentences-inflated');
-      take(rest + decoder.decode(), true);
-      return list;
+      var t = rest + decoder.decode();
+      if (/\S/.test(t)) take(t, true);
     });
   }
   function sentencesArrived(list, error) {
@@ -694,7 +773,7 @@ extension ReportPageAssets {
    * spreadsheet would run as a formula (= + - @ tab CR first) gets a leading ' as in the report's
    * CSV files.
    */
-  function csvButton(container, vt, columns, name) {
+  function csvButton(container, vt, columns, name, ready) {
     function field(text, isNum) {
       text = String(text === null || text === undefined ? '' : text);
       if (!isNum && /^[=+\-@\t\r]/.test(text)) text = "'" + text;
@@ -726,6 +805,13 @@ extension ReportPageAssets {
     });
     var controls = container.querySelector('.controls');
     (controls || container).appendChild(button);
+    // Rows still on their way (the entities after the most mentioned): no partial download.
+    if (ready && !ready()) {
+      button.disabled = true;
+      button.title = 'Reading every row first\u2026';
+      afterEntities(function () { button.disabled = false; button.title = 'Download the rows shown (filtered and sorted) as CSV'; });
+    }
+    return button;
   }
 
   function buildTickerTable() {
@@ -774,7 +860,7 @@ extension ReportPageAssets {
     var columns = [
       { key: 'name', label: 'Name', width: '17rem', sort: 'str', tip: true,
         value: function () { return ranks('ent', nEnt, function (i) { return Ej.name[i]; }); },
-        cell: function (e) { return openBtn(String(Ej.name[e]), function () { openDetail('entity', Ej.id[e]); }); } },
+        cell: function (e) { return openBtn(entName(e), function () { openDetail('entity', Ej.id[e]); }); } },
       { key: 'type', label: 'Type', width: '5.4rem', sort: 'num', value: entType,
         cell: function (e, td) { td.className = 'type-' + typeName(entType[e]); return typeName(entType[e]); } },
       { key: 'ticker', label: 'Ticker', width: '6rem', sort: 'str', cls: 'sym-cell',
@@ -794,11 +880,11 @@ extension ReportPageAssets {
     var count = h('span', { class: 'count', 'aria-live': 'polite' });
     container.appendChild(h('div', { class: 'controls' }, [h('label', { for: 'eq' }, 'Filter'), input, h('label', { for: 'etype' }, 'Type'), typeSel, count]));
     var vt = new VTable({ label: 'Entities', columns: columns, onSort: function (k) { toggleSort('es', k, columns); refreshEntities(); commit(false); },
-      current: function () { return entIndex.get(state.entity); } });
+      current: function () { return entityIndex(state.entity); } });
     container.appendChild(vt.scroll);
     debounceInput(input, function () { state.eq = input.value; refreshEntities(); commit(false); });
     typeSel.addEventListener('change', function () { state.type = typeSel.value; refreshEntities(); commit(false); });
-    function refreshEntities() {
+    function refreshEntities(keepScroll) {
       var q = state.eq.trim().toLowerCase(), type = state.type === '' ? -1 : Number(state.type), tmp = [], e;
       var k = q ? lowerKeys('ent') : null;
       for (e = 0; e < nEnt; e++) {
@@ -810,12 +896,18 @@ extension ReportPageAssets {
       var srt = parseSort(state.es, columns, '-mentions');
       sortOrder(order, typeof srt.col.value === 'function' ? srt.col.value() : srt.col.value, srt.dir);
       vt.setSort(srt.key, srt.dir);
-      vt.setRows(order);
-      count.textContent = fmt(order.length) + ' of ' + fmt(nEnt) + ' entities';
+      vt.setRows(order, keepScroll === true);
+      if (entitiesReady) count.textContent = fmt(order.length) + ' of ' + fmt(nEnt) + ' entities' + (entityError ? ' (the others could not be read: ' + entityError + ')' : '');
+      else {
+        // The most mentioned only so far: say so, and draw the table again with every entity.
+        count.textContent = fmt(order.length) + ' of the ' + fmt(nEnt) + ' most mentioned entities; reading all ' + fmt(nEntAll) + '\u2026';
+        afterEntities(refreshAll);
+      }
       if (input.value !== state.eq) input.value = state.eq;
       typeSel.value = state.type;
     }
-    csvButton(container, vt, columns, 'entities');
+    function refreshAll() { refreshEntities(true); }
+    csvButton(container, vt, columns, 'entities', function () { return entitiesReady; });
     tables.entities = { vt: vt, refresh: refreshEntities, input: input };
   }
 
@@ -865,9 +957,9 @@ extension ReportPageAssets {
     function withMask() {
       var m = /^(entity|ticker):(.+)$/.exec(state.with);
       if (!m) return null;
-      var idx = m[1] === 'entity' ? entIndex.get(m[2]) : tickIndex.get(m[2]);
+      var idx = m[1] === 'entity' ? entityIndex(m[2]) : tickIndex.get(m[2]);
       if (idx === undefined) return null;
-      var mask = new Uint8Array(nDocs), label = m[1] === 'entity' ? String(Ej.name[idx]) : m[2];
+      var mask = new Uint8Array(nDocs), label = m[1] === 'entity' ? entName(idx) : m[2];
       // No rows until the mentions are read; then the table is drawn again.
       if (!laterReady) { afterLater(refreshDocs); return { mask: mask, label: label, pending: true }; }
       var list = mentionsOf(m[1] === 'entity' ? 'e' : 't', idx);
@@ -1228,7 +1320,7 @@ extension ReportPageAssets {
   function renderKpis() {
     var run = raw.run || {}, box = byId('sec-kpis');
     var items = [[run.documents !== undefined ? run.documents : nDocs, 'documents', run.undated ? fmt(run.undated) + ' undated' : null],
-      [run.sites !== undefined ? run.sites : sites.length, 'sites'], [nEnt, 'named entities'], [run.mentions !== undefined ? run.mentions : nMent, 'mentions',
+      [run.sites !== undefined ? run.sites : sites.length, 'sites'], [nEntAll, 'named entities'], [run.mentions !== undefined ? run.mentions : nMent, 'mentions',
         run.mentions_complete === false ? fmt(nMent) + ' listed' + (run.mentions_from_day !== null && run.mentions_from_day !== undefined ? ', of documents from ' + iso(run.mentions_from_day) + ' on' : '') : null], [nTick, 'tickers'],
       [run.first_day !== undefined && run.first_day !== null ? (iso(run.first_day).slice(0, 4) === iso(run.last_day).slice(0, 4) ? iso(run.first_day).slice(0, 4) :
         iso(run.first_day).slice(0, 4) + '\u2013' + iso(run.last_day).slice(0, 4)) : '\u2013', iso(run.first_day).slice(0, 4) === iso(run.last_day).slice(0, 4) ? 'publication year' : 'publication years']];
@@ -1274,8 +1366,10 @@ extension ReportPageAssets {
     return { H: H, nights: nights, N: N, last: last, prevNight: last - 1, week: week };
   }
   function at(series, k) { return k >= 0 && series ? (series[k] || 0) : 0; }
-  function itemButton(kind, key, text) {
-    var exists = kind === 'ticker' ? tickIndex.has(key) : entIndex.has(key);
+  function itemButton(kind, key, text, known) {
+    // An entity not among the first rows before the others are read: a button all the same (the
+    // panel waits for them, and says so if it is not in this report).
+    var exists = known || (kind === 'ticker' ? tickIndex.has(key) : entIndex.has(key) || !entitiesReady || entityIndex(key) !== undefined);
     if (!exists) return h('span', { title: 'not mentioned in this report' }, text);
     return h('button', { type: 'button', class: 'linkbtn' + (kind === 'ticker' ? ' sym' : ''), onclick: function () { openDetail(kind, key); } }, text);
   }
@@ -1439,7 +1533,7 @@ extension ReportPageAssets {
     if (!laterReady) {
       // Opened before the mentions are read (a click right after the table appears, or a link
       // to a panel): say so, and draw the panel when they arrive.
-      title.textContent = kind === 'ticker' ? state.ticker : kind === 'entity' ? (entIndex.has(state.entity) ? String(Ej.name[entIndex.get(state.entity)]) : state.entity)
+      title.textContent = kind === 'ticker' ? state.ticker : kind === 'entity' ? (entityIndex(state.entity) !== undefined ? entName(entityIndex(state.entity)) : state.entity)
         : String(Dj.title[parseInt(state.doc, 10)] || state.doc);
       detail.appendChild(h('p', { class: 'muted', role: 'status' }, 'Reading the mentions\u2026'));
       afterLater(redrawDetail);
@@ -1458,7 +1552,7 @@ extension ReportPageAssets {
   function markCurrent() { tabNames.forEach(function (t) { if (tables[t]) tables[t].vt.updateCurrent(); }); }
 
   function renderSubject(kind, title) {
-    var idx = kind === 'ticker' ? tickIndex.get(state.ticker) : entIndex.get(state.entity);
+    var idx = kind === 'ticker' ? tickIndex.get(state.ticker) : entityIndex(state.entity);
     if (idx === undefined) return false;
     var m, d, b, r, n, sitesN, first, last;
     if (kind === 'ticker') {
@@ -1467,7 +1561,7 @@ extension ReportPageAssets {
       if (then || now) title.appendChild(document.createTextNode(' \u2014 ' + nameThenNow(then, now)));
       m = tickM[idx]; d = tickD[idx]; b = tickB[idx]; r = tickR[idx]; n = tickN[idx]; sitesN = tickS[idx]; first = tickFirst[idx]; last = tickLast[idx];
     } else {
-      title.textContent = String(Ej.name[idx]);
+      title.textContent = entName(idx);
       m = entM[idx]; d = entD[idx]; b = entB[idx]; r = entR[idx]; n = entN[idx]; sitesN = entS[idx]; first = entFirst[idx]; last = entLast[idx];
     }
     var meta = h('p', { class: 'muted' });
@@ -1476,7 +1570,7 @@ extension ReportPageAssets {
       if (entTicker[idx] >= 0) { var ts = Tj.symbol[entTicker[idx]]; append(meta, [' \u00b7 ticker ', itemButton('ticker', ts, ts)]); }
     } else {
       append(meta, 'Mentions of the symbol and of its company');
-      if (tickEnt[idx] >= 0) append(meta, [' (', itemButton('entity', Ej.id[tickEnt[idx]], String(Ej.name[tickEnt[idx]])), ')']);
+      if (tickEnt[idx] >= 0) append(meta, [' (', itemButton('entity', Ej.id[tickEnt[idx]], entName(tickEnt[idx]), true), ')']);
     }
     detail.appendChild(meta);
     detail.appendChild(h('div', { class: 'stats' }, [
@@ -1580,7 +1674,7 @@ extension ReportPageAssets {
         var now = tickerIdx >= 0 ? Tj.company[tickerIdx] : (gTick[g] >= 0 ? Tj.company[gTick[g]] : null);
         metaParts.push(h('span', null, 'as ' + nameThenNow(storyNames[gName[g]], now)));
       } else if (gTick[g] >= 0) metaParts.push(h('span', null, 'symbol ' + Tj.symbol[gTick[g]]));
-      if (tickerIdx < 0 && gEnt[g] >= 0 && Ej.id[gEnt[g]] !== state.entity) metaParts.push(h('span', null, String(Ej.name[gEnt[g]])));
+      if (tickerIdx < 0 && gEnt[g] >= 0 && Ej.id[gEnt[g]] !== state.entity) metaParts.push(h('span', null, entName(gEnt[g])));
       if (mEvid[x] >= 0 && evidenceNames[mEvid[x]]) metaParts.push(h('span', { class: 'evidence', title: 'why the entities stage linked this mention' }, 'linked by ' + evidenceNames[mEvid[x]]));
       li.appendChild(h('div', { class: 'm-meta' }, metaParts));
       var p = h('p', { class: 'm-sent' });
@@ -1609,7 +1703,7 @@ extension ReportPageAssets {
     for (var k = 0; k < ms.length; k++) { var e = gEnt[groups[ms[k]]]; perEnt.set(e, (perEnt.get(e) || 0) + 1); }
     var ents = h('div', { class: 'doc-ents' });
     Array.from(perEnt.entries()).sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; }).forEach(function (x) {
-      ents.appendChild(h('span', { class: 'chip' }, [itemButton('entity', Ej.id[x[0]], String(Ej.name[x[0]])), h('small', null, '\u00d7' + x[1])]));
+      ents.appendChild(h('span', { class: 'chip' }, [itemButton('entity', Ej.id[x[0]], entName(x[0]), true), h('small', null, '\u00d7' + x[1])]));
     });
     detail.appendChild(h('h3', null, 'Entities (' + fmt(perEnt.size) + ')'));
     detail.appendChild(ents);
@@ -1622,7 +1716,7 @@ extension ReportPageAssets {
       var xs = bySent.get(si), text = si >= 0 ? sent[docSentFirst[d] + si] : null;
       var li = h('li', { 'data-doc': String(d), 'data-sentence': String(si) });
       li.appendChild(h('div', { class: 'm-meta' }, xs.map(function (x) {
-        return h('span', { class: 'badge ' + TONES[mTone[x]], title: TONE_NAMES[mTone[x]] }, String(Ej.name[gEnt[groups[x]]]));
+        return h('span', { class: 'badge ' + TONES[mTone[x]], title: TONE_NAMES[mTone[x]] }, entName(gEnt[groups[x]]));
       })));
       var p = h('p', { class: 'm-sent' });
       if (typeof text === 'string') p.appendChild(highlighted(text, xs.map(function (x) { return [mStart[x], mLen[x]]; })));
@@ -1666,8 +1760,10 @@ extension ReportPageAssets {
       hits.slice(0, 6).forEach(function (x) { var t = x[0]; option('ticker', Tj.symbol[t], nameThenNow(tickStoryName[t], Tj.company[t]) + ' \u00b7 ' + fmt(tickM[t]) + ' mentions', function () { openDetail('ticker', Tj.symbol[t]); }); });
       var ek = lowerKeys('ent'), ehits = [];
       for (var e = 0; e < nEnt && ehits.length < 6; e++) if (ek[e].indexOf(q) >= 0) ehits.push(e);
-      if (ehits.length) group('Entities');
-      ehits.forEach(function (e) { option('entity', String(Ej.name[e]), typeName(entType[e]) + ' \u00b7 ' + fmt(entM[e]) + ' mentions', function () { openDetail('entity', Ej.id[e]); }); });
+      // Before every entity is read: the most mentioned only, saying so; run again when they are.
+      if (!entitiesReady) { group('Entities (reading all ' + fmt(nEntAll) + '\u2026)'); afterEntities(rerun); }
+      else if (ehits.length) group('Entities');
+      ehits.forEach(function (e) { option('entity', entName(e), typeName(entType[e]) + ' \u00b7 ' + fmt(entM[e]) + ' mentions', function () { openDetail('entity', Ej.id[e]); }); });
       var dk = laterReady ? lowerKeys('doc') : [], dhits = [], dcount = 0;
       if (!laterReady) { group('Documents (reading\u2026)'); afterLater(rerun); }
       for (var d = nDocs - 1; d >= 0; d--) if (dk[d].indexOf(q) >= 0) { dcount++; if (dhits.length < 6) dhits.push(d); }
@@ -1677,7 +1773,7 @@ extension ReportPageAssets {
         state.tab = 'documents'; state.dq = input.value.trim(); state.with = ''; commit(false); showTab('documents'); tables.documents.refresh();
         byId('sec-tables').scrollIntoView(); byId('tab-documents').focus();
       });
-      if (!found && laterReady) listbox.appendChild(h('li', { class: 'group', role: 'presentation' }, 'Nothing found'));
+      if (!found && laterReady && entitiesReady) listbox.appendChild(h('li', { class: 'group', role: 'presentation' }, 'Nothing found'));
       listbox.hidden = false;
       input.setAttribute('aria-expanded', 'true');
       active = -1;

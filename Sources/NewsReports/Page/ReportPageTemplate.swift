@@ -73,6 +73,7 @@ extension ReportPageAssets {
 
 <script type="application/json" id="data">{{DATA_JSON}}</script>
 <script>{{JS}}</script>
+<script type="application/octet-stream" id="data-entities" data-encoding="gzip+base64" data-layout="json-lines">{{ENTITIES}}</script>
 <script type="application/octet-stream" id="data-documents" data-encoding="gzip+base64">{{DOCUMENTS}}</script>
 <script type="application/octet-stream" id="data-mentions" data-encoding="gzip+base64" data-layout="int32le-columns">{{MENTIONS}}</script>
 <script type="application/octet-stream" id="data-sentences" data-encoding="{{SENTENCES_ENCODING}}">{{SENTENCES}}</script>
