@@ -13,9 +13,10 @@ public struct EntitiesStage: PipelineStage {
     public let summary = "find companies, people, places, tickers, money, dates; link aliases with evidence; company tone"
     /// 2: links need evidence, company tone, names at date, sentence offsets. 3: ordinary-word
     /// links need the NER's organisation, SEC-only filers' phrases the NER's exact span, products
-    /// carry no ticker, short forms. Bump it whenever the same document gives other mentions;
+    /// carry no ticker, short forms. 4: plain text wrapped at a column is joined before
+    /// tokenising (EntitySoftWraps). Bump it whenever the same document gives other mentions;
     /// the shipped resources' content is part of the fingerprint on its own.
-    public let version = 3
+    public let version = 4
     public let settings: Manifest.EntitySettings
     public let settingsFingerprint: String
     private let engine = EntityEngineCache()
