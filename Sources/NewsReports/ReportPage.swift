@@ -14,7 +14,7 @@ enum ReportPage {
         var header: String
         var staticReport: String
         var footer: String
-        /// `newspipe-report-data/2` JSON, already escaped for a script element.
+        /// `#data` JSON (`ReportPageData.format`), already escaped for a script element.
         var data: [UInt8]
         /// The entity block, JSON lines (`ReportPageData.entitiesJSON`; it is compressed and
         /// Base64-encoded).

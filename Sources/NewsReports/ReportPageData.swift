@@ -1,7 +1,7 @@
 import Foundation
 import NewsRecords
 
-/// What the interactive `report.html` embeds (`newspipe-report-data/2`): documents, named
+/// What the interactive `report.html` embeds (`newspipe-report-data/4`): documents, named
 /// entities, tickers and their mentions as column arrays, and the sentences of those mentions,
 /// each stored once.
 ///
@@ -43,22 +43,30 @@ import NewsRecords
 ///   `mentions_complete`, `mentions_from_day` (the oldest day embedded when not complete),
 ///   `sentences_complete`, `missing_inputs`.
 /// - `dict`: `sites`, `languages`, `bylines` (authors joined with "; "), `types`
-///   (`PER ORG LOC MISC TICKER`), `names` (story names), `evidence` (why a mention was linked).
+///   (`PER ORG LOC MISC TICKER`), `names` (story names), `evidence` (why a mention was linked);
+///   `sites_rank`, `bylines_rank`: each site's and byline's sort rank.
+/// - **Sort ranks** (`…_rank`, since format 4): a text column's order as integers, so the page
+///   sorts by comparing them (sorting 478,000 names in the page held it for seconds): the value's
+///   place among the column's distinct values in `ReportTextOrder` (case and accents ignored,
+///   numbers by value), equal values equal ranks, null for no value (sorted last).
 /// - The **document block** (`#data-documents`), one JSON object, the `documents` table
-///   (publication order, undated last; row = document index): `id`, `title`, `url`,
+///   (publication order, undated last; row = document index): `id`, `title`, `title_rank`, `url`,
 ///   `site`, `byline`, `day`, `language`, `words`, `entities` (named entities mentioned),
 ///   `sentences` (how many of its sentences the sentence block holds), `carriers` (sites that
 ///   carried the story, mirrors included), `mirrors`.
-/// - `entities` (most mentioned first): `id`, `name`, `type`, `ticker` (index into `tickers`),
+/// - `entities` (most mentioned first): `id`, `name`, `name_rank` (among all the page's
+///   entities, whichever block holds them), `type`, `ticker` (index into `tickers`),
 ///   `mentions`, `documents`, `sites`, `bullish`, `bearish`, `neutral`, `first_day`, `last_day`.
 ///   `#data` holds the first rows only (`entitiesFirst`: the most mentioned, at most
 ///   `entitiesFirstMax`, none mentioned once); the **entity block** (`#data-entities`) holds the
 ///   rest, in the same order, as JSON lines: each line an object of the same columns for up to
 ///   `entitiesPerLine` entities. Entity *i* of the page is row *i* of `#data`'s table followed
 ///   by the block's lines; indexes elsewhere (tickers, groups) count in that order.
-/// - `tickers` (most mentioned first): `symbol`, `company` (its organisation's name today),
-///   `entity` (index of that organisation), `story_name` (index into `dict.names`: the name the
-///   embedded mentions used most for it, -1 none), the same counts and days.
+/// - `tickers` (most mentioned first): `symbol`, `symbol_rank`, `company` (its organisation's
+///   name today), `company_rank` (by the story name, else the company: what the company column
+///   shows first), `entity` (index of that organisation), `story_name` (index into
+///   `dict.names`: the name the embedded mentions used most for it, -1 none), the same counts
+///   and days.
 /// - The **mention block** (`#data-mentions`): first the G = `run.groups` **groups**, runs of
 ///   mentions with the same entity, ticker and story name (the name a story used for a company:
 ///   the entities stage's name at the date, else the surface without a possessive), sorted by
@@ -83,7 +91,7 @@ import NewsRecords
 ///   `ticker:<symbol>`), `ticker`, `entity`, `doc` (the panel), `page`, `tone`, `range`, `mq`,
 ///   `bucket`.
 final class ReportPageData {
-    static let format = "newspipe-report-data/3"
+    static let format = "newspipe-report-data/4"
     /// Entities `#data` holds at most; the rest follow in the entity block, read after the first
     /// table. 5,000 rows are a hundred screens of the entity table in its default order (most
     /// mentioned first), more than a reader scrolls in the second the rest takes to read, and
@@ -449,6 +457,8 @@ final class ReportPageData {
         out.key("sites", first: true); out.strings(siteDictionary.values.map { Optional($0) })
         out.key("languages"); out.strings(languageDictionary.values.map { Optional($0) })
         out.key("bylines"); out.strings(bylineDictionary.values.map { Optional($0) })
+        out.key("sites_rank"); out.nullableIntegers(ReportTextOrder.ranks(siteDictionary.values.map { Optional($0) }), missing: -1)
+        out.key("bylines_rank"); out.nullableIntegers(ReportTextOrder.ranks(bylineDictionary.values.map { Optional($0) }), missing: -1)
         out.key("types"); out.strings(Self.types.map { Optional($0.rawValue) })
         out.key("names"); out.strings(names.values.map { Optional($0) })
         out.key("evidence"); out.strings(evidence.values.map { Optional($0) })
@@ -463,6 +473,7 @@ final class ReportPageData {
         out.raw("{")
         out.key("id", first: true); out.strings(documents.map { Optional($0.id) })
         out.key("title"); out.strings(documents.map(\.title))
+        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(documents.map(\.title)), missing: -1)
         out.key("url"); out.strings(documents.map(\.url))
         out.key("site"); out.integers(documents.map { $0.site.map { siteDictionary.index(of: $0) } ?? -1 })
         out.key("byline"); out.integers(documents.map { $0.authors.isEmpty ? -1 : bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
@@ -478,6 +489,10 @@ final class ReportPageData {
 
     private func days(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? Self.noDay }
 
+    /// Each entity's rank by name (`ReportTextOrder`) among all of `entityOrder`, whichever block
+    /// its row is in.
+    private lazy var entityNameRanks: [Int32] = ReportTextOrder.ranks(entityOrder.map { Optional(corpus.entities[$0].name) })
+
     /// The entity columns of the entities at `range` of `entityOrder`.
     private func writeEntities(_ range: Range<Int>, into out: inout ReportJSONBytes) {
         let entities = entityOrder[range].map { corpus.entities[$0] }
@@ -485,6 +500,7 @@ final class ReportPageData {
         out.raw("{")
         out.key("id", first: true); out.strings(entities.map { Optional($0.id) })
         out.key("name"); out.strings(entities.map { Optional($0.name) })
+        out.key("name_rank"); out.nullableIntegers(Array(entityNameRanks[range]), missing: -1)
         out.key("type"); out.integers(entities.map { typeIndex[$0.type] ?? -1 })
         out.key("ticker"); out.integers(entities.map { $0.ticker.flatMap { tickerPosition[$0] } ?? -1 })
         out.key("mentions"); out.integers(entities.map(\.mentions))
@@ -506,11 +522,19 @@ final class ReportPageData {
             last[row.ticker] = max(last[row.ticker] ?? day, day)
         }
         let totals = corpus.tickerTotals
+        let company = tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name }
+        let storyName = tickerStoryNames()
         out.raw("{")
         out.key("symbol", first: true); out.strings(totals.map { Optional($0.ticker) })
-        out.key("company"); out.strings(tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name })
+        out.key("symbol_rank"); out.nullableIntegers(ReportTextOrder.ranks(totals.map { Optional($0.ticker) }), missing: -1)
+        out.key("company"); out.strings(company)
+        // The company column shows the story name first ("Facebook [Meta]"), else the company.
+        out.key("company_rank"); out.nullableIntegers(ReportTextOrder.ranks(storyName.indices.map {
+            let name = storyName[$0] >= 0 ? names.values[Int(storyName[$0])] : ""
+            return name.isEmpty ? company[$0] : name
+        }), missing: -1)
         out.key("entity"); out.integers(tickerEntity)
-        out.key("story_name"); out.integers(tickerStoryNames())
+        out.key("story_name"); out.integers(storyName)
         out.key("mentions"); out.integers(totals.map(\.mentions))
         out.key("documents"); out.integers(totals.map(\.documents))
         out.key("sites"); out.integers(totals.map(\.sites))

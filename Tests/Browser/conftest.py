@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 import pytest
 
@@ -136,8 +137,64 @@ class Report:
         return sentence[M["start"][m]:M["start"][m] + M["length"][m]]
 
 
-ENTITY_COLUMNS = ("id", "name", "type", "ticker", "mentions", "documents", "sites", "bullish", "bearish", "neutral",
-                  "first_day", "last_day")
+ENTITY_COLUMNS = ("id", "name", "name_rank", "type", "ticker", "mentions", "documents", "sites", "bullish", "bearish",
+                  "neutral", "first_day", "last_day")
+
+
+# The report's text order (ReportTextOrder.swift, which says why): case and accents ignored,
+# numbers by value, white space < punctuation and symbols < digits < letters.
+_EXPANSIONS = {"\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o", "\u0111": "d", "\u00f0": "d",
+               "\u00fe": "th", "\u0142": "l", "\u0131": "i", "\u0127": "h"}
+_SPACE, _SYMBOL, _NUMBER, _LETTER = 1 << 24, 2 << 24, 3 << 24, 4 << 24
+
+
+def _digit(c):
+    if "0" <= c <= "9":
+        return ord(c) - 0x30
+    return unicodedata.decimal(c, None) if ord(c) >= 0x80 else None
+
+
+def text_order_key(text):
+    """The comparison key of `text` (a tuple; None when it has nothing but white space)."""
+    folded = []
+    for c in unicodedata.normalize("NFKD", text):
+        for lower in c.lower():
+            if unicodedata.category(lower) in ("Mn", "Mc", "Me"):
+                continue
+            folded += _EXPANSIONS.get(lower, lower)
+    key, i, pending = [], 0, False
+    while i < len(folded):
+        c = folded[i]
+        if c.isspace() or unicodedata.category(c) == "Cc" or c <= " " or c == "\x7f":
+            pending = bool(key)
+            i += 1
+            continue
+        if pending:
+            key.append(_SPACE)
+            pending = False
+        d = _digit(c)
+        if d is not None:
+            digits = [d]
+            i += 1
+            while i < len(folded) and (d := _digit(folded[i])) is not None:
+                digits = [d] if digits == [0] else digits + [d]
+                i += 1
+            key.append(_NUMBER | len(digits))
+            key += [_NUMBER | x for x in digits]
+            continue
+        alphabetic = c.isalpha() if ord(c) >= 0x80 else "a" <= c <= "z"
+        key.append((_LETTER if alphabetic else _SYMBOL) | ord(c))
+        i += 1
+    return tuple(key) if key else None
+
+
+def text_ranks(values):
+    """Each value's rank in that order (ties by code points, equal values equal ranks), None for
+    no value: the page's `…_rank` columns."""
+    keys = {v: text_order_key(v) for v in values if v is not None}
+    distinct = sorted((v for v, k in keys.items() if k is not None), key=lambda v: (keys[v], [ord(c) for c in v]))
+    rank = {v: r for r, v in enumerate(distinct)}
+    return [rank.get(v) if v is not None else None for v in values]
 
 
 def read_entities(html, first):

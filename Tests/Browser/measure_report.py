@@ -9,9 +9,12 @@ start to the first table rows on screen (`first-table` mark, then the next paint
 DOMContentLoaded, to every entity being read (`entities-ready`: from then on search, the entity
 filter and sorts cover all entities), to the mentions being read (`mentions-ready`), to the sentences being read
 (`sentences-parsed`); then a click on the most mentioned ticker, at once when the table is there
-(the panel may still wait for the mentions) and again after the sentences arrived, a sort of the
-documents by title, a search for "bank", the entity table filtered by "bank" and sorted by name
-(the first sort by a column computes its ranks), and the JavaScript heap. Prints one line per run and the medians.
+(the panel may still wait for the mentions) and again after the sentences arrived, sorts of the
+documents by title and by site, a search for "bank", sorts of the whole entity table (every entity
+read) by name (the first sort by a text column: pages before format 4 computed collator ranks
+then), by name again (descending), by ticker and by mentions, the entity table filtered by "bank"
+and that sorted by name, and the JavaScript heap. Each sort and filter is timed from the click
+to the next frame's task (the main thread is held that long). Prints one line per run and the medians.
 A large report to measure: `newspipe bench pipeline --pages 50000 --out DIR` (release build)
 leaves one under DIR/50000/output/reports/latest.
 """
@@ -91,12 +94,18 @@ def measure(browser, path):
     page.keyboard.press("Escape")
     page.click("#tab-documents")
     sort = page.evaluate(SORT, ["documents", "Title"])
-    # Every entity is read by now: search them, filter the entity table, sort it by name.
+    sort_sites = page.evaluate(SORT, ["documents", "Site"])
+    # Every entity is read by now: search them; sort the whole entity table by name (the first
+    # sort by a text column), again (descending), by ticker, by mentions; filter it, sort that.
     search = page.evaluate(TYPE, ["#search", "bank", 120])
     page.keyboard.press("Escape")
     page.click("#tab-entities")
-    entity_filter = page.evaluate(TYPE, ["#eq", "bank", 140])
     entity_sort = page.evaluate(SORT, ["entities", "Name"])
+    entity_sort_again = page.evaluate(SORT, ["entities", "Name"])
+    entity_sort_ticker = page.evaluate(SORT, ["entities", "Ticker"])
+    entity_sort_mentions = page.evaluate(SORT, ["entities", "Mentions"])
+    entity_filter = page.evaluate(TYPE, ["#eq", "bank", 140])
+    entity_sort_filtered = page.evaluate(SORT, ["entities", "Name"])
     heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
     context.close()
     if errors:
@@ -106,8 +115,10 @@ def measure(browser, path):
             "wall_to_table_ms": wall, "main_thread_busy_to_table_ms": task_to_table, "script_to_table_ms": script_to_table,
             "main_thread_busy_to_sentences_ms": task_to_sentences, "dom_content_loaded_ms": nav["dcl"], "sentences_read_ms": marks.get("sentences-parsed"),
             "click_before_sentences_ms": early["ms"], "sentences_marked_at_ms": marked_at,
-            "click_ticker_ms": late["ms"], "mentions_listed": late["items"], "sort_titles_ms": sort,
-            "search_ms": search, "filter_entities_ms": entity_filter, "sort_entities_by_name_ms": entity_sort, "heap_mb": heap / 1e6}
+            "click_ticker_ms": late["ms"], "mentions_listed": late["items"], "sort_titles_ms": sort, "sort_sites_ms": sort_sites,
+            "search_ms": search, "sort_entities_by_name_ms": entity_sort, "sort_entities_by_name_again_ms": entity_sort_again,
+            "sort_entities_by_ticker_ms": entity_sort_ticker, "sort_entities_by_mentions_ms": entity_sort_mentions,
+            "filter_entities_ms": entity_filter, "sort_filtered_entities_by_name_ms": entity_sort_filtered, "heap_mb": heap / 1e6}
 
 
 def plain_copy(path):

@@ -15,7 +15,8 @@ original page's; only the data blocks change.
 
 A run FACTOR times larger also names many more entities than the run it copies, most of them
 once: --entity-factor K adds K - 1 copies of every entity (id and name made unique) mentioned
-once, in one document, the long tail of a real large night (no extra mention rows). The first
+once, in one document, the long tail of a real large night (no extra mention rows; the names'
+sort ranks are computed again over them all, as the report stage computes them). The first
 data block then holds the most mentioned entities and the entity block the rest, split as the
 report stage splits them (ReportPageData.entitiesFirstMax, entitiesFirstMinMentions).
 
@@ -32,7 +33,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from conftest import ENTITY_COLUMNS, Report, sentences_json, split_entities, write_documents, write_mentions  # noqa: E402
+from conftest import (ENTITY_COLUMNS, Report, sentences_json, split_entities, text_ranks, write_documents,  # noqa: E402
+                      write_mentions)
 
 # ReportPageData.entitiesFirstMax and entitiesFirstMinMentions.
 ENTITIES_FIRST_MAX = 5000
@@ -136,7 +138,8 @@ def scale(report, factor, mentions_max):
 
 def add_long_tail(data, copies):
     """`copies` more entities per entity, each mentioned once (appended: the list stays most
-    mentioned first as long as the original entities have more than one mention)."""
+    mentioned first as long as the original entities have more than one mention), and every
+    entity's `name_rank` among them all (the report stage's order, conftest.text_ranks)."""
     E = data["entities"]
     n = len(E["id"])
     for k in range(1, copies + 1):
@@ -154,6 +157,7 @@ def add_long_tail(data, copies):
                 elif key in ("bullish", "bearish"):
                     value = 0
                 E[key].append(value)
+    E["name_rank"] = text_ranks(E["name"])
     data["run"]["entities"] = len(E["id"])
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from urllib.parse import quote
 
-from conftest import Report, chromium, make_corpus_folder, require, run_pipeline, script_text
+from conftest import Report, chromium, make_corpus_folder, require, run_pipeline, script_text, text_ranks
 
 playwright = require("playwright.sync_api", "Playwright for Python is not installed (scripts/setup puts it in .venv)")
 PIL = require("PIL.Image", "Pillow is not installed (scripts/setup puts it in .venv)")
@@ -287,6 +287,52 @@ def test_a_long_tail_entity_is_found_and_opens_its_mentions(browser, sample_run)
     page.wait_for_selector("#detail .mentions li[data-m] mark")
     assert page.inner_text("#detail-title") == name
     assert page.errors == []
+    page.context.close()
+
+
+def csv_text(cell):
+    """A CSV cell's text as the page shows it (the CSV puts ' before what a spreadsheet would run)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def test_sorting_entities_by_name_and_ticker(browser, sample_run):
+    """Text columns sort by the ranks the report stage computed (case and accents ignored,
+    numbers by value, no value last both ways, ties in table order), over every entity: the
+    order is that of conftest.text_ranks, the same rule in Python, long-tail rows included."""
+    report = sample_run["report"]
+    E, T = report.data["entities"], report.data["tickers"]
+    n, first = len(E["id"]), report.entities_first
+    assert E["name_rank"] == text_ranks(E["name"]), "the page's ranks are the documented order"
+    assert T["symbol_rank"] == text_ranks(T["symbol"])
+    e = tail_entity(report)
+    page = open_page(browser, report.url + "#tab=entities")
+    wait_ready(page)
+    wait_mark(page, "entities-ready")
+    th = page.locator("#panel-entities th", has_text="Name")
+    for direction, label in ((1, "ascending"), (-1, "descending")):
+        th.locator("button").click()
+        assert th.get_attribute("aria-sort") == label
+        expected = sorted(range(n), key=lambda i: (E["name_rank"][i] is None, direction * (E["name_rank"][i] or 0), i))
+        _, rows = download_csv(page, "entities")
+        assert rows[0][0] == "Name" and len(rows) == n + 1
+        assert [csv_text(r[0]) for r in rows[1:]] == [E["name"][i] for i in expected]
+        # The long-tail entity (read from the entity block) has its place among the others.
+        assert first <= e and csv_text(rows[1 + expected.index(e)][0]) == E["name"][e]
+        shown = page.locator("#panel-entities tbody tr[data-pos] td:first-child").all_inner_texts()
+        assert shown and shown == [E["name"][i] for i in expected[:len(shown)]]
+        assert "es=" + ("" if direction > 0 else "-") + "name" in page.evaluate("decodeURIComponent(location.hash)")
+    # By ticker: entities with one by its symbol's order, the others after them both ways.
+    th = page.locator("#panel-entities th", has_text="Ticker")
+    for direction, label in ((1, "ascending"), (-1, "descending")):
+        th.locator("button").click()
+        assert th.get_attribute("aria-sort") == label
+        _, rows = download_csv(page, "entities")
+        tickers = [r[2] for r in rows[1:]]
+        with_ticker = [t for t in tickers if t]
+        assert with_ticker and tickers == with_ticker + [""] * (n - len(with_ticker))
+        ranks = [T["symbol_rank"][T["symbol"].index(t)] for t in with_ticker]
+        assert ranks == sorted(ranks, reverse=direction < 0)
+    assert page.errors == [] and page.evaluate("window.__report.error") is None
     page.context.close()
 
 

@@ -102,7 +102,7 @@ import Testing
         let (folder, _) = try ReportFixture.buildFixtureReport()
         let page = try Self.read(folder)
         #expect(page.encoding == "gzip+base64")
-        #expect(page.data["format"] as? String == "newspipe-report-data/3")
+        #expect(page.data["format"] as? String == "newspipe-report-data/4")
         let documents = try Self.columns(page, "documents"), mentions = try Self.columns(page, "mentions")
         let entities = try Self.columns(page, "entities"), groups = try Self.columns(page, "groups")
         let ids = documents["id"] as? [String] ?? []
@@ -259,6 +259,52 @@ import Testing
         // Deterministic: the same input gives the same page, byte for byte.
         let (again, _) = try ReportFixture.buildFixtureReport(builder: builder)
         #expect(try ReportFixture.text(again, "report.html") == cut.html)
+    }
+
+    @Test func textOrderIgnoresCaseAndAccentsAndReadsNumbers() {
+        let values: [String?] = ["Item 10", "apple", "Émile", nil, "Apple", "item 007", "Item 2", "  ", "Zed", "\"Quoted\"",
+                                 "emile", "Straße", "Strasse", "ab", "a b", "Apple 12", "Apple 2", "Apple Inc", "", "ﬁsh", "fish",
+                                 "Ωmega", "Zürich", "42", "4 2", "Apple"]
+        let ranks = ReportTextOrder.ranks(values)
+        let ordered = values.indices.filter { ranks[$0] >= 0 }.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { values[$0]! }
+        #expect(ordered == ["\"Quoted\"", "4 2", "42", "a b", "ab", "Apple", "Apple", "apple", "Apple 2", "Apple 12", "Apple Inc",
+                            "emile", "Émile", "fish", "ﬁsh", "Item 2", "item 007", "Item 10", "Strasse", "Straße", "Zed", "Zürich", "Ωmega"])
+        // No value, or only white space: no rank. Equal strings: one rank, dense.
+        #expect(values.indices.filter { ranks[$0] < 0 }.map { values[$0] } == [nil, "  ", ""])
+        #expect(ranks[4] == ranks[25] && Set(ranks.filter { $0 >= 0 }).count == 22 && ranks.max() == 21)
+        // Case and accents only break ties; numbers compare by value, 007 as 7.
+        #expect(ReportTextOrder.key("Émile") == ReportTextOrder.key("emile"))
+        #expect(ReportTextOrder.key("item 007") == ReportTextOrder.key("Item 7"))
+        #expect(ReportTextOrder.key(" Apple  Inc ") == ReportTextOrder.key("apple inc"))
+    }
+
+    @Test func textColumnsCarryTheirSortRanks() throws {
+        var builder = ReportBuilder()
+        builder.pageEntitiesFirstMax = 2
+        let (folder, _) = try ReportFixture.buildFixtureReport(builder: builder)
+        let page = try Self.read(folder)
+        /// Ranks order the values as ReportTextOrder does, over the whole column.
+        func check(_ values: [Any], _ ranks: [Any], _ what: String) {
+            let text = values.map { $0 as? String }
+            #expect(ranks.count == text.count, "\(what)")
+            #expect(ranks.map { ($0 as? Int).map(Int32.init) ?? -1 } == ReportTextOrder.ranks(text), "\(what)")
+        }
+        let entities = try Self.columns(page, "entities")
+        check(entities["name"] ?? [], entities["name_rank"] ?? [], "entity names")
+        // Both blocks carry ranks among all the entities: the first block's two are not 0 and 1.
+        let nameRank = entities["name_rank"] as? [Int] ?? []
+        #expect(Set(nameRank).count == Set(entities["name"] as? [String] ?? []).count)
+        #expect(nameRank.prefix(2).sorted() != [0, 1])
+        let documents = try Self.columns(page, "documents")
+        check(documents["title"] ?? [], documents["title_rank"] ?? [], "titles")
+        let dict = try #require(page.data["dict"] as? [String: [Any]])
+        check(dict["sites"] ?? [], dict["sites_rank"] ?? [], "sites")
+        check(dict["bylines"] ?? [], dict["bylines_rank"] ?? [], "bylines")
+        let tickers = try Self.columns(page, "tickers")
+        check(tickers["symbol"] ?? [], tickers["symbol_rank"] ?? [], "symbols")
+        let names = dict["names"] as? [String] ?? [], company = tickers["company"] ?? []
+        let shown: [Any] = (tickers["story_name"] as? [Int] ?? []).enumerated().map { t, n in n >= 0 ? names[n] : company[t] }
+        check(shown, tickers["company_rank"] ?? [], "companies")
     }
 
     @Test func hostileTextStaysInsideTheDataBlock() throws {

@@ -1,0 +1,160 @@
+import Foundation
+
+/// The order report.html sorts text columns in (entity names, tickers, companies, document
+/// titles, sites, authors), computed here so the page sorts by comparing integers.
+///
+/// Sorting 478,000 entity names in the page with `Intl.Collator` held its main thread for 4.7 s
+/// (README, "Many entities"); the page now reads each value's rank from its data
+/// (`name_rank`, `title_rank`, `symbol_rank`, `company_rank`, `dict.sites_rank`,
+/// `dict.bylines_rank`) and sorts by it.
+///
+/// The order, for people and the same on every machine (no locale, no collation library):
+/// - case and accents do not count: the text is NFKD-decomposed, combining marks dropped and
+///   lower-cased ("émile" = "Emile"; "ﬁ" = "fi"), and ß, æ, œ, ø, đ, ð, þ, ł, ı, ħ read as
+///   ss, ae, oe, o, d, d, th, l, i, h;
+/// - runs of digits compare by their value ("Item 2" before "Item 10", "007" = "7");
+/// - white space (runs collapsed, none at either end) before punctuation and symbols, before
+///   digits, before letters; letters by code point after folding (Latin a–z, then Greek,
+///   Cyrillic, … ); a string before the longer strings it begins;
+/// - values equal under all that are ordered by their Unicode scalars ("Apple" before "apple");
+///   equal strings share a rank (the page keeps their rows in table order, both directions);
+/// - no value (nil, or only white space) has no rank (`nil` in the page, sorted last).
+///
+/// `Tests/Browser/conftest.py` (`text_order_key`) is the same rule in Python (the probe and
+/// the browser test use it).
+enum ReportTextOrder {
+    // Classes, the top byte of a key element: lower sorts first.
+    private static let space: UInt32 = 1 << 24
+    private static let symbol: UInt32 = 2 << 24
+    private static let number: UInt32 = 3 << 24
+    private static let letter: UInt32 = 4 << 24
+
+    /// Letters compared as two or more (after lower-casing; combining marks are dropped anyway).
+    private static let expansions: [UInt32: [UInt32]] = [
+        0xDF: [0x73, 0x73],   // ß
+        0xE6: [0x61, 0x65],   // æ
+        0x153: [0x6F, 0x65],  // œ
+        0xF8: [0x6F],         // ø
+        0x111: [0x64],        // đ
+        0xF0: [0x64],         // ð
+        0xFE: [0x74, 0x68],   // þ
+        0x142: [0x6C],        // ł
+        0x131: [0x69],        // ı
+        0x127: [0x68],        // ħ
+    ]
+
+    /// The comparison key of `text`: compare keys element by element (a key before the longer
+    /// keys it begins); nil when the text has nothing but white space.
+    static func key(_ text: String) -> [UInt32]? {
+        var folded: [UInt32] = []
+        folded.reserveCapacity(text.utf8.count)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 { folded.append(UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)) }
+        } else {
+            for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                    switch lower.properties.generalCategory {
+                    case .nonspacingMark, .spacingMark, .enclosingMark: continue
+                    default: break
+                    }
+                    if let expanded = expansions[lower.value] { folded += expanded } else { folded.append(lower.value) }
+                }
+            }
+        }
+        var key: [UInt32] = []
+        key.reserveCapacity(folded.count + 2)
+        var index = 0, pendingSpace = false
+        while index < folded.count {
+            let value = folded[index]
+            if value < 0x80 {
+                // ASCII without looking up properties (most names and titles).
+                if value <= 0x20 || value == 0x7F {
+                    pendingSpace = !key.isEmpty
+                    index += 1
+                    continue
+                }
+                if value < 0x30 || value > 0x39 {
+                    if pendingSpace { key.append(space); pendingSpace = false }
+                    key.append((value >= 0x61 && value <= 0x7A ? letter : symbol) | value)
+                    index += 1
+                    continue
+                }
+            }
+            let scalar = Unicode.Scalar(value) ?? " "
+            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+                pendingSpace = !key.isEmpty
+                index += 1
+                continue
+            }
+            if pendingSpace { key.append(space); pendingSpace = false }
+            if let digit = decimalDigit(scalar) {
+                // A run of digits: its length without leading zeros, then its digits.
+                var digits: [UInt32] = [digit]
+                index += 1
+                while index < folded.count, let next = decimalDigit(Unicode.Scalar(folded[index]) ?? " ") {
+                    if digits == [0] { digits = [next] } else { digits.append(next) }
+                    index += 1
+                }
+                key.append(number | UInt32(min(digits.count, 0xFF_FFFF)))
+                for d in digits { key.append(number | d) }
+                continue
+            }
+            key.append((scalar.properties.isAlphabetic ? letter : symbol) | value)
+            index += 1
+        }
+        return key.isEmpty ? nil : key
+    }
+
+    private static func decimalDigit(_ scalar: Unicode.Scalar) -> UInt32? {
+        if scalar.value >= 0x30, scalar.value <= 0x39 { return scalar.value - 0x30 }
+        guard scalar.value >= 0x80, scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
+              value >= 0, value <= 9 else { return nil }
+        return UInt32(value)
+    }
+
+    /// The rank of each value in this order: 0 for the first, equal values equal ranks (dense:
+    /// ranks count distinct values), -1 for no value.
+    static func ranks<C: Collection>(_ values: C) -> [Int32] where C.Element == String? {
+        var slot: [String: Int] = [:]
+        var distinct: [String] = []
+        var valueSlot: [Int] = []
+        valueSlot.reserveCapacity(values.count)
+        for value in values {
+            guard let value else { valueSlot.append(-1); continue }
+            if let existing = slot[value] { valueSlot.append(existing); continue }
+            slot[value] = distinct.count
+            valueSlot.append(distinct.count)
+            distinct.append(value)
+        }
+        // Keys laid end to end: one allocation, compared in place.
+        var keys: [UInt32] = [], bounds: [Int] = [0]
+        var ranked: [Int] = []
+        for (index, value) in distinct.enumerated() {
+            guard let key = key(value) else { bounds.append(keys.count); continue }
+            keys += key
+            bounds.append(keys.count)
+            ranked.append(index)
+        }
+        keys.withUnsafeBufferPointer { keys in
+            bounds.withUnsafeBufferPointer { bounds in
+                ranked.sort { a, b in
+                    // Element by element (a plain loop: generic slice comparisons made 459,276
+                    // names take a minute in a debug build); a key before the longer keys it begins.
+                    var i = bounds[a], j = bounds[b]
+                    let endA = bounds[a + 1], endB = bounds[b + 1]
+                    while i < endA, j < endB {
+                        if keys[i] != keys[j] { return keys[i] < keys[j] }
+                        i += 1
+                        j += 1
+                    }
+                    if i < endA || j < endB { return i == endA }
+                    // Equal keys are rare (case or accents apart): their scalars are read only then.
+                    return distinct[a].unicodeScalars.lexicographicallyPrecedes(distinct[b].unicodeScalars) { $0.value < $1.value }
+                }
+            }
+        }
+        var rankOf = Array(repeating: Int32(-1), count: distinct.count)
+        for (position, index) in ranked.enumerated() { rankOf[index] = Int32(position) }
+        return valueSlot.map { $0 < 0 ? -1 : rankOf[$0] }
+    }
+}
