@@ -110,12 +110,31 @@ public struct ToneTrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed of the fold shuffle.", valueName: "n"))
     public var seed: UInt64 = 20261203
 
+    @Option(name: .long, help: ArgumentHelp("Candidate feature-group sets chosen by the inner CV with the window and L2, comma-separated; each is standard or standard+GROUP+… (groups as the model file names them, e.g. chars, sides).", valueName: "set,set"))
+    public var variants: String?
+
+    static func parseVariants(_ s: String) -> [ToneFeatureGroups]? {
+        var out: [ToneFeatureGroups] = []
+        for item in s.split(separator: ",") {
+            var g: ToneFeatureGroups = []
+            for part in item.split(separator: "+") {
+                if part == "standard" { g.formUnion(.standard); continue }
+                guard let one = ToneFeatureGroups(names: String(part)), !one.isEmpty else { return nil }
+                g.formUnion(one)
+            }
+            guard !g.isEmpty else { return nil }
+            out.append(g)
+        }
+        return out.isEmpty ? nil : out
+    }
+
     public init() {}
 
     public func validate() throws {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
         if windows.split(separator: ",").compactMap({ Int($0) }).isEmpty { throw ValidationError("--windows expects numbers like 3,4") }
         if l2.split(separator: ",").compactMap({ Double($0) }).isEmpty { throw ValidationError("--l2 expects numbers like 1e-4,2e-4") }
+        if let v = variants, Self.parseVariants(v) == nil { throw ValidationError("--variants expects sets like standard,standard+chars") }
     }
 
     public func run() throws {
@@ -130,6 +149,7 @@ public struct ToneTrainCommand: ParsableCommand {
         options.testa = checkConll
         options.ablation = ablation
         options.seed = seed
+        if let v = variants, let sets = Self.parseVariants(v) { options.variants = sets; options.groups = sets[0] }
         let printed = try CommandFailure.guarding {
             do {
                 return try ToneTraining.run(options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }

@@ -4,6 +4,8 @@ import NewsEntities
 /// Held-out figures of one fold.
 public struct ToneFoldResult: Sendable {
     public var fold: Int
+    /// Feature groups chosen for the fold (one of the candidate sets).
+    public var groups: ToneFeatureGroups = .standard
     public var window: Int
     public var l2: Double
     public var metrics: ToneMetrics
@@ -40,6 +42,11 @@ public struct ToneCrossValidation {
     public let folds: [Int]
     public let k: Int
     public var base: ToneFeatureConfig
+    /// Candidate feature-group sets, chosen by the inner CV like the window and λ (empty: only
+    /// `base.groups`). Ties go to the earlier set.
+    public var variants: [ToneFeatureGroups] = []
+    /// Threads for the inner folds of a selection (results merged in fold order: deterministic).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
     public var maxIterations = 400
     /// Sports instances become neutral tone examples instead of training a gate.
     public var sportsAsNeutral = false
@@ -56,6 +63,8 @@ public struct ToneCrossValidation {
     }
 
     func config(window: Int) -> ToneFeatureConfig { var c = base; c.window = window; return c }
+    func config(groups: ToneFeatureGroups, window: Int) -> ToneFeatureConfig { var c = base; c.groups = groups; c.window = window; return c }
+    var candidateGroups: [ToneFeatureGroups] { variants.isEmpty ? [base.groups] : variants }
 
     /// Features of every instance under `config` (computed once per configuration).
     public mutating func features(_ config: ToneFeatureConfig) -> [[UInt32]] {
@@ -113,30 +122,39 @@ public struct ToneCrossValidation {
         return e
     }
 
-    /// (window, λ) with the best pooled accuracy of the tone model over the inner folds `within`
-    /// (ties: the larger λ, then the smaller window), and the inner table.
-    public mutating func select(within: [Int], windows: [Int], l2s: [Double]) -> (window: Int, l2: Double, table: [(Int, Double, ToneMetrics)]) {
-        var table: [(Int, Double, ToneMetrics)] = []
-        for w in windows {
-            let c = config(window: w)
+    /// (feature groups, window, λ) with the best pooled accuracy of the tone model over the inner
+    /// folds `within` (ties: the earlier group set, then the larger λ, then the smaller window), and
+    /// the inner table. The inner folds run on `workers` threads; their metrics merge in fold order.
+    public mutating func select(within: [Int], windows: [Int], l2s: [Double]) -> (groups: ToneFeatureGroups, window: Int, l2: Double, table: [(ToneFeatureGroups, Int, Double, ToneMetrics)]) {
+        var table: [(ToneFeatureGroups, Int, Double, ToneMetrics)] = []
+        let candidates = candidateGroups
+        for (gi, g) in candidates.enumerated() {
+          for w in windows {
+            let c = config(groups: g, window: w)
             let f = features(c)
             var pooled = [ToneMetrics](repeating: ToneMetrics(), count: l2s.count)
-            for held in within {
-                // The tone model's hyper-parameters are chosen on the tone model alone (the gate
-                // has a fixed λ and is trained only for the outer evaluation).
-                let train = instances.indices.filter { within.contains(folds[$0]) && folds[$0] != held && instances[$0].source == .sentfin }
-                let test = instances.indices.filter { folds[$0] == held && instances[$0].source == .sentfin }
-                let models = path(c, f, train: train, l2s: l2s)
-                for (j, m) in models.enumerated() { pooled[j].merge(evaluate(m, f, test).metrics) }
+            // The tone model's hyper-parameters are chosen on the tone model alone (the gate
+            // has a fixed λ and is trained only for the outer evaluation).
+            let me = self
+            let perFold = ToneParallel.map(within, workers: workers) { held -> [ToneMetrics] in
+                let train = me.instances.indices.filter { within.contains(me.folds[$0]) && me.folds[$0] != held && me.instances[$0].source == .sentfin }
+                let test = me.instances.indices.filter { me.folds[$0] == held && me.instances[$0].source == .sentfin }
+                let models = me.path(c, f, train: train, l2s: l2s)
+                return models.map { me.evaluate($0, f, test).metrics }
             }
-            for (j, l) in l2s.enumerated() { table.append((w, l, pooled[j])) }
+            for m in perFold { for j in l2s.indices { pooled[j].merge(m[j]) } }
+            for (j, l) in l2s.enumerated() { table.append((g, w, l, pooled[j])) }
+            if debug { log("    inner groups \(gi) (\(g.names)) window \(w): " + pooled.map { String(format: "%.4f", $0.accuracy) }.joined(separator: " ")) }
+          }
         }
+        func rank(_ g: ToneFeatureGroups) -> Int { candidates.firstIndex(of: g) ?? 0 }
         var best = table[0]
         for row in table.dropFirst() {
-            let a = row.2.correct, b = best.2.correct
-            if a > b || (a == b && (row.1 > best.1 || (row.1 == best.1 && row.0 < best.0))) { best = row }
+            let a = row.3.correct, b = best.3.correct
+            if a > b || (a == b && (rank(row.0) < rank(best.0) || (rank(row.0) == rank(best.0)
+                && (row.2 > best.2 || (row.2 == best.2 && row.1 < best.1))))) { best = row }
         }
-        return (best.0, best.1, table)
+        return (best.0, best.1, best.2, table)
     }
 
     /// Nested CV: for each outer fold, (window, λ) chosen by CV over the other folds only.
@@ -145,10 +163,11 @@ public struct ToneCrossValidation {
         var oof = [TonePrediction?](repeating: nil, count: instances.count)
         for f in 0..<k {
             let within = (0..<k).filter { $0 != f }
-            let sel = windows.count == 1 && l2s.count == 1 ? (windows[0], l2s[0], []) : select(within: within, windows: windows, l2s: l2s)
-            let r = outer(f, window: sel.0, l2: sel.1, oof: &oof)
-            log(String(format: "  fold %d: window %d l2 %.0e  acc %.4f  macro-F1 %.4f  sports non-neutral %d/%d  other CoNLL gated %d/%d",
-                       f + 1, sel.0, sel.1, r.metrics.accuracy, r.metrics.macroF1, r.sportsNonNeutral, r.sportsMentions,
+            let sel = windows.count == 1 && l2s.count == 1 && candidateGroups.count == 1
+                ? (candidateGroups[0], windows[0], l2s[0], []) : select(within: within, windows: windows, l2s: l2s)
+            let r = outer(f, groups: sel.0, window: sel.1, l2: sel.2, oof: &oof)
+            log("  fold \(f + 1): groups \(sel.0.names) " + String(format: "window %d l2 %.0e  acc %.4f  macro-F1 %.4f  sports non-neutral %d/%d  other CoNLL gated %d/%d",
+                       sel.1, sel.2, r.metrics.accuracy, r.metrics.macroF1, r.sportsNonNeutral, r.sportsMentions,
                        r.generalGated, r.generalMentions))
             results.append(r)
         }
@@ -159,26 +178,53 @@ public struct ToneCrossValidation {
     public mutating func plain(window: Int, l2: Double) -> ToneCVResult {
         var results: [ToneFoldResult] = []
         var oof = [TonePrediction?](repeating: nil, count: instances.count)
-        for f in 0..<k { results.append(outer(f, window: window, l2: l2, oof: &oof)) }
+        for f in 0..<k { results.append(outer(f, groups: base.groups, window: window, l2: l2, oof: &oof)) }
         return ToneCVResult(folds: results, predictions: oof)
     }
 
-    private mutating func outer(_ f: Int, window: Int, l2: Double, oof: inout [TonePrediction?]) -> ToneFoldResult {
-        let c = config(window: window)
+    private mutating func outer(_ f: Int, groups: ToneFeatureGroups, window: Int, l2: Double, oof: inout [TonePrediction?]) -> ToneFoldResult {
+        let c = config(groups: groups, window: window)
         let feats = features(c)
         let train = instances.indices.filter { folds[$0] != f }
         let test = instances.indices.filter { folds[$0] == f }
         let model = path(c, feats, train: train, l2s: [l2])[0]
         let e = evaluate(model, feats, test)
         for (i, p) in zip(test, e.predictions) { oof[i] = p }
-        return ToneFoldResult(fold: f + 1, window: window, l2: l2, metrics: e.metrics, sportsMentions: e.sports,
+        return ToneFoldResult(fold: f + 1, groups: groups, window: window, l2: l2, metrics: e.metrics, sportsMentions: e.sports,
                               sportsNonNeutral: e.sportsNonNeutral, generalMentions: e.general, generalGated: e.generalGated)
     }
 
     /// The final model: trained on every instance with the given hyper-parameters.
-    public mutating func finalModel(window: Int, l2: Double, info: String) -> ToneModel {
-        let c = config(window: window)
+    public mutating func finalModel(groups: ToneFeatureGroups? = nil, window: Int, l2: Double, info: String) -> ToneModel {
+        let c = config(groups: groups ?? base.groups, window: window)
         let feats = features(c)
         return path(c, feats, train: Array(instances.indices), l2s: [l2])[0].withInfo(info)
     }
+}
+
+/// Order-preserving parallel map (each element's result lands in its own slot).
+enum ToneParallel {
+    static func map<T, R>(_ xs: [T], workers: Int, _ body: (T) -> R) -> [R] {
+        guard xs.count > 1, workers > 1 else { return xs.map(body) }
+        return withoutActuallyEscaping(body) { body in
+            // The bodies only read shared values; each result goes to its own slot.
+            let shared = ToneUnsafeBox((xs, body))
+            let slots = ToneSlots<R>(count: xs.count)
+            DispatchQueue.concurrentPerform(iterations: xs.count) { i in slots.set(i, shared.value.1(shared.value.0[i])) }
+            return slots.values()
+        }
+    }
+}
+
+private final class ToneUnsafeBox<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
+}
+
+private final class ToneSlots<R>: @unchecked Sendable {
+    private var slots: [R?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: R) { lock.lock(); slots[i] = v; lock.unlock() }
+    func values() -> [R] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
 }

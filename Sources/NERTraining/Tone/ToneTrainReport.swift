@@ -9,12 +9,12 @@ struct ToneTrainReport {
 
     func table(_ r: ToneCVResult, title: String) -> String {
         var s = "\(title): held-out SEntFiN entities per fold\n"
-        s += "fold  window  l2      entities  accuracy  macro-F1  F1 pos  F1 neg  F1 neu  sports non-neutral  other CoNLL gated\n"
+        s += "fold  window  l2      entities  accuracy  macro-F1  F1 pos  F1 neg  F1 neu  sports non-neutral  other CoNLL gated  feature groups\n"
         for f in r.folds {
             let m = f.metrics
             s += String(format: "%4d  %6d  %.0e  %8d  %8.4f  %8.4f  %6.3f  %6.3f  %6.3f  %9d/%-8d  %d/%d\n", f.fold, f.window, f.l2,
                         m.count, m.accuracy, m.macroF1, m.f1(0), m.f1(1), m.f1(2), f.sportsNonNeutral, f.sportsMentions,
-                        f.generalGated, f.generalMentions)
+                        f.generalGated, f.generalMentions).dropLast() + "  \(f.groups.names)\n"
         }
         let p = r.pooled
         s += String(format: "mean                            %8.4f  %8.4f\n", r.meanAccuracy, r.meanMacroF1)
@@ -36,8 +36,9 @@ struct ToneTrainReport {
         try out.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func info(chosen: (window: Int, l2: Double), nested: ToneCVResult) -> String {
-        String(format: "tone model v1; multinomial logistic regression, L-BFGS; window %d, l2 %.0e; trained on %d SEntFiN 1.0 entities and %d CoNLL-2003 sports mentions (gate, or neutral examples of weight %.2f); nested %d-fold CV accuracy %.4f macro-F1 %.4f",
+    func info(chosen: (window: Int, l2: Double), groups: ToneFeatureGroups? = nil, nested: ToneCVResult) -> String {
+        (groups.map { "feature groups \($0.names) (chosen by CV among \(options.variants.count) sets); " } ?? "")
+        + String(format: "tone model v1; multinomial logistic regression, L-BFGS; window %d, l2 %.0e; trained on %d SEntFiN 1.0 entities and %d CoNLL-2003 sports mentions (gate, or neutral examples of weight %.2f); nested %d-fold CV accuracy %.4f macro-F1 %.4f",
                chosen.window, chosen.l2, instances.filter { $0.source == .sentfin }.count,
                instances.filter { $0.source == .sports }.count, options.conllWeight, options.folds,
                nested.meanAccuracy, nested.meanMacroF1)

@@ -16,6 +16,8 @@ public struct ToneTrainingOptions: Sendable {
     public var windows: [Int] = [3, 4]
     public var l2s: [Double] = [1e-4, 2e-4, 4e-4]
     public var groups: ToneFeatureGroups = .standard
+    /// Candidate feature-group sets chosen by the inner CV with the window and λ (empty: `groups` only).
+    public var variants: [ToneFeatureGroups] = []
     public var bits = 20
     public var conllWeight = 1.0
     /// Out-of-fold predictions (one line per headline, for score_tone.py).
@@ -56,22 +58,25 @@ public enum ToneTraining {
         var cv = ToneCrossValidation(instances: instances, k: opt.folds, seed: opt.seed, base: base)
         cv.log = log
         cv.sportsAsNeutral = opt.sportsAsNeutral
+        cv.variants = opt.variants
         let report = ToneTrainReport(options: opt, items: items, instances: instances)
 
         // 1. Nested CV: the figures to quote.
-        log("nested \(opt.folds)-fold CV (windows \(opt.windows), l2 \(opt.l2s))")
+        log("nested \(opt.folds)-fold CV (feature sets \(cv.candidateGroups.map(\.names)), windows \(opt.windows), l2 \(opt.l2s))")
         let nested = opt.plainOnly ? cv.plain(window: opt.windows[0], l2: opt.l2s[0]) : cv.nested(windows: opt.windows, l2s: opt.l2s)
         emit(report.table(nested, title: opt.plainOnly ? "plain CV" : "nested CV"))
         if let path = opt.oof { try report.writeOOF(nested, to: path); log("out-of-fold predictions: \(path)") }
 
         // 2. Final hyper-parameters by CV on all of the data, then the final model.
         var chosen = (window: opt.windows[0], l2: opt.l2s[0])
-        if !opt.plainOnly && (opt.windows.count > 1 || opt.l2s.count > 1) {
+        var chosenGroups = cv.candidateGroups[0]
+        if !opt.plainOnly && (opt.windows.count > 1 || opt.l2s.count > 1 || cv.candidateGroups.count > 1) {
             let sel = cv.select(within: Array(0..<opt.folds), windows: opt.windows, l2s: opt.l2s)
             chosen = (sel.window, sel.l2)
-            emit("CV over all folds, pooled accuracy by (window, l2):")
-            for (w, l, m) in sel.table { emit(String(format: "  window %d  l2 %.0e  acc %.4f  macro-F1 %.4f", w, l, m.accuracy, m.macroF1)) }
-            emit(String(format: "chosen: window %d, l2 %.0e", chosen.window, chosen.l2))
+            chosenGroups = sel.groups
+            emit("CV over all folds, pooled accuracy by (feature groups, window, l2):")
+            for (g, w, l, m) in sel.table { emit("  \(g.names)  " + String(format: "window %d  l2 %.0e  acc %.4f  macro-F1 %.4f", w, l, m.accuracy, m.macroF1)) }
+            emit("chosen: \(chosenGroups.names), " + String(format: "window %d, l2 %.0e", chosen.window, chosen.l2))
         }
         var extraSections: [String] = []
         if opt.ablation {
@@ -79,8 +84,8 @@ public enum ToneTraining {
             emit(extraSections.last!)
         }
         if let out = opt.out {
-            let info = report.info(chosen: chosen, nested: nested)
-            let model = cv.finalModel(window: chosen.window, l2: chosen.l2, info: info)
+            let info = report.info(chosen: chosen, groups: opt.variants.count > 1 ? chosenGroups : nil, nested: nested)
+            let model = cv.finalModel(groups: chosenGroups, window: chosen.window, l2: chosen.l2, info: info)
             try model.write(to: URL(fileURLWithPath: out))
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             emit("model: \(out) (\(size) bytes)")
