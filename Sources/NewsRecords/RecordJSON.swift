@@ -15,6 +15,11 @@
 // A new stored property on one of these records needs a line in its `writeJSON` below, at its
 // key's sorted place; the byte-identity test fails until it has one.
 
+/// A record `RecordJSONWriter` writes with the bytes `JSONLines.makeEncoder()` gives it.
+public protocol RecordJSONWritable {
+    func writeJSON(to writer: inout RecordJSONWriter) throws
+}
+
 /// Appends JSON objects to a byte buffer, one field at a time. Fields must be written in the
 /// order of their keys' UTF-8 bytes (what JSONEncoder's `.sortedKeys` gives).
 public struct RecordJSONWriter: Sendable {
@@ -75,6 +80,20 @@ public struct RecordJSONWriter: Sendable {
 
     public mutating func field<T: RawRepresentable>(_ key: StaticString, _ value: T) where T.RawValue == String {
         field(key, value.rawValue)
+    }
+
+    /// `[r0,r1,…]`, every record also appended to `lines` as one JSON line (the stage's output
+    /// lines are the same bytes as the array's elements).
+    public mutating func array<R: RecordJSONWritable>(_ records: [R], lines: inout [UInt8]) throws {
+        bytes.append(UInt8(ascii: "["))
+        for (position, record) in records.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            let start = bytes.count
+            try record.writeJSON(to: &self)
+            lines.append(contentsOf: bytes[start...])
+            lines.append(0x0A)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// A JSON string with JSONEncoder's escapes.
@@ -141,7 +160,7 @@ public struct RecordJSONWriter: Sendable {
     }
 }
 
-extension EntityMention {
+extension EntityMention: RecordJSONWritable {
     /// Appends this mention as the JSON object `JSONLines.makeEncoder()` writes for it.
     /// A new property needs a line here, at its snake_case key's sorted place.
     public func writeJSON(to writer: inout RecordJSONWriter) throws {
@@ -167,7 +186,7 @@ extension EntityMention {
     }
 }
 
-extension CompanyTone {
+extension CompanyTone: RecordJSONWritable {
     /// Appends this company tone as the JSON object `JSONLines.makeEncoder()` writes for it.
     /// A new property needs a line here, at its snake_case key's sorted place.
     public func writeJSON(to writer: inout RecordJSONWriter) throws {

@@ -2,17 +2,11 @@
 /// hostile-input end-to-end test runs them through the pipeline, the fuzz regression test through
 /// the extractor.
 package enum HostilePages {
-    /// A deterministic byte generator (SplitMix64), so every run sees the same "random" pages.
+    /// A deterministic byte generator, so every run sees the same "random" pages.
     struct Bytes {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ count: Int) -> [UInt8] { (0 ..< count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(state: state) }
+        mutating func bytes(_ count: Int) -> [UInt8] { (0 ..< count).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
     }
 
     package static func article(_ body: String, title: String = "Chipmakers rally as orders recover") -> String {

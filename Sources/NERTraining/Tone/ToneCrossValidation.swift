@@ -128,11 +128,10 @@ public struct ToneCrossValidation {
     public mutating func select(within: [Int], windows: [Int], l2s: [Double]) -> (groups: ToneFeatureGroups, window: Int, l2: Double, table: [(ToneFeatureGroups, Int, Double, ToneMetrics)]) {
         var table: [(ToneFeatureGroups, Int, Double, ToneMetrics)] = []
         let candidates = candidateGroups
-        for (gi, g) in candidates.enumerated() {
-          for w in windows {
+        let grid = candidates.enumerated().flatMap { gi, g in windows.map { (gi, g, $0) } }
+        for (gi, g, w) in grid {
             let c = config(groups: g, window: w)
             let f = features(c)
-            var pooled = [ToneMetrics](repeating: ToneMetrics(), count: l2s.count)
             // The tone model's hyper-parameters are chosen on the tone model alone (the gate
             // has a fixed λ and is trained only for the outer evaluation).
             let me = self
@@ -142,10 +141,9 @@ public struct ToneCrossValidation {
                 let models = me.path(c, f, train: train, l2s: l2s)
                 return models.map { me.evaluate($0, f, test).metrics }
             }
-            for m in perFold { for j in l2s.indices { pooled[j].merge(m[j]) } }
+            let pooled = l2s.indices.map { j in perFold.reduce(into: ToneMetrics()) { $0.merge($1[j]) } }
             for (j, l) in l2s.enumerated() { table.append((g, w, l, pooled[j])) }
             if debug { log("    inner groups \(gi) (\(g.names)) window \(w): " + pooled.map { String(format: "%.4f", $0.accuracy) }.joined(separator: " ")) }
-          }
         }
         func rank(_ g: ToneFeatureGroups) -> Int { candidates.firstIndex(of: g) ?? 0 }
         var best = table[0]

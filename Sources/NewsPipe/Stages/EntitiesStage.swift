@@ -112,23 +112,11 @@ extension EntitiesStage {
     static func encode(_ analysis: EntityAnalysis, cacheValue: Bool = true) throws -> EncodedAnalysis {
         var writer = RecordJSONWriter(capacity: 64 + 420 * analysis.mentions.count + 200 * analysis.companyTones.count)
         var tones: [UInt8] = [], mentions: [UInt8] = []
-        writer.bytes.append(contentsOf: #"{"company_tones":["#.utf8)
-        for (position, tone) in analysis.companyTones.enumerated() {
-            if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            let start = writer.bytes.count
-            try tone.writeJSON(to: &writer)
-            tones.append(contentsOf: writer.bytes[start...])
-            tones.append(0x0A)
-        }
-        writer.bytes.append(contentsOf: #"],"mentions":["#.utf8)
-        for (position, mention) in analysis.mentions.enumerated() {
-            if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            let start = writer.bytes.count
-            try mention.writeJSON(to: &writer)
-            mentions.append(contentsOf: writer.bytes[start...])
-            mentions.append(0x0A)
-        }
-        writer.bytes.append(contentsOf: "]}".utf8)
+        writer.bytes.append(contentsOf: #"{"company_tones":"#.utf8)
+        try writer.array(analysis.companyTones, lines: &tones)
+        writer.bytes.append(contentsOf: #","mentions":"#.utf8)
+        try writer.array(analysis.mentions, lines: &mentions)
+        writer.bytes.append(UInt8(ascii: "}"))
         return EncodedAnalysis(mentions: mentions, tones: tones, cacheValue: cacheValue ? writer.bytes : [])
     }
 }

@@ -5,23 +5,15 @@ import Testing
 import NewsEntities
 import NewsIO
 import NewsRecords
+import NewsTestSupport
 
 /// `RecordJSONWriter` must write exactly the bytes `JSONLines.makeEncoder()` (JSONEncoder) writes
 /// for the entities stage's records, so that outputs and cached values stay byte-identical; and
 /// the cache must still decode what the stage now stores.
 @Suite("Record JSON: the hand-written encoder writes JSONEncoder's bytes")
 struct RecordJSONTests {
-    /// SplitMix64: the same records on every run, so a failure can be reproduced.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The same records on every run, so a failure can be reproduced.
+    typealias Generator = SplitMix64
 
     /// Pieces strings are made of: ASCII, what JSON escapes (quote, backslash, every control
     /// character), what it must not escape (slash, DEL, U+2028), and multi-byte UTF-8.
@@ -87,50 +79,45 @@ struct RecordJSONTests {
     static let bareMention = EntityMention(documentId: "d", entityId: "per:x", canonicalName: "X", surface: "X",
                                            type: .person, start: 0, end: 1, sentence: 3, confidence: 1)
 
-    @Test func mentionsAreWrittenAsJSONEncoderWritesThem() throws {
+    /// The first three records whose writer bytes differ from JSONEncoder's, both shown.
+    static func mismatches<R: RecordJSONWritable & Encodable>(_ records: [R]) throws -> [String] {
         let encoder = JSONLines.makeEncoder()
-        var random = Generator(state: 16)
-        let mentions = [Self.fullMention, Self.bareMention] + (0 ..< 20_000).map { _ in Self.mention(&random) }
         var mismatches: [String] = []
-        for mention in mentions {
+        for record in records {
             var writer = RecordJSONWriter()
-            try mention.writeJSON(to: &writer)
-            let expected = [UInt8](try encoder.encode(mention))
+            try record.writeJSON(to: &writer)
+            let expected = [UInt8](try encoder.encode(record))
             if writer.bytes != expected, mismatches.count < 3 {
                 mismatches.append("JSONEncoder: \(String(decoding: expected, as: UTF8.self))\nwriter:      \(String(decoding: writer.bytes, as: UTF8.self))")
             }
         }
+        return mismatches
+    }
+
+    @Test func mentionsAreWrittenAsJSONEncoderWritesThem() throws {
+        var random = Generator(state: 16)
+        let mentions = [Self.fullMention, Self.bareMention] + (0 ..< 20_000).map { _ in Self.mention(&random) }
+        let mismatches = try Self.mismatches(mentions)
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
     }
 
     @Test func companyTonesAreWrittenAsJSONEncoderWritesThem() throws {
-        let encoder = JSONLines.makeEncoder()
         var random = Generator(state: 61)
         let full = CompanyTone(documentId: "d", entityId: "org:acme", canonicalName: "Acme", ticker: "ACME", tone: .bearish,
                                confidence: 0.5, bullish: 1, bearish: 2, neutral: 3)
         let bare = CompanyTone(documentId: "d", entityId: "org:acme", canonicalName: "Acme", tone: .neutral,
                                confidence: 1, bullish: 0, bearish: 0, neutral: 1)
-        let tones = [full, bare] + (0 ..< 20_000).map { _ in Self.companyTone(&random) }
-        var mismatches: [String] = []
-        for tone in tones {
-            var writer = RecordJSONWriter()
-            try tone.writeJSON(to: &writer)
-            let expected = [UInt8](try encoder.encode(tone))
-            if writer.bytes != expected, mismatches.count < 3 {
-                mismatches.append("JSONEncoder: \(String(decoding: expected, as: UTF8.self))\nwriter:      \(String(decoding: writer.bytes, as: UTF8.self))")
-            }
-        }
+        let mismatches = try Self.mismatches([full, bare] + (0 ..< 20_000).map { _ in Self.companyTone(&random) })
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity])
     func nonFiniteDoublesFailAsWithJSONEncoder(_ value: Double) {
-        var tone = CompanyTone(documentId: "d", entityId: "e", canonicalName: "c", tone: .neutral, confidence: value,
+        let tone = CompanyTone(documentId: "d", entityId: "e", canonicalName: "c", tone: .neutral, confidence: value,
                                bullish: 0, bearish: 0, neutral: 0)
         #expect(throws: EncodingError.self) { _ = try JSONLines.makeEncoder().encode(tone) }
         var writer = RecordJSONWriter()
         #expect(throws: EncodingError.self) { try tone.writeJSON(to: &writer) }
-        tone.confidence = 0.25
         var mention = Self.bareMention
         mention.confidence = value
         #expect(throws: EncodingError.self) { try mention.writeJSON(to: &writer) }
