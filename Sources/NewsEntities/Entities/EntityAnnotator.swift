@@ -1019,6 +1019,8 @@ public struct EntityAnnotator: Sendable {
             }
             guard let cue = matched else { k += 1; continue }
             let end = k + cue.hashes.count
+            // A neutral phrase: its words are no cue ("declined to comment").
+            if cue.weight == 0 { k = end; continue }
             // Negated: "did not beat", "isn't bullish".
             var negated = false
             var b = k - 1

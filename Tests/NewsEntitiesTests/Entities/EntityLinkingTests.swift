@@ -216,6 +216,19 @@ struct EntityToneTests {
         #expect(m.allSatisfy { $0.tone == .neutral })
     }
 
+    /// "Declined" has a refusal sense ("declined to comment") that says nothing of the company, and
+    /// "jumped at the chance" is no rise; the price sense keeps its tone.
+    @Test func otherSensesOfCueWordsAreNeutral() {
+        let refusal = entityAnnotate("Infosys declined to comment because it is in a quiet period. Starbucks declines to say how many stores will close.")
+        #expect(refusal.first { $0.entityId == "org:infosys" }?.tone == .neutral)
+        #expect(refusal.first { $0.entityId == "org:starbucks" }?.tone == .neutral)
+        let price = entityAnnotate("Shares of Infosys declined 3% on Monday after Starbucks declined to comment.")
+        #expect(price.first { $0.entityId == "org:infosys" }?.tone == .bearish)
+        #expect(price.first { $0.entityId == "org:starbucks" }?.tone == .neutral)
+        let idiom = entityAnnotate("After the merger fell through, Nvidia jumped at the chance to hire its engineers.")
+        #expect(idiom.first { $0.entityId == "org:nvidia" }?.tone == .neutral)
+    }
+
     @Test func noCueNoTone() {
         let m = entityAnnotate("Apple and Microsoft met in Paris.")
         #expect(m.allSatisfy { $0.tone == .neutral && $0.cue == nil })
@@ -234,6 +247,15 @@ struct EntityToneTests {
         #expect(m.first { $0.entityId == "org:tesla" }?.tone == .bullish)
         #expect(m.first { $0.entityId == "org:tesla" }?.cue == "to the moon")
         #expect(m.first { $0.entityId == "org:intel" }?.tone == .neutral)   // default cues replaced
+
+        // A neutral phrase masks the cue it starts with; it carries no weight.
+        try "rekt\tbearish\nrekt by\tneutral\n".write(to: url, atomically: true, encoding: .utf8)
+        let masking = EntityAnnotator(knowledge: try EntityKnowledgeBase.loadDefault(), lexicon: try ToneLexicon.load(from: url))
+        let masked = entityAnnotate("Intel got rekt by nobody. Tesla got rekt.", annotator: masking)
+        #expect(masked.first { $0.entityId == "org:intel" }?.tone == .neutral)
+        #expect(masked.first { $0.entityId == "org:tesla" }?.tone == .bearish)
+        try "rekt by\tneutral\t2\n".write(to: url, atomically: true, encoding: .utf8)
+        #expect(throws: FileError.self) { try ToneLexicon.load(from: url) }
 
         try "phrase\tsideways\n".write(to: url, atomically: true, encoding: .utf8)
         #expect(throws: FileError.self) { try ToneLexicon.load(from: url) }
