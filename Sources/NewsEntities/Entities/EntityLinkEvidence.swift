@@ -106,12 +106,14 @@ struct EntityLinkEvidence {
         return nil
     }
 
-    /// Tokens `a..<b` joined by a hyphen to a capitalised word or initialism ("UAW-GM", "GM-Toyota").
+    /// Tokens `a..<b` joined by a hyphen to a capitalised word or initialism ("UAW-GM", "GM-Toyota"),
+    /// or followed by a hyphen and a number: a code, a part or model number ("BP-25406").
     func inHyphenCompound(_ a: Int, _ b: Int) -> Bool {
         let toks = doc.tokens
         func capital(_ k: Int) -> Bool { k >= 0 && k < toks.count && toks[k].kind == .word && toks[k].isCapitalized }
+        func number(_ k: Int) -> Bool { k < toks.count && toks[k].kind == .number }
         if a >= 2, a < toks.count, toks[a - 1].hash == Self.dashHash, toks[a - 1].gap == 0, toks[a].gap == 0, capital(a - 2) { return true }
-        if b + 1 < toks.count, toks[b].hash == Self.dashHash, toks[b].gap == 0, toks[b + 1].gap == 0, capital(b + 1) { return true }
+        if b + 1 < toks.count, toks[b].hash == Self.dashHash, toks[b].gap == 0, toks[b + 1].gap == 0, capital(b + 1) || number(b + 1) { return true }
         return false
     }
 
@@ -121,11 +123,20 @@ struct EntityLinkEvidence {
                                                        "amphitheater", "ballpark", "bowl", "speedway", "garden", "gardens"]
         .map(EntityScanHash.folded))
 
-    /// A capitalised venue word right after the name ending before token `b` ("HP Pavilion").
+    /// Words that make a name before them an institution's name: a foundation, school or prize named
+    /// after a company or its founder ("Ford Foundation", "Nobel Prize") is not the company.
+    static let institutionHeads = EntityScanHashSet(hashes: ["foundation", "foundations", "institute", "institution",
+                                                             "university", "college", "museum", "hospital", "school",
+                                                             "library", "prize", "award", "awards", "fellowship",
+                                                             "scholarship", "clinic", "academy", "observatory"]
+        .map(EntityScanHash.folded))
+
+    /// A capitalised venue or institution word right after the name ending before token `b` ("HP
+    /// Pavilion", "Ford Foundation").
     func venueAfter(_ b: Int) -> Bool {
         let toks = doc.tokens
         return b < toks.count && toks[b].matchGap == 1 && toks[b].kind == .word && toks[b].isCapitalized
-            && Self.venueHeads.contains(toks[b].foldHash)
+            && (Self.venueHeads.contains(toks[b].foldHash) || Self.institutionHeads.contains(toks[b].foldHash))
     }
 
     /// A landform word right before ("Mount", "Lake") or after ("River", "Mountains") tokens `a..<b`.

@@ -127,9 +127,17 @@ struct EntityEvidenceTests {
         #expect(tickers("HP said on Tuesday its printer sales fell.").map(\.ticker) == ["HPQ"])
     }
 
+    @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
+        #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
+        #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
+        #expect(tickers("Ford said on Tuesday it would cut 4,000 jobs.").map(\.ticker) == ["F"])
+    }
+
     @Test func initialismJoinedToAnotherNameByAHyphen() {
         #expect(tickers("Martin enters this Saturday night's UAW-GM Quality 500 at Lowe's Motor Speedway.").filter { $0.ticker == "GM" }.isEmpty)
         #expect(tickers("GM said on Tuesday it would cut 4,000 jobs.").map(\.ticker) == ["GM"])
+        // An initialism, a hyphen and a number: a part or model number.
+        #expect(tickers("Item #: BP-25406, a replacement filter cartridge.").filter { $0.ticker == "BP" }.isEmpty)
     }
 
     @Test func sentenceInitialWordNeedsAnAdjacentCue() {
