@@ -4,10 +4,12 @@
 usage: prefilter.py [--min-words 150] [--top N] [--lines K]
 Prints, for every article of the four extraction truth files that is not in the gold selection
 (../business-news-gold/selection.tsv), non-empty and mostly English, one row per article:
-  score  dataset/page_id  words  business-term hits  first K non-empty lines (truncated)
+  score  dataset/page_id  words  business-term hits  legal-form names  first K non-empty lines
 sorted by score = business-term hits per 100 words (terms below, case-insensitive whole words,
-plus exchange:ticker / "(NYSE: X)" patterns counted 3 times).  The selection was then made by
-reading the listed first lines and, for candidates, the text (see ../README.md).
+plus exchange:ticker / "(NYSE: X)" patterns counted 3 times).  "legal-form names" counts
+capitalised names followed by Inc/Corp/Ltd/LLC/plc/Co./Company/Group/Holdings/AG/SA/N.V. (a second
+hint for company-heavy pages with few business words).  The selection was then made by reading
+the listed first lines and, for candidates, the text (see ../README.md).
 """
 import argparse
 import os
@@ -28,6 +30,8 @@ TERMS = ("shares", "share price", "stock", "stocks", "investor", "investors", "s
 TERM_RE = re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(re.escape(t) for t in TERMS), re.I)
 TICKER_RE = re.compile(r"\((?:NYSE|NASDAQ|Nasdaq|AMEX|OTC)\s*:\s*[A-Z.]{1,6}\)|"
                        r"(?:NYSE|NASDAQ|Nasdaq|AMEX)\s*:\s*[A-Z]{1,5}\b")
+SUFFIX_RE = re.compile(r"\b[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*,? (?:Inc\b|Corp\b|Corporation\b|Ltd\b|"
+                       r"LLC\b|plc\b|PLC\b|Co\.|Company\b|Group\b|Holdings\b|AG\b|SA\b|N\.V\.)")
 EN_RE = re.compile(r"(?<![^\W_])(?:the|and|of|to|in|is|that|for)(?![^\W_])", re.I)
 
 
@@ -51,12 +55,13 @@ def main():
             hits = len(TERM_RE.findall(text)) + 3 * len(TICKER_RE.findall(text))
             score = 100.0 * hits / words
             first = [ln.strip() for ln in text.split("\n") if ln.strip()][:a.lines]
-            rows.append((score, ds, pid, words, hits, " | ".join(first)[:220]))
+            legal = len(SUFFIX_RE.findall(text))
+            rows.append((score, ds, pid, words, hits, legal, " | ".join(first)[:220]))
     rows.sort(key=lambda r: (-r[0], r[1], r[2]))
     if a.top:
         rows = rows[:a.top]
     for r in rows:
-        print("%5.2f  %s/%s  %d  %d  %s" % r)
+        print("%5.2f  %s/%s  %d  %d  %d  %s" % r)
 
 
 if __name__ == "__main__":
