@@ -398,7 +398,10 @@ public struct EntityAnnotator: Sendable {
             let extra = covered && longer ? extraWords(span, overlapping.map { dict[$0] }, doc) : []
             var nerWins = false
             var extend = false
-            if !extra.isEmpty && span.type != .organization {
+            if !extra.isEmpty && makerBeforeProduct(span, overlapping.count == 1 ? dict[overlapping[0]] : nil, extra, doc) {
+                // "Sony Bravia", "Dell PowerEdge 1950", "Netgear Nighthawk R6700": the maker's name
+                // before its product's; the dictionary's name stands, the span comes back if it is refused.
+            } else if !extra.isEmpty && span.type != .organization {
                 nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
             } else if !extra.isEmpty {
                 let o = overlapping[0]
@@ -595,6 +598,45 @@ public struct EntityAnnotator: Sendable {
     /// Tokens of the NER span that are capitalised words outside the dictionary matches: "Amazon
     /// River" has one, "Amazon Web Services staff" none, and neither has "While Microsoft" (a
     /// sentence-initial word the NER swept in).
+    /// Whether an NER span is a company's name followed by its product's (the guidelines count the
+    /// maker's name in a product name as a mention of the maker): the span starts with one known
+    /// company name that needs no evidence beyond being a name (or is a surname, "Dell"), every extra
+    /// word comes after it, the word after the name is no place word, extension or legal form, and no
+    /// word of the span heads a venue, institution or event. The NER's organisation and product
+    /// readings qualify; a person's reading, or a surname-like company name, only with a model number.
+    private func makerBeforeProduct(_ span: EntityCandidate, _ name: EntityCandidate?, _ extra: [Int], _ doc: EntityScanDocument) -> Bool {
+        guard let name, name.type == .organization, name.entry != nil, name.start == span.start, name.end < span.end,
+              name.ambiguity.subtracting([.partOfOtherName, .personName]).isEmpty else { return false }
+        let toks = doc.tokens
+        guard let first = extra.first, extra.allSatisfy({ toks[$0].start >= name.end }) else { return false }
+        let head = toks[first].foldHash
+        if EntityLinkEvidence.placeHeadsAfter.contains(head) || Self.extensionWords.contains(head)
+            || Self.suffixHashes.contains(toks[first].hash) { return false }
+        // A venue, institution or event anywhere in the span ("Monster Energy NASCAR Cup Series").
+        if extra.contains(where: { EntityLinkEvidence.venueHeads.contains(toks[$0].foldHash)
+                                   || EntityLinkEvidence.institutionHeads.contains(toks[$0].foldHash)
+                                   || Self.eventHeads.contains(toks[$0].foldHash) }) { return false }
+        // A surname-like company name ("Dell", "Dover") and a person's reading of the span need a
+        // model number in or right after it ("Dell PowerEdge 1950", "Netgear Nighthawk R6700"):
+        // "Dover Saddlery" is another business, "Dell Curry" a person.
+        let needsModelNumber = span.type == .person || name.ambiguity.contains(.personName)
+        guard span.type == .organization || span.type == .miscellaneous || span.type == .person else { return false }
+        if !needsModelNumber { return true }
+        var k = first
+        let last = doc.tokenIndex(startingAtOrAfter: span.end)
+        while k <= last && k < toks.count {
+            if doc.string(toks[k].start, toks[k].end).unicodeScalars.contains(where: { CharacterClass.isASCIIDigit($0) }) { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// Words that end the name of an event named after a sponsor.
+    private static let eventHeads = EntityScanHashSet(hashes: ["series", "cup", "championship", "championships", "open",
+                                                               "classic", "tournament", "trophy", "rally", "marathon",
+                                                               "festival", "games", "invitational", "grand", "prix"]
+        .map(EntityScanHash.folded))
+
     private func extraWords(_ span: EntityCandidate, _ inside: [EntityCandidate], _ doc: EntityScanDocument) -> [Int] {
         var out: [Int] = []
         var k = doc.tokenIndex(containingOrAfter: span.start)

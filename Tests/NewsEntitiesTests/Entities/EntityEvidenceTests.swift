@@ -127,6 +127,29 @@ struct EntityEvidenceTests {
         #expect(tickers("HP said on Tuesday its printer sales fell.").map(\.ticker) == ["HPQ"])
     }
 
+    /// The NER reads a maker's name and its product's as one name: the maker's part is the company
+    /// (guidelines: the maker's name inside a product name is a mention of the maker).
+    @Test func makersNameBeforeItsProduct() {
+        func span(_ text: String, _ words: String, _ label: String) -> [NERSpan] {
+            let r = entityScalarRange(of: words, in: text)
+            return [NERSpan(start: r.lowerBound, end: r.upperBound, label: label, confidence: 0.9)]
+        }
+        let bravia = "GoodGearGuide Product Review: Sony Bravia KLV46X2000 (LCD TVs)"
+        #expect(tickers(bravia, ner: span(bravia, "Sony Bravia", "ORG")).map(\.ticker) == ["SONY"])
+        let rift = "Already a hit on the Oculus Rift, this game was one of the first."
+        #expect(tickers(rift, ner: span(rift, "Oculus Rift", "MISC")).map(\.ticker) == ["META"])
+        // A surname-like name, or the NER's person reading, needs a model number.
+        let poweredge = "It defeated the Dell PowerEdge 1950 on price."
+        #expect(tickers(poweredge, ner: span(poweredge, "Dell PowerEdge", "PER")).map(\.ticker) == ["DELL"])
+        let curry = "Dell Curry scored 20 points for the Hornets."
+        #expect(tickers(curry, ner: span(curry, "Dell Curry", "PER")).isEmpty)
+        let saddlery = "The show features the $132,000 Grand Prix, the Dover Saddlery Medal Final and a fair."
+        #expect(tickers(saddlery, ner: span(saddlery, "Dover Saddlery", "ORG")).isEmpty)
+        // A sponsor's event is no product.
+        let series = "The final standings of the Monster Energy NASCAR Cup Series after 36 races."
+        #expect(tickers(series, ner: span(series, "Monster Energy NASCAR Cup Series", "MISC")).isEmpty)
+    }
+
     @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
         #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
         #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
