@@ -95,6 +95,18 @@ final class EntityKBIndex: Sendable {
                 guard key.count >= 3, taken[key] == nil else { continue }
                 if let old = found[key], old?.entry != e { found[key] = .some(nil) } else { found[key] = (e, text) }
             }
+            // The initials of a prominent company's name of three or more words when they are its own
+            // ticker ("American International Group", AIG): how news writes it, as often as the name.
+            // (For every SEC filer they were mostly other initialisms on the dev pages: ECG, OSS, ARR.)
+            if entry.rank >= EntityEvidenceThresholds.prominentRank,
+               let ticker = entry.tickers.first, ticker.count >= 3, ticker.count <= 5,
+               ticker.unicodeScalars.allSatisfy({ CharacterClass.isUpper($0) }),
+               Set(entry.surfaces.map(\.text) + [entry.name]).contains(where: { Self.initials($0) == ticker }) {
+                let key = EntityNames.lookupKey(ticker)
+                if taken[key] == nil {
+                    if let old = found[key], old?.entry != e { found[key] = .some(nil) } else { found[key] = (e, ticker) }
+                }
+            }
         }
         var out: [Int: [EntityKBSurface]] = [:]
         for (key, value) in found.sorted(by: { $0.key < $1.key }) {
@@ -102,6 +114,14 @@ final class EntityKBIndex: Sendable {
             out[e, default: []].append(EntityKBSurface(text: text, confirmOnly: true))
         }
         return out
+    }
+
+    /// The capitals that start the words of a name of three or more words, connectors left out
+    /// ("American International Group" -> "AIG"); nil for shorter names.
+    static func initials(_ name: String) -> String? {
+        let words = name.split(whereSeparator: { $0 == " " || $0 == "-" }).filter { !connectorWords.contains($0.lowercased()) }
+        guard words.count >= 3, words.allSatisfy({ $0.first?.isUppercase == true }) else { return nil }
+        return String(words.compactMap(\.first))
     }
 
     /// A word with a capital after its first letter and lower-case letters ("SoFi", "eBay").

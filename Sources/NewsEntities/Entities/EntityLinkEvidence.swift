@@ -33,7 +33,8 @@ struct EntityLinkEvidence {
     spokesperson parent owner company companies firm firms corporation subsidiary subsidiaries unit division maker makers \
     manufacturer retailer retailers carmaker automaker chipmaker bank banks lender insurer brand brands rival \
     rivals competitor competitors headquarters headquartered employees startup conglomerate operator airline \
-    supplier suppliers customers inc corp ltd plc llc
+    supplier suppliers customers inc corp ltd plc llc giant giants chain chains carrier carriers broadcaster \
+    publisher developer provider vendor vendors
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { EntityScanHash.folded(String($0)) })
 
     /// Titles and honorifics before a person's name.

@@ -150,6 +150,25 @@ struct EntityEvidenceTests {
         #expect(tickers(series, ner: span(series, "Monster Energy NASCAR Cup Series", "MISC")).isEmpty)
     }
 
+    /// A prominent company's initials that are its own ticker are a name of it, with the evidence an
+    /// ambiguous name needs; an obscure filer's initials are not (ECG, OSS, ARR on the dev pages).
+    @Test func initialsThatAreTheCompanysTicker() {
+        let text = "Maurice Greenberg, the CEO of AIG insurance, spoke on Monday."
+        #expect(tickers(text, ner: [entitySpan("AIG", in: text, "ORG")]).map(\.ticker) == ["AIG"])
+        #expect(EntityKBIndex.initials("American International Group") == "AIG")
+        #expect(EntityKBIndex.initials("Procter & Gamble") == nil)
+        let ecg = "The ECG pattern was reported in 21% of the patients."
+        #expect(tickers(ecg, ner: [entitySpan("ECG", in: ecg, "ORG")]).isEmpty)
+    }
+
+    /// A descriptor before the name ("oil giant Shell") is the cue an ordinary-word name needs.
+    @Test func industryGiantIsACorporateCue() {
+        let text = "Among the attendees will be Anglo-Dutch oil giant Shell, which opened an office in Tripoli."
+        #expect(tickers(text, ner: [entitySpan("Shell", in: text, "ORG")]).map(\.ticker).first == "SHEL")
+        let beach = "She found a shell on the beach."
+        #expect(tickers(beach).isEmpty)
+    }
+
     @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
         #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
         #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
