@@ -605,13 +605,19 @@ public struct EntityAnnotator: Sendable {
     /// word of the span heads a venue, institution or event. The NER's organisation and product
     /// readings qualify; a person's reading, or a surname-like company name, only with a model number.
     private func makerBeforeProduct(_ span: EntityCandidate, _ name: EntityCandidate?, _ extra: [Int], _ doc: EntityScanDocument) -> Bool {
-        guard let name, name.type == .organization, name.entry != nil, name.start == span.start, name.end < span.end,
-              name.ambiguity.subtracting([.partOfOtherName, .personName]).isEmpty else { return false }
+        guard let name, name.type == .organization, let entry = name.entry, name.start == span.start, name.end < span.end
+        else { return false }
+        // A prominent company's initialism too ("ESPN HD", "CBS DFW"); the link still asks for its evidence.
+        let prominent = knowledge.entry(entry).rank >= EntityEvidenceThresholds.prominentRank
+        guard name.ambiguity.subtracting(prominent ? [.partOfOtherName, .personName, .initialism] : [.partOfOtherName, .personName]).isEmpty
+        else { return false }
         let toks = doc.tokens
         guard let first = extra.first, extra.allSatisfy({ toks[$0].start >= name.end }) else { return false }
         let head = toks[first].foldHash
         if EntityLinkEvidence.placeHeadsAfter.contains(head) || Self.extensionWords.contains(head)
             || Self.suffixHashes.contains(toks[first].hash) { return false }
+        // An ordinary word in capitals after the name: a heading or a table's header ("BP SINGLE").
+        if extra.contains(where: { toks[$0].isAllCaps && toks[$0].length > 1 && knowledge.words.isOrdinaryWord(toks[$0].foldHash) }) { return false }
         // A venue, institution or event anywhere in the span ("Monster Energy NASCAR Cup Series").
         if extra.contains(where: { EntityLinkEvidence.venueHeads.contains(toks[$0].foldHash)
                                    || EntityLinkEvidence.institutionHeads.contains(toks[$0].foldHash)

@@ -133,12 +133,20 @@ struct EntityLinkEvidence {
         .map(EntityScanHash.folded))
 
     /// A capitalised venue or institution word right after the name ending before token `b` ("HP
-    /// Pavilion", "Ford Foundation").
+    /// Pavilion", "Ford Foundation"), or one capitalised word further on ("Lowe's Motor Speedway").
     func venueAfter(_ b: Int) -> Bool {
         let toks = doc.tokens
-        return b < toks.count && toks[b].matchGap == 1 && toks[b].kind == .word && toks[b].isCapitalized
-            && (Self.venueHeads.contains(toks[b].foldHash) || Self.institutionHeads.contains(toks[b].foldHash))
+        func head(_ k: Int) -> Bool {
+            k < toks.count && toks[k].matchGap == 1 && toks[k].kind == .word && toks[k].isCapitalized
+                && (Self.venueHeads.contains(toks[k].foldHash) || Self.institutionHeads.contains(toks[k].foldHash))
+        }
+        var k = b
+        // A possessive's "'s" belongs to the name.
+        if k + 1 < toks.count, toks[k].gap == 0, toks[k].kind == .punct, toks[k + 1].gap == 0, toks[k + 1].foldHash == Self.sHash { k += 2 }
+        if head(k) { return true }
+        return k < toks.count && toks[k].matchGap == 1 && toks[k].kind == .word && toks[k].isCapitalized && head(k + 1)
     }
+    private static let sHash = EntityScanHash.folded("s")
 
     /// A landform word right before ("Mount", "Lake") or after ("River", "Mountains") tokens `a..<b`.
     func landformAround(_ a: Int, _ b: Int) -> Bool {

@@ -124,6 +124,8 @@ struct EntityEvidenceTests {
     @Test func venuesNamedAfterSponsorsAreNotTheCompany() {
         #expect(tickers("Free clinic at HP Pavilion, today, 6-9 p.m.").isEmpty)
         #expect(tickers("The Flyers play at the Wells Fargo Center tonight.").isEmpty)
+        // The venue word one name word further on.
+        #expect(tickers("He enters Saturday night's race at Lowe's Motor Speedway in fifth place.").filter { $0.ticker == "LOW" }.isEmpty)
         #expect(tickers("HP said on Tuesday its printer sales fell.").map(\.ticker) == ["HPQ"])
     }
 
@@ -145,6 +147,12 @@ struct EntityEvidenceTests {
         #expect(tickers(curry, ner: span(curry, "Dell Curry", "PER")).isEmpty)
         let saddlery = "The show features the $132,000 Grand Prix, the Dover Saddlery Medal Final and a fair."
         #expect(tickers(saddlery, ner: span(saddlery, "Dover Saddlery", "ORG")).isEmpty)
+        // A prominent company's initialism before its channel or station ("ESPN HD"); not a table's
+        // header in capitals ("BP SINGLE MC").
+        let hd = "To get ESPN HD and more channels we needed to upgrade to digital cable."
+        #expect(tickers(hd, ner: span(hd, "ESPN HD", "ORG")).map(\.ticker) == ["DIS"])
+        let chart = "Months on chart. P L1 L2 BP SINGLE MC 1 1 1 1 Interlace - Master"
+        #expect(tickers(chart, ner: span(chart, "BP SINGLE MC", "ORG")).isEmpty)
         // A sponsor's event is no product.
         let series = "The final standings of the Monster Energy NASCAR Cup Series after 36 races."
         #expect(tickers(series, ner: span(series, "Monster Energy NASCAR Cup Series", "MISC")).isEmpty)
