@@ -33,8 +33,10 @@ private struct EntityCandidate {
     var shadow: Int? = nil
     /// The NER's own label, when a look-up in the knowledge base changed the type.
     var nerLabel: EntityType? = nil
-    /// The NER read this person-name company name as a person (without being sure).
+    /// The NER read this person-name company name as a person.
     var nerPerson = false
+    /// ... and was sure of it.
+    var nerPersonSure = false
     /// The NER read these words as an organisation.
     var nerOrg = false
 
@@ -423,7 +425,11 @@ public struct EntityAnnotator: Sendable {
                 // the model is sure ("Ford" the novelist).
                 let o = overlapping[0]
                 if dict[o].ambiguity.contains(.personName) {
-                    if span.confidence >= EntityConfidence.confirmed { nerWins = true } else { dict[o].nerPerson = true }
+                    // Decided with the document's other names (`decideLinks`): the NER's person stands
+                    // when the document names a person with this word, or the model is sure and the
+                    // company is not prominent.
+                    dict[o].nerPerson = true
+                    dict[o].nerPersonSure = span.confidence >= EntityConfidence.confirmed
                 }
             } else if ambiguous && span.type != .organization && sameSpan && span.type != dict[overlapping[0]].type {
                 nerWins = true       // an ordinary word the NER reads as something else
@@ -473,6 +479,21 @@ public struct EntityAnnotator: Sendable {
                 k += 1
             }
             if words.count >= 2 { evidence.personOrPlaceWords.formUnion(words) }
+        }
+        // A prominent company's one-word name that the NER read as a person, in a document that
+        // names no person with that word ("a Dell 1.7GHz machine", "If Philips hadn't bailed"): news
+        // names a person in full before using the surname alone, so the company is meant. Otherwise
+        // a sure person reading stands ("Ford" after "Richard Ford").
+        for i in dict.indices where dict[i].alive && dict[i].nerPerson {
+            let a = doc.tokenIndex(containingOrAfter: dict[i].start), b = doc.tokenIndex(startingAtOrAfter: dict[i].end)
+            let oneWord = b - a == 1 && a < doc.tokens.count
+            let prominent = dict[i].entry.map { knowledge.entry($0).rank >= EntityEvidenceThresholds.prominentRank } ?? false
+            if oneWord && prominent && !evidence.personOrPlaceWords.contains(doc.tokens[a].foldHash) {
+                dict[i].nerPerson = false
+            } else if dict[i].nerPersonSure {
+                dict[i].alive = false
+                if let n = dict[i].shadow, n < ner.count { ner[n].alive = true; ner[n].entry = nil }
+            }
         }
         var refused: Set<Int> = []
         var kept: Set<Int> = []

@@ -177,6 +177,18 @@ struct EntityEvidenceTests {
         #expect(tickers(beach).isEmpty)
     }
 
+    /// A prominent company's surname-like name that the NER reads as a person is the company when the
+    /// document names no person with that word; with "Richard Ford" in it, "Ford" is him.
+    @Test func bareSurnameWithoutAFullNameIsTheCompany() {
+        let machine = "ViaVoice did not perform well on my system, a Dell 1.7GHz Pentium 4 machine."
+        #expect(tickers(machine, ner: [entitySpan("Dell", in: machine, "PER", 0.99)]).map(\.ticker) == ["DELL"])
+        let bailed = "If Philips hadn't bailed, I doubt we would have seen the box."
+        #expect(tickers(bailed, ner: [entitySpan("Philips", in: bailed, "PER", 0.7)]).map(\.ticker) == ["PHG"])
+        let novelist = "The novelist Richard Ford read from his new book. Ford said the story came slowly."
+        let ner = [entitySpan("Richard Ford", in: novelist, "PER", 0.99), entitySpan("Ford", in: novelist, "PER", 0.99, occurrence: 1)]
+        #expect(tickers(novelist, ner: ner).isEmpty)
+    }
+
     @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
         #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
         #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
