@@ -403,6 +403,9 @@ public struct EntityAnnotator: Sendable {
             if !extra.isEmpty && makerBeforeProduct(span, overlapping.count == 1 ? dict[overlapping[0]] : nil, extra, doc) {
                 // "Sony Bravia", "Dell PowerEdge 1950", "Netgear Nighthawk R6700": the maker's name
                 // before its product's; the dictionary's name stands, the span comes back if it is refused.
+            } else if !extra.isEmpty && sweptInBefore(span, overlapping.count == 1 ? dict[overlapping[0]] : nil, extra, doc) {
+                // "Dual-Core AMD Opteron", "Archive Patcher GitHub": the NER swept the words before a
+                // known company's name into its span; the name stands, the span comes back if refused.
             } else if !extra.isEmpty && span.type != .organization {
                 nerWins = true       // "Amazon River", "Harrison Ford": a longer name of another kind
             } else if !extra.isEmpty {
@@ -656,6 +659,31 @@ public struct EntityAnnotator: Sendable {
             k += 1
         }
         return false
+    }
+
+    /// Whether an NER span holds a prominent company's name, which needs no evidence, after other words
+    /// that are neither a person's first name or title nor a place: words the NER swept in ("Dual-Core
+    /// AMD Opteron", "Archive Patcher GitHub"). Words after the name are checked as for a product.
+    private func sweptInBefore(_ span: EntityCandidate, _ name: EntityCandidate?, _ extra: [Int], _ doc: EntityScanDocument) -> Bool {
+        guard let name, name.type == .organization, let entry = name.entry, name.start > span.start,
+              knowledge.entry(entry).rank >= EntityEvidenceThresholds.prominentRank,
+              name.ambiguity.subtracting([.partOfOtherName, .initialism]).isEmpty,
+              span.type == .organization || span.type == .miscellaneous || span.type == .person else { return false }
+        let toks = doc.tokens
+        let before = extra.filter { toks[$0].start < name.start }
+        let after = extra.filter { toks[$0].start >= name.end }
+        guard !before.isEmpty else { return false }
+        for k in before {
+            let h = toks[k].foldHash
+            if knowledge.words.isFirstName(h) || EntityLinkEvidence.titleWords.contains(h)
+                || EntityLinkEvidence.placeHeadsBefore.contains(h) || knowledge.words.isPersonName(h) { return false }
+            // A place or nationality before the name makes another organisation's name ("Bank of America" aside).
+            let a = max(0, toks[k].start), b = min(toks[k].end, doc.scalars.count)
+            if a < b, knowledge.index.profiler.places.contains(EntityNames.lookupKey(doc.scalars[a..<b])) { return false }
+        }
+        guard after.isEmpty || makerBeforeProduct(EntityCandidate(start: name.start, end: span.end, type: span.type, origin: span.origin,
+                                                                   confidence: span.confidence), name, after, doc) else { return false }
+        return true
     }
 
     /// Words that end the name of an event named after a sponsor.

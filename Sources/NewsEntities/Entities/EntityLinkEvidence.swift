@@ -49,7 +49,8 @@ struct EntityLinkEvidence {
         .map(EntityScanHash.folded))
     static let placeHeadsAfter = EntityScanHashSet(hashes: ["river", "mountain", "mountains", "island", "islands", "valley",
                                                             "county", "lake", "bay", "street", "avenue", "road", "peak",
-                                                            "desert", "sea", "ocean", "canyon", "creek", "falls"]
+                                                            "desert", "sea", "ocean", "canyon", "creek", "falls", "hills",
+                                                            "hill", "heights", "springs", "beach", "woods", "forest", "ridge"]
         .map(EntityScanHash.folded))
 
     let doc: EntityScanDocument

@@ -189,6 +189,17 @@ struct EntityEvidenceTests {
         #expect(tickers(novelist, ner: ner).isEmpty)
     }
 
+    /// Words the NER swept in before a prominent company's name do not hide it; a first name, a
+    /// place or a landform word make another name.
+    @Test func wordsSweptInBeforeAName() {
+        let patcher = "Head over to the Archive Patcher GitHub project for the source code."
+        #expect(tickers(patcher, ner: [entitySpan("Archive Patcher GitHub", in: patcher, "PER")]).map(\.ticker) == ["MSFT"])
+        let actor = "Harrison Ford starred in the film."
+        #expect(tickers(actor, ner: [entitySpan("Harrison Ford", in: actor, "PER", 0.99)]).isEmpty)
+        let district = "Athol Royalston Belchertown Berkshire Hills Regional Beverly Billerica"
+        #expect(tickers(district, ner: [entitySpan("Belchertown Berkshire Hills Regional", in: district, "ORG")]).isEmpty)
+    }
+
     @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
         #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
         #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
