@@ -1066,6 +1066,8 @@ public struct EntityAnnotator: Sendable {
         /// An analyst's rating action ("upgraded", "downgraded"): its subject is the analyst, its
         /// object the company the tone is about.
         var ratingAction: Bool
+        /// A phrase of several words or a strong word: tone without a financial word around it.
+        var specific: Bool
     }
 
     private static let ratingStems = ["upgrad", "downgrad"]
@@ -1131,10 +1133,24 @@ public struct EntityAnnotator: Sendable {
                 let phrase = cue.phrase.lowercased()
                 let rating = Self.ratingStems.contains { phrase.hasPrefix($0) } || Self.ratingWords.contains(phrase)
                     || phrase.contains("price target") || phrase.hasSuffix("rating")
-                hits.append(EntityToneCueHit(start: k, end: end, weight: cue.weight, sentence: doc.tokenSentence[k], ratingAction: rating))
+                hits.append(EntityToneCueHit(start: k, end: end, weight: cue.weight, sentence: doc.tokenSentence[k], ratingAction: rating,
+                                             specific: cue.hashes.count > 1 || abs(cue.weight) >= 1))
             }
             k = end
         }
+        // Tone is about a company's business: a weak one-word cue (weight below 1: "gains", "loss",
+        // "benefits", "concerns", "win") counts only in a sentence that speaks of business (a
+        // financial word, money or a percentage): "Prime member benefits", "shrugged off concerns",
+        // a match won or lost carry no tone. Phrases ("beat estimates", "bearish for") and strong
+        // words ("plunged", "bankrupt") are specific enough on their own.
+        var financialSentences: Set<Int32> = []
+        for t in toks.indices where toks[t].kind == .word && EntityLinkEvidence.financialWords.contains(toks[t].foldHash) {
+            financialSentences.insert(doc.tokenSentence[t])
+        }
+        for c in all where c.type == .money || c.type == .percent {
+            if c.tokenStart < doc.tokenSentence.count { financialSentences.insert(doc.tokenSentence[c.tokenStart]) }
+        }
+        hits.removeAll { !$0.specific && !financialSentences.contains($0.sentence) }
         guard !hits.isEmpty else { return result }
 
         // Attribute each cue to one entity.

@@ -14,9 +14,12 @@ public struct EntitiesStage: PipelineStage {
     /// 2: links need evidence, company tone, names at date, sentence offsets. 3: ordinary-word
     /// links need the NER's organisation, SEC-only filers' phrases the NER's exact span, products
     /// carry no ticker, short forms. 4: plain text wrapped at a column is joined before
-    /// tokenising (EntitySoftWraps). Bump it whenever the same document gives other mentions;
-    /// the shipped resources' content is part of the fingerprint on its own.
-    public let version = 4
+    /// tokenising (EntitySoftWraps). 5: a maker's name before its product's, words swept in before a
+    /// name, a bare surname-like company name without a person of that name, ticker initials,
+    /// institutions and codes; weak tone cues need a financial sentence, neutral lexicon phrases.
+    /// Bump it whenever the same document gives other mentions; the shipped resources' content is
+    /// part of the fingerprint on its own.
+    public let version = 5
     public let settings: Manifest.EntitySettings
     public let settingsFingerprint: String
     private let engine = EntityEngineCache()

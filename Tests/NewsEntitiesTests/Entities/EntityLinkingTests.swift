@@ -138,8 +138,8 @@ struct EntityLinkingTests {
     }
 
     @Test func sentenceIndexComesFromGivenSentences() {
-        let text = "Apple rose. Intel fell."
-        let m = entityTestAnnotator.annotate(documentId: "x", text: text, sentences: [0..<11, 12..<23], nerSpans: [], published: nil)
+        let text = "Apple shares rose. Intel shares fell."
+        let m = entityTestAnnotator.annotate(documentId: "x", text: text, sentences: [0..<18, 19..<37], nerSpans: [], published: nil)
         #expect(m.map(\.sentence) == [0, 1])
         #expect(m.map(\.tone) == [.bullish, .bearish])
     }
@@ -227,6 +227,18 @@ struct EntityToneTests {
         #expect(price.first { $0.entityId == "org:starbucks" }?.tone == .neutral)
         let idiom = entityAnnotate("After the merger fell through, Nvidia jumped at the chance to hire its engineers.")
         #expect(idiom.first { $0.entityId == "org:nvidia" }?.tone == .neutral)
+    }
+
+    /// A weak one-word cue says nothing of a company's business without a financial word, money or a
+    /// percentage in its sentence: member benefits, a game won, concerns shrugged off.
+    @Test func weakCuesNeedAFinancialContext() {
+        let m = entityAnnotate("Intel gains a new fan club. Apple rose to the occasion.")
+        #expect(m.filter { $0.ticker != nil }.allSatisfy { $0.tone == .neutral })
+        let f = entityAnnotate("Intel gains as its sales grow. Apple shares rose 3%.")
+        #expect(f.first { $0.surface == "Intel" }?.tone == .bullish)
+        #expect(f.first { $0.surface == "Apple" }?.tone == .bullish)
+        // A phrase or a strong word needs no financial word around it.
+        #expect(entityAnnotate("Analysts were bearish for Microsoft.").first { $0.surface == "Microsoft" }?.tone == .bearish)
     }
 
     @Test func noCueNoTone() {
