@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Document-level ticker scores of `newspipe ner tag` output against the tune set (tune.jsonl).
 
-usage: score_doc.py [--gold tune.jsonl] --pred PRED.jsonl [--errors] [--json]
+usage: score_doc.py [--gold tune.jsonl] --pred PRED.jsonl [--errors] [--json] [--batch 1|2|all]
 
 PRED is what `newspipe ner tag --input docs.jsonl --output PRED.jsonl` writes (docs.jsonl from
 ../business-news-gold/tools/make_input.py --selection selection.tsv); it is read with the gold
@@ -42,9 +42,21 @@ def context(text, start, end, width=WIDTH):
     return goldlib.context(text, start, end, width)
 
 
-def score(gold_path, pred_path):
+def batch_keys(selection_path, batch):
+    """doc keys of one batch of the selection: batch 2 rows have a reason starting with "[batch2]"."""
+    keys = set()
+    for r in goldlib.read_selection(selection_path):
+        is2 = r.get("reason", "").startswith("[batch2]")
+        if batch == "all" or (batch == "2") == is2:
+            keys.add("%s/%s" % (r["dataset"], r["page_id"]))
+    return keys
+
+
+def score(gold_path, pred_path, keep=None):
     by_ticker, _ = goldlib.load_sec()
     gold = goldlib.read_gold(gold_path)
+    if keep is not None:
+        gold = [d for d in gold if goldlib.doc_key(d) in keep]
     pred, _ = load_pred(pred_path)
     gold_keys = {goldlib.doc_key(d) for d in gold}
     gold_pairs, pred_pairs = {}, {}
@@ -94,8 +106,13 @@ def main():
     ap.add_argument("--pred", required=True)
     ap.add_argument("--errors", action="store_true", help="list every miss and every false pair")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ap.add_argument("--batch", choices=("1", "2", "all"), default="all",
+                    help="score only batch 1 (the first 60 articles), batch 2 (selection rows whose "
+                         "reason starts with [batch2]) or all (default)")
+    ap.add_argument("--selection", default=os.path.join(HERE, "selection.tsv"))
     a = ap.parse_args()
-    gold, gold_keys, pred, gold_pairs, pred_pairs, found, missed, false = score(a.gold, a.pred)
+    keep = None if a.batch == "all" else batch_keys(a.selection, a.batch)
+    gold, gold_keys, pred, gold_pairs, pred_pairs, found, missed, false = score(a.gold, a.pred, keep)
     by_key = {goldlib.doc_key(d): d for d in gold}
     ignored = sorted(set(pred) - gold_keys)
     rec = len(found) / len(gold_pairs) if gold_pairs else None
@@ -116,7 +133,7 @@ def main():
                            "hint": hint(by_key[key], p["spans"]),
                            "context": context(text, s0, s1)})
     if a.json:
-        json.dump({"documents": len(gold), "pred_documents_ignored": ignored,
+        json.dump({"documents": len(gold), "batch": a.batch, "pred_documents_ignored": ignored,
                    "doc_ticker_pairs_gold": len(gold_pairs), "doc_ticker_pairs_pred": len(pred_pairs),
                    "doc_ticker_pairs_found": len(found), "doc_ticker_recall": rec,
                    "doc_ticker_precision": prec, "missed": miss_rows, "false_pairs": false_rows},
@@ -126,7 +143,7 @@ def main():
 
     def f(x):
         return "n/a" if x is None else "%.3f" % x
-    print("documents scored: %d (pred docs not in the tune set, ignored: %d)" % (len(gold), len(ignored)))
+    print("documents scored: %d, batch %s (pred docs not scored, ignored: %d)" % (len(gold), a.batch, len(ignored)))
     print("doc-level ticker recall:    %s  (%d/%d)" % (f(rec), len(found), len(gold_pairs)))
     print("doc-level ticker precision: %s  (%d/%d)" % (f(prec), len(found), len(pred_pairs)))
     print("missed (doc, issuer): %d   predicted (doc, ticker) not in gold: %d" % (len(missed), len(false)))

@@ -40,10 +40,16 @@ def main():
     ap.add_argument("--min-words", type=int, default=150)
     ap.add_argument("--top", type=int, default=0, help="only the N best (0 = all)")
     ap.add_argument("--lines", type=int, default=2)
+    ap.add_argument("--exclude", action="append", default=[], metavar="SELECTION_TSV",
+                    help="also leave out the articles of this selection (e.g. ../selection.tsv, "
+                         "used for the second batch); repeatable")
+    ap.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated subset")
     a = ap.parse_args()
     gold = {(r["dataset"], r["page_id"]) for r in goldlib.read_selection()}
+    for path in a.exclude:
+        gold |= {(r["dataset"], r["page_id"]) for r in goldlib.read_selection(path)}
     rows = []
-    for ds in DATASETS:
+    for ds in a.datasets.split(","):
         for pid, text in goldlib.load_texts(ds).items():
             if (ds, pid) in gold:
                 continue
