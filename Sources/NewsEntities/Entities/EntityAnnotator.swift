@@ -1023,8 +1023,17 @@ public struct EntityAnnotator: Sendable {
     }
 
     private static func hasPrefix(_ long: [UInt64], _ short: [UInt64]) -> Bool {
+        // A newspaper is named after its place ("Akron Beacon Journal", "Detroit Free Press"): the
+        // words before its masthead words are the place, not a short form of the paper.
         short.count < long.count && long.prefix(short.count).elementsEqual(short)
+            && !long[short.count...].contains(where: { mastheadWords.contains($0) })
     }
+
+    /// Words that make the words before them a newspaper's place.
+    private static let mastheadWords = EntityScanHashSet(hashes: ["journal", "times", "post", "press", "star", "tribune",
+        "herald", "news", "republic", "register", "enquirer", "dispatch", "gazette", "sentinel", "statesman", "leader",
+        "chronicle", "daily", "courier", "inquirer", "bulletin", "examiner", "observer", "record", "reporter", "telegraph",
+        "globe", "mercury", "beacon", "democrat", "citizen", "independent", "review"].map(EntityScanHash.folded))
 
     /// `short` is a contiguous run of `long` that starts or ends it (first or last names).
     private static func contains(_ long: [UInt64], _ short: [UInt64]) -> Bool {

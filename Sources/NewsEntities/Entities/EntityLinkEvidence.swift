@@ -198,6 +198,8 @@ struct EntityLinkEvidence {
             let startsSentence = EntityDocumentShape.startsSentenceOrLine(a - 1, doc)
             if !(startsSentence && words.isCapitalisedByPosition(toks[a - 1].foldHash)) { return true }
         }
+        // A number inside a longer name ("Channel 4 News", "Studio 54 Club").
+        if a > 1, a < toks.count, toks[a].matchGap == 1, toks[a - 1].kind == .number, toks[a - 1].matchGap == 1, nameWord(a - 2) { return true }
         if after, b < toks.count, toks[b].matchGap == 1, nameWord(b), !toks[b].isAllCaps || toks[b].length > 1 {
             // A capitalised word that is an ordinary word in a title-case line ("Block Storage Pricing")
             // still makes a longer name; only possessives and punctuation end one.

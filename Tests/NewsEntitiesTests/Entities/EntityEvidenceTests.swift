@@ -200,6 +200,17 @@ struct EntityEvidenceTests {
         #expect(tickers(district, ner: [entitySpan("Belchertown Berkshire Hills Regional", in: district, "ORG")]).isEmpty)
     }
 
+    /// Newspapers owned by listed groups are mentions of the group; their place alone is the place,
+    /// and an ordinary-word alias inside another outlet's name stays unlinked.
+    @Test func newspapersAndTheirPlaces() {
+        let text = "Marla Ridenour is an Akron Beacon Journal sports columnist. Akron duo helps OSU take title."
+        let m = tickers(text, ner: [entitySpan("Akron Beacon Journal", in: text, "ORG"), entitySpan("Akron", in: text, "ORG", occurrence: 1)])
+        #expect(m.map(\.surface) == ["Akron Beacon Journal"])
+        #expect(m.first?.ticker == "TDAY")
+        let uk = "(The Sunday Times, 10/09/06) A report by Channel 4 News has highlighted the cuts."
+        #expect(tickers(uk).map(\.surface) == ["The Sunday Times"])
+    }
+
     @Test func institutionsNamedAfterCompaniesAreNotTheCompany() {
         #expect(tickers("A grant from the Ford Foundation paid for the study.").filter { $0.ticker == "F" }.isEmpty)
         #expect(tickers("She teaches at the Disney Institute in Florida.").filter { $0.ticker == "DIS" }.isEmpty)
