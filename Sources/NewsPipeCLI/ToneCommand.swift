@@ -95,6 +95,12 @@ public struct ToneTrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Candidate L2 strengths, comma-separated.", valueName: "x,x"))
     public var l2: String = "1e-4,2e-4,4e-4"
 
+    @Option(name: .long, help: ArgumentHelp("Candidate naive-Bayes feature scalings β (NB-LR), comma-separated, chosen by the inner CV with the window and L2; 0 is plain logistic regression.", valueName: "b,b"))
+    public var nb: String = "0"
+
+    @Option(name: .long, help: ArgumentHelp("Candidate ensemble weights t, comma-separated: for every two β of --nb, the inner CV's best L2 of each makes the pair, and (1-t)·first + t·second (one linear model) competes with the single models. Empty: single models only.", valueName: "t,t"))
+    public var mix: String = ""
+
     @Option(name: .long, help: ArgumentHelp("Out-of-fold predictions for score_tone.py.", valueName: "path"))
     public var oof: String?
 
@@ -103,6 +109,9 @@ public struct ToneTrainCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("CoNLL file whose sports mentions are checked after training.", valueName: "path"))
     public var checkConll: String?
+
+    @Flag(name: .long, help: "Only the CV over all folds for every grid point (optimistic: for exploring a grid, not for quoting; no model).")
+    public var gridOnly = false
 
     @Flag(name: .long, help: "Also run the feature-group ablation (plain CV).")
     public var ablation = false
@@ -134,6 +143,9 @@ public struct ToneTrainCommand: ParsableCommand {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
         if windows.split(separator: ",").compactMap({ Int($0) }).isEmpty { throw ValidationError("--windows expects numbers like 3,4") }
         if l2.split(separator: ",").compactMap({ Double($0) }).isEmpty { throw ValidationError("--l2 expects numbers like 1e-4,2e-4") }
+        let betas = nb.split(separator: ",").map { Double($0) }
+        if betas.isEmpty || betas.contains(where: { $0 == nil || !(0...1).contains($0!) }) { throw ValidationError("--nb expects numbers in 0...1 like 0,1") }
+        if mix.split(separator: ",").contains(where: { Double($0).map { !(0...1).contains($0) } ?? true }) { throw ValidationError("--mix expects numbers in 0...1 like 0.5") }
         if let v = variants, Self.parseVariants(v) == nil { throw ValidationError("--variants expects sets like standard,standard+chars") }
     }
 
@@ -144,10 +156,13 @@ public struct ToneTrainCommand: ParsableCommand {
         options.folds = folds
         options.windows = windows.split(separator: ",").compactMap { Int($0) }
         options.l2s = l2.split(separator: ",").compactMap { Double($0) }
+        options.nbs = nb.split(separator: ",").compactMap { Double($0) }
+        options.mixes = mix.split(separator: ",").compactMap { Double($0) }
         options.oof = oof
         options.report = report
         options.testa = checkConll
         options.ablation = ablation
+        options.gridOnly = gridOnly
         options.seed = seed
         if let v = variants, let sets = Self.parseVariants(v) { options.variants = sets; options.groups = sets[0] }
         let printed = try CommandFailure.guarding {

@@ -9,16 +9,17 @@ struct ToneTrainReport {
 
     func table(_ r: ToneCVResult, title: String) -> String {
         var s = "\(title): held-out SEntFiN entities per fold\n"
-        s += "fold  window  l2      entities  accuracy  macro-F1  F1 pos  F1 neg  F1 neu  sports non-neutral  other CoNLL gated  feature groups\n"
+        s += "fold  window  nb    l2      entities  accuracy  macro-F1  F1 pos  F1 neg  F1 neu  sports non-neutral  other CoNLL gated  feature groups\n"
         for f in r.folds {
             let m = f.metrics
-            s += String(format: "%4d  %6d  %.0e  %8d  %8.4f  %8.4f  %6.3f  %6.3f  %6.3f  %9d/%-8d  %d/%d\n", f.fold, f.window, f.l2,
+            s += String(format: "%4d  %6d  %-4g  %-6g  %8d  %8.4f  %8.4f  %6.3f  %6.3f  %6.3f  %9d/%-8d  %d/%d\n", f.fold, f.window, f.nb, f.l2,
                         m.count, m.accuracy, m.macroF1, m.f1(0), m.f1(1), m.f1(2), f.sportsNonNeutral, f.sportsMentions,
-                        f.generalGated, f.generalMentions).dropLast() + "  \(f.groups.names)\n"
+                        f.generalGated, f.generalMentions).dropLast() + "  \(f.groups.names)"
+                + (f.second.map { String(format: "  + %g × (nb %g  l2 %g)", f.mix, $0.nb, $0.l2) } ?? "") + "\n"
         }
         let p = r.pooled
-        s += String(format: "mean                            %8.4f  %8.4f\n", r.meanAccuracy, r.meanMacroF1)
-        s += String(format: "pooled            %8d  %8.4f  %8.4f  %6.3f  %6.3f  %6.3f  %18.4f  %.4f\n", p.count, p.accuracy, p.macroF1,
+        s += String(format: "mean                                  %8.4f  %8.4f\n", r.meanAccuracy, r.meanMacroF1)
+        s += String(format: "pooled                  %8d  %8.4f  %8.4f  %6.3f  %6.3f  %6.3f  %18.4f  %.4f\n", p.count, p.accuracy, p.macroF1,
                     p.f1(0), p.f1(1), p.f1(2), r.sportsNonNeutralShare, r.generalGatedShare)
         return s
     }
@@ -36,12 +37,21 @@ struct ToneTrainReport {
         try out.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func info(chosen: (window: Int, l2: Double), groups: ToneFeatureGroups? = nil, nested: ToneCVResult) -> String {
-        (groups.map { "feature groups \($0.names) (chosen by CV among \(options.variants.count) sets); " } ?? "")
-        + String(format: "tone model v1; multinomial logistic regression, L-BFGS; window %d, l2 %.0e; trained on %d SEntFiN 1.0 entities and %d CoNLL-2003 sports mentions (gate, or neutral examples of weight %.2f); nested %d-fold CV accuracy %.4f macro-F1 %.4f",
-               chosen.window, chosen.l2, instances.filter { $0.source == .sentfin }.count,
-               instances.filter { $0.source == .sports }.count, options.conllWeight, options.folds,
-               nested.meanAccuracy, nested.meanMacroF1)
+    func info(chosen: ToneCrossValidation.GridRow, groups: ToneFeatureGroups? = nil, nested: ToneCVResult) -> String {
+        var model = String(format: "multinomial logistic regression, L-BFGS; window %d, l2 %g", chosen.window, chosen.l2)
+        if chosen.nb > 0 || chosen.second != nil {
+            let betas = options.nbs.map { String(format: "%g", $0) }.joined(separator: ",")
+            model += String(format: ", naive-Bayes feature scaling β %g (NB-LR; β chosen by CV among ", chosen.nb) + betas + ")"
+            if let m = chosen.second {
+                model += String(format: "; averaged with weight %g with a second model (β %g, l2 %g; an ensemble chosen by CV, folded into one weight vector)", chosen.mix, m.nb, m.l2)
+            }
+        }
+        return (groups.map { "feature groups \($0.names) (chosen by CV among \(options.variants.count) sets); " } ?? "")
+            + "tone model v1; " + model
+            + String(format: "; trained on %d SEntFiN 1.0 entities and %d CoNLL-2003 sports mentions (gate, or neutral examples of weight %.2f); nested %d-fold CV accuracy %.4f macro-F1 %.4f",
+                      instances.filter { $0.source == .sentfin }.count,
+                      instances.filter { $0.source == .sports }.count, options.conllWeight, options.folds,
+                      nested.meanAccuracy, nested.meanMacroF1)
     }
 
     /// Plain k-fold CV (same folds, the window and λ chosen by CV for the final model) for the full
@@ -111,8 +121,8 @@ struct ToneTrainReport {
     func json(_ r: ToneCVResult, extra: [String]) -> String {
         var s = "{\n \"folds\": [\n"
         s += r.folds.map { f in
-            String(format: "  {\"fold\": %d, \"window\": %d, \"l2\": %g, \"entities\": %d, \"accuracy\": %.4f, \"macro_f1\": %.4f, \"sports_mentions\": %d, \"sports_non_neutral\": %d}",
-                   f.fold, f.window, f.l2, f.metrics.count, f.metrics.accuracy, f.metrics.macroF1, f.sportsMentions, f.sportsNonNeutral)
+            String(format: "  {\"fold\": %d, \"window\": %d, \"nb\": %g, \"l2\": %g, \"second_nb\": %g, \"second_l2\": %g, \"mix\": %g, \"entities\": %d, \"accuracy\": %.4f, \"macro_f1\": %.4f, \"sports_mentions\": %d, \"sports_non_neutral\": %d}",
+                   f.fold, f.window, f.nb, f.l2, f.second?.nb ?? 0, f.second?.l2 ?? 0, f.mix, f.metrics.count, f.metrics.accuracy, f.metrics.macroF1, f.sportsMentions, f.sportsNonNeutral)
         }.joined(separator: ",\n")
         s += String(format: "\n ],\n \"mean_accuracy\": %.4f,\n \"mean_macro_f1\": %.4f,\n \"pooled_accuracy\": %.4f,\n \"pooled_macro_f1\": %.4f,\n \"sports_non_neutral_share\": %.4f,\n",
                     r.meanAccuracy, r.meanMacroF1, r.pooled.accuracy, r.pooled.macroF1, r.sportsNonNeutralShare)

@@ -23,9 +23,15 @@ public struct ToneProblem: Sendable {
     let totalWeight: Double
     /// Number of classes (3 for tone; 2 for the financial-context gate).
     let classes: Int
+    /// Naive-Bayes feature scales (`buckets.count × classes`, bucket-major; nil: every scale 1).
+    /// The model scores class c with Σ scale[f][c] · x[f][c]; `dense` folds the scales into the
+    /// weights, so the saved model is a plain linear model whatever the scales were.
+    let scales: [Double]?
 
-    /// `labels[i]` overrides the examples' tone labels (class indices below `classes`).
-    public init(_ examples: [ToneTrainingExample], config: ToneFeatureConfig, classes: Int = 3, labels: [Int]? = nil) {
+    /// `labels[i]` overrides the examples' tone labels (class indices below `classes`). `nb` > 0
+    /// scales every feature by its naive-Bayes log-count ratio computed on these examples only
+    /// (`ToneNaiveBayes.scales`, interpolated with 1 by `nb`); 0 leaves the problem unscaled.
+    public init(_ examples: [ToneTrainingExample], config: ToneFeatureConfig, classes: Int = 3, labels: [Int]? = nil, nb: Double = 0) {
         let dimension = 1 << config.hashBits
         var used = [Int32](repeating: -1, count: dimension)
         for e in examples { for f in e.features { used[Int(f)] = 0 } }
@@ -44,13 +50,21 @@ public struct ToneProblem: Sendable {
         self.weights = examples.map(\.weight)
         self.values = examples.map { config.featureValue(count: $0.features.count) }
         self.totalWeight = max(examples.reduce(0) { $0 + $1.weight }, 1e-12)
+        self.scales = nb > 0
+            ? ToneNaiveBayes.scales(rowStart: rowStart, columns: columns, labels: self.labels, weights: self.weights,
+                                    buckets: buckets.count, classes: classes, beta: nb)
+            : nil
     }
 
     var parameterCount: Int { (buckets.count + 1) * classes }
 
     /// Mean weighted cross-entropy plus `l2`/2 × squared weights (biases not penalised).
     /// Parameters: bucket-major weights (`buckets.count × classes`), then the biases.
+    /// With naive-Bayes scales, score_c = bias_c + v · Σ_f scale[f][c] · x[f][c]; the L2 penalty stays
+    /// on the unscaled parameters (so a feature with a small scale is held near 0).
     func objective(_ x: [Double], _ grad: inout [Double], l2: Double) -> Double {
+        let scaled = scales != nil
+        let unit: [Double] = []
         let k = classes
         let nw = buckets.count * k
         var loss = 0.0
@@ -58,37 +72,39 @@ public struct ToneProblem: Sendable {
         x.withUnsafeBufferPointer { px in
             grad.withUnsafeMutableBufferPointer { pg in
                 columns.withUnsafeBufferPointer { pc in
-                    sc.withUnsafeMutableBufferPointer { s in
-                        for i in 0..<pg.count { pg[i] = 0 }
-                        for r in 0..<labels.count {
-                            for j in 0..<k { s[j] = 0 }
-                            let lo = rowStart[r], hi = rowStart[r + 1]
-                            for p in lo..<hi {
-                                let c = Int(pc[p]) &* k
-                                for j in 0..<k { s[j] += px[c + j] }
+                    (scales ?? unit).withUnsafeBufferPointer { ps in
+                        sc.withUnsafeMutableBufferPointer { s in
+                            for i in 0..<pg.count { pg[i] = 0 }
+                            for r in 0..<labels.count {
+                                for j in 0..<k { s[j] = 0 }
+                                let lo = rowStart[r], hi = rowStart[r + 1]
+                                for p in lo..<hi {
+                                    let c = Int(pc[p]) &* k
+                                    if scaled { for j in 0..<k { s[j] += px[c + j] * ps[c + j] } } else { for j in 0..<k { s[j] += px[c + j] } }
+                                }
+                                let v = values[r]
+                                var m = -Double.infinity
+                                for j in 0..<k { s[j] = px[nw + j] + v * s[j]; m = max(m, s[j]) }
+                                var z = 0.0
+                                let y = labels[r]
+                                let sy = s[y]
+                                for j in 0..<k { s[j] = exp(s[j] - m); z += s[j] }
+                                let w = weights[r] / totalWeight
+                                loss += w * (log(z) + m - sy)
+                                for j in 0..<k {
+                                    let g = w * (s[j] / z - (j == y ? 1 : 0))
+                                    pg[nw + j] += g
+                                    s[j] = v * g
+                                }
+                                for p in lo..<hi {
+                                    let c = Int(pc[p]) &* k
+                                    if scaled { for j in 0..<k { pg[c + j] += s[j] * ps[c + j] } } else { for j in 0..<k { pg[c + j] += s[j] } }
+                                }
                             }
-                            let v = values[r]
-                            var m = -Double.infinity
-                            for j in 0..<k { s[j] = px[nw + j] + v * s[j]; m = max(m, s[j]) }
-                            var z = 0.0
-                            let y = labels[r]
-                            let sy = s[y]
-                            for j in 0..<k { s[j] = exp(s[j] - m); z += s[j] }
-                            let w = weights[r] / totalWeight
-                            loss += w * (log(z) + m - sy)
-                            for j in 0..<k {
-                                let g = w * (s[j] / z - (j == y ? 1 : 0))
-                                pg[nw + j] += g
-                                s[j] = v * g
-                            }
-                            for p in lo..<hi {
-                                let c = Int(pc[p]) &* k
-                                for j in 0..<k { pg[c + j] += s[j] }
-                            }
+                            var reg = 0.0
+                            for i in 0..<nw { reg += px[i] * px[i]; pg[i] += l2 * px[i] }
+                            loss += 0.5 * l2 * reg
                         }
-                        var reg = 0.0
-                        for i in 0..<nw { reg += px[i] * px[i]; pg[i] += l2 * px[i] }
-                        loss += 0.5 * l2 * reg
                     }
                 }
             }
@@ -96,11 +112,14 @@ public struct ToneProblem: Sendable {
         return loss
     }
 
-    /// Dense per-bucket weights (`2^hashBits × classes`) and biases from parameters.
+    /// Dense per-bucket weights (`2^hashBits × classes`) and biases from parameters (naive-Bayes
+    /// scales folded in).
     func dense(_ x: [Double], dimension: Int) -> (weights: [Float], bias: [Float]) {
         let k = classes
         var w = [Float](repeating: 0, count: dimension * k)
-        for (j, b) in buckets.enumerated() { for c in 0..<k { w[Int(b) * k + c] = Float(x[j * k + c]) } }
+        for (j, b) in buckets.enumerated() {
+            for c in 0..<k { w[Int(b) * k + c] = Float(scales.map { x[j * k + c] * $0[j * k + c] } ?? x[j * k + c]) }
+        }
         let nw = buckets.count * k
         return (w, (0..<k).map { Float(x[nw + $0]) })
     }
@@ -114,6 +133,8 @@ public struct ToneTrainer: Sendable {
     public var maxIterations: Int
     /// L2 penalty of the financial-context gate (fixed, not tuned: the gate's effect is measured by CV).
     public var gateL2: Double = 1e-4
+    /// Naive-Bayes scaling of the tone model's features (0: off; see `ToneProblem.init`).
+    public var nb: Double = 0
 
     public init(config: ToneFeatureConfig, l2: Double = 1e-4, maxIterations: Int = 400) {
         self.config = config; self.l2 = l2; self.maxIterations = maxIterations
@@ -156,7 +177,7 @@ public struct ToneTrainer: Sendable {
     public func train(_ examples: [ToneTrainingExample], financial: [Bool]? = nil, info: String = "") -> ToneModel {
         let fin = financial ?? [Bool](repeating: true, count: examples.count)
         let toneExamples = zip(examples, fin).filter { $0.1 }.map(\.0)
-        let p = ToneProblem(toneExamples, config: config)
+        let p = ToneProblem(toneExamples, config: config, nb: nb)
         var g: ToneGate? = nil
         if fin.contains(false) {
             g = gate(ToneProblem(examples, config: config, classes: 2, labels: fin.map { $0 ? 0 : 1 }))

@@ -15,6 +15,12 @@ public struct ToneTrainingOptions: Sendable {
     /// Candidate word windows and L2 strengths, chosen by cross-validation inside each outer fold.
     public var windows: [Int] = [3, 4]
     public var l2s: [Double] = [1e-4, 2e-4, 4e-4]
+    /// Candidate naive-Bayes scalings β chosen by the inner CV (0: plain logistic regression; see
+    /// `ToneNaiveBayes`).
+    public var nbs: [Double] = [0]
+    /// Candidate weights of two-model ensembles of the best λ of two β (empty: single models only;
+    /// see `ToneCrossValidation.mixes`).
+    public var mixes: [Double] = []
     public var groups: ToneFeatureGroups = .standard
     /// Candidate feature-group sets chosen by the inner CV with the window and λ (empty: `groups` only).
     public var variants: [ToneFeatureGroups] = []
@@ -27,6 +33,9 @@ public struct ToneTrainingOptions: Sendable {
     public var ablation = false
     /// Plain k-fold CV with the first window and λ instead of nested CV.
     public var plainOnly = false
+    /// Only the CV over all folds for every point of the grid (exploration: optimistic figures,
+    /// not to quote; no nested CV, no model).
+    public var gridOnly = false
     /// CoNLL file whose sports mentions are checked for non-neutral tone after training.
     public var testa: String?
     public var splitAtComma = true
@@ -59,24 +68,33 @@ public enum ToneTraining {
         cv.log = log
         cv.sportsAsNeutral = opt.sportsAsNeutral
         cv.variants = opt.variants
+        cv.nbs = opt.nbs
         let report = ToneTrainReport(options: opt, items: items, instances: instances)
 
+        cv.mixes = opt.mixes
+        if opt.gridOnly {
+            log("CV over all \(opt.folds) folds for every grid point (not nested)")
+            let sel = cv.select(within: Array(0..<opt.folds), windows: opt.windows, l2s: opt.l2s)
+            emit("CV over all folds (not nested: for exploring the grid only), pooled accuracy by grid point:")
+            for r in sel.table { emit("  \(r.groups.names)  \(r.description)  " + String(format: "acc %.4f  macro-F1 %.4f", r.metrics.accuracy, r.metrics.macroF1)) }
+            return printed
+        }
+
         // 1. Nested CV: the figures to quote.
-        log("nested \(opt.folds)-fold CV (feature sets \(cv.candidateGroups.map(\.names)), windows \(opt.windows), l2 \(opt.l2s))")
-        let nested = opt.plainOnly ? cv.plain(window: opt.windows[0], l2: opt.l2s[0]) : cv.nested(windows: opt.windows, l2s: opt.l2s)
+        log("nested \(opt.folds)-fold CV (feature sets \(cv.candidateGroups.map(\.names)), windows \(opt.windows), naive-Bayes β \(opt.nbs), ensemble weights \(opt.mixes), l2 \(opt.l2s))")
+        let nested = opt.plainOnly ? cv.plain(window: opt.windows[0], l2: opt.l2s[0], nb: opt.nbs.first ?? 0)
+            : cv.nested(windows: opt.windows, l2s: opt.l2s)
         emit(report.table(nested, title: opt.plainOnly ? "plain CV" : "nested CV"))
         if let path = opt.oof { try report.writeOOF(nested, to: path); log("out-of-fold predictions: \(path)") }
 
         // 2. Final hyper-parameters by CV on all of the data, then the final model.
-        var chosen = (window: opt.windows[0], l2: opt.l2s[0])
-        var chosenGroups = cv.candidateGroups[0]
-        if !opt.plainOnly && (opt.windows.count > 1 || opt.l2s.count > 1 || cv.candidateGroups.count > 1) {
+        var chosen = ToneCrossValidation.GridRow(groups: cv.candidateGroups[0], window: opt.windows[0], l2: opt.l2s[0], nb: opt.nbs.first ?? 0, metrics: ToneMetrics())
+        if !opt.plainOnly && (opt.windows.count > 1 || opt.l2s.count > 1 || cv.candidateGroups.count > 1 || opt.nbs.count > 1) {
             let sel = cv.select(within: Array(0..<opt.folds), windows: opt.windows, l2s: opt.l2s)
-            chosen = (sel.window, sel.l2)
-            chosenGroups = sel.groups
-            emit("CV over all folds, pooled accuracy by (feature groups, window, l2):")
-            for (g, w, l, m) in sel.table { emit("  \(g.names)  " + String(format: "window %d  l2 %.0e  acc %.4f  macro-F1 %.4f", w, l, m.accuracy, m.macroF1)) }
-            emit("chosen: \(chosenGroups.names), " + String(format: "window %d, l2 %.0e", chosen.window, chosen.l2))
+            chosen = sel.best
+            emit("CV over all folds, pooled accuracy by (feature groups, window, naive-Bayes β, l2, ensemble):")
+            for r in sel.table { emit("  \(r.groups.names)  \(r.description)  " + String(format: "acc %.4f  macro-F1 %.4f", r.metrics.accuracy, r.metrics.macroF1)) }
+            emit("chosen: \(chosen.groups.names), \(chosen.description)")
         }
         var extraSections: [String] = []
         if opt.ablation {
@@ -84,8 +102,8 @@ public enum ToneTraining {
             emit(extraSections.last!)
         }
         if let out = opt.out {
-            let info = report.info(chosen: chosen, groups: opt.variants.count > 1 ? chosenGroups : nil, nested: nested)
-            let model = cv.finalModel(groups: chosenGroups, window: chosen.window, l2: chosen.l2, info: info)
+            let info = report.info(chosen: chosen, groups: opt.variants.count > 1 ? chosen.groups : nil, nested: nested)
+            let model = cv.finalModel(chosen, info: info)
             try model.write(to: URL(fileURLWithPath: out))
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             emit("model: \(out) (\(size) bytes)")

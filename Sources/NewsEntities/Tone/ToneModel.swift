@@ -40,6 +40,15 @@ public struct ToneModel: Sendable {
         ToneModel(exact: config, weights: weights, scale: weightScale, bias: bias, gate: gate, info: info)
     }
 
+    /// The weighted average (1 − t)·a + t·b of two models with the same feature configuration:
+    /// one linear model whose class scores are that average of theirs (an ensemble that averages
+    /// the two models' scores, folded into one weight vector). Gate and info are `a`'s.
+    package static func blend(_ a: ToneModel, _ b: ToneModel, t: Double) -> ToneModel {
+        precondition(a.config == b.config && a.weights.count == b.weights.count)
+        func mix(_ x: [Float], _ y: [Float]) -> [Float] { zip(x, y).map { Float((1 - t) * Double($0) + t * Double($1)) } }
+        return ToneModel(config: a.config, weights: mix(a.weights, b.weights), bias: mix(a.bias, b.bias), gate: a.gate, info: a.info)
+    }
+
     /// The same model without its gate (the tone model alone).
     public func withoutGate() -> ToneModel {
         ToneModel(exact: config, weights: weights, scale: weightScale, bias: bias, gate: nil, info: info)

@@ -8,6 +8,11 @@ import Testing
         var config = ToneFeatureConfig()
         config.hashBits = 14
         config.window = 2
+        return ToneTrainer(config: config, l2: 1e-2, maxIterations: 100).train(Self.tinyExamples(config), info: "unit test")
+    }
+
+    /// Five labelled mentions, two of them in one contrast headline.
+    static func tinyExamples(_ config: ToneFeatureConfig) -> [ToneTrainingExample] {
         let ex = ToneFeatureExtractor(config: config)
         let data: [(String, [String], Int, ToneLabel)] = [
             ("Gold shines as Silver slips", ["Gold", "Silver"], 0, .positive),
@@ -16,14 +21,13 @@ import Testing
             ("Wipro profit jumps 20%", ["Wipro"], 0, .positive),
             ("Tata Steel shares fall", ["Tata Steel"], 0, .negative),
         ]
-        let examples = data.map { text, names, t, label -> ToneTrainingExample in
+        return data.map { text, names, t, label -> ToneTrainingExample in
             let doc = ToneDocument(text: text)
             let toks = ToneEntityLocator.spans(of: names, in: text).map { doc.tokenRange(covering: $0!) }
             var f: [UInt32] = []
             ex.features(doc, target: toks[t], others: toks.enumerated().filter { $0.offset != t }.map(\.element), into: &f)
             return ToneTrainingExample(features: f, label: label)
         }
-        return ToneTrainer(config: config, l2: 1e-2, maxIterations: 100).train(examples, info: "unit test")
     }
 
     @Test func roundTrip() throws {
