@@ -1152,14 +1152,16 @@ public struct EntityAnnotator: Sendable {
         // financial word, money or a percentage): "Prime member benefits", "shrugged off concerns",
         // a match won or lost carry no tone. Phrases ("beat estimates", "bearish for") and strong
         // words ("plunged", "bankrupt") are specific enough on their own.
-        var financialSentences: Set<Int32> = []
-        for t in toks.indices where toks[t].kind == .word && EntityLinkEvidence.financialWords.contains(toks[t].foldHash) {
-            financialSentences.insert(doc.tokenSentence[t])
+        if hits.contains(where: { !$0.specific }) {
+            var financialSentences: Set<Int32> = []
+            for t in toks.indices where toks[t].kind == .word && EntityLinkEvidence.financialWords.contains(toks[t].foldHash) {
+                financialSentences.insert(doc.tokenSentence[t])
+            }
+            for c in all where c.type == .money || c.type == .percent {
+                if c.tokenStart < doc.tokenSentence.count { financialSentences.insert(doc.tokenSentence[c.tokenStart]) }
+            }
+            hits.removeAll { !$0.specific && !financialSentences.contains($0.sentence) }
         }
-        for c in all where c.type == .money || c.type == .percent {
-            if c.tokenStart < doc.tokenSentence.count { financialSentences.insert(doc.tokenSentence[c.tokenStart]) }
-        }
-        hits.removeAll { !$0.specific && !financialSentences.contains($0.sentence) }
         guard !hits.isEmpty else { return result }
 
         // Attribute each cue to one entity.

@@ -132,30 +132,26 @@ struct EntityEvidenceTests {
     /// The NER reads a maker's name and its product's as one name: the maker's part is the company
     /// (guidelines: the maker's name inside a product name is a mention of the maker).
     @Test func makersNameBeforeItsProduct() {
-        func span(_ text: String, _ words: String, _ label: String) -> [NERSpan] {
-            let r = entityScalarRange(of: words, in: text)
-            return [NERSpan(start: r.lowerBound, end: r.upperBound, label: label, confidence: 0.9)]
-        }
         let bravia = "GoodGearGuide Product Review: Sony Bravia KLV46X2000 (LCD TVs)"
-        #expect(tickers(bravia, ner: span(bravia, "Sony Bravia", "ORG")).map(\.ticker) == ["SONY"])
+        #expect(tickers(bravia, ner: [entitySpan("Sony Bravia", in: bravia, "ORG")]).map(\.ticker) == ["SONY"])
         let rift = "Already a hit on the Oculus Rift, this game was one of the first."
-        #expect(tickers(rift, ner: span(rift, "Oculus Rift", "MISC")).map(\.ticker) == ["META"])
+        #expect(tickers(rift, ner: [entitySpan("Oculus Rift", in: rift, "MISC")]).map(\.ticker) == ["META"])
         // A surname-like name, or the NER's person reading, needs a model number.
         let poweredge = "It defeated the Dell PowerEdge 1950 on price."
-        #expect(tickers(poweredge, ner: span(poweredge, "Dell PowerEdge", "PER")).map(\.ticker) == ["DELL"])
+        #expect(tickers(poweredge, ner: [entitySpan("Dell PowerEdge", in: poweredge, "PER")]).map(\.ticker) == ["DELL"])
         let curry = "Dell Curry scored 20 points for the Hornets."
-        #expect(tickers(curry, ner: span(curry, "Dell Curry", "PER")).isEmpty)
+        #expect(tickers(curry, ner: [entitySpan("Dell Curry", in: curry, "PER")]).isEmpty)
         let saddlery = "The show features the $132,000 Grand Prix, the Dover Saddlery Medal Final and a fair."
-        #expect(tickers(saddlery, ner: span(saddlery, "Dover Saddlery", "ORG")).isEmpty)
+        #expect(tickers(saddlery, ner: [entitySpan("Dover Saddlery", in: saddlery, "ORG")]).isEmpty)
         // A prominent company's initialism before its channel or station ("ESPN HD"); not a table's
         // header in capitals ("BP SINGLE MC").
         let hd = "To get ESPN HD and more channels we needed to upgrade to digital cable."
-        #expect(tickers(hd, ner: span(hd, "ESPN HD", "ORG")).map(\.ticker) == ["DIS"])
+        #expect(tickers(hd, ner: [entitySpan("ESPN HD", in: hd, "ORG")]).map(\.ticker) == ["DIS"])
         let chart = "Months on chart. P L1 L2 BP SINGLE MC 1 1 1 1 Interlace - Master"
-        #expect(tickers(chart, ner: span(chart, "BP SINGLE MC", "ORG")).isEmpty)
+        #expect(tickers(chart, ner: [entitySpan("BP SINGLE MC", in: chart, "ORG")]).isEmpty)
         // A sponsor's event is no product.
         let series = "The final standings of the Monster Energy NASCAR Cup Series after 36 races."
-        #expect(tickers(series, ner: span(series, "Monster Energy NASCAR Cup Series", "MISC")).isEmpty)
+        #expect(tickers(series, ner: [entitySpan("Monster Energy NASCAR Cup Series", in: series, "MISC")]).isEmpty)
     }
 
     /// A prominent company's initials that are its own ticker are a name of it, with the evidence an
