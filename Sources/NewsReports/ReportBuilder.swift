@@ -166,7 +166,7 @@ public struct ReportBuilder: Sendable {
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
         // and the page. The entities stage's own bytes are kept; the context is added to them.
-        let page = ReportPageData(corpus: corpus, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
+        let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
         var pending: [(line: ArraySlice<UInt8>, mention: EntityMention)] = []
@@ -182,7 +182,7 @@ public struct ReportBuilder: Sendable {
                 try mentionsOut.write(members.isEmpty ? Array(line) : ReportMentionLine.adding(members, to: line) ?? Array(line))
                 try mentionsOut.write(CollectionOfOne(0x0A))
                 try database.insert(mention, context: context)
-                if embedding { page.add(mention, context: context) }
+                if embedding { try page.add(mention, context: context) }
             }
             pending.removeAll(keepingCapacity: true)
         }
@@ -234,7 +234,8 @@ public struct ReportBuilder: Sendable {
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            entities: page.entitiesJSON(), documents: page.documentsJSON(), mentions: page.mentionsBinary(), sentences: page.sentencesJSON()), encoding: sentenceEncoding, to: html)
+            entities: ReportPage.block(page.entitiesJSON()), documents: ReportPage.block(page.documentsJSON()),
+            mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
         try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
                              to: folder.appendingPathComponent(ReportSnapshot.fileName))

@@ -1,4 +1,5 @@
 import Foundation
+import NewsIO
 
 /// Locale-independent formatting of numbers and dates for every report file.
 ///
@@ -58,28 +59,12 @@ enum ReportFormat {
 ///
 /// Days are kept as integers while aggregating so per-day counters stay small and sort cheaply.
 enum ReportDay {
-    /// Days since the epoch for a civil date (H. Hinnant's `days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// Days since the epoch for a civil date.
+    static func days(year: Int, month: Int, day: Int) -> Int { CivilDays.days(year: year, month: month, day: day) }
 
-    /// `YYYY-MM-DD` for days since the epoch (`civil_from_days`).
+    /// `YYYY-MM-DD` for days since the epoch.
     static func string(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDays.date(days: days)
         let yearText = String(year)
         return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-"
             + ReportFormat.two(month) + "-" + ReportFormat.two(day)

@@ -18,15 +18,23 @@ enum ReportPage {
         var data: [UInt8]
         /// The entity block, JSON lines (`ReportPageData.entitiesJSON`; it is compressed and
         /// Base64-encoded).
-        var entities: [UInt8]
+        var entities: Block
         /// The document block, JSON (not escaped; it is compressed and Base64-encoded).
-        var documents: [UInt8]
-        /// The mention block, binary (`ReportPageData.mentionsBinary`; it is compressed and
+        var documents: Block
+        /// The mention block, binary (`ReportPageData.writeMentions`; it is compressed and
         /// Base64-encoded).
-        var mentions: [UInt8]
-        /// The sentences as a JSON array (not escaped; it is compressed and Base64-encoded).
-        var sentences: [UInt8]
+        var mentions: Block
+        /// The sentences as a JSON array (`ReportPageData.writeSentences`; not escaped; it is
+        /// compressed and Base64-encoded).
+        var sentences: Block
     }
+
+    /// A block of the page, produced in pieces: it hands each piece, in order, to the function it
+    /// is given, so no block needs to be whole in memory.
+    typealias Block = (_ emit: ([UInt8]) throws -> Void) throws -> Void
+
+    /// A block that is already whole.
+    static func block(_ bytes: [UInt8]) -> Block { { emit in try emit(bytes) } }
 
     /// How the sentence block is stored: `gzip+base64` (the default, about a third of the size
     /// and read in a fraction of the time on real news text, README) or plain `json`.
@@ -67,10 +75,11 @@ enum ReportPage {
 
     /// Writes the page to `file` (an open atomic file), piece by piece.
     static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, to file: AtomicFile) throws {
-        let sentences: [UInt8]
-        switch encoding {
-        case .gzipBase64: sentences = ReportGzip.base64(ReportGzip.compress(parts.sentences))
-        case .json: sentences = htmlSafe(parts.sentences)
+        /// gzip and Base64 on the way into the file, piece by piece.
+        func packed(_ block: Block) throws {
+            let writer = ReportGzipBase64Writer { try file.write($0) }
+            try block { try writer.write($0) }
+            try writer.finish()
         }
         for piece in pieces {
             try file.write(Array(piece.text.utf8))
@@ -83,11 +92,19 @@ enum ReportPage {
             case "FOOTER_HTML": try file.write(parts.footer)
             case "DATA_JSON": try file.write(parts.data)
             case "JS": try file.write(ReportPageAssets.script)
-            case "ENTITIES": try file.write(ReportGzip.base64(ReportGzip.compress(parts.entities)))
-            case "DOCUMENTS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.documents)))
-            case "MENTIONS": try file.write(ReportGzip.base64(ReportGzip.compress(parts.mentions)))
+            case "ENTITIES": try packed(parts.entities)
+            case "DOCUMENTS": try packed(parts.documents)
+            case "MENTIONS": try packed(parts.mentions)
             case "SENTENCES_ENCODING": try file.write(encoding.rawValue)
-            case "SENTENCES": try file.write(sentences)
+            case "SENTENCES":
+                switch encoding {
+                case .gzipBase64: try packed(parts.sentences)
+                case .json:
+                    // Plain JSON is for tests and small pages: escaping needs the whole text.
+                    var whole: [UInt8] = []
+                    try parts.sentences { whole += $0 }
+                    try file.write(htmlSafe(whole))
+                }
             default: break
             }
         }

@@ -6,8 +6,10 @@ import NewsRecords
 /// each stored once.
 ///
 /// Filled while the sorted mentions stream past (one document at a time, with each mention's
-/// context); written once at the end. Memory holds one compact row per embedded mention and the
-/// sentence text, not the mention records.
+/// context); written once at the end. Memory holds one compact row per embedded mention and per
+/// sentence, not the mention records; the sentence text waits in an unlinked temporary file
+/// (`ReportSpillFile`) and every block is written in pieces through gzip and Base64, so the
+/// page's bounds below bound its size, not the report stage's memory.
 ///
 /// Bounds: at most `mentionsMax` mentions are embedded (those of the newest documents; the tables'
 /// counts stay complete) and at most `sentenceBytesMax` bytes of sentences; `run.mentions_complete`
@@ -130,9 +132,9 @@ final class ReportPageData {
     struct Sentence {
         var doc: Int32
         var index: Int32
-        /// Offset into `sentenceBytes`; length -1 for a sentence left out by the size bound.
+        /// Offset into the spill file; length -1 for a sentence left out by the size bound.
         var offset: Int
-        var length: Int
+        var length: Int32
     }
 
     private let corpus: ReportCorpus
@@ -148,7 +150,8 @@ final class ReportPageData {
     private var evidence = ReportDictionary()
     private(set) var mentions: [Mention] = []
     private var sentences: [Sentence] = []
-    private var sentenceBytes: [UInt8] = []
+    /// The stored sentences' text, in the order they arrived (one document's together).
+    private let sentenceBytes: ReportSpillFile
     private var sentenceCount: [Int32]
     /// Named mentions in all documents, embedded or not.
     let namedMentionCount: Int
@@ -164,8 +167,11 @@ final class ReportPageData {
     /// How many of `entityOrder` `#data` holds (the rest are in the entity block).
     let entitiesFirst: Int
 
-    init(corpus: ReportCorpus, mentionsMax: Int = ReportPageData.mentionsMax, entitiesFirstMax: Int = ReportPageData.entitiesFirstMax) {
+    /// `folder` receives the unlinked temporary file that holds the sentences until the page is written.
+    init(corpus: ReportCorpus, folder: URL, mentionsMax: Int = ReportPageData.mentionsMax,
+         entitiesFirstMax: Int = ReportPageData.entitiesFirstMax) throws {
         self.corpus = corpus
+        sentenceBytes = try ReportSpillFile(folder: folder, purpose: "sentences")
         documentOrder = corpus.orderedDocuments()
         documentPosition = Array(repeating: -1, count: corpus.documents.count)
         for (position, index) in documentOrder.enumerated() { documentPosition[index] = Int32(position) }
@@ -229,7 +235,7 @@ final class ReportPageData {
 
     /// Adds one mention of the current document with its context (nil when the text was not
     /// available); mentions of values (money, dates) are left out.
-    func add(_ mention: EntityMention, context: ReportMentionContext?) {
+    func add(_ mention: EntityMention, context: ReportMentionContext?) throws {
         guard current >= 0, let entitySlot = corpus.entityIndex[mention.entityId] else { return }
         let entity = entityPosition[Int(entitySlot)]
         guard entity >= 0 else { return }
@@ -248,7 +254,7 @@ final class ReportPageData {
                 sentence = Int32(sentenceCount[Int(current)])
                 sentenceCount[Int(current)] += 1
                 currentContexts[key] = sentence
-                storeSentence(context, index: sentence)
+                try storeSentence(context, index: sentence)
             }
             start = Int32(mention.start - context.start + (context.cutBefore ? 1 : 0))
         }
@@ -258,7 +264,7 @@ final class ReportPageData {
                                 evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
     }
 
-    private func storeSentence(_ context: ReportMentionContext, index: Int32) {
+    private func storeSentence(_ context: ReportMentionContext, index: Int32) throws {
         let text = (context.cutBefore ? "…" : "") + context.text + (context.cutAfter ? "…" : "")
         let utf8 = text.utf8
         guard sentenceBytes.count + utf8.count <= Self.sentenceBytesMax else {
@@ -266,8 +272,8 @@ final class ReportPageData {
             sentences.append(Sentence(doc: current, index: index, offset: 0, length: -1))
             return
         }
-        sentences.append(Sentence(doc: current, index: index, offset: sentenceBytes.count, length: utf8.count))
-        sentenceBytes.append(contentsOf: utf8)
+        sentences.append(Sentence(doc: current, index: index, offset: sentenceBytes.count, length: Int32(utf8.count)))
+        try sentenceBytes.append(utf8)
     }
 
     /// The name a story used for a company: the surface without a trailing possessive, white
@@ -339,49 +345,89 @@ final class ReportPageData {
     /// a few milliseconds) so reading 50,000 documents' sentences never holds the page for long.
     static let sentencesPerLine = 1024
 
+    /// Pieces handed to the page writer at about this size.
+    static let pieceBytes = 1 << 20
+
     /// The sentences as a JSON array of strings, grouped by document in page order (the block
-    /// the page decompresses), a line break after every `sentencesPerLine`.
-    func sentencesJSON() -> [UInt8] {
+    /// the page decompresses), a line break after every `sentencesPerLine`; handed to `emit` in
+    /// pieces, each document's text read back from the spill file in one read.
+    func writeSentences(to emit: ([UInt8]) throws -> Void) throws {
         let ordered = sentences.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.index < $1.index }
-        var out = ReportJSONBytes(htmlSafe: false, capacity: sentenceBytes.count + 4 * ordered.count + 2)
+        var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
         out.raw("[")
-        for (position, sentence) in ordered.enumerated() {
-            if position > 0 { out.raw(0x2C) }
-            // A line break after every `sentencesPerLine` sentences: still one JSON array, and
-            // the page parses it line by line between other work (no string holds a raw newline).
-            if position > 0, position % Self.sentencesPerLine == 0 { out.raw(0x0A) }
-            if sentence.length < 0 { out.null(); continue }
-            let text = String(decoding: sentenceBytes[sentence.offset ..< sentence.offset + sentence.length], as: UTF8.self)
-            out.string(text)
+        var position = 0
+        var first = 0
+        while first < ordered.count {
+            var end = first + 1
+            while end < ordered.count, ordered[end].doc == ordered[first].doc { end += 1 }
+            // A document's sentences were stored together: one read covers them.
+            let stored = ordered[first ..< end].filter { $0.length >= 0 }
+            let low = stored.map(\.offset).min() ?? 0
+            let high = stored.map { $0.offset + Int($0.length) }.max() ?? 0
+            let text = try sentenceBytes.read(offset: low, count: high - low)
+            for sentence in ordered[first ..< end] {
+                if position > 0 { out.raw(0x2C) }
+                // A line break after every `sentencesPerLine` sentences: still one JSON array, and
+                // the page parses it line by line between other work (no string holds a raw newline).
+                if position > 0, position % Self.sentencesPerLine == 0 { out.raw(0x0A) }
+                position += 1
+                if sentence.length < 0 { out.null(); continue }
+                let start = sentence.offset - low
+                out.string(String(decoding: text[start ..< start + Int(sentence.length)], as: UTF8.self))
+            }
+            if out.bytes.count >= Self.pieceBytes {
+                try emit(out.bytes)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
+            first = end
         }
         out.raw("]")
-        return out.bytes
+        try emit(out.bytes)
+    }
+
+    /// The sentence block whole (for tests).
+    func sentencesJSON() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeSentences { whole += $0 }
+        return whole
     }
 
     /// The mention block (before compression): the groups' four columns of little-endian Int32
     /// (`entity`, `ticker`, `name`, `first`), then the mentions' five (`doc`, `sentence`, `start`,
-    /// `length`, `evidence`) then one byte of tone per mention, in the order `first` counts in.
-    func mentionsBinary() -> [UInt8] {
+    /// `length`, `evidence`) then one byte of tone per mention, in the order `first` counts in;
+    /// handed to `emit` in pieces.
+    func writeMentions(to emit: ([UInt8]) throws -> Void) throws {
         let groups = self.groups
         var out: [UInt8] = []
-        out.reserveCapacity(16 * groups.count + 21 * mentions.count)
-        func int32(_ value: Int32) {
+        out.reserveCapacity(Self.pieceBytes + 16)
+        func int32(_ value: Int32) throws {
             let bits = UInt32(bitPattern: value)
             out.append(UInt8(truncatingIfNeeded: bits))
             out.append(UInt8(truncatingIfNeeded: bits >> 8))
             out.append(UInt8(truncatingIfNeeded: bits >> 16))
             out.append(UInt8(truncatingIfNeeded: bits >> 24))
+            if out.count >= Self.pieceBytes { try emit(out); out.removeAll(keepingCapacity: true) }
         }
-        for group in groups { int32(group.entity) }
-        for group in groups { int32(group.ticker) }
-        for group in groups { int32(group.name) }
-        for group in groups { int32(Int32(group.first)) }
-        func column(_ value: (Mention) -> Int32) {
-            for mention in mentions { int32(value(mention)) }
+        for group in groups { try int32(group.entity) }
+        for group in groups { try int32(group.ticker) }
+        for group in groups { try int32(group.name) }
+        for group in groups { try int32(Int32(group.first)) }
+        func column(_ value: (Mention) -> Int32) throws {
+            for mention in mentions { try int32(value(mention)) }
         }
-        column(\.doc); column(\.sentence); column(\.start); column(\.length); column(\.evidence)
-        for mention in mentions { out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0) }
-        return out
+        try column(\.doc); try column(\.sentence); try column(\.start); try column(\.length); try column(\.evidence)
+        for mention in mentions {
+            out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0)
+            if out.count >= Self.pieceBytes { try emit(out); out.removeAll(keepingCapacity: true) }
+        }
+        try emit(out)
+    }
+
+    /// The mention block whole (for tests).
+    func mentionsBinary() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeMentions { whole += $0 }
+        return whole
     }
 
     var embeddedSentences: Int { sentences.count }

@@ -1,4 +1,5 @@
 import Foundation
+import NewsIO
 import NewsRecords
 import NewsText
 
@@ -31,29 +32,10 @@ struct EntityDay: Sendable, Equatable {
 
     init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
-    init(days z: Int) {
-        // Howard Hinnant's civil_from_days.
-        let z = z + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    }
+    init(days: Int) { (year, month, day) = CivilDays.date(days: days) }
 
     /// Days since 1970-01-01.
-    var days: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    var days: Int { CivilDays.days(year: year, month: month, day: day) }
 
     /// 0 = Sunday ... 6 = Saturday.
     var weekday: Int { ((days % 7) + 11) % 7 }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import NewsReports
+
+/// The page's blocks are written in pieces (gzip and Base64 on the way into the file, sentences
+/// from a spill file): the bytes must be those of packing the whole block at once, however the
+/// block is cut.
+@Suite struct ReportStreamingTests {
+    /// Deterministic pseudo-random bytes: text-like runs (which compress) and noise (which does not).
+    static func sample(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let words = ["Apple", " rose", " 3.2%", " on", " Tuesday", ", ", "Nestlé", " fell", ". ", "📈", "\n"].map { Array($0.utf8) }
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            if next() % 8 == 0 {
+                for _ in 0 ..< Int(next() % 64) { out.append(UInt8(truncatingIfNeeded: next())) }
+            } else {
+                out += words[Int(next() % UInt64(words.count))]
+            }
+        }
+        return Array(out.prefix(count))
+    }
+
+    static func streamed(_ input: [UInt8], cuts: [Int]) throws -> [UInt8] {
+        var written: [UInt8] = []
+        let writer = ReportGzipBase64Writer { written += $0 }
+        var start = 0
+        for cut in cuts.sorted() + [input.count] where cut >= start {
+            try writer.write(Array(input[start ..< min(cut, input.count)]))
+            start = min(cut, input.count)
+        }
+        try writer.finish()
+        return written
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 1000, 65_535, 65_536, 200_003, 1_500_000])
+    func gzipBase64InPiecesEqualsWhole(size: Int) throws {
+        let input = Self.sample(size, seed: UInt64(size) + 1)
+        let whole = ReportGzip.base64(ReportGzip.compress(input))
+        #expect(try Self.streamed(input, cuts: []) == whole)
+        // Cuts of every kind: single bytes, at the buffer size, at random places.
+        var state = UInt64(size) &* 31 &+ 7
+        var cuts: [Int] = []
+        var position = 0
+        while position < size {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            position += 1 + Int(state >> 33) % (size < 100 ? 2 : 70_000)
+            cuts.append(position)
+        }
+        let pieces = try Self.streamed(input, cuts: cuts)
+        #expect(pieces == whole)
+        let decoded = try #require(Data(base64Encoded: Data(pieces)))
+        #expect(ReportGzip.decompress(Array(decoded)) == input)
+    }
+
+    @Test func spillFileReadsBackWhatWasAppended() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spill = try ReportSpillFile(folder: folder, purpose: "test")
+        // Unlinked at once: nothing is left in the folder, even before the file is closed.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        var expected: [UInt8] = []
+        var offsets: [(Int, Int)] = []
+        for index in 0 ..< 400 {
+            let piece = Self.sample(1 + (index * 7919) % 9000, seed: UInt64(index))
+            offsets.append((spill.count, piece.count))
+            try spill.append(piece)
+            expected += piece
+            // Reads in the middle of appending see what was appended (buffered or not).
+            if index % 97 == 0 {
+                let (offset, count) = offsets[index / 2]
+                #expect(try spill.read(offset: offset, count: count) == Array(expected[offset ..< offset + count]))
+            }
+        }
+        #expect(spill.count == expected.count)
+        for (offset, count) in offsets.reversed() {
+            #expect(try spill.read(offset: offset, count: count) == Array(expected[offset ..< offset + count]))
+        }
+        #expect(try spill.read(offset: 0, count: expected.count) == expected)
+    }
+}
