@@ -72,18 +72,58 @@ struct ReportDocument {
     /// Where the record (with the article text) is, for reading the sentences of mentions.
     var location: ReportLineLocation?
     /// Mentions per entity (index into `ReportCorpus.entities`) in this document.
-    var entityMentions: [Int32: Int32] = [:]
+    var entityMentions = ReportSlotCounts<Int32>()
     /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone.
-    var tickerMentions: [Int32: ReportToneCount] = [:]
+    var tickerMentions = ReportSlotCounts<ReportToneCount>()
+}
+
+/// Small counters keyed by a slot (an entity's or a ticker's index), as one flat array: a
+/// document names a few dozen entities, and a dictionary per document cost several times its
+/// entries (the report keeps one per document for the whole night).
+struct ReportSlotCounts<Value>: Sequence {
+    private var entries: [(key: Int32, value: Value)] = []
+
+    mutating func update(_ key: Int32, initial: Value, _ change: (inout Value) -> Void) {
+        if let index = entries.firstIndex(where: { $0.key == key }) {
+            change(&entries[index].value)
+        } else {
+            var value = initial
+            change(&value)
+            entries.append((key, value))
+        }
+    }
+
+    var keys: [Int32] { entries.map(\.key) }
+    var isEmpty: Bool { entries.isEmpty }
+    func makeIterator() -> IndexingIterator<[(key: Int32, value: Value)]> { entries.makeIterator() }
+}
+
+/// Votes for an entity's name, type or ticker: the first value counted in place (most entities
+/// only ever get one), the others in a dictionary that is only allocated when there are any.
+struct ReportVotes<Key: Hashable> {
+    private var first: Key?
+    private var firstCount = 0
+    private var others: [Key: Int] = [:]
+
+    mutating func add(_ key: Key) {
+        if first == nil { first = key; firstCount = 1 } else if first == key { firstCount += 1 } else { others[key, default: 0] += 1 }
+    }
+
+    /// Every value with its count.
+    var counts: [Key: Int] {
+        var all = others
+        if let first { all[first, default: 0] += firstCount }
+        return all
+    }
 }
 
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
 /// does not depend on the order mentions arrive in.
 struct ReportEntity {
     var id: String
-    var nameVotes: [String: Int] = [:]
-    var typeVotes: [EntityType: Int] = [:]
-    var tickerVotes: [String: Int] = [:]
+    var nameVotes = ReportVotes<String>()
+    var typeVotes = ReportVotes<EntityType>()
+    var tickerVotes = ReportVotes<String>()
     var mentions = 0
     var bullish = 0
     var bearish = 0
@@ -111,7 +151,8 @@ struct ReportTickerDay {
     var bearish = 0
     var neutral = 0
     var documents = 0
-    var sites: Set<Int32> = []
+    /// Distinct sites of its documents.
+    var sites = 0
 
     /// (bullish − bearish) / mentions: −1 all bearish, +1 all bullish, 0 balanced or all neutral.
     var toneBalance: Double { mentions == 0 ? 0 : Double(bullish - bearish) / Double(mentions) }
@@ -134,7 +175,8 @@ struct ReportPair {
     var a: Int32
     var b: Int32
     var documents = 0
-    var sites: Set<Int32> = []
+    /// Distinct sites of its documents.
+    var sites = 0
     var firstDay: Int?
     var lastDay: Int?
 }
@@ -296,15 +338,15 @@ struct ReportCorpus {
         let ticker = Self.ticker(of: mention)
         let e = Int(entitySlot)
         entities[e].mentions += 1
-        entities[e].nameVotes[mention.canonicalName, default: 0] += 1
-        entities[e].typeVotes[mention.type, default: 0] += 1
-        if let ticker { entities[e].tickerVotes[ticker, default: 0] += 1 }
+        entities[e].nameVotes.add(mention.canonicalName)
+        entities[e].typeVotes.add(mention.type)
+        if let ticker { entities[e].tickerVotes.add(ticker) }
         switch mention.tone {
         case .bullish: entities[e].bullish += 1
         case .bearish: entities[e].bearish += 1
         case .neutral: entities[e].neutral += 1
         }
-        documents[documentSlot].entityMentions[entitySlot, default: 0] += 1
+        documents[documentSlot].entityMentions.update(entitySlot, initial: 0) { $0 += 1 }
 
         guard let ticker else { return }
         let tickerSlot: Int32
@@ -313,7 +355,7 @@ struct ReportCorpus {
             tickerIndex[ticker] = tickerSlot
             tickers.append(ticker)
         }
-        documents[documentSlot].tickerMentions[tickerSlot, default: ReportToneCount()].add(mention.tone)
+        documents[documentSlot].tickerMentions.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
         let day = documents[documentSlot].when?.day
         let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
         let slot: Int
@@ -333,13 +375,19 @@ struct ReportCorpus {
     // MARK: Finishing
 
     /// Derives per-document, per-entity, per-ticker and per-pair figures once all input is read.
+    ///
+    /// Distinct sites (per entity, ticker, ticker-day and pair) and pair counts are found by
+    /// sorting packed 64-bit keys rather than with a set or dictionary per item: the keys are
+    /// 8 bytes each and freed at the end, where a set per entity cost an allocation each and a
+    /// dictionary of every pair several times its keys (the report's memory at 100,000 pages).
     mutating func finish() {
         for index in entities.indices { Self.settleVotes(&entities[index]) }
-        var entitySites = [Set<Int32>](repeating: [], count: entities.count)
-        var entityReach = [Set<Int32>](repeating: [], count: entities.count)
-        var tickerSites = [Set<Int32>](repeating: [], count: tickers.count)
+        var entitySites: [UInt64] = []
+        var entityReach: [UInt64] = []
+        var tickerSites: [UInt64] = []
+        var tickerDaySites: [UInt64] = []
         var tickerDocuments = [Int](repeating: 0, count: tickers.count)
-        var pairCounts: [UInt64: Int32] = [:]
+        var pairKeys: [UInt64] = []
 
         // Mentions of ids that are not canonical documents (a mismatch between stages) count as
         // mentions only: they have no site or day and are not documents of the report.
@@ -351,65 +399,81 @@ struct ReportCorpus {
             for (entity, _) in document.entityMentions {
                 let e = Int(entity)
                 entities[e].documents += 1
-                if let site { entitySites[e].insert(site) }
-                entityReach[e].formUnion(reach)
+                if let site { entitySites.append(Self.pack(entity, site)) }
+                for carrier in reach { entityReach.append(Self.pack(entity, carrier)) }
                 if let day {
                     entities[e].firstDay = min(entities[e].firstDay ?? day, day)
                     entities[e].lastDay = max(entities[e].lastDay ?? day, day)
                 }
             }
             for (ticker, _) in document.tickerMentions {
-                let t = Int(ticker)
-                tickerDocuments[t] += 1
-                if let site { tickerSites[t].insert(site) }
+                tickerDocuments[Int(ticker)] += 1
+                if let site { tickerSites.append(Self.pack(ticker, site)) }
                 let key = Int64(ticker) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
                 if let slot = tickerDayIndex[key] {
                     tickerDays[slot].documents += 1
-                    if let site { tickerDays[slot].sites.insert(site) }
+                    if let site { tickerDaySites.append(Self.pack(Int32(slot), site)) }
                 }
             }
-            for (a, b) in pairCandidates(document) {
-                pairCounts[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)), default: 0] += 1
-            }
+            for (a, b) in pairCandidates(document) { pairKeys.append(Self.pack(a, b)) }
         }
-        for index in entities.indices {
-            entities[index].sites = entitySites[index].count
-            entities[index].sitesWithMirrors = entityReach[index].count
-        }
+        Self.forEachDistinctCount(&entitySites) { entities[Int($0)].sites = $1 }
+        Self.forEachDistinctCount(&entityReach) { entities[Int($0)].sitesWithMirrors = $1 }
+        var tickerSiteCounts = [Int](repeating: 0, count: tickers.count)
+        Self.forEachDistinctCount(&tickerSites) { tickerSiteCounts[Int($0)] = $1 }
+        Self.forEachDistinctCount(&tickerDaySites) { tickerDays[Int($0)].sites = $1 }
 
-        // Every pair counts towards "top co-mentioned"; only frequent pairs get a row of their own.
-        for (key, count) in pairCounts {
-            let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
-            entities[Int(a)].coMentions.append((b, Int(count)))
-            entities[Int(b)].coMentions.append((a, Int(count)))
-        }
+        // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
+        // total order, so the result does not depend on the order pairs are met); only frequent
+        // pairs get a row of their own.
+        pairKeys.sort()
         let ids = entities.map(\.id)
-        for index in entities.indices where !entities[index].coMentions.isEmpty {
-            entities[index].coMentions.sort { x, y in
-                x.documents != y.documents ? x.documents > y.documents : reportPrecedes(ids[Int(x.entity)], ids[Int(y.entity)])
+        func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
+            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(ids[Int(x.entity)], ids[Int(y.entity)])
+        }
+        func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
+            var list = entities[Int(entity)].coMentions
+            entities[Int(entity)].coMentions = []
+            if list.count < coMentionsKept || better(candidate, list[list.count - 1]) {
+                if list.count == coMentionsKept { list.removeLast() }
+                let at = list.firstIndex { better(candidate, $0) } ?? list.count
+                list.insert(candidate, at: at)
             }
-            entities[index].coMentions.removeSubrange(min(coMentionsKept, entities[index].coMentions.count)...)
+            entities[Int(entity)].coMentions = list
         }
         var pairIndex: [UInt64: Int] = [:]
-        for (key, count) in pairCounts where Int(count) >= minimumPairDocuments {
-            pairIndex[key] = pairs.count
-            pairs.append(ReportPair(a: Int32(truncatingIfNeeded: key >> 32), b: Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+        var start = 0
+        while start < pairKeys.count {
+            var end = start + 1
+            while end < pairKeys.count, pairKeys[end] == pairKeys[start] { end += 1 }
+            let key = pairKeys[start]
+            let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+            let count = end - start
+            offer(a, (b, count))
+            offer(b, (a, count))
+            if count >= minimumPairDocuments {
+                pairIndex[key] = pairs.count
+                pairs.append(ReportPair(a: a, b: b))
+            }
+            start = end
         }
-        pairCounts = [:]
+        pairKeys = []
         if !pairs.isEmpty {
+            var pairSites: [UInt64] = []
             for document in documents where document.known {
                 let site = document.site.flatMap { siteIndex[$0] }
                 let day = document.when?.day
                 for (a, b) in pairCandidates(document) {
-                    guard let slot = pairIndex[UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))] else { continue }
+                    guard let slot = pairIndex[Self.pack(a, b)] else { continue }
                     pairs[slot].documents += 1
-                    if let site { pairs[slot].sites.insert(site) }
+                    if let site { pairSites.append(Self.pack(Int32(slot), site)) }
                     if let day {
                         pairs[slot].firstDay = min(pairs[slot].firstDay ?? day, day)
                         pairs[slot].lastDay = max(pairs[slot].lastDay ?? day, day)
                     }
                 }
             }
+            Self.forEachDistinctCount(&pairSites) { pairs[Int($0)].sites = $1 }
         }
         pairs.sort { x, y in
             if x.documents != y.documents { return x.documents > y.documents }
@@ -435,12 +499,34 @@ struct ReportCorpus {
         }
         for (slot, ticker) in tickers.enumerated() {
             totals[ticker]?.documents = tickerDocuments[slot]
-            totals[ticker]?.sites = tickerSites[slot].count
+            totals[ticker]?.sites = tickerSiteCounts[slot]
         }
         tickerTotals = totals.values.sorted { x, y in
             if x.mentions != y.mentions { return x.mentions > y.mentions }
             return reportPrecedes(x.ticker, y.ticker)
         }
+    }
+
+    /// Two 32-bit values in one sortable key (`high` in the upper half).
+    @inline(__always)
+    static func pack(_ high: Int32, _ low: Int32) -> UInt64 { UInt64(UInt32(bitPattern: high)) << 32 | UInt64(UInt32(bitPattern: low)) }
+
+    /// Sorts `keys` (packed by `pack`) and calls `body(high, distinct lows)` once per high half;
+    /// empties `keys`.
+    static func forEachDistinctCount(_ keys: inout [UInt64], _ body: (Int32, Int) -> Void) {
+        keys.sort()
+        var index = 0
+        while index < keys.count {
+            let high = keys[index] >> 32
+            var distinct = 0
+            var previous: UInt64?
+            while index < keys.count, keys[index] >> 32 == high {
+                if keys[index] != previous { distinct += 1; previous = keys[index] }
+                index += 1
+            }
+            body(Int32(truncatingIfNeeded: high), distinct)
+        }
+        keys = []
     }
 
     /// Entity pairs a document contributes: among its named entities, the `pairCap` most
@@ -470,12 +556,13 @@ struct ReportCorpus {
     }
 
     private static func settleVotes(_ entity: inout ReportEntity) {
-        entity.name = winner(entity.nameVotes) ?? entity.id
-        entity.type = entity.typeVotes.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
+        entity.name = winner(entity.nameVotes.counts) ?? entity.id
+        entity.type = entity.typeVotes.counts.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
             ?? .miscellaneous
-        entity.ticker = winner(entity.tickerVotes)
-        entity.nameVotes = [:]
-        entity.tickerVotes = [:]
+        entity.ticker = winner(entity.tickerVotes.counts)
+        entity.nameVotes = ReportVotes()
+        entity.typeVotes = ReportVotes()
+        entity.tickerVotes = ReportVotes()
     }
 
     /// The most frequent value, ties to the byte-wise smallest.

@@ -148,7 +148,7 @@ struct ReportOverview: Sendable {
         }
         pairs = corpus.pairs.prefix(Self.pairsShown).map {
             ReportPairLine(a: corpus.entities[Int($0.a)].name, b: corpus.entities[Int($0.b)].name,
-                           documents: $0.documents, sites: $0.sites.count)
+                           documents: $0.documents, sites: $0.sites)
         }
         let ascending = corpus.orderedDocuments()
         let newestFirst = ascending.filter { corpus.documents[$0].when != nil }.reversed()

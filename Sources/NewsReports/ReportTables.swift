@@ -154,7 +154,7 @@ enum ReportTables {
         for row in corpus.tickerDays {
             try body([
                 .text(row.ticker), day(row.day), .integer(row.mentions), .integer(row.documents),
-                .integer(row.sites.count), .integer(row.bullish), .integer(row.bearish), .integer(row.neutral),
+                .integer(row.sites), .integer(row.bullish), .integer(row.bearish), .integer(row.neutral),
                 .number(row.toneBalance, digits: 3),
             ])
         }
@@ -165,7 +165,7 @@ enum ReportTables {
             let (a, b) = (corpus.entities[Int(pair.a)], corpus.entities[Int(pair.b)])
             try body([
                 .text(a.id), .text(a.name), .text(b.id), .text(b.name), .integer(pair.documents),
-                .integer(pair.sites.count), day(pair.firstDay), day(pair.lastDay),
+                .integer(pair.sites), day(pair.firstDay), day(pair.lastDay),
             ])
         }
     }
