@@ -237,8 +237,7 @@ public struct ReportBuilder: Sendable {
             entities: ReportPage.block(page.entitiesJSON()), documents: ReportPage.block(page.documentsJSON()),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
-        try AtomicFile.write(ReportSnapshot(corpus: corpus, inputs: inputs).json().rendered(),
-                             to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         return written
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NewsIO
 
 /// A JSON value with ordered object keys, for report files whose layout should read well and be
 /// byte-stable (`run.json`, `datapackage.json`, the snapshot for the next run).
@@ -8,6 +9,9 @@ import Foundation
 indirect enum ReportJSON: Sendable, Equatable {
     case object([(String, ReportJSON)])
     case array([ReportJSON])
+    /// An array whose `count` elements are made one at a time as they are written, for long
+    /// lists (every entity of a night) that need not exist as a tree all at once.
+    case generated(count: Int, element: @Sendable (Int) -> ReportJSON)
     case string(String)
     case integer(Int)
     case number(Double, digits: Int)
@@ -20,13 +24,27 @@ indirect enum ReportJSON: Sendable, Equatable {
 
     /// Two-space indented JSON with a trailing newline.
     func rendered() -> String {
-        var out = ""
-        write(into: &out, indent: 0)
-        out.append("\n")
-        return out
+        var whole = ""
+        stream(pieceBytes: .max) { whole += $0 }
+        return whole
     }
 
-    private func write(into out: inout String, indent: Int) {
+    /// `rendered()` handed to `sink` in pieces of about `pieceBytes` (cut between array elements).
+    func stream(pieceBytes: Int = 1 << 20, to sink: (String) throws -> Void) rethrows {
+        var out = ""
+        try write(into: &out, indent: 0, pieceBytes: pieceBytes, sink: sink)
+        out.append("\n")
+        try sink(out)
+    }
+
+    /// Writes the value to `url` atomically, a piece at a time.
+    func write(to url: URL) throws {
+        let file = try AtomicFile(url)
+        try stream { try file.write($0) }
+        try file.commit()
+    }
+
+    private func write(into out: inout String, indent: Int, pieceBytes: Int, sink: (String) throws -> Void) rethrows {
         let pad = String(repeating: "  ", count: indent + 1)
         let closePad = String(repeating: "  ", count: indent)
         switch self {
@@ -37,17 +55,24 @@ indirect enum ReportJSON: Sendable, Equatable {
                 out.append(pad)
                 out.append(Self.quoted(key))
                 out.append(": ")
-                value.write(into: &out, indent: indent + 1)
+                try value.write(into: &out, indent: indent + 1, pieceBytes: pieceBytes, sink: sink)
                 out.append(index + 1 < members.count ? ",\n" : "\n")
             }
             out.append(closePad + "}")
         case .array(let values):
-            guard !values.isEmpty else { out.append("[]"); return }
+            try ReportJSON.generated(count: values.count) { values[$0] }
+                .write(into: &out, indent: indent, pieceBytes: pieceBytes, sink: sink)
+        case .generated(let count, let element):
+            guard count > 0 else { out.append("[]"); return }
             out.append("[\n")
-            for (index, value) in values.enumerated() {
+            for index in 0 ..< count {
                 out.append(pad)
-                value.write(into: &out, indent: indent + 1)
-                out.append(index + 1 < values.count ? ",\n" : "\n")
+                try element(index).write(into: &out, indent: indent + 1, pieceBytes: pieceBytes, sink: sink)
+                out.append(index + 1 < count ? ",\n" : "\n")
+                if out.utf8.count >= pieceBytes {
+                    try sink(out)
+                    out = ""
+                }
             }
             out.append(closePad + "]")
         case .string(let text): out.append(Self.quoted(text))

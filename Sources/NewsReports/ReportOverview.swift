@@ -236,10 +236,11 @@ struct ReportSnapshot: Sendable {
             ("format", .string(Self.format)),
             ("run_finished_at", .optional(finishedAt)),
             ("documents", .integer(documents)),
-            ("entities", .array(entities.map {
-                .object([("id", .string($0.id)), ("name", .string($0.name)), ("type", .string($0.type)),
-                         ("mentions", .integer($0.mentions)), ("documents", .integer($0.documents))])
-            })),
+            ("entities", .generated(count: entities.count) { [entities] index in
+                let entity = entities[index]
+                return .object([("id", .string(entity.id)), ("name", .string(entity.name)), ("type", .string(entity.type)),
+                                ("mentions", .integer(entity.mentions)), ("documents", .integer(entity.documents))])
+            }),
             ("tickers", .array(tickers.map {
                 .object([("ticker", .string($0.ticker)), ("mentions", .integer($0.mentions)),
                          ("documents", .integer($0.documents)),
@@ -251,23 +252,40 @@ struct ReportSnapshot: Sendable {
     /// Reads the snapshot in a previous report folder, or failing that its `entities.csv` and
     /// `tickers.csv`; nil when neither is readable (the section is then left out).
     static func load(from folder: URL) -> ReportSnapshot? {
+        // Decoded into plain structs (JSONDecoder), not a tree of Foundation objects: a night's
+        // snapshot lists every named entity, hundreds of thousands on a large night.
         if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           object["format"] as? String == format {
-            let entities = (object["entities"] as? [[String: Any]] ?? []).compactMap { item -> Entity? in
-                guard let id = item["id"] as? String else { return nil }
-                return Entity(id: id, name: item["name"] as? String ?? id, type: item["type"] as? String ?? "",
-                              mentions: item["mentions"] as? Int ?? 0, documents: item["documents"] as? Int ?? 0)
+           let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.format == format {
+            let entities = (stored.entities ?? []).compactMap { item -> Entity? in
+                guard let id = item.id else { return nil }
+                return Entity(id: id, name: item.name ?? id, type: item.type ?? "", mentions: item.mentions ?? 0,
+                              documents: item.documents ?? 0)
             }
-            let tickers = (object["tickers"] as? [[String: Any]] ?? []).compactMap { item -> Ticker? in
-                guard let ticker = item["ticker"] as? String else { return nil }
-                return Ticker(ticker: ticker, mentions: item["mentions"] as? Int ?? 0,
-                              documents: item["documents"] as? Int ?? 0, toneBalance: item["tone_balance"] as? Double)
+            let tickers = (stored.tickers ?? []).compactMap { item -> Ticker? in
+                guard let ticker = item.ticker else { return nil }
+                return Ticker(ticker: ticker, mentions: item.mentions ?? 0, documents: item.documents ?? 0, toneBalance: item.toneBalance)
             }
-            return ReportSnapshot(finishedAt: object["run_finished_at"] as? String,
-                                  documents: object["documents"] as? Int ?? 0, entities: entities, tickers: tickers)
+            return ReportSnapshot(finishedAt: stored.runFinishedAt, documents: stored.documents ?? 0, entities: entities, tickers: tickers)
         }
         return loadCSV(from: folder)
+    }
+
+    /// The snapshot file as written by `json()`; every field optional, as the reader is lenient.
+    private struct Stored: Decodable {
+        struct StoredEntity: Decodable { var id: String?; var name: String?; var type: String?; var mentions: Int?; var documents: Int? }
+        struct StoredTicker: Decodable {
+            var ticker: String?
+            var mentions: Int?
+            var documents: Int?
+            var toneBalance: Double?
+            enum CodingKeys: String, CodingKey { case ticker, mentions, documents, toneBalance = "tone_balance" }
+        }
+        var format: String?
+        var runFinishedAt: String?
+        var documents: Int?
+        var entities: [StoredEntity]?
+        var tickers: [StoredTicker]?
+        enum CodingKeys: String, CodingKey { case format, runFinishedAt = "run_finished_at", documents, entities, tickers }
     }
 
     private static func loadCSV(from folder: URL) -> ReportSnapshot? {

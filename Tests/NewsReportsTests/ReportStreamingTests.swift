@@ -80,4 +80,28 @@ import Testing
         }
         #expect(try spill.read(offset: 0, count: expected.count) == expected)
     }
+
+    @Test func jsonInPiecesEqualsRendered() throws {
+        let snapshot = ReportSnapshot(
+            finishedAt: "2026-12-04T02:00:00Z", documents: 3,
+            entities: (0 ..< 2500).map { .init(id: "org:e\($0)", name: "Entity <\($0)> & \"Co\"", type: $0 % 3 == 0 ? "PER" : "ORG", mentions: 2500 - $0, documents: $0 % 7) },
+            tickers: [.init(ticker: "AAPL", mentions: 4, documents: 2, toneBalance: 0.25), .init(ticker: "X", mentions: 1, documents: 1, toneBalance: nil)])
+        let json = snapshot.json()
+        let whole = json.rendered()
+        for pieceBytes in [1, 64, 4096, 1 << 20] {
+            var pieces: [String] = []
+            json.stream(pieceBytes: pieceBytes) { pieces.append($0) }
+            #expect(pieces.joined() == whole)
+            if pieceBytes == 4096 { #expect(pieces.count > 10) }
+        }
+        // Written to a folder and read back as the next night's "previous" snapshot.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try json.write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        #expect(try String(contentsOf: folder.appendingPathComponent(ReportSnapshot.fileName), encoding: .utf8) == whole)
+        let loaded = try #require(ReportSnapshot.load(from: folder))
+        #expect(loaded.json().rendered() == whole)
+        #expect(loaded.entities.count == 2500 && loaded.tickers.count == 2 && loaded.tickers[1].toneBalance == nil)
+    }
 }
