@@ -221,7 +221,7 @@ public enum WARCImport {
 
     /// Prepares pages in parallel (digests and compression), keeping their order.
     static func prepareAll(_ pages: [WARCPage?], segments: [String]) -> [WARCPreparedPage?] {
-        let slots = WARCPreparedSlots(count: pages.count)
+        let slots = ParallelSlots<WARCPreparedPage>(count: pages.count)
         DispatchQueue.concurrentPerform(iterations: pages.count) { i in
             if let page = pages[i] { slots.set(i, WARCShardWriter.prepare(page, segmentName: segments[i])) }
         }
@@ -290,12 +290,4 @@ struct WARCFileLock {
         defer { flock(fd, LOCK_UN) }
         return try body()
     }
-}
-
-private final class WARCPreparedSlots: @unchecked Sendable {
-    private var slots: [WARCPreparedPage?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: WARCPreparedPage) { lock.lock(); slots[i] = value; lock.unlock() }
-    func values() -> [WARCPreparedPage?] { lock.lock(); defer { lock.unlock() }; return slots }
 }

@@ -94,6 +94,8 @@ public struct ReportBuilder: Sendable {
 
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
+    /// Mentions whose contexts are made together on all cores (tests lower it).
+    var contextBatchMentions = ReportContextBatch.mentionsPerBatch
     /// How the page stores its sentence block (tests read plain JSON more easily).
     var sentenceEncoding = ReportPage.SentenceEncoding.gzipBase64
     /// Mentions the page embeds at most (tests lower it).
@@ -166,32 +168,33 @@ public struct ReportBuilder: Sendable {
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
         // and the page. The entities stage's own bytes are kept; the context is added to them.
+        // Documents are taken in batches: their texts are read here, their contexts and lines
+        // made on all cores (`ReportContextBatch`), then written in order by this thread.
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
-        var pending: [(line: ArraySlice<UInt8>, mention: EntityMention)] = []
-        func flush() throws {
-            guard let documentId = pending.first?.mention.documentId else { return }
-            let index = corpus.documentIndex[documentId].map(Int.init)
-            let finder = index.flatMap { corpus.documents[$0].location }.flatMap(texts.line(at:))
-                .flatMap(ReportArticleText.decode).map(ReportContextFinder.init(text:))
-            let embedding = page.begin(document: index ?? -1)
-            for (line, mention) in pending {
-                let context = finder?.context(of: mention)
-                let members = context.map(ReportMentionLine.members(for:)) ?? []
-                try mentionsOut.write(members.isEmpty ? Array(line) : ReportMentionLine.adding(members, to: line) ?? Array(line))
-                try mentionsOut.write(CollectionOfOne(0x0A))
-                try database.insert(mention, context: context)
-                if embedding { try page.add(mention, context: context) }
+        var batch = ReportContextBatch(limit: contextBatchMentions)
+        func flush(all: Bool) throws {
+            let documents = batch.take(all: all)
+            guard !documents.isEmpty else { return }
+            let indices = documents.map { corpus.documentIndex[$0.id].map(Int.init) }
+            let lines = indices.map { index in index.flatMap { corpus.documents[$0].location }.flatMap(texts.line(at:)) }
+            let results = ReportContextBatch.contexts(documents, texts: lines)
+            for (slot, document) in documents.enumerated() {
+                let embedding = page.begin(document: indices[slot] ?? -1)
+                for (item, result) in zip(document.mentions, results[slot]) {
+                    try mentionsOut.write(result.line)
+                    try mentionsOut.write(CollectionOfOne(0x0A))
+                    try database.insert(item.mention, context: result.context)
+                    if embedding { try page.add(item.mention, context: result.context) }
+                }
             }
-            pending.removeAll(keepingCapacity: true)
         }
         try sorter.finish { line in
             let mention = try decode(line)
-            if let current = pending.first?.mention.documentId, current != mention.documentId { try flush() }
-            pending.append((line, mention))
+            if batch.add(line, mention) { try flush(all: false) }
         }
-        try flush()
+        try flush(all: true)
         try mentionsOut.commit()
 
         var written = ["mentions.jsonl"]
@@ -255,6 +258,72 @@ public struct ReportBuilder: Sendable {
             manifest: overview.inputs.manifestHash, sites: overview.siteCount, undated: overview.undatedDocuments,
             firstDay: overview.firstDay.flatMap { ReportPublished($0)?.day }, lastDay: overview.lastDay.flatMap { ReportPublished($0)?.day },
             plotFirstDay: Self.plotFirstDay, plotLastDay: nightDay + Self.plotDaysAfterRun, missingInputs: overview.missingInputs)
+    }
+}
+
+/// Documents' sorted mentions waiting for their contexts, and the parallel step that finds them.
+struct ReportContextBatch {
+    struct Document: Sendable {
+        var id: String
+        var mentions: [(line: ArraySlice<UInt8>, mention: EntityMention)]
+    }
+
+    /// The line to write for a mention (the entities stage's bytes with the context added) and
+    /// its context.
+    struct Result: Sendable {
+        var line: [UInt8]
+        var context: ReportMentionContext?
+    }
+
+    /// Mentions a batch gathers before its contexts are made (bounds its memory; large enough
+    /// that the cores' start-up is small beside the work).
+    static let mentionsPerBatch = 8_192
+
+    private let limit: Int
+    private var documents: [Document] = []
+    private var mentionCount = 0
+
+    init(limit: Int = ReportContextBatch.mentionsPerBatch) { self.limit = max(1, limit) }
+
+    /// Adds the next mention in sorted order; true when the batch is full (the document before
+    /// this mention's is complete and the batch should be flushed before going on).
+    mutating func add(_ line: ArraySlice<UInt8>, _ mention: EntityMention) -> Bool {
+        if documents.last?.id == mention.documentId {
+            documents[documents.count - 1].mentions.append((line, mention))
+        } else {
+            documents.append(Document(id: mention.documentId, mentions: [(line, mention)]))
+        }
+        mentionCount += 1
+        return mentionCount >= limit && documents.count > 1
+    }
+
+    /// The documents gathered so far: with `all` (after the last mention) every one, otherwise
+    /// all but the last, whose mentions may go on.
+    mutating func take(all: Bool) -> [Document] {
+        let complete: [Document]
+        if !all, documents.count > 1 {
+            complete = Array(documents.dropLast())
+            documents = [documents[documents.count - 1]]
+        } else {
+            complete = documents
+            documents = []
+        }
+        mentionCount = documents.reduce(0) { $0 + $1.mentions.count }
+        return complete
+    }
+
+    /// Each document's mention lines and contexts, in order, made on all cores; `texts[i]` is
+    /// document i's record line (nil when its text is not available).
+    static func contexts(_ documents: [Document], texts: [[UInt8]?]) -> [[Result]] {
+        ParallelSlots<[Result]>.map(count: documents.count) { slot in
+            let finder = texts[slot].flatMap(ReportArticleText.decode).map(ReportContextFinder.init(text:))
+            return documents[slot].mentions.map { line, mention in
+                let context = finder?.context(of: mention)
+                let members = context.map(ReportMentionLine.members(for:)) ?? []
+                return Result(line: members.isEmpty ? Array(line) : ReportMentionLine.adding(members, to: line) ?? Array(line),
+                              context: context)
+            }
+        }
     }
 }
 

@@ -303,6 +303,7 @@ extension ReportContentTests {
         let sharded = root.appendingPathComponent("sharded")
         var builder = ReportBuilder()
         builder.mentionSortChunk = 4  // force spilled runs and a merge
+        builder.contextBatchMentions = 3  // and many small batches of contexts
         _ = try builder.build(ReportFixture.inputs(mentions: mentionShards.reversed(), documents: documentShards), into: sharded)
         let whole = root.appendingPathComponent("whole")
         _ = try ReportBuilder().build(ReportFixture.inputs(), into: whole)
