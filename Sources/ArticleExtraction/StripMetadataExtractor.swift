@@ -420,13 +420,40 @@ func stripPrimaryLanguage(_ raw: String) -> String? {
 /// Separators between a headline and the site's name in titles.
 private let stripTitleSeparators = [" | ", " - ", " — ", " – ", " :: ", " · ", " » ", " // ", ": "]
 
+/// Where `needle` first (or with `backwards`, last) occurs in `text`, compared by Characters as
+/// Swift compares them (canonical equivalence, whole grapheme clusters): Foundation's
+/// `range(of:)` found the same places through `NSString` at several times the cost, which was a
+/// tenth of the strip stage's CPU in titles alone.
+func stripFind(_ needle: String, in text: String, backwards: Bool = false) -> Range<String.Index>? {
+    guard let first = needle.first else { return nil }
+    let length = needle.count
+    func match(at index: String.Index) -> Range<String.Index>? {
+        guard text[index] == first, text[index...].starts(with: needle) else { return nil }
+        return index ..< text.index(index, offsetBy: length)
+    }
+    if backwards {
+        var index = text.endIndex
+        while index > text.startIndex {
+            index = text.index(before: index)
+            if let found = match(at: index) { return found }
+        }
+    } else {
+        var index = text.startIndex
+        while index < text.endIndex {
+            if let found = match(at: index) { return found }
+            index = text.index(after: index)
+        }
+    }
+    return nil
+}
+
 /// The site's name in a `<title>` that is the headline plus one more part ("Headline | Site",
 /// "Site - Headline"); nil when the title is not of that form.
 func stripSiteNameBeside(_ headline: String, in title: String) -> String? {
     let headKey = stripComparisonKey(headline)
     guard !headKey.isEmpty else { return nil }
     for separator in stripTitleSeparators where separator != ": " {
-        guard let range = title.range(of: separator) else { continue }
+        guard let range = stripFind(separator, in: title) else { continue }
         let first = String(title[..<range.lowerBound]).stripTrimmed()
         let second = String(title[range.upperBound...]).stripTrimmed()
         let other: String
@@ -452,12 +479,12 @@ func stripSplitSiteName(_ title: String, siteName: String?, host: String?) -> (h
     }
     // The known site name on either side, at the outermost separator.
     for separator in stripTitleSeparators where separator != ": " {
-        if let range = title.range(of: separator, options: .backwards) {
+        if let range = stripFind(separator, in: title, backwards: true) {
             let head = String(title[..<range.lowerBound]).stripTrimmed()
             let tail = String(title[range.upperBound...]).stripTrimmed()
             if !head.isEmpty && isSite(tail) { return (head, tail) }
         }
-        if let range = title.range(of: separator) {
+        if let range = stripFind(separator, in: title) {
             let head = String(title[..<range.lowerBound]).stripTrimmed()
             let tail = String(title[range.upperBound...]).stripTrimmed()
             if !tail.isEmpty && isSite(head) { return (tail, head) }
@@ -467,7 +494,7 @@ func stripSplitSiteName(_ title: String, siteName: String?, host: String?) -> (h
     var best = title
     var bestSite: String?
     for separator in stripTitleSeparators where separator != ": " {
-        guard let range = title.range(of: separator, options: .backwards) else { continue }
+        guard let range = stripFind(separator, in: title, backwards: true) else { continue }
         let head = String(title[..<range.lowerBound]).stripTrimmed()
         let tail = String(title[range.upperBound...]).stripTrimmed()
         guard !head.isEmpty else { continue }

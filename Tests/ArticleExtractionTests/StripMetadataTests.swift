@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ArticleExtraction
 @testable import MarkupTree
@@ -71,5 +72,25 @@ struct StripMetadataTests {
         #expect(StripDateParser.iso("Apr. 13, 2026 10:02 am") == "2026-04-13")
         #expect(StripDateParser.iso("13.04.2026") == "2026-04-13")
         #expect(StripDateParser.iso("no date here") == nil)
+    }
+}
+
+/// `stripFind` (the title separators' search) finds what Foundation's `range(of:)` finds.
+@Suite struct StripFindTests {
+    @Test func findsWhatFoundationFinds() {
+        let pieces = [" ", "|", "-", "—", "–", ":", "·", "»", "/", "a", "Z", "é", "e\u{301}", "\u{301}", "中", "👍🏽", "🇫🇷", "\u{200B}", "\n"]
+        let needles = [" | ", " - ", " — ", " – ", " :: ", " · ", " » ", " // ", ": "]
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % bound }
+        for _ in 0 ..< 4000 {
+            let text = (0 ..< next(24)).map { _ in pieces[next(pieces.count)] }.joined()
+            for needle in needles {
+                #expect(stripFind(needle, in: text) == text.range(of: needle), "\(text.debugDescription) \(needle.debugDescription)")
+                #expect(stripFind(needle, in: text, backwards: true) == text.range(of: needle, options: .backwards),
+                        "\(text.debugDescription) \(needle.debugDescription) backwards")
+            }
+        }
+        #expect(stripFind(" | ", in: "Rates rise | Harbour News | Home", backwards: true).map { "Rates rise | Harbour News | Home"[$0.upperBound...] } == "Home")
+        #expect(stripFind("", in: "abc") == nil)
     }
 }
