@@ -144,57 +144,64 @@ public struct ReportBuilder: Sendable {
         let tables = ReportTables.all(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
         try database.createSchema(tables)
 
-        // One streaming pass over mentions feeds the counters and the sorter.
-        let decoder = JSONLines.makeDecoder()
-        func decode(_ line: ArraySlice<UInt8>) throws -> EntityMention {
-            if let scanned = ReportMentionScanner.decode(line) { return scanned }
-            return try decoder.decode(EntityMention.self, from: Data(line))
-        }
+        // One streaming pass over mentions feeds the counters and the sorter; lines are decoded
+        // on all cores a chunk at a time (`ReportMentionDecoding`), counted and sorted in order.
         let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk)
         for url in inputs.mentions where present(url) {
-            var lineNumber = 0
-            try JSONLines.forEachLine(in: url) { line in
-                lineNumber += 1
-                let mention: EntityMention
-                do { mention = try decode(line) } catch {
-                    throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+            var chunk: [[UInt8]] = []
+            var firstLine = 1
+            func count() throws {
+                let decoded = ReportMentionDecoding.decode(chunk)
+                for (offset, (line, result)) in zip(chunk, decoded).enumerated() {
+                    let mention: EntityMention
+                    do { mention = try result.get() } catch {
+                        throw FileError.corruptRecord(path: url.path, line: firstLine + offset, reason: "\(error)")
+                    }
+                    corpus.add(mention)
+                    try sorter.add(mention, line: line[...])
                 }
-                corpus.add(mention)
-                try sorter.add(mention, line: line)
+                firstLine += chunk.count
+                chunk.removeAll(keepingCapacity: true)
             }
+            try JSONLines.forEachLine(in: url) { line in
+                chunk.append(Array(line))
+                if chunk.count >= ReportMentionDecoding.chunkLines { try count() }
+            }
+            try count()
         }
         corpus.finish()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
         // and the page. The entities stage's own bytes are kept; the context is added to them.
-        // Documents are taken in batches: their texts are read here, their contexts and lines
-        // made on all cores (`ReportContextBatch`), then written in order by this thread.
+        // Lines are taken in batches that never split a document: decoded and given their
+        // contexts and output lines on all cores (`ReportContextBatch`), then written in order by
+        // this thread.
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
         var batch = ReportContextBatch(limit: contextBatchMentions)
-        func flush(all: Bool) throws {
-            let documents = batch.take(all: all)
+        func flush() throws {
+            let documents = try batch.take()
             guard !documents.isEmpty else { return }
             let indices = documents.map { corpus.documentIndex[$0.id].map(Int.init) }
             let lines = indices.map { index in index.flatMap { corpus.documents[$0].location }.flatMap(texts.line(at:)) }
             let results = ReportContextBatch.contexts(documents, texts: lines)
             for (slot, document) in documents.enumerated() {
                 let embedding = page.begin(document: indices[slot] ?? -1)
-                for (item, result) in zip(document.mentions, results[slot]) {
+                for (mention, result) in zip(document.mentions, results[slot]) {
                     try mentionsOut.write(result.line)
                     try mentionsOut.write(CollectionOfOne(0x0A))
-                    try database.insert(item.mention, context: result.context)
-                    if embedding { try page.add(item.mention, context: result.context) }
+                    try database.insert(mention, context: result.context)
+                    if embedding { try page.add(mention, context: result.context) }
                 }
             }
         }
-        try sorter.finish { line in
-            let mention = try decode(line)
-            if batch.add(line, mention) { try flush(all: false) }
+        try sorter.finish { document, line in
+            if batch.isFull, !batch.continues(document) { try flush() }
+            batch.add(line, document: document)
         }
-        try flush(all: true)
+        try flush()
         try mentionsOut.commit()
 
         var written = ["mentions.jsonl"]
@@ -261,11 +268,32 @@ public struct ReportBuilder: Sendable {
     }
 }
 
-/// Documents' sorted mentions waiting for their contexts, and the parallel step that finds them.
+/// Mention lines decoded on all cores, a chunk at a time, results in line order.
+enum ReportMentionDecoding {
+    /// Lines decoded together.
+    static let chunkLines = 8_192
+    /// Lines one core takes at a time.
+    static let sliceLines = 256
+
+    static func decode(_ line: ArraySlice<UInt8>) throws -> EntityMention {
+        if let scanned = ReportMentionScanner.decode(line) { return scanned }
+        return try JSONLines.makeDecoder().decode(EntityMention.self, from: Data(line))
+    }
+
+    static func decode(_ lines: [[UInt8]]) -> [Result<EntityMention, Error>] {
+        let slices = (lines.count + sliceLines - 1) / sliceLines
+        return ParallelSlots<[Result<EntityMention, Error>]>.map(count: slices) { slice in
+            lines[slice * sliceLines ..< min(lines.count, (slice + 1) * sliceLines)].map { line in Result { try decode(line[...]) } }
+        }.flatMap { $0 }
+    }
+}
+
+/// Sorted mention lines waiting for their contexts, and the parallel step that finds them.
 struct ReportContextBatch {
     struct Document: Sendable {
         var id: String
-        var mentions: [(line: ArraySlice<UInt8>, mention: EntityMention)]
+        var lines: [[UInt8]]
+        var mentions: [EntityMention]
     }
 
     /// The line to write for a mention (the entities stage's bytes with the context added) and
@@ -280,36 +308,38 @@ struct ReportContextBatch {
     static let mentionsPerBatch = 8_192
 
     private let limit: Int
-    private var documents: [Document] = []
-    private var mentionCount = 0
+    private var lines: [[UInt8]] = []
+    /// The sort key's document part of the last line (the document id up to its first NUL byte):
+    /// equal for every line of one document, so a batch cut where it changes never splits one.
+    private var lastDocument: [UInt8] = []
 
     init(limit: Int = ReportContextBatch.mentionsPerBatch) { self.limit = max(1, limit) }
 
-    /// Adds the next mention in sorted order; true when the batch is full (the document before
-    /// this mention's is complete and the batch should be flushed before going on).
-    mutating func add(_ line: ArraySlice<UInt8>, _ mention: EntityMention) -> Bool {
-        if documents.last?.id == mention.documentId {
-            documents[documents.count - 1].mentions.append((line, mention))
-        } else {
-            documents.append(Document(id: mention.documentId, mentions: [(line, mention)]))
-        }
-        mentionCount += 1
-        return mentionCount >= limit && documents.count > 1
+    var isFull: Bool { lines.count >= limit }
+
+    /// Whether a line with this document key belongs to the document of the last line added.
+    func continues(_ document: ArraySlice<UInt8>) -> Bool { !lines.isEmpty && lastDocument.elementsEqual(document) }
+
+    mutating func add(_ line: ArraySlice<UInt8>, document: ArraySlice<UInt8>) {
+        lines.append(Array(line))
+        if !lastDocument.elementsEqual(document) { lastDocument = Array(document) }
     }
 
-    /// The documents gathered so far: with `all` (after the last mention) every one, otherwise
-    /// all but the last, whose mentions may go on.
-    mutating func take(all: Bool) -> [Document] {
-        let complete: [Document]
-        if !all, documents.count > 1 {
-            complete = Array(documents.dropLast())
-            documents = [documents[documents.count - 1]]
-        } else {
-            complete = documents
-            documents = []
+    /// The lines gathered so far, decoded on all cores and grouped by document, in order.
+    mutating func take() throws -> [Document] {
+        let taken = lines
+        lines.removeAll(keepingCapacity: true)
+        var documents: [Document] = []
+        for (line, result) in zip(taken, ReportMentionDecoding.decode(taken)) {
+            let mention = try result.get()
+            if documents.last?.id == mention.documentId {
+                documents[documents.count - 1].lines.append(line)
+                documents[documents.count - 1].mentions.append(mention)
+            } else {
+                documents.append(Document(id: mention.documentId, lines: [line], mentions: [mention]))
+            }
         }
-        mentionCount = documents.reduce(0) { $0 + $1.mentions.count }
-        return complete
+        return documents
     }
 
     /// Each document's mention lines and contexts, in order, made on all cores; `texts[i]` is
@@ -317,10 +347,10 @@ struct ReportContextBatch {
     static func contexts(_ documents: [Document], texts: [[UInt8]?]) -> [[Result]] {
         ParallelSlots<[Result]>.map(count: documents.count) { slot in
             let finder = texts[slot].flatMap(ReportArticleText.decode).map(ReportContextFinder.init(text:))
-            return documents[slot].mentions.map { line, mention in
+            return zip(documents[slot].lines, documents[slot].mentions).map { line, mention in
                 let context = finder?.context(of: mention)
                 let members = context.map(ReportMentionLine.members(for:)) ?? []
-                return Result(line: members.isEmpty ? Array(line) : ReportMentionLine.adding(members, to: line) ?? Array(line),
+                return Result(line: members.isEmpty ? line : ReportMentionLine.adding(members, to: line[...]) ?? line,
                               context: context)
             }
         }

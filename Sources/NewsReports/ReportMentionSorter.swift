@@ -37,12 +37,14 @@ final class ReportMentionSorter {
         if chunk.count >= chunkLines { try spill() }
     }
 
-    /// Hands every line to `body` in sorted order (without its newline), then removes the runs.
-    func finish(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    /// Hands every line to `body` in sorted order (without its newline) with its document key
+    /// (the document id's bytes up to the first NUL: the same for all lines of a document), then
+    /// removes the runs.
+    func finish(_ body: (_ document: ArraySlice<UInt8>, _ line: ArraySlice<UInt8>) throws -> Void) throws {
         defer { removeRuns() }
         chunk.sort()
         if runs.isEmpty {
-            for record in chunk { try body(record.line) }
+            for record in chunk { try body(record.document, record.line) }
             chunk = []
             return
         }
@@ -57,7 +59,7 @@ final class ReportMentionSorter {
                 best = index
             }
             guard let chosen = best, let record = heads[chosen] else { break }
-            try body(record.line)
+            try body(record.document, record.line)
             heads[chosen] = try readers[chosen].next()
         }
     }
@@ -112,6 +114,8 @@ struct ReportSortRecord: Comparable {
     var bytes: [UInt8]
     var prefix: Int
     var line: ArraySlice<UInt8> { bytes[prefix...] }
+    /// The key's document part: the document id up to its first NUL byte.
+    var document: ArraySlice<UInt8> { bytes[..<(bytes.firstIndex(of: 0) ?? prefix)] }
 
     static func < (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
     static func == (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes == b.bytes }
