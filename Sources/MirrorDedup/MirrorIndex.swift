@@ -35,6 +35,8 @@ public final class MirrorIndex {
     /// This index's chunk size (tests make it small to cross chunk boundaries).
     let chunkSize: Int
     public static let databaseName = "mirrors.sqlite"
+    /// SQLite's page cache for the index, in KiB.
+    static let cacheKilobytes = 8_192
 
     /// Opens (creating) the index in `folder`. Read-only for the shards' "already signed?" question.
     public init(folder: URL, parameters: DedupParameters, readOnly: Bool = false, chunkSize: Int = MirrorIndex.chunkSize) throws {
@@ -46,9 +48,12 @@ public final class MirrorIndex {
         let url = folder.appendingPathComponent(Self.databaseName)
         database = try SQLiteDatabase(path: url, mode: readOnly ? .readOnly : .store)
         guard !readOnly else { return }
+        // The page cache is bounded well below a large night's index (8 MB; 100,000 documents
+        // take about 70 MB of pages): a bigger cache held the merge step's memory growing with the
+        // night (issue 16.5); pages beyond it come from the operating system's cache.
         try database.execute("""
             PRAGMA auto_vacuum=INCREMENTAL;
-            PRAGMA cache_size=-32768;
+            PRAGMA cache_size=-\(Self.cacheKilobytes);
             CREATE TABLE IF NOT EXISTS documents(
                 doc INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, night INTEGER NOT NULL, day TEXT NOT NULL,
                 source TEXT NOT NULL, url TEXT, site TEXT, published TEXT, words INTEGER NOT NULL, exact_hash INTEGER NOT NULL,
@@ -146,41 +151,40 @@ public final class MirrorIndex {
             let lookup = try database.prepare("""
                 SELECT id, night, source, url, site, published, words, exact_hash, shingle_count, minhashes, checksum FROM documents WHERE doc = ?
                 """)
-            var pending: [DocumentSignature] = []
-            func flushChunk() throws {
-                guard !pending.isEmpty else { return }
-                // Insert the chunk; exact duplicates join their twin and take no part in LSH.
-                var entries: [MirrorBandEntry] = []
-                var minHashes: [Int64: [UInt32]] = [:]
-                var sizes: [Int64: Int] = [:]
-                for signature in pending {
-                    guard try !contains(id: signature.id) else { continue }
-                    try insert.run(.text(signature.id), .int(night), .text(day), .text(signature.source), .optional(signature.url),
-                                   .optional(signature.site), .optional(signature.published), .int(signature.words),
-                                   .integer(Int64(bitPattern: signature.exactHash)), .int(signature.shingleCount),
-                                   .blob(Self.pack(signature.minHashes)), .text(MirrorClusterer.clusterID(canonical: signature.id)),
-                                   .integer(Self.rowChecksum(signature)))
-                    let doc = database.lastInsertRowID
-                    try setCanonical.run(.integer(doc))
-                    summary.added += 1
-                    if signature.exactHash != 0 {
-                        try exactTwin.query(.integer(Int64(bitPattern: signature.exactHash)), .integer(doc))
-                        if try exactTwin.step() {
-                            edges.append((exactTwin.int64(0), doc))
-                            summary.exactDuplicates += 1
-                            continue
-                        }
-                    }
-                    guard isEligible(signature) else { continue }
-                    minHashes[doc] = signature.minHashes
-                    sizes[doc] = signature.shingleCount
-                    signature.minHashes.withUnsafeBufferPointer { values in
-                        for band in 0 ..< banding.bands {
-                            entries.append(MirrorBandEntry(key: MirrorClusterer.bandKey(values, base: 0, band: band, rows: banding.rows), doc: UInt32(truncatingIfNeeded: doc)))
-                        }
+            // Each document is inserted as it arrives; a chunk keeps only its band keys (16 bytes
+            // per band and document), never the signatures: candidates read their MinHash values
+            // back from the rows. Memory follows the chunk, not the night.
+            var entries: [MirrorBandEntry] = []
+            var inChunk = 0
+            func admit(_ signature: DocumentSignature) throws {
+                // Exact duplicates join their twin and take no part in LSH.
+                guard try !contains(id: signature.id) else { return }
+                try insert.run(.text(signature.id), .int(night), .text(day), .text(signature.source), .optional(signature.url),
+                               .optional(signature.site), .optional(signature.published), .int(signature.words),
+                               .integer(Int64(bitPattern: signature.exactHash)), .int(signature.shingleCount),
+                               .blob(Self.pack(signature.minHashes)), .text(MirrorClusterer.clusterID(canonical: signature.id)),
+                               .integer(Self.rowChecksum(signature)))
+                let doc = database.lastInsertRowID
+                try setCanonical.run(.integer(doc))
+                summary.added += 1
+                if signature.exactHash != 0 {
+                    try exactTwin.query(.integer(Int64(bitPattern: signature.exactHash)), .integer(doc))
+                    if try exactTwin.step() {
+                        edges.append((exactTwin.int64(0), doc))
+                        summary.exactDuplicates += 1
+                        return
                     }
                 }
-                pending.removeAll(keepingCapacity: true)
+                guard isEligible(signature) else { return }
+                signature.minHashes.withUnsafeBufferPointer { values in
+                    for band in 0 ..< banding.bands {
+                        entries.append(MirrorBandEntry(key: MirrorClusterer.bandKey(values, base: 0, band: band, rows: banding.rows), doc: UInt32(truncatingIfNeeded: doc)))
+                    }
+                }
+            }
+            func flushChunk() throws {
+                guard inChunk > 0 else { return }
+                inChunk = 0
                 entries.sort()
                 // Candidates: the same key in an earlier run, or twice in this chunk.
                 var candidates = Set<MirrorPair>()
@@ -195,7 +199,6 @@ public final class MirrorIndex {
                 for pair in candidates.sorted() {
                     summary.candidatePairs += 1
                     func values(_ doc: Int64) throws -> ([UInt32], Int)? {
-                        if let known = minHashes[doc] { return (known, sizes[doc] ?? 0) }
                         try lookup.query(.integer(doc))
                         guard try lookup.step() else { return nil }
                         let stored = try signature(lookup, offset: 0, checksum: 10, doc: doc)
@@ -214,12 +217,14 @@ public final class MirrorIndex {
                 try MirrorBandRun.write(entries, to: run)
                 try run.commit()
                 runNames.append(name)
+                entries.removeAll(keepingCapacity: true)
             }
             try signatures { batch in
                 for signature in batch {
                     precondition(signature.scheme == scheme, "signature \(signature.id) has scheme (\(signature.scheme)), index has (\(scheme))")
-                    pending.append(signature)
-                    if pending.count >= chunkSize { try flushChunk() }
+                    try admit(signature)
+                    inChunk += 1
+                    if inChunk >= chunkSize { try flushChunk() }
                 }
             }
             try flushChunk()

@@ -60,32 +60,33 @@ public struct SignatureIndex: Sendable {
 
     // MARK: - Persistence
 
-    private static let magic: [UInt8] = Array("NPDEDUP1".utf8)
+    static let magic: [UInt8] = Array("NPDEDUP1".utf8)
     /// 2: the file ends with the SHA-256 of everything before it, checked on load (a changed byte
     /// is reported, never turned into a different similarity). 1 (no digest) is still read.
-    private static let formatVersion: UInt32 = 2
-    private static let digestBytes = 32
+    static let formatVersion: UInt32 = 2
+    static let digestBytes = 32
 
     public func save(to url: URL) throws {
+        let scheme = self.scheme ?? (parameters ?? DedupParameters()).signatureScheme
+        var w = Self.header(scheme: scheme, parameters: parameters, count: signatures.count)
+        w.bytes.reserveCapacity(w.bytes.count + signatures.count * (scheme.permutations * 4 + 200))
+        for s in signatures { w.record(s) }
+        w.bytes.append(contentsOf: ContentHash.sha256(w.bytes))
+        try AtomicFile.write(w.bytes, to: url)
+    }
+
+    /// The bytes before the records: magic, format, scheme, parameters and the record count.
+    static func header(scheme: DedupSignatureScheme, parameters: DedupParameters?, count: Int) -> DedupByteWriter {
         var w = DedupByteWriter()
         w.bytes.append(contentsOf: Self.magic)
         w.u32(Self.formatVersion)
-        let scheme = self.scheme ?? (parameters ?? DedupParameters()).signatureScheme
         w.u32(UInt32(scheme.version)); w.u32(UInt32(scheme.shingleSize))
         w.u32(UInt32(scheme.permutations)); w.u64(scheme.seed)
         let encoder = JSONLines.makeEncoder()
         let json = (try? encoder.encode(parameters ?? DedupParameters())) ?? Data()
         w.u32(UInt32(json.count)); w.bytes.append(contentsOf: json)
-        w.u64(UInt64(signatures.count))
-        w.bytes.reserveCapacity(w.bytes.count + signatures.count * (scheme.permutations * 4 + 200))
-        for s in signatures {
-            w.string(s.id); w.string(s.source); w.optional(s.url); w.optional(s.site); w.optional(s.published)
-            w.u64(UInt64(bitPattern: Int64(s.words))); w.u64(s.exactHash); w.u32(UInt32(s.shingleCount))
-            w.u32(UInt32(s.minHashes.count))
-            for v in s.minHashes { w.u32(v) }
-        }
-        w.bytes.append(contentsOf: ContentHash.sha256(w.bytes))
-        try AtomicFile.write(w.bytes, to: url)
+        w.u64(UInt64(count))
+        return w
     }
 
     public static func load(from url: URL) throws -> SignatureIndex {
@@ -146,19 +147,9 @@ public struct SignatureIndex: Sendable {
         index.signatures.reserveCapacity(Int(count))
         index.positions.reserveCapacity(Int(count))
         for _ in 0 ..< Int(count) {
-            let id = try r.string(), source = try r.string()
-            let url = try r.optional(), site = try r.optional(), published = try r.optional()
-            let words = Int(Int64(bitPattern: try r.u64()))
-            let exactHash = try r.u64()
-            let shingleCount = Int(try r.u32())
-            let k = Int(try r.u32())
-            guard k == 0 || k == permutations else { throw DedupIndexFormatError("holds a record \(id) with \(k) MinHash values") }
-            let minHashes = try r.u32Array(k)
-            let s = DocumentSignature(id: id, source: source, url: url, site: site, published: published,
-                                      words: words, exactHash: exactHash, shingleCount: shingleCount,
-                                      minHashes: minHashes, scheme: scheme)
-            if let at = index.positions[id] { index.signatures[at] = s } else {
-                index.positions[id] = index.signatures.count
+            let s = try r.signature(scheme: scheme)
+            if let at = index.positions[s.id] { index.signatures[at] = s } else {
+                index.positions[s.id] = index.signatures.count
                 index.signatures.append(s)
             }
         }
@@ -167,12 +158,14 @@ public struct SignatureIndex: Sendable {
     }
 }
 
-private struct DedupIndexFormatError: Error {
+struct DedupIndexFormatError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The bytes ended inside a field (a streaming reader reads more and tries again).
+    var truncated = false
+    init(_ message: String, truncated: Bool = false) { self.message = message; self.truncated = truncated }
 }
 
-private struct DedupByteWriter {
+struct DedupByteWriter {
     var bytes: [UInt8] = []
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -183,14 +176,21 @@ private struct DedupByteWriter {
     mutating func optional(_ s: String?) {
         if let s { string(s) } else { u32(UInt32.max) }
     }
+    /// One signature's record.
+    mutating func record(_ s: DocumentSignature) {
+        string(s.id); string(s.source); optional(s.url); optional(s.site); optional(s.published)
+        u64(UInt64(bitPattern: Int64(s.words))); u64(s.exactHash); u32(UInt32(s.shingleCount))
+        u32(UInt32(s.minHashes.count))
+        for v in s.minHashes { u32(v) }
+    }
 }
 
-private struct DedupByteReader {
+struct DedupByteReader {
     let raw: UnsafeRawBufferPointer
     var offset = 0
 
     mutating func need(_ n: Int) throws {
-        guard n >= 0, offset + n <= raw.count else { throw DedupIndexFormatError("is truncated at byte \(offset)") }
+        guard n >= 0, offset + n <= raw.count else { throw DedupIndexFormatError("is truncated at byte \(offset)", truncated: n >= 0) }
     }
     mutating func u32() throws -> UInt32 {
         try need(4); defer { offset += 4 }
@@ -213,6 +213,21 @@ private struct DedupByteReader {
         if n == UInt32.max { return nil }
         return String(decoding: try bytes(Int(n)), as: UTF8.self)
     }
+    /// One signature's record (see `DedupByteWriter.record`), signed with `scheme`.
+    mutating func signature(scheme: DedupSignatureScheme) throws -> DocumentSignature {
+        let id = try string(), source = try string()
+        let url = try optional(), site = try optional(), published = try optional()
+        let words = Int(Int64(bitPattern: try u64()))
+        let exactHash = try u64()
+        let shingleCount = Int(try u32())
+        let k = Int(try u32())
+        guard k == 0 || k == scheme.permutations else { throw DedupIndexFormatError("holds a record \(id) with \(k) MinHash values") }
+        let minHashes = try u32Array(k)
+        return DocumentSignature(id: id, source: source, url: url, site: site, published: published,
+                                 words: words, exactHash: exactHash, shingleCount: shingleCount,
+                                 minHashes: minHashes, scheme: scheme)
+    }
+
     mutating func u32Array(_ n: Int) throws -> [UInt32] {
         try need(n * 4)
         let start = offset

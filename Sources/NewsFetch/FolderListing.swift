@@ -61,11 +61,15 @@ public enum LinkPolicy: String, CaseIterable, Codable, Sendable {
 /// by the globs, or a problem with a reason.
 public enum FolderListing {
     public struct Listing: Sendable {
-        public var pages: [LocalPage]
+        public var pages: LocalPageList
         public var problems: [ListingProblem]
 
-        public init(pages: [LocalPage], problems: [ListingProblem]) {
+        public init(pages: LocalPageList, problems: [ListingProblem]) {
             self.pages = pages; self.problems = problems
+        }
+
+        public init(pages: [LocalPage], problems: [ListingProblem]) {
+            self.init(pages: LocalPageList(pages), problems: problems)
         }
     }
 
@@ -83,13 +87,14 @@ public enum FolderListing {
         let realRoot = URL(fileURLWithPath: rootPath).resolvingSymlinksInPath().path
         var walker = Walker(realRoot: realRoot, include: include.map(PathGlob.init), exclude: exclude.map(PathGlob.init),
                             sourceName: sourceName, baseUrl: baseUrl, links: links)
+        walker.folder = walker.pages.addFolder(sourceName: sourceName, rootPath: rootPath, baseUrl: baseUrl)
         guard access(rootPath, R_OK | X_OK) == 0 else {
             throw FileError.io(path: rootPath, reason: "source folder is not readable: \(String(cString: strerror(errno)))")
         }
         walker.visited.insert(Walker.Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
         walker.walk(folder: rootPath, relative: "")
-        return Listing(pages: walker.pages.sorted { $0.source < $1.source },
-                       problems: walker.problems.sorted { $0.source < $1.source })
+        walker.pages.sortBySource()
+        return Listing(pages: walker.pages, problems: walker.problems.sorted { $0.source < $1.source })
     }
 
     private struct Walker {
@@ -101,7 +106,9 @@ public enum FolderListing {
         let sourceName: String
         let baseUrl: String?
         let links: LinkPolicy
-        var pages: [LocalPage] = []
+        /// The pages found, compact (a page's file is the root's path, "/" and its relative path).
+        var pages = LocalPageList()
+        var folder = 0
         var problems: [ListingProblem] = []
         /// Folders entered so far (by device and inode), so a link back up is a loop, not a hang.
         var visited: Set<Identity> = []
@@ -181,8 +188,7 @@ public enum FolderListing {
                     return
                 }
                 let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-                pages.append(LocalPage(source: name(relative), file: path, size: Int(info.st_size),
-                                       modified: modified, baseUrl: baseUrl, relativePath: relative))
+                pages.append(folder: folder, relativePath: relative, size: Int(info.st_size), modified: modified)
             default:
                 // FIFOs, sockets, devices: reading one could block the night or read forever.
                 guard wanted(relative) else { return }

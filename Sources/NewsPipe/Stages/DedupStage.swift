@@ -41,6 +41,9 @@ public struct DedupStage: PipelineStage {
         static let legacyIndexPrefix = "signatures-"
     }
 
+    /// Signatures handed to the index at a time by the merge step.
+    static let mergeBatch = 1024
+
     public var reads: [StageFile] { [StripStage.Outputs.documents.file] }
     public var writes: [StageFile] { [Outputs.signatures, Outputs.clusters.file, Outputs.removed.file, Outputs.documents.file, Outputs.index] }
 
@@ -66,7 +69,9 @@ public struct DedupStage: PipelineStage {
         defer { index?.close() }
         let signer = MinHashSigner(parameters: parameters)
         var counts = StageCounts()
-        var signatures = SignatureIndex(parameters: parameters)
+        // Written as they come (spooled beside the file), never held whole: a shard's memory
+        // does not grow with its documents.
+        let signatures = try SignatureFileWriter(Outputs.signatures.url(in: context.layout, shard: shard), parameters: parameters)
         let reader = try JSONLinesReader(StripStage.Outputs.documents.url(in: context.layout, shard: shard))
         try context.processInOrder(total: 0, stage: id, shard: shard, next: { () -> ArraySlice<UInt8>? in
             while let line = try reader.next() {
@@ -79,11 +84,11 @@ public struct DedupStage: PipelineStage {
             (try? JSONLines.makeDecoder().decode(ArticleRecord.self, from: Data(line))).map { signer.sign(DedupDocument(article: $0)) }
         }, consume: { _, signature in
             if let signature {
-                signatures.add(signature)
+                try signatures.add(signature)
                 counts.processed += 1
             }
         })
-        try signatures.save(to: Outputs.signatures.url(in: context.layout, shard: shard))
+        try signatures.commit()
         return counts
     }
 
@@ -97,9 +102,10 @@ public struct DedupStage: PipelineStage {
         defer { index.close() }
         let summary = try index.addNight(attempt: context.attempt.isEmpty ? "attempt" : context.attempt,
                                          day: Timestamp.day(context.runStartedAt)) { add in
+            // A batch at a time: the merge step never holds a shard's signatures whole.
             for shard in Shard.all(shards) {
-                let signatures = try SignatureIndex.load(from: Outputs.signatures.url(in: layout, shard: shard), parameters: parameters)
-                try add(signatures.signatures)
+                try SignatureFile.forEachBatch(in: Outputs.signatures.url(in: layout, shard: shard), parameters: parameters,
+                                               batchSize: Self.mergeBatch) { try add($0) }
             }
         }
         CrashPoint.documentDone(stage: "dedup-merge", cancellation: context.cancellation)

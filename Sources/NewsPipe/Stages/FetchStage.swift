@@ -30,7 +30,7 @@ public struct FetchStage: PipelineStage {
     public let plan: RunPlan?
     public let inputChangeReason = "its sources changed"
     private let networkPlans = NetworkPlanCache()
-    private let listings = ListingCache()
+    let listings = ListingCache()
 
     /// What fetch publishes.
     public enum Outputs {
@@ -92,18 +92,22 @@ public struct FetchStage: PipelineStage {
             let one = try FolderListing.list(root, include: source.include, exclude: source.exclude,
                                              sourceName: Self.displayPath(root, base: baseFolder), baseUrl: source.baseUrl,
                                              links: source.links)
-            listing.pages += one.pages
+            listing.pages.append(contentsOf: one.pages)
             listing.problems += one.problems
         }
-        listing.pages.sort { $0.source < $1.source }
+        listing.pages.sortBySource()
         listing.problems.sort { $0.source < $1.source }
         return listing
     }
 
     /// The folder sources that listed no page this run (the night check's "a source that yields
     /// no pages"): an unmounted share looks like an empty folder.
+    ///
+    /// Every stage's own process runs this check (`newspipe run --stage dedup` too): there the
+    /// listing is made for the check and let go, not kept for the whole stage as fetch keeps it
+    /// (heaptrack, strip at 30,000 pages: the listing was most of the stage's heap).
     public func emptyFolderSources(_ context: StageContext) throws -> [String] {
-        let pages = try inputs(context).pages
+        let pages = try plan == nil && !listings.holds(context.runStartedAt) ? listPages().pages : inputs(context).pages
         return settings.sources.filter { $0.type == .folder }.compactMap { source -> String? in
             guard let root = source.path?.standardizedFileURL else { return nil }
             let name = Self.displayPath(root, base: baseFolder)
@@ -114,7 +118,7 @@ public struct FetchStage: PipelineStage {
 
     /// Freezes the listing for `newspipe plan`.
     public func makePlan(manifest: Manifest) throws -> RunPlan {
-        RunPlan(manifestHash: manifest.hash, shards: manifest.shards, createdAt: Timestamp.string(Date()), pages: try listPages().pages)
+        RunPlan(manifestHash: manifest.hash, shards: manifest.shards, createdAt: Timestamp.string(Date()), pages: Array(try listPages().pages))
     }
 
     /// A path relative to the manifest's folder when inside it, so ids do not depend on where the
@@ -196,7 +200,9 @@ public struct FetchStage: PipelineStage {
     /// Local folder pages: read and compressed by the workers, written in input order.
     private func fetchLocal(shard: Shard, context: StageContext, writer: WARCShardWriter, output: ShardOutput, fetchedAt: String) throws {
         let listing = try inputs(context)
-        let pages = listing.pages.enumerated().filter { shard.owns($0.offset) }.map(\.element)
+        // The shard's stripe is read from the compact listing page by page, never copied whole.
+        let pages = listing.pages
+        var positions = stride(from: shard.index, to: pages.count, by: shard.count).makeIterator()
         // What the listing could not read is rejected once, by the first shard, and logged.
         if shard.index == 0 {
             for problem in listing.problems {
@@ -206,7 +212,9 @@ public struct FetchStage: PipelineStage {
         }
         let maxBytes = settings.maxBytes
         let segment = writer.segmentName
-        try context.processInBatches(pages, stage: id, shard: shard, transform: { page -> Result<(WARCPreparedPage, Double), RejectRecord> in
+        let total = shard.index < pages.count ? (pages.count - shard.index + shard.count - 1) / shard.count : 0
+        try context.processInOrder(total: total, stage: id, shard: shard, next: { positions.next().map { pages[$0] } },
+                                   transform: { page -> Result<(WARCPreparedPage, Double), RejectRecord> in
             Self.prepare(page, maxBytes: maxBytes, fetchedAt: fetchedAt, segment: segment)
         }, consume: { page, result in
             output.noteProcessed()
@@ -492,6 +500,12 @@ public struct FetchStage: PipelineStage {
     final class ListingCache: @unchecked Sendable {
         private let lock = NSLock()
         private var listings: [Date: FolderListing.Listing] = [:]
+
+        /// Whether this run's listing is made already.
+        func holds(_ run: Date) -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            return listings[run] != nil
+        }
 
         func listing(for run: Date, list: () throws -> FolderListing.Listing) throws -> FolderListing.Listing {
             lock.lock(); defer { lock.unlock() }

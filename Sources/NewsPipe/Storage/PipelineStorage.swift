@@ -112,8 +112,8 @@ public enum PipelineStorage {
                 result.checked.append("\(path): \(entries) cached results checked")
             } else if signatureFiles.contains(path) {
                 do {
-                    let signatures = try SignatureIndex.load(from: url)
-                    result.checked.append("\(path): \(signatures.count) dedup signatures, digest checked")
+                    let count = try SignatureFile.forEachBatch(in: url) { _ in }
+                    result.checked.append("\(path): \(count) dedup signatures, digest checked")
                 } catch {
                     result.problems.append((error as? FileError)?.localizedDescription ?? "\(path): \(error)")
                 }
