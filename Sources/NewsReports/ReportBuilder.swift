@@ -244,7 +244,7 @@ public struct ReportBuilder: Sendable {
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            entities: ReportPage.block(page.entitiesJSON()), documents: ReportPage.block(page.documentsJSON()),
+            entities: { try $0(page.entitiesJSON()) }, documents: { try $0(page.documentsJSON()) },
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
         try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))

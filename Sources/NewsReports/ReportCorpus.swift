@@ -117,13 +117,18 @@ struct ReportVotes<Key: Hashable> {
     }
 }
 
+/// The votes on one entity's name, type and ticker while mentions are read (kept beside
+/// `ReportCorpus.entities` and dropped once settled).
+struct ReportEntityVotes {
+    var name = ReportVotes<String>()
+    var type = ReportVotes<EntityType>()
+    var ticker = ReportVotes<String>()
+}
+
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
 /// does not depend on the order mentions arrive in.
 struct ReportEntity {
     var id: String
-    var nameVotes = ReportVotes<String>()
-    var typeVotes = ReportVotes<EntityType>()
-    var tickerVotes = ReportVotes<String>()
     var mentions = 0
     var bullish = 0
     var bearish = 0
@@ -204,6 +209,8 @@ struct ReportCorpus {
     var documents: [ReportDocument] = []
     var documentIndex: [String: Int32] = [:]
     var entities: [ReportEntity] = []
+    /// Votes per entity (same index) until `finish()` settles them.
+    var entityVotes: [ReportEntityVotes] = []
     var entityIndex: [String: Int32] = [:]
     var tickers: [String] = []
     var tickerIndex: [String: Int32] = [:]
@@ -334,13 +341,14 @@ struct ReportCorpus {
             entitySlot = Int32(entities.count)
             entityIndex[mention.entityId] = entitySlot
             entities.append(ReportEntity(id: mention.entityId))
+            entityVotes.append(ReportEntityVotes())
         }
         let ticker = Self.ticker(of: mention)
         let e = Int(entitySlot)
         entities[e].mentions += 1
-        entities[e].nameVotes.add(mention.canonicalName)
-        entities[e].typeVotes.add(mention.type)
-        if let ticker { entities[e].tickerVotes.add(ticker) }
+        entityVotes[e].name.add(mention.canonicalName)
+        entityVotes[e].type.add(mention.type)
+        if let ticker { entityVotes[e].ticker.add(ticker) }
         switch mention.tone {
         case .bullish: entities[e].bullish += 1
         case .bearish: entities[e].bearish += 1
@@ -381,7 +389,13 @@ struct ReportCorpus {
     /// 8 bytes each and freed at the end, where a set per entity cost an allocation each and a
     /// dictionary of every pair several times its keys (the report's memory at 100,000 pages).
     mutating func finish() {
-        for index in entities.indices { Self.settleVotes(&entities[index]) }
+        for index in entities.indices { Self.settle(&entities[index], entityVotes[index]) }
+        entityVotes = []
+        // The arrays grew by doubling while mentions were read: copied to their exact size now,
+        // before the larger structures of the night's end (up to half their bytes were slack).
+        Self.fit(&entities)
+        Self.fit(&documents)
+        Self.fit(&tickerDays)
         var entitySites: [UInt64] = []
         var entityReach: [UInt64] = []
         var tickerSites: [UInt64] = []
@@ -458,6 +472,7 @@ struct ReportCorpus {
             start = end
         }
         pairKeys = []
+        Self.fit(&pairs)
         if !pairs.isEmpty {
             var pairSites: [UInt64] = []
             for document in documents where document.known {
@@ -555,14 +570,20 @@ struct ReportCorpus {
         return result
     }
 
-    private static func settleVotes(_ entity: inout ReportEntity) {
-        entity.name = winner(entity.nameVotes.counts) ?? entity.id
-        entity.type = entity.typeVotes.counts.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
+    /// Copies `array` into storage of its exact size.
+    static func fit<T>(_ array: inout [T]) {
+        guard array.capacity > array.count else { return }
+        var exact: [T] = []
+        exact.reserveCapacity(array.count)
+        exact.append(contentsOf: array)
+        array = exact
+    }
+
+    private static func settle(_ entity: inout ReportEntity, _ votes: ReportEntityVotes) {
+        entity.name = winner(votes.name.counts) ?? entity.id
+        entity.type = votes.type.counts.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
             ?? .miscellaneous
-        entity.ticker = winner(entity.tickerVotes.counts)
-        entity.nameVotes = ReportVotes()
-        entity.typeVotes = ReportVotes()
-        entity.tickerVotes = ReportVotes()
+        entity.ticker = winner(votes.ticker.counts)
     }
 
     /// The most frequent value, ties to the byte-wise smallest.

@@ -33,9 +33,6 @@ enum ReportPage {
     /// is given, so no block needs to be whole in memory.
     typealias Block = (_ emit: ([UInt8]) throws -> Void) throws -> Void
 
-    /// A block that is already whole.
-    static func block(_ bytes: [UInt8]) -> Block { { emit in try emit(bytes) } }
-
     /// How the sentence block is stored: `gzip+base64` (the default, about a third of the size
     /// and read in a fraction of the time on real news text, README) or plain `json`.
     enum SentenceEncoding: String, Sendable {
