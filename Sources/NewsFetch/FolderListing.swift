@@ -78,6 +78,25 @@ public enum FolderListing {
     /// page's source.
     public static func list(_ root: URL, include: [String], exclude: [String], sourceName: String, baseUrl: String?,
                             links: LinkPolicy = .inside) throws -> Listing {
+        var walker = try walker(root, include: include, exclude: exclude, sourceName: sourceName, baseUrl: baseUrl, links: links)
+        walker.walk(folder: root.standardizedFileURL.path, relative: "")
+        walker.pages.sortBySource()
+        return Listing(pages: walker.pages, problems: walker.problems.sorted { $0.source < $1.source })
+    }
+
+    /// Whether `list` would list at least one page under `root`: the same walk and the same
+    /// errors, stopped at the first page, with nothing kept (the night check's "does this source
+    /// yield pages", which every stage's process asks; listing 100,000 pages for it was most of
+    /// the strip stage's heap).
+    public static func hasPage(_ root: URL, include: [String], exclude: [String], links: LinkPolicy = .inside) throws -> Bool {
+        var walker = try walker(root, include: include, exclude: exclude, sourceName: "", baseUrl: nil, links: links)
+        walker.stopAtFirstPage = true
+        walker.walk(folder: root.standardizedFileURL.path, relative: "")
+        return walker.foundPage
+    }
+
+    private static func walker(_ root: URL, include: [String], exclude: [String], sourceName: String, baseUrl: String?,
+                               links: LinkPolicy) throws -> Walker {
         let rootPath = root.standardizedFileURL.path
         var info = stat()
         guard stat(rootPath, &info) == 0 else {
@@ -92,9 +111,7 @@ public enum FolderListing {
             throw FileError.io(path: rootPath, reason: "source folder is not readable: \(String(cString: strerror(errno)))")
         }
         walker.visited.insert(Walker.Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-        walker.walk(folder: rootPath, relative: "")
-        walker.pages.sortBySource()
-        return Listing(pages: walker.pages, problems: walker.problems.sorted { $0.source < $1.source })
+        return walker
     }
 
     private struct Walker {
@@ -110,6 +127,9 @@ public enum FolderListing {
         var pages = LocalPageList()
         var folder = 0
         var problems: [ListingProblem] = []
+        /// With `stopAtFirstPage`, the walk ends at the first page (`foundPage`) and keeps none.
+        var stopAtFirstPage = false
+        var foundPage = false
         /// Folders entered so far (by device and inode), so a link back up is a loop, not a hang.
         var visited: Set<Identity> = []
 
@@ -135,6 +155,7 @@ public enum FolderListing {
                 return
             }
             for entry in entries {
+                if foundPage && stopAtFirstPage { return }
                 let child = relative.isEmpty ? entry : "\(relative)/\(entry)"
                 visit(path: "\(path)/\(entry)", relative: child)
             }
@@ -187,6 +208,8 @@ public enum FolderListing {
                     problem(relative, "unreadable", "cannot read \(path): \(String(cString: strerror(errno)))")
                     return
                 }
+                foundPage = true
+                if stopAtFirstPage { return }
                 let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
                 pages.append(folder: folder, relativePath: relative, size: Int(info.st_size), modified: modified)
             default:
