@@ -106,8 +106,13 @@ public struct LocalPageList: RandomAccessCollection, Sendable, Equatable {
         entries.append(Entry(folder: Int32(-verbatim.count), length: 0, start: 0, size: page.size, modified: page.modified))
     }
 
-    /// Every page of `other`, after these.
+    /// Every page of `other`, after these (`other` itself when this list is empty: the night's one
+    /// folder source is not copied page by page).
     public mutating func append(contentsOf other: LocalPageList) {
+        if entries.isEmpty && folders.isEmpty && verbatim.isEmpty {
+            self = other
+            return
+        }
         for position in other.indices { append(other[position]) }
     }
 
@@ -118,6 +123,13 @@ public struct LocalPageList: RandomAccessCollection, Sendable, Equatable {
         var order = Array(entries.indices)
         order.sort { list.source(at: $0) < list.source(at: $1) }
         entries = order.map { list.entries[$0] }
+        // The list is complete when it is sorted: give back what the paths buffer grew past.
+        if paths.capacity > paths.count + paths.count / 16 {
+            var fitted: [UInt8] = []
+            fitted.reserveCapacity(paths.count)
+            fitted.append(contentsOf: paths)
+            paths = fitted
+        }
     }
 
     public static func == (a: LocalPageList, b: LocalPageList) -> Bool {

@@ -19,6 +19,10 @@ private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self
 ///   `-shm` file (safe on network file systems), and `synchronous=FULL`: each commit is one append
 ///   and one fsync of the WAL.
 /// - `.readOnly`: reads a `.store` database nobody writes while it is open.
+/// - `.scratch` (`SQLiteDatabase.scratch()`): SQLite's private temporary database, a file SQLite
+///   names, unlinks as soon as it is open and never syncs (journal off): working memory on disk for
+///   one process, bounded by its page cache (`scratchCacheKiB`), gone when the process ends however
+///   it ends.
 ///
 /// Commits are made per batch by the callers, never per document.
 public final class SQLiteDatabase {
@@ -26,7 +30,11 @@ public final class SQLiteDatabase {
         case store
         case privateWAL
         case readOnly
+        case scratch
     }
+
+    /// The page cache of a scratch database: what it may keep in memory before it spills to its file.
+    public static let scratchCacheKiB = 2048
 
     public let path: String
     public let mode: Mode
@@ -39,21 +47,31 @@ public final class SQLiteDatabase {
     /// How long a reader or writer waits for another connection's lock before giving up.
     public static let busyTimeoutMilliseconds: Int32 = 60_000
 
-    public init(path: URL, mode: Mode) throws {
-        self.path = path.path
-        self.mode = mode
+    public convenience init(path: URL, mode: Mode) throws {
+        precondition(mode != .scratch, "a scratch database has no path: SQLiteDatabase.scratch()")
         if mode != .readOnly {
             do { try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
                 throw FileError.io(path: path.deletingLastPathComponent().path, reason: "cannot create folder: \(error.localizedDescription)")
             }
         }
+        try self.init(filename: path.path, shown: path.path, mode: mode)
+    }
+
+    /// A private temporary database (see `.scratch`).
+    public static func scratch() throws -> SQLiteDatabase {
+        try SQLiteDatabase(filename: "", shown: "SQLite temporary database", mode: .scratch)
+    }
+
+    private init(filename: String, shown: String, mode: Mode) throws {
+        self.path = shown
+        self.mode = mode
         var db: OpaquePointer?
         let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path.path, &db, flags, nil)
+        let status = sqlite3_open_v2(filename, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? "status \(status)"
             sqlite3_close_v2(db)
-            throw FileError.io(path: path.path, reason: "cannot open database: \(reason)")
+            throw FileError.io(path: shown, reason: "cannot open database: \(reason)")
         }
         handle = db
         sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
@@ -64,6 +82,8 @@ public final class SQLiteDatabase {
             try execute("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         case .readOnly:
             try execute("PRAGMA query_only=1;")
+        case .scratch:
+            try execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-\(Self.scratchCacheKiB);")
         }
     }
 

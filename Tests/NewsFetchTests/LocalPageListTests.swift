@@ -73,3 +73,26 @@ struct LocalPageListTests {
         #expect(list[12_345].source == "pages/v00363/site3.example/a-story-about-something-12345.html")
     }
 }
+
+extension LocalPageListTests {
+    /// The night's one folder source becomes the listing as it is (no copy page by page), and a
+    /// sorted listing gives back the spare capacity its paths buffer grew.
+    @Test func theOnlySourceIsTakenWholeAndTheSortedListIsFitted() {
+        var list = LocalPageList()
+        let folder = list.addFolder(sourceName: "pages", rootPath: "/night/pages", baseUrl: nil)
+        for i in (0 ..< 5_000).reversed() {
+            list.append(folder: folder, relativePath: "site\(i % 7)/story-\(i).html", size: i, modified: Double(i))
+        }
+        var joined = LocalPageList()
+        joined.append(contentsOf: list)
+        #expect(joined == list)
+        let before = joined.storedBytes
+        joined.sortBySource()
+        #expect(Array(joined) == Array(list).sorted { $0.source < $1.source })
+        let pathBytes = list.reduce(0) { $0 + $1.relativePath.utf8.count }
+        #expect(joined.storedBytes <= before)
+        #expect(joined.storedBytes <= pathBytes + pathBytes / 16 + joined.count * 40 + 200, "paths fitted to their size")
+        joined.append(contentsOf: LocalPageList([LocalPage(source: "x/a.html", file: "/x/a.html", size: 1, modified: 0, baseUrl: nil, relativePath: "a.html")]))
+        #expect(joined.count == 5_001 && joined[5_000].source == "x/a.html")
+    }
+}

@@ -245,12 +245,15 @@ public struct FetchStage: PipelineStage {
             return reject("too-large", "\(page.size) bytes, over stages.fetch.maxBytes (\(maxBytes))")
         }
         let started = Date()
-        guard let data = FileManager.default.contents(atPath: page.file) else {
-            return reject("unreadable", "cannot read \(page.file)")
-        }
-        let bytes = [UInt8](data)
-        if bytes.count > maxBytes {
-            return reject("too-large", "\(bytes.count) bytes, over stages.fetch.maxBytes (\(maxBytes))")
+        let bytes: [UInt8]
+        do {
+            switch try FileBytes.read(page.file, limit: maxBytes) {
+            case let .bytes(read): bytes = read
+            case let .tooLarge(size):
+                return reject("too-large", "\(size.map { "\($0) bytes" } ?? "more than \(maxBytes) bytes (it grew while read)"), over stages.fetch.maxBytes (\(maxBytes))")
+            }
+        } catch {
+            return reject("unreadable", error.localizedDescription)
         }
         let extensionName = (page.relativePath as NSString).pathExtension.lowercased()
         let mime = ["html", "htm", "xhtml"].contains(extensionName) ? "text/html" : "application/octet-stream"
