@@ -137,7 +137,6 @@ public struct ReportBuilder: Sendable {
         if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
         let documentFiles = inputs.documents.filter(present)
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index) }
-        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
@@ -169,6 +168,8 @@ public struct ReportBuilder: Sendable {
             }
             try count()
         }
+        // Company tone is kept by the slots of the documents, entities and tickers read above.
+        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         corpus.finish()
 
         // The sorted lines, one document at a time: each mention gets its context (the article

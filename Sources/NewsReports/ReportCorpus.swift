@@ -127,24 +127,53 @@ struct ReportEntityVotes {
 
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
 /// does not depend on the order mentions arrive in.
+///
+/// Counts and days are stored in 32 bits (a night has hundreds of thousands of entities, and
+/// 8-byte counts and optional days were half of each row); its top co-mentions are kept beside
+/// the entities (`ReportCorpus.coMentions(of:)`), not in an array per entity.
 struct ReportEntity {
     var id: String
-    var mentions = 0
-    var bullish = 0
-    var bearish = 0
-    var neutral = 0
     // Filled in by `finish()`.
     var name = ""
-    var type = EntityType.miscellaneous
     var ticker: String?
-    var documents = 0
-    var sites = 0
-    var sitesWithMirrors = 0
-    var firstDay: Int?
-    var lastDay: Int?
-    var coMentions: [(entity: Int32, documents: Int)] = []
+    var type = EntityType.miscellaneous
+    private var storedMentions: Int32 = 0
+    private var storedBullish: Int32 = 0
+    private var storedBearish: Int32 = 0
+    private var storedNeutral: Int32 = 0
+    private var storedDocuments: Int32 = 0
+    private var storedSites: Int32 = 0
+    private var storedSitesWithMirrors: Int32 = 0
+    private var storedFirstDay = ReportDay32.none
+    private var storedLastDay = ReportDay32.none
 
     init(id: String) { self.id = id }
+
+    var mentions: Int { get { Int(storedMentions) } set { storedMentions = Int32(clamping: newValue) } }
+    var bullish: Int { get { Int(storedBullish) } set { storedBullish = Int32(clamping: newValue) } }
+    var bearish: Int { get { Int(storedBearish) } set { storedBearish = Int32(clamping: newValue) } }
+    var neutral: Int { get { Int(storedNeutral) } set { storedNeutral = Int32(clamping: newValue) } }
+    var documents: Int { get { Int(storedDocuments) } set { storedDocuments = Int32(clamping: newValue) } }
+    var sites: Int { get { Int(storedSites) } set { storedSites = Int32(clamping: newValue) } }
+    var sitesWithMirrors: Int { get { Int(storedSitesWithMirrors) } set { storedSitesWithMirrors = Int32(clamping: newValue) } }
+    var firstDay: Int? { get { ReportDay32.day(storedFirstDay) } set { storedFirstDay = ReportDay32.stored(newValue) } }
+    var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
+}
+
+/// An optional publication day (days since 1970-01-01) in four bytes: days of four-digit years
+/// (what `ReportPublished` reads) fit, and `Int32.min` is none.
+enum ReportDay32 {
+    static let none = Int32.min
+
+    @inline(__always)
+    static func day(_ stored: Int32) -> Int? { stored == none ? nil : Int(stored) }
+
+    @inline(__always)
+    static func stored(_ day: Int?) -> Int32 {
+        guard let day else { return none }
+        precondition(day > Int(Int32.min) && day <= Int(Int32.max), "ReportDay32: day \(day) out of range")
+        return Int32(day)
+    }
 }
 
 /// Per-ticker, per-day counts (`day` nil when the document has no usable date).
@@ -175,15 +204,23 @@ struct ReportTickerTotal {
     var toneBalance: Double { mentions == 0 ? 0 : Double(bullish - bearish) / Double(mentions) }
 }
 
-/// Counts for one pair of entities mentioned in the same canonical document.
+/// Counts for one pair of entities mentioned in the same canonical document (in 32 bits, as
+/// `ReportEntity`'s: a night has hundreds of thousands of pairs).
 struct ReportPair {
     var a: Int32
     var b: Int32
-    var documents = 0
+    private var storedDocuments: Int32 = 0
+    private var storedSites: Int32 = 0
+    private var storedFirstDay = ReportDay32.none
+    private var storedLastDay = ReportDay32.none
+
+    init(a: Int32, b: Int32) { self.a = a; self.b = b }
+
+    var documents: Int { get { Int(storedDocuments) } set { storedDocuments = Int32(clamping: newValue) } }
     /// Distinct sites of its documents.
-    var sites = 0
-    var firstDay: Int?
-    var lastDay: Int?
+    var sites: Int { get { Int(storedSites) } set { storedSites = Int32(clamping: newValue) } }
+    var firstDay: Int? { get { ReportDay32.day(storedFirstDay) } set { storedFirstDay = ReportDay32.stored(newValue) } }
+    var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
 }
 
 /// A mirror cluster with what the report shows of it.
@@ -232,15 +269,18 @@ struct ReportCorpus {
     var duplicateDocuments = 0
     /// Input files that were named but not there (file names only).
     var missingInputs: [String] = []
-    /// The entities stage's document-level tone per company: by document id and ticker, and by
-    /// document id and entity id (for records without a ticker).
-    var companyTone: [String: [String: ReportCompanyTone]] = [:]
+    /// The entities stage's document-level tone per company: by document and ticker, and by
+    /// document and entity (for records without a ticker).
+    var companyTones = ReportCompanyTones()
     /// Largest number of entities one document lends to co-occurrence counting.
     let pairCap: Int
     /// Documents a pair must share to be listed in `pairs`.
     let minimumPairDocuments: Int
     /// Co-mentioned entities kept per entity.
     let coMentionsKept = 5
+    /// Each entity's top co-mentioned entities, `coMentionsKept` slots per entity (entity i's at
+    /// `i * coMentionsKept`), best first, -1 after the last; filled by `finish()`.
+    private var coMentionSlots: [Int32] = []
 
     init(pairCap: Int, minimumPairDocuments: Int = 1) {
         self.pairCap = pairCap
@@ -269,21 +309,27 @@ struct ReportCorpus {
         }
     }
 
-    /// Reads `CompanyTone` records; a repeated (document, company) keeps the first.
+    /// Reads `CompanyTone` records; a repeated (document, company) keeps the first. Read after
+    /// the documents and mentions: a call is kept by the slots of its document, entity and
+    /// ticker, and one on a document, entity or ticker the report does not know is never asked
+    /// for (`documentTickerRows` asks about canonical documents and the tickers and companies
+    /// their mentions named). `finish()` seals the calls.
     mutating func readCompanyTone(_ url: URL) throws {
         try JSONLines.forEach(CompanyTone.self, in: url) { record in
+            guard let document = documentIndex[record.documentId], documents[Int(document)].known else { return }
             let tone = ReportCompanyTone(tone: record.tone, confidence: record.confidence)
-            var keys = ["entity:" + record.entityId]
-            if let ticker = record.ticker.flatMap(Self.cleanSymbol) { keys.append("ticker:" + ticker) }
-            for key in keys where companyTone[record.documentId]?[key] == nil { companyTone[record.documentId, default: [:]][key] = tone }
+            if let entity = entityIndex[record.entityId] { companyTones.add(document: document, company: .entity(entity), tone) }
+            if let ticker = record.ticker.flatMap(Self.cleanSymbol).flatMap({ tickerIndex[$0] }) {
+                companyTones.add(document: document, company: .ticker(ticker), tone)
+            }
         }
     }
 
-    /// A document's tone towards a ticker from the entities stage, when it gave one.
-    func companyTone(document: String, ticker: String, entities: [String]) -> ReportCompanyTone? {
-        guard let known = companyTone[document] else { return nil }
-        if let tone = known["ticker:" + ticker] { return tone }
-        for id in entities { if let tone = known["entity:" + id] { return tone } }
+    /// A document's tone towards a ticker from the entities stage, when it gave one: its call on
+    /// the ticker, else on the first of `entities` (the ticker's companies, by id) it made one on.
+    func companyTone(document: Int32, ticker: Int32, entities: [Int32]) -> ReportCompanyTone? {
+        if let tone = companyTones.call(document: document, company: .ticker(ticker)) { return tone }
+        for entity in entities { if let tone = companyTones.call(document: document, company: .entity(entity)) { return tone } }
         return nil
     }
 
@@ -391,6 +437,7 @@ struct ReportCorpus {
     mutating func finish() {
         for index in entities.indices { Self.settle(&entities[index], entityVotes[index]) }
         entityVotes = []
+        companyTones.seal()
         // The arrays grew by doubling while mentions were read: copied to their exact size now,
         // before the larger structures of the night's end (up to half their bytes were slack).
         Self.fit(&entities)
@@ -441,19 +488,33 @@ struct ReportCorpus {
         // total order, so the result does not depend on the order pairs are met); only frequent
         // pairs get a row of their own.
         pairKeys.sort()
-        let ids = entities.map(\.id)
+        // Each entity's best `coMentionsKept` co-mentioned entities and their document counts, in
+        // flat slots (an array per entity cost an allocation each).
+        let kept = coMentionsKept
+        coMentionSlots = Array(repeating: -1, count: entities.count * kept)
+        var coMentionDocuments = Array(repeating: Int32(0), count: entities.count * kept)
         func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
-            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(ids[Int(x.entity)], ids[Int(y.entity)])
+            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
         }
         func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
-            var list = entities[Int(entity)].coMentions
-            entities[Int(entity)].coMentions = []
-            if list.count < coMentionsKept || better(candidate, list[list.count - 1]) {
-                if list.count == coMentionsKept { list.removeLast() }
-                let at = list.firstIndex { better(candidate, $0) } ?? list.count
-                list.insert(candidate, at: at)
+            let base = Int(entity) * kept
+            var count = 0
+            while count < kept, coMentionSlots[base + count] >= 0 { count += 1 }
+            func listed(_ index: Int) -> (entity: Int32, documents: Int) {
+                (coMentionSlots[base + index], Int(coMentionDocuments[base + index]))
             }
-            entities[Int(entity)].coMentions = list
+            guard count < kept || better(candidate, listed(count - 1)) else { return }
+            if count == kept { count -= 1 }
+            var at = 0
+            while at < count, !better(candidate, listed(at)) { at += 1 }
+            var index = count
+            while index > at {
+                coMentionSlots[base + index] = coMentionSlots[base + index - 1]
+                coMentionDocuments[base + index] = coMentionDocuments[base + index - 1]
+                index -= 1
+            }
+            coMentionSlots[base + at] = candidate.entity
+            coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
         }
         var pairIndex: [UInt64: Int] = [:]
         var start = 0
@@ -600,6 +661,14 @@ struct ReportCorpus {
     }
 
     // MARK: Queries
+
+    /// An entity's most co-mentioned entities (slots), best first: most shared documents, then
+    /// by id.
+    func coMentions(of entity: Int) -> ArraySlice<Int32> {
+        guard !coMentionSlots.isEmpty else { return [] }
+        let slots = coMentionSlots[entity * coMentionsKept ..< (entity + 1) * coMentionsKept]
+        return slots.prefix { $0 >= 0 }
+    }
 
     /// Every site that carried a document: its own and its mirrors', sorted.
     func carriers(of document: ReportDocument) -> [String] {

@@ -138,7 +138,7 @@ enum ReportTables {
     static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
         for index in corpus.orderedEntities() {
             let entity = corpus.entities[index]
-            let co = entity.coMentions.prefix(coMentionsListed).map { corpus.entities[Int($0.entity)].id }
+            let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entities[Int($0)].id }
             let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
             try body([
                 .text(entity.id), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
@@ -187,20 +187,21 @@ enum ReportTables {
     }
 
     static func documentTickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
-        var companies: [String: [String]] = [:]
-        for entity in corpus.entities where entity.type == .organization {
-            if let ticker = entity.ticker { companies[ticker, default: []].append(entity.id) }
+        // Each ticker's companies (organisations linked to it), by id.
+        var companies: [String: [Int32]] = [:]
+        for (slot, entity) in corpus.entities.enumerated() where entity.type == .organization {
+            if let ticker = entity.ticker { companies[ticker, default: []].append(Int32(slot)) }
         }
+        for key in companies.keys { companies[key]?.sort { reportPrecedes(corpus.entities[Int($0)].id, corpus.entities[Int($1)].id) } }
         for index in corpus.orderedDocuments() {
             let document = corpus.documents[index]
-            let rows = document.tickerMentions.map { (symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
+            let rows = document.tickerMentions.map { (slot: $0.key, symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
                 x.counts.total != y.counts.total ? x.counts.total > y.counts.total : reportPrecedes(x.symbol, y.symbol)
             }
             for row in rows {
                 let counts = row.counts
                 let balance = counts.total == 0 ? 0 : Double(counts.bullish - counts.bearish) / Double(counts.total)
-                let stage = corpus.companyTone(document: document.id, ticker: row.symbol,
-                                               entities: (companies[row.symbol] ?? []).sorted(by: reportPrecedes))
+                let stage = corpus.companyTone(document: Int32(index), ticker: row.slot, entities: companies[row.symbol] ?? [])
                 let majority: Tone = counts.bullish > counts.bearish ? .bullish : counts.bearish > counts.bullish ? .bearish : .neutral
                 try body([
                     .text(document.id), .text(row.symbol), day(document.when?.day), .text(document.site),
