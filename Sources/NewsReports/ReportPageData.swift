@@ -129,14 +129,6 @@ final class ReportPageData {
         var evidence: Int32
     }
 
-    struct Sentence {
-        var doc: Int32
-        var index: Int32
-        /// Offset into the spill file; length -1 for a sentence left out by the size bound.
-        var offset: Int
-        var length: Int32
-    }
-
     private let corpus: ReportCorpus
     let documentOrder: [Int]
     private var documentPosition: [Int32]
@@ -148,11 +140,19 @@ final class ReportPageData {
     private(set) var tickerEntity: [Int32]
     private var names = ReportDictionary()
     private var evidence = ReportDictionary()
-    private(set) var mentions: [Mention] = []
-    private var sentences: [Sentence] = []
-    /// The stored sentences' text, in the order they arrived (one document's together).
+    /// The embedded mentions, on disk until the page is written.
+    private let mentionStore: ReportPageMentionStore
+    /// The sentences in the order they arrived, each a little-endian Int32 length (-1 for one
+    /// left out by the size bound) and its UTF-8 text; one document's together.
     private let sentenceBytes: ReportSpillFile
+    /// Sentence text bytes stored (what `sentenceBytesMax` bounds).
+    private var sentenceTextBytes = 0
+    /// Sentences per document (by page position), and where in `sentenceBytes` they are.
     private var sentenceCount: [Int32]
+    private var sentenceFrom: [Int]
+    private var sentenceTo: [Int]
+    /// The document whose sentence was stored last.
+    private var lastSentenceDocument: Int32 = -1
     /// Named mentions in all documents, embedded or not.
     let namedMentionCount: Int
     private(set) var mentionsComplete = true
@@ -176,10 +176,13 @@ final class ReportPageData {
         documentPosition = Array(repeating: -1, count: corpus.documents.count)
         for (position, index) in documentOrder.enumerated() { documentPosition[index] = Int32(position) }
         sentenceCount = Array(repeating: 0, count: documentOrder.count)
+        sentenceFrom = Array(repeating: 0, count: documentOrder.count)
+        sentenceTo = Array(repeating: 0, count: documentOrder.count)
         let pageTypes = Set(Self.types)
         entityOrder = corpus.orderedEntities(namedOnly: true).filter { pageTypes.contains(corpus.entities[$0].type) }
         entityPosition = Array(repeating: -1, count: corpus.entities.count)
         for (position, index) in entityOrder.enumerated() { entityPosition[index] = Int32(position) }
+        mentionStore = try ReportPageMentionStore(folder: folder, entities: entityOrder.count)
         let often = entityOrder.prefix { corpus.entities[$0].mentions >= Self.entitiesFirstMinMentions }.count
         entitiesFirst = min(often, max(0, entitiesFirstMax))
         tickerOrder = corpus.tickerTotals.map(\.ticker)
@@ -259,21 +262,37 @@ final class ReportPageData {
             start = Int32(mention.start - context.start + (context.cutBefore ? 1 : 0))
         }
         let tone: UInt8 = mention.tone == .bullish ? 1 : mention.tone == .bearish ? 2 : 0
-        mentions.append(Mention(doc: current, entity: entity, ticker: ticker, name: name, sentence: sentence, start: start,
-                                length: Int32(max(0, mention.end - mention.start)), tone: tone,
-                                evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
+        try mentionStore.append(Mention(doc: current, entity: entity, ticker: ticker, name: name, sentence: sentence, start: start,
+                                        length: Int32(max(0, mention.end - mention.start)), tone: tone,
+                                        evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
     }
 
     private func storeSentence(_ context: ReportMentionContext, index: Int32) throws {
+        let document = Int(current)
+        if index == 0 {
+            sentenceFrom[document] = sentenceBytes.count
+        } else if lastSentenceDocument != current {
+            // The document's mentions came back after another's: its sentences are moved to the
+            // end so that they stay together.
+            let earlier = try sentenceBytes.read(offset: sentenceFrom[document], count: sentenceTo[document] - sentenceFrom[document])
+            sentenceFrom[document] = sentenceBytes.count
+            try sentenceBytes.append(earlier)
+        }
+        lastSentenceDocument = current
         let text = (context.cutBefore ? "…" : "") + context.text + (context.cutAfter ? "…" : "")
         let utf8 = text.utf8
-        guard sentenceBytes.count + utf8.count <= Self.sentenceBytesMax else {
+        var length = Int32(-1)
+        if sentenceTextBytes + utf8.count <= Self.sentenceBytesMax {
+            length = Int32(utf8.count)
+            sentenceTextBytes += utf8.count
+        } else {
             sentencesComplete = false
-            sentences.append(Sentence(doc: current, index: index, offset: 0, length: -1))
-            return
         }
-        sentences.append(Sentence(doc: current, index: index, offset: sentenceBytes.count, length: Int32(utf8.count)))
-        try sentenceBytes.append(utf8)
+        let bits = UInt32(bitPattern: length)
+        try sentenceBytes.append([UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
+                                  UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)])
+        if length >= 0 { try sentenceBytes.append(utf8) }
+        sentenceTo[document] = sentenceBytes.count
     }
 
     /// The name a story used for a company: the surface without a trailing possessive, white
@@ -307,9 +326,9 @@ final class ReportPageData {
     }
 
     /// The `#data` JSON: compact, escaped for an HTML script element.
-    func dataJSON(run: Run, history: ReportHistoryWindow?) -> [UInt8] {
-        sortMentions()
-        var out = ReportJSONBytes(htmlSafe: true, capacity: 64 * documentOrder.count + 24 * mentions.count + (1 << 16))
+    func dataJSON(run: Run, history: ReportHistoryWindow?) throws -> [UInt8] {
+        try sortMentions()
+        var out = ReportJSONBytes(htmlSafe: true, capacity: 64 * documentOrder.count + (1 << 16))
         out.raw("{")
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
@@ -352,34 +371,30 @@ final class ReportPageData {
     /// the page decompresses), a line break after every `sentencesPerLine`; handed to `emit` in
     /// pieces, each document's text read back from the spill file in one read.
     func writeSentences(to emit: ([UInt8]) throws -> Void) throws {
-        let ordered = sentences.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.index < $1.index }
         var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
         out.raw("[")
         var position = 0
-        var first = 0
-        while first < ordered.count {
-            var end = first + 1
-            while end < ordered.count, ordered[end].doc == ordered[first].doc { end += 1 }
+        for document in sentenceCount.indices where sentenceCount[document] > 0 {
             // A document's sentences were stored together: one read covers them.
-            let stored = ordered[first ..< end].filter { $0.length >= 0 }
-            let low = stored.map(\.offset).min() ?? 0
-            let high = stored.map { $0.offset + Int($0.length) }.max() ?? 0
-            let text = try sentenceBytes.read(offset: low, count: high - low)
-            for sentence in ordered[first ..< end] {
+            let stored = try sentenceBytes.read(offset: sentenceFrom[document], count: sentenceTo[document] - sentenceFrom[document])
+            var at = 0
+            for _ in 0 ..< sentenceCount[document] {
                 if position > 0 { out.raw(0x2C) }
                 // A line break after every `sentencesPerLine` sentences: still one JSON array, and
                 // the page parses it line by line between other work (no string holds a raw newline).
                 if position > 0, position % Self.sentencesPerLine == 0 { out.raw(0x0A) }
                 position += 1
-                if sentence.length < 0 { out.null(); continue }
-                let start = sentence.offset - low
-                out.string(String(decoding: text[start ..< start + Int(sentence.length)], as: UTF8.self))
+                let length = Int(Int32(bitPattern: UInt32(stored[at]) | UInt32(stored[at + 1]) << 8 | UInt32(stored[at + 2]) << 16
+                                                   | UInt32(stored[at + 3]) << 24))
+                at += 4
+                if length < 0 { out.null(); continue }
+                out.string(String(decoding: stored[at ..< at + length], as: UTF8.self))
+                at += length
             }
             if out.bytes.count >= Self.pieceBytes {
                 try emit(out.bytes)
                 out.bytes.removeAll(keepingCapacity: true)
             }
-            first = end
         }
         out.raw("]")
         try emit(out.bytes)
@@ -397,7 +412,7 @@ final class ReportPageData {
     /// `length`, `evidence`) then one byte of tone per mention, in the order `first` counts in;
     /// handed to `emit` in pieces.
     func writeMentions(to emit: ([UInt8]) throws -> Void) throws {
-        let groups = self.groups
+        try sortMentions()
         var out: [UInt8] = []
         out.reserveCapacity(Self.pieceBytes + 16)
         func int32(_ value: Int32) throws {
@@ -411,12 +426,12 @@ final class ReportPageData {
         for group in groups { try int32(group.entity) }
         for group in groups { try int32(group.ticker) }
         for group in groups { try int32(group.name) }
-        for group in groups { try int32(Int32(group.first)) }
+        for group in groups { try int32(group.first) }
         func column(_ value: (Mention) -> Int32) throws {
-            for mention in mentions { try int32(value(mention)) }
+            try mentionStore.forEachSorted { mention in try int32(value(mention)) }
         }
         try column(\.doc); try column(\.sentence); try column(\.start); try column(\.length); try column(\.evidence)
-        for mention in mentions {
+        try mentionStore.forEachSorted { mention in
             out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0)
             if out.count >= Self.pieceBytes { try emit(out); out.removeAll(keepingCapacity: true) }
         }
@@ -430,17 +445,16 @@ final class ReportPageData {
         return whole
     }
 
-    var embeddedSentences: Int { sentences.count }
-
     private var sorted = false
 
-    /// Mentions by group (entity, ticker, story name), then document, sentence, start.
-    private func sortMentions() {
+    /// Mentions by group (entity, ticker, story name), then document, sentence, start; finds the
+    /// groups.
+    private func sortMentions() throws {
         guard !sorted else { return }
         sorted = true
         // Story names sorted by text so the order does not depend on arrival.
         let rank = names.ranks()
-        mentions.sort { a, b in
+        try mentionStore.sort { a, b in
             if a.entity != b.entity { return a.entity < b.entity }
             if a.ticker != b.ticker { return a.ticker < b.ticker }
             let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
@@ -451,6 +465,12 @@ final class ReportPageData {
             if a.length != b.length { return a.length < b.length }
             if a.tone != b.tone { return a.tone < b.tone }
             return a.evidence < b.evidence
+        }
+        var index: Int32 = 0
+        try mentionStore.forEachSorted { mention in
+            defer { index += 1 }
+            if let last = groups.last, last.entity == mention.entity, last.ticker == mention.ticker, last.name == mention.name { return }
+            groups.append(Group(entity: mention.entity, ticker: mention.ticker, name: mention.name, first: index))
         }
     }
 
@@ -463,7 +483,7 @@ final class ReportPageData {
         out.key("documents"); out.integer(documentOrder.count)
         out.key("entities"); out.integer(entityOrder.count)
         out.key("mentions"); out.integer(namedMentionCount)
-        out.key("mentions_embedded"); out.integer(mentions.count)
+        out.key("mentions_embedded"); out.integer(mentionStore.count)
         out.key("groups"); out.integer(groups.count)
         out.key("sites"); out.integer(run.sites)
         out.key("first_day"); out.optionalInteger(run.firstDay)
@@ -597,23 +617,12 @@ final class ReportPageData {
         var ticker: Int32
         var name: Int32
         /// Index of the group's first mention.
-        var first: Int
+        var first: Int32
     }
 
-    private var groupList: [Group]?
-
-    /// Maximal runs of mentions with equal (entity, ticker, name), in mention order.
-    var groups: [Group] {
-        if let groupList { return groupList }
-        sortMentions()
-        var list: [Group] = []
-        for (index, mention) in mentions.enumerated() {
-            if let last = list.last, last.entity == mention.entity, last.ticker == mention.ticker, last.name == mention.name { continue }
-            list.append(Group(entity: mention.entity, ticker: mention.ticker, name: mention.name, first: index))
-        }
-        groupList = list
-        return list
-    }
+    /// Maximal runs of mentions with equal (entity, ticker, name), in mention order (found by
+    /// `sortMentions()`).
+    private(set) var groups: [Group] = []
 
     /// Each ticker's story name (index into `dict.names`, -1 none): over its groups in order,
     /// the name whose running count of mentions first exceeds every other's (the most used; of
@@ -625,8 +634,8 @@ final class ReportPageData {
         var counts: [Int: [Int32: Int]] = [:]
         for (g, group) in groups.enumerated() where group.ticker >= 0 && Int(group.ticker) < tickerOrder.count && group.name >= 0 {
             let t = Int(group.ticker)
-            let end = g + 1 < groups.count ? groups[g + 1].first : mentions.count
-            let count = counts[t, default: [:]][group.name, default: 0] + end - group.first
+            let end = g + 1 < groups.count ? Int(groups[g + 1].first) : mentionStore.count
+            let count = counts[t, default: [:]][group.name, default: 0] + end - Int(group.first)
             counts[t, default: [:]][group.name] = count
             if count > bestCount[t] { bestCount[t] = count; best[t] = group.name }
         }
