@@ -123,9 +123,10 @@ public struct ReportBuilder: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: folder)
         // Read what the previous report says before writing anything: it may be this very folder.
-        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }
+        // Only what "what changed" needs of it is kept (`ReportPreviousNight`).
+        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }.map(ReportPreviousNight.init)
         let previousSuccess = inputs.previousReport.flatMap(ReportRunFacts.lastSuccess(in:))
-        var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
+        var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments, spillFolder: folder)
         // A stage that wrote nothing may leave no file: the report then shows what there is and
         // names the missing file instead of failing the run.
         func present(_ url: URL) -> Bool {
@@ -221,7 +222,7 @@ public struct ReportBuilder: Sendable {
                              to: folder.appendingPathComponent("datapackage.json"))
         written.append("datapackage.json")
 
-        let overview = ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
+        let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
         try database.insertRun(overview: overview, corpus: corpus)
         try database.commit()
         written.append(ReportDatabaseWriter.fileName)
@@ -245,7 +246,7 @@ public struct ReportBuilder: Sendable {
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            entities: { try $0(page.entitiesJSON()) }, documents: { try $0(page.documentsJSON()) },
+            entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
         try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))

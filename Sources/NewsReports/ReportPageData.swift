@@ -332,7 +332,7 @@ final class ReportPageData {
         out.raw("{")
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
-        out.key("dict"); writeDictionaries(into: &out)
+        out.key("dict"); try writeDictionaries(into: &out)
         out.key("entities"); writeEntities(0 ..< entitiesFirst, into: &out)
         out.key("tickers"); writeTickers(into: &out)
         if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
@@ -340,24 +340,31 @@ final class ReportPageData {
         return out.bytes
     }
 
-    /// The document block: the `documents` object as JSON (not escaped; it is compressed and
-    /// Base64-encoded).
-    func documentsJSON() -> [UInt8] {
-        var out = ReportJSONBytes(htmlSafe: false, capacity: 160 * documentOrder.count + 64)
-        writeDocuments(into: &out)
-        return out.bytes
+    /// The document block whole (for tests).
+    func documentsJSON() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeDocuments { whole += $0 }
+        return whole
     }
 
     /// The entity block (before compression): the entities after the first `entitiesFirst`, as
     /// lines of `entitiesPerLine` (each a JSON object of columns, not escaped: it is compressed
-    /// and Base64-encoded). Empty when `#data` holds them all.
-    func entitiesJSON() -> [UInt8] {
-        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * (entityOrder.count - entitiesFirst) + 64)
+    /// and Base64-encoded), handed to `emit` a line at a time. Empty when `#data` holds them all.
+    func writeEntities(to emit: ([UInt8]) throws -> Void) throws {
+        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * Self.entitiesPerLine + 64)
         for start in stride(from: entitiesFirst, to: entityOrder.count, by: Self.entitiesPerLine) {
             if start > entitiesFirst { out.raw(0x0A) }
             writeEntities(start ..< min(start + Self.entitiesPerLine, entityOrder.count), into: &out)
+            try emit(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
         }
-        return out.bytes
+    }
+
+    /// The entity block whole (for tests).
+    func entitiesJSON() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeEntities { whole += $0 }
+        return whole
     }
 
     /// Sentences per line of the sentence block: the page parses a line at a time (about 100 KB,
@@ -447,6 +454,21 @@ final class ReportPageData {
 
     private var sorted = false
 
+    /// The mention block's order: by group (entity, ticker, story name by its rank in
+    /// `nameRank`), then document, sentence, start; the rest of the row breaks ties.
+    static func precedes(_ a: Mention, _ b: Mention, nameRank rank: [Int32]) -> Bool {
+        if a.entity != b.entity { return a.entity < b.entity }
+        if a.ticker != b.ticker { return a.ticker < b.ticker }
+        let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
+        if x != y { return x < y }
+        if a.doc != b.doc { return a.doc < b.doc }
+        if a.sentence != b.sentence { return a.sentence < b.sentence }
+        if a.start != b.start { return a.start < b.start }
+        if a.length != b.length { return a.length < b.length }
+        if a.tone != b.tone { return a.tone < b.tone }
+        return a.evidence < b.evidence
+    }
+
     /// Mentions by group (entity, ticker, story name), then document, sentence, start; finds the
     /// groups.
     private func sortMentions() throws {
@@ -454,18 +476,7 @@ final class ReportPageData {
         sorted = true
         // Story names sorted by text so the order does not depend on arrival.
         let rank = names.ranks()
-        try mentionStore.sort { a, b in
-            if a.entity != b.entity { return a.entity < b.entity }
-            if a.ticker != b.ticker { return a.ticker < b.ticker }
-            let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
-            if x != y { return x < y }
-            if a.doc != b.doc { return a.doc < b.doc }
-            if a.sentence != b.sentence { return a.sentence < b.sentence }
-            if a.start != b.start { return a.start < b.start }
-            if a.length != b.length { return a.length < b.length }
-            if a.tone != b.tone { return a.tone < b.tone }
-            return a.evidence < b.evidence
-        }
+        try mentionStore.sort { Self.precedes($0, $1, nameRank: rank) }
         var index: Int32 = 0
         try mentionStore.forEachSorted { mention in
             defer { index += 1 }
@@ -506,19 +517,20 @@ final class ReportPageData {
 
     /// Sites, languages and bylines in page order, so indexes follow first appearance in the
     /// document list (whichever block is written first).
-    private func buildDictionaries() {
+    private func buildDictionaries() throws {
         guard !dictionariesBuilt else { return }
         dictionariesBuilt = true
         for index in documentOrder {
             let document = corpus.documents[index]
+            let details = try corpus.details(of: document)
             if let site = document.site { _ = siteDictionary.index(of: site) }
-            if let language = document.language { _ = languageDictionary.index(of: language) }
-            if !document.authors.isEmpty { _ = bylineDictionary.index(of: document.authors.joined(separator: "; ")) }
+            if let language = details.language { _ = languageDictionary.index(of: language) }
+            if !details.authors.isEmpty { _ = bylineDictionary.index(of: details.authors.joined(separator: "; ")) }
         }
     }
 
-    private func writeDictionaries(into out: inout ReportJSONBytes) {
-        buildDictionaries()
+    private func writeDictionaries(into out: inout ReportJSONBytes) throws {
+        try buildDictionaries()
         out.raw("{")
         out.key("sites", first: true); out.strings(siteDictionary.values.map { Optional($0) })
         out.key("languages"); out.strings(languageDictionary.values.map { Optional($0) })
@@ -533,24 +545,42 @@ final class ReportPageData {
 
     private static let noDay = Int32.min
 
-    private func writeDocuments(into out: inout ReportJSONBytes) {
-        buildDictionaries()
-        let documents = documentOrder.map { corpus.documents[$0] }
+    /// The document block: the `documents` object as JSON (not escaped; it is compressed and
+    /// Base64-encoded), handed to `emit` a column or so at a time; the columns are read from the
+    /// corpus as they are written (a copy of every document was 14 MB at 100,000 pages).
+    func writeDocuments(to emit: ([UInt8]) throws -> Void) throws {
+        try buildDictionaries()
+        let corpus = self.corpus
+        let documents = documentOrder.lazy.map { corpus.documents[$0] }
+        // Details are read again for each column that shows them (one document's at a time).
+        func details(_ column: (ReportDocumentDetails) -> String?) throws -> [String?] {
+            try documentOrder.map { try column(corpus.details(of: corpus.documents[$0])) }
+        }
+        var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
+        func flush() throws {
+            guard out.bytes.count >= Self.pieceBytes else { return }
+            try emit(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
+        }
         out.raw("{")
-        out.key("id", first: true); out.strings(documents.map { Optional($0.id) })
-        out.key("title"); out.strings(documents.map(\.title))
-        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(documents.map(\.title)), missing: -1)
-        out.key("url"); out.strings(documents.map(\.url))
-        out.key("site"); out.integers(documents.map { $0.site.map { siteDictionary.index(of: $0) } ?? -1 })
-        out.key("byline"); out.integers(documents.map { $0.authors.isEmpty ? -1 : bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
+        out.key("id", first: true); out.strings(documents.map { Optional($0.id) }); try flush()
+        var titles = try details(\.title)
+        out.key("title"); out.strings(titles); try flush()
+        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(titles), missing: -1); try flush()
+        titles = []
+        out.key("url"); out.strings(try details(\.url)); try flush()
+        out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
+        out.key("byline")
+        out.integers(try details { $0.authors.isEmpty ? nil : $0.authors.joined(separator: "; ") }.map { $0.map { self.bylineDictionary.index(of: $0) } ?? -1 })
         out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
-        out.key("language"); out.integers(documents.map { $0.language.map { languageDictionary.index(of: $0) } ?? -1 })
-        out.key("words"); out.integers(documents.map(\.words))
-        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { entityPosition[Int($0)] >= 0 }.count })
+        out.key("language"); out.integers(try details(\.language).map { $0.map { self.languageDictionary.index(of: $0) } ?? -1 })
+        out.key("words"); out.integers(documents.map(\.words)); try flush()
+        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { self.entityPosition[Int($0)] >= 0 }.count })
         out.key("sentences"); out.integers(sentenceCount)
         out.key("carriers"); out.integers(documents.map { corpus.carriers(of: $0).count })
         out.key("mirrors"); out.integers(documents.map { corpus.mirrorCount(of: $0) })
         out.raw("}")
+        try emit(out.bytes)
     }
 
     private func days(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? Self.noDay }
