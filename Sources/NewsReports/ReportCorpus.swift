@@ -282,9 +282,9 @@ struct ReportStory {
 /// Memory holds one slim row per document, per entity, per (document, entity) pair, per ticker-day
 /// and per co-occurring entity pair, never the mention records themselves.
 struct ReportCorpus {
-    var documents: [ReportDocument] = []
+    var documents = ReportBlockArray<ReportDocument>()
     var documentIndex: [String: Int32] = [:]
-    var entities: [ReportEntity] = []
+    var entities = ReportBlockArray<ReportEntity>()
     /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
     /// until `finish()` settles them.
     var otherVotes: [Int32: ReportEntityVotes] = [:]
@@ -491,10 +491,9 @@ struct ReportCorpus {
         for index in entities.indices { Self.settle(&entities[index], otherVotes[Int32(index)]) }
         otherVotes = [:]
         companyTones.seal()
-        // The arrays grew by doubling while mentions were read: copied to their exact size now,
-        // before the larger structures of the night's end (up to half their bytes were slack).
-        Self.fit(&entities)
-        Self.fit(&documents)
+        // Entities and documents are kept in blocks (no slack to shed); the ticker-days grew by
+        // doubling while mentions were read: copied to their exact size now, before the larger
+        // structures of the night's end (up to half their bytes were slack).
         Self.fit(&tickerDays)
         var entitySites = ReportDistinctKeys()
         var entityReach = ReportDistinctKeys()

@@ -220,4 +220,22 @@ import Testing
         single.finish()
         #expect(single.entities[0].name == "Solo" && single.entities[0].type == .location && single.entities[0].ticker == nil)
     }
+    /// Rows in blocks read, change and iterate as an array does, across block boundaries.
+    @Test func blockArrayActsAsAnArray() {
+        var rows = ReportBlockArray<Int>()
+        var expected: [Int] = []
+        #expect(rows.isEmpty && Array(rows) == [])
+        for value in 0 ..< 10_000 {
+            rows.append(value * 3)
+            expected.append(value * 3)
+        }
+        for index in stride(from: 0, to: 10_000, by: 7) {
+            rows[index] += 1
+            expected[index] += 1
+        }
+        #expect(rows.count == expected.count && Array(rows) == expected)
+        #expect(rows[4095] == expected[4095] && rows[4096] == expected[4096] && rows[9999] == expected[9999])
+        #expect(rows.indices == expected.indices)
+        #expect(rows.enumerated().allSatisfy { $0.element == expected[$0.offset] })
+    }
 }
