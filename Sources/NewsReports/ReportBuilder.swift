@@ -206,6 +206,7 @@ public struct ReportBuilder: Sendable {
         try flush()
         try mentionsOut.commit()
 
+        ReportHeap.returnFreePages()
         var written = ["mentions.jsonl"]
         for table in tables {
             var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
@@ -241,6 +242,7 @@ public struct ReportBuilder: Sendable {
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
+        ReportHeap.returnFreePages()
         let html = try AtomicFile(folder.appendingPathComponent("report.html"))
         try ReportPage.write(ReportPage.Parts(
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
