@@ -123,9 +123,10 @@ public struct ReportBuilder: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: folder)
         // Read what the previous report says before writing anything: it may be this very folder.
-        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }
+        // Only what "what changed" needs of it is kept (`ReportPreviousNight`).
+        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }.map(ReportPreviousNight.init)
         let previousSuccess = inputs.previousReport.flatMap(ReportRunFacts.lastSuccess(in:))
-        var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
+        var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments, spillFolder: folder)
         // A stage that wrote nothing may leave no file: the report then shows what there is and
         // names the missing file instead of failing the run.
         func present(_ url: URL) -> Bool {
@@ -137,7 +138,6 @@ public struct ReportBuilder: Sendable {
         if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
         let documentFiles = inputs.documents.filter(present)
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index) }
-        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
@@ -169,6 +169,8 @@ public struct ReportBuilder: Sendable {
             }
             try count()
         }
+        // Company tone is kept by the slots of the documents, entities and tickers read above.
+        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         corpus.finish()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
@@ -204,6 +206,7 @@ public struct ReportBuilder: Sendable {
         try flush()
         try mentionsOut.commit()
 
+        ReportHeap.returnFreePages()
         var written = ["mentions.jsonl"]
         for table in tables {
             var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
@@ -220,7 +223,7 @@ public struct ReportBuilder: Sendable {
                              to: folder.appendingPathComponent("datapackage.json"))
         written.append("datapackage.json")
 
-        let overview = ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
+        let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
         try database.insertRun(overview: overview, corpus: corpus)
         try database.commit()
         written.append(ReportDatabaseWriter.fileName)
@@ -239,12 +242,13 @@ public struct ReportBuilder: Sendable {
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
+        ReportHeap.returnFreePages()
         let html = try AtomicFile(folder.appendingPathComponent("report.html"))
         try ReportPage.write(ReportPage.Parts(
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
-            entities: { try $0(page.entitiesJSON()) }, documents: { try $0(page.documentsJSON()) },
+            entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
         try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))

@@ -56,16 +56,14 @@ struct ReportToneCount: Sendable, Equatable {
     }
 }
 
-/// What the report keeps of one canonical document: metadata, not text.
+/// What the report keeps of one canonical document: metadata, not text; what it only writes out
+/// (URL, headline, authors …) waits on disk (`ReportCorpus.details(of:)`).
 struct ReportDocument {
     var id: String
-    var url: String?
     var site: String?
-    var published: String?
     var when: ReportPublished?
-    var title: String?
-    var authors: [String] = []
-    var language: String?
+    /// Where its `ReportDocumentDetails` are in `ReportCorpus.detailStore` (-1: none).
+    var details: Int64 = -1
     var words: Int
     /// False for ids that only mentions named (not among the canonical documents).
     var known: Bool
@@ -117,8 +115,9 @@ struct ReportVotes<Key: Hashable> {
     }
 }
 
-/// The votes on one entity's name, type and ticker while mentions are read (kept beside
-/// `ReportCorpus.entities` and dropped once settled).
+/// The votes on one entity's name, type and ticker while mentions are read that differ from the
+/// first of each it got (`ReportEntity.voteName` …): kept in `ReportCorpus.otherVotes` for the
+/// entities that have any, dropped once settled.
 struct ReportEntityVotes {
     var name = ReportVotes<String>()
     var type = ReportVotes<EntityType>()
@@ -127,24 +126,80 @@ struct ReportEntityVotes {
 
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
 /// does not depend on the order mentions arrive in.
+///
+/// Counts and days are stored in 32 bits (a night has hundreds of thousands of entities, and
+/// 8-byte counts and optional days were half of each row); its top co-mentions are kept beside
+/// the entities (`ReportCorpus.coMentions(of:)`), not in an array per entity.
 struct ReportEntity {
     var id: String
-    var mentions = 0
-    var bullish = 0
-    var bearish = 0
-    var neutral = 0
     // Filled in by `finish()`.
     var name = ""
-    var type = EntityType.miscellaneous
     var ticker: String?
-    var documents = 0
-    var sites = 0
-    var sitesWithMirrors = 0
-    var firstDay: Int?
-    var lastDay: Int?
-    var coMentions: [(entity: Int32, documents: Int)] = []
+    var type = EntityType.miscellaneous
+    private var storedMentions: Int32 = 0
+    private var storedBullish: Int32 = 0
+    private var storedBearish: Int32 = 0
+    private var storedNeutral: Int32 = 0
+    private var storedDocuments: Int32 = 0
+    private var storedSites: Int32 = 0
+    private var storedSitesWithMirrors: Int32 = 0
+    private var storedFirstDay = ReportDay32.none
+    private var storedLastDay = ReportDay32.none
+    // While mentions are read, `name`, `type` and `ticker` hold the first value of each the
+    // entity's mentions gave, and these count the mentions that gave them (a separate row of
+    // votes per entity was 88 bytes for each of the night's entities).
+    private(set) var nameVotes: Int32 = 0
+    private(set) var typeVotes: Int32 = 0
+    private(set) var tickerVotes: Int32 = 0
 
     init(id: String) { self.id = id }
+
+    /// Counts a mention's name towards the first one; false when it is another name.
+    mutating func voteName(_ value: String) -> Bool {
+        if nameVotes == 0 { name = value } else if name != value { return false }
+        nameVotes += 1
+        return true
+    }
+
+    /// Counts a mention's type towards the first one; false when it is another type.
+    mutating func voteType(_ value: EntityType) -> Bool {
+        if typeVotes == 0 { type = value } else if type != value { return false }
+        typeVotes += 1
+        return true
+    }
+
+    /// Counts a mention's ticker towards the first one; false when it is another ticker.
+    mutating func voteTicker(_ value: String) -> Bool {
+        if tickerVotes == 0 { ticker = value } else if ticker != value { return false }
+        tickerVotes += 1
+        return true
+    }
+
+    var mentions: Int { get { Int(storedMentions) } set { storedMentions = Int32(clamping: newValue) } }
+    var bullish: Int { get { Int(storedBullish) } set { storedBullish = Int32(clamping: newValue) } }
+    var bearish: Int { get { Int(storedBearish) } set { storedBearish = Int32(clamping: newValue) } }
+    var neutral: Int { get { Int(storedNeutral) } set { storedNeutral = Int32(clamping: newValue) } }
+    var documents: Int { get { Int(storedDocuments) } set { storedDocuments = Int32(clamping: newValue) } }
+    var sites: Int { get { Int(storedSites) } set { storedSites = Int32(clamping: newValue) } }
+    var sitesWithMirrors: Int { get { Int(storedSitesWithMirrors) } set { storedSitesWithMirrors = Int32(clamping: newValue) } }
+    var firstDay: Int? { get { ReportDay32.day(storedFirstDay) } set { storedFirstDay = ReportDay32.stored(newValue) } }
+    var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
+}
+
+/// An optional publication day (days since 1970-01-01) in four bytes: days of four-digit years
+/// (what `ReportPublished` reads) fit, and `Int32.min` is none.
+enum ReportDay32 {
+    static let none = Int32.min
+
+    @inline(__always)
+    static func day(_ stored: Int32) -> Int? { stored == none ? nil : Int(stored) }
+
+    @inline(__always)
+    static func stored(_ day: Int?) -> Int32 {
+        guard let day else { return none }
+        precondition(day > Int(Int32.min) && day <= Int(Int32.max), "ReportDay32: day \(day) out of range")
+        return Int32(day)
+    }
 }
 
 /// Per-ticker, per-day counts (`day` nil when the document has no usable date).
@@ -175,15 +230,36 @@ struct ReportTickerTotal {
     var toneBalance: Double { mentions == 0 ? 0 : Double(bullish - bearish) / Double(mentions) }
 }
 
-/// Counts for one pair of entities mentioned in the same canonical document.
+/// Counts for one pair of entities mentioned in the same canonical document (in 32 bits, as
+/// `ReportEntity`'s: a night has hundreds of thousands of pairs).
 struct ReportPair {
     var a: Int32
     var b: Int32
-    var documents = 0
+    private var storedDocuments: Int32 = 0
+    private var storedSites: Int32 = 0
+    private var storedFirstDay = ReportDay32.none
+    private var storedLastDay = ReportDay32.none
+
+    init(a: Int32, b: Int32) { self.a = a; self.b = b }
+
+    var documents: Int { get { Int(storedDocuments) } set { storedDocuments = Int32(clamping: newValue) } }
     /// Distinct sites of its documents.
-    var sites = 0
-    var firstDay: Int?
-    var lastDay: Int?
+    var sites: Int { get { Int(storedSites) } set { storedSites = Int32(clamping: newValue) } }
+    var firstDay: Int? { get { ReportDay32.day(storedFirstDay) } set { storedFirstDay = ReportDay32.stored(newValue) } }
+    var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
+}
+
+/// What the report uses of the mirrors dedup removed of one canonical document (when no cluster
+/// file names them): how many, and their sites (not the whole records).
+struct ReportRemovedMirrors {
+    var count = 0
+    /// The mirrors' sites, as they came (repeats kept).
+    var sites: [String] = []
+
+    mutating func add(_ mirror: RemovedMirror) {
+        count += 1
+        if let site = mirror.site.flatMap(ReportCorpus.cleanSite) ?? ReportCorpus.site(ofURL: mirror.url) { sites.append(site) }
+    }
 }
 
 /// A mirror cluster with what the report shows of it.
@@ -206,11 +282,12 @@ struct ReportStory {
 /// Memory holds one slim row per document, per entity, per (document, entity) pair, per ticker-day
 /// and per co-occurring entity pair, never the mention records themselves.
 struct ReportCorpus {
-    var documents: [ReportDocument] = []
+    var documents = ReportBlockArray<ReportDocument>()
     var documentIndex: [String: Int32] = [:]
-    var entities: [ReportEntity] = []
-    /// Votes per entity (same index) until `finish()` settles them.
-    var entityVotes: [ReportEntityVotes] = []
+    var entities = ReportBlockArray<ReportEntity>()
+    /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
+    /// until `finish()` settles them.
+    var otherVotes: [Int32: ReportEntityVotes] = [:]
     var entityIndex: [String: Int32] = [:]
     var tickers: [String] = []
     var tickerIndex: [String: Int32] = [:]
@@ -220,7 +297,7 @@ struct ReportCorpus {
     /// Cluster (index into `stories`) each canonical document heads.
     var storyOfCanonical: [String: Int] = [:]
     /// Mirrors dedup removed, per canonical id, for when no cluster file is given.
-    var removedByCanonical: [String: [RemovedMirror]] = [:]
+    var removedByCanonical: [String: ReportRemovedMirrors] = [:]
     var removedCount = 0
     var removedByReason: [String: Int] = [:]
     var mentionCount = 0
@@ -232,19 +309,33 @@ struct ReportCorpus {
     var duplicateDocuments = 0
     /// Input files that were named but not there (file names only).
     var missingInputs: [String] = []
-    /// The entities stage's document-level tone per company: by document id and ticker, and by
-    /// document id and entity id (for records without a ticker).
-    var companyTone: [String: [String: ReportCompanyTone]] = [:]
+    /// The entities stage's document-level tone per company: by document and ticker, and by
+    /// document and entity (for records without a ticker).
+    var companyTones = ReportCompanyTones()
     /// Largest number of entities one document lends to co-occurrence counting.
     let pairCap: Int
     /// Documents a pair must share to be listed in `pairs`.
     let minimumPairDocuments: Int
     /// Co-mentioned entities kept per entity.
     let coMentionsKept = 5
+    /// Each entity's top co-mentioned entities, `coMentionsKept` slots per entity (entity i's at
+    /// `i * coMentionsKept`), best first, -1 after the last; filled by `finish()`.
+    private var coMentionSlots: [Int32] = []
 
-    init(pairCap: Int, minimumPairDocuments: Int = 1) {
+    /// Documents' details, on disk until they are written out.
+    let detailStore: ReportDocumentDetailStore
+
+    /// `spillFolder` receives the unlinked temporary file of the documents' details (the
+    /// system's temporary folder when nil).
+    init(pairCap: Int, minimumPairDocuments: Int = 1, spillFolder: URL? = nil) {
         self.pairCap = pairCap
         self.minimumPairDocuments = minimumPairDocuments
+        detailStore = ReportDocumentDetailStore(folder: spillFolder ?? FileManager.default.temporaryDirectory)
+    }
+
+    /// A document's URL, publication text, headline, authors and language.
+    func details(of document: ReportDocument) throws -> ReportDocumentDetails {
+        document.details < 0 ? .none : try detailStore.details(at: document.details)
     }
 
     // MARK: Reading
@@ -269,27 +360,33 @@ struct ReportCorpus {
         }
     }
 
-    /// Reads `CompanyTone` records; a repeated (document, company) keeps the first.
+    /// Reads `CompanyTone` records; a repeated (document, company) keeps the first. Read after
+    /// the documents and mentions: a call is kept by the slots of its document, entity and
+    /// ticker, and one on a document, entity or ticker the report does not know is never asked
+    /// for (`documentTickerRows` asks about canonical documents and the tickers and companies
+    /// their mentions named). `finish()` seals the calls.
     mutating func readCompanyTone(_ url: URL) throws {
         try JSONLines.forEach(CompanyTone.self, in: url) { record in
+            guard let document = documentIndex[record.documentId], documents[Int(document)].known else { return }
             let tone = ReportCompanyTone(tone: record.tone, confidence: record.confidence)
-            var keys = ["entity:" + record.entityId]
-            if let ticker = record.ticker.flatMap(Self.cleanSymbol) { keys.append("ticker:" + ticker) }
-            for key in keys where companyTone[record.documentId]?[key] == nil { companyTone[record.documentId, default: [:]][key] = tone }
+            if let entity = entityIndex[record.entityId] { companyTones.add(document: document, company: .entity(entity), tone) }
+            if let ticker = record.ticker.flatMap(Self.cleanSymbol).flatMap({ tickerIndex[$0] }) {
+                companyTones.add(document: document, company: .ticker(ticker), tone)
+            }
         }
     }
 
-    /// A document's tone towards a ticker from the entities stage, when it gave one.
-    func companyTone(document: String, ticker: String, entities: [String]) -> ReportCompanyTone? {
-        guard let known = companyTone[document] else { return nil }
-        if let tone = known["ticker:" + ticker] { return tone }
-        for id in entities { if let tone = known["entity:" + id] { return tone } }
+    /// A document's tone towards a ticker from the entities stage, when it gave one: its call on
+    /// the ticker, else on the first of `entities` (the ticker's companies, by id) it made one on.
+    func companyTone(document: Int32, ticker: Int32, entities: [Int32]) -> ReportCompanyTone? {
+        if let tone = companyTones.call(document: document, company: .ticker(ticker)) { return tone }
+        for entity in entities { if let tone = companyTones.call(document: document, company: .entity(entity)) { return tone } }
         return nil
     }
 
     mutating func readRemoved(_ url: URL) throws {
         try JSONLines.forEach(RemovedMirror.self, in: url) { mirror in
-            removedByCanonical[mirror.canonicalId, default: []].append(mirror)
+            removedByCanonical[mirror.canonicalId, default: ReportRemovedMirrors()].add(mirror)
             removedCount += 1
             removedByReason[mirror.reason, default: 0] += 1
         }
@@ -306,17 +403,20 @@ struct ReportCorpus {
             do { article = try decoder.decode(ReportArticleHeader.self, from: Data(line)) } catch {
                 throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
             }
+            let existing = documentIndex[article.id]
+            // The same canonical id in two files: keep the first copy, count the repeat.
+            if let existing, documents[Int(existing)].known { duplicateDocuments += 1; return }
             let link = article.url ?? article.canonical
+            let details = try detailStore.append(ReportDocumentDetails(
+                url: link, published: article.published, title: article.title,
+                authors: (article.authors ?? []).compactMap(Self.cleanSite), language: article.language.flatMap(Self.cleanSite)))
             let document = ReportDocument(
-                id: article.id, url: link,
+                id: article.id,
                 site: article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical),
-                published: article.published, when: ReportPublished(article.published), title: article.title,
-                authors: (article.authors ?? []).compactMap(Self.cleanSite),
-                language: article.language.flatMap(Self.cleanSite), words: article.words, known: true,
+                when: ReportPublished(article.published), details: details, words: article.words, known: true,
                 location: ReportLineLocation(file: Int32(file), offset: Int64(offset), length: Int32(clamping: line.count)))
-            if let existing = documentIndex[article.id] {
-                // The same canonical id in two files: keep the first copy, count the repeat.
-                if !documents[Int(existing)].known { documents[Int(existing)] = document } else { duplicateDocuments += 1 }
+            if let existing {
+                documents[Int(existing)] = document
                 return
             }
             documentIndex[article.id] = Int32(documents.count)
@@ -341,14 +441,13 @@ struct ReportCorpus {
             entitySlot = Int32(entities.count)
             entityIndex[mention.entityId] = entitySlot
             entities.append(ReportEntity(id: mention.entityId))
-            entityVotes.append(ReportEntityVotes())
         }
         let ticker = Self.ticker(of: mention)
         let e = Int(entitySlot)
         entities[e].mentions += 1
-        entityVotes[e].name.add(mention.canonicalName)
-        entityVotes[e].type.add(mention.type)
-        if let ticker { entityVotes[e].ticker.add(ticker) }
+        if !entities[e].voteName(mention.canonicalName) { otherVotes[entitySlot, default: ReportEntityVotes()].name.add(mention.canonicalName) }
+        if !entities[e].voteType(mention.type) { otherVotes[entitySlot, default: ReportEntityVotes()].type.add(mention.type) }
+        if let ticker, !entities[e].voteTicker(ticker) { otherVotes[entitySlot, default: ReportEntityVotes()].ticker.add(ticker) }
         switch mention.tone {
         case .bullish: entities[e].bullish += 1
         case .bearish: entities[e].bearish += 1
@@ -389,19 +488,18 @@ struct ReportCorpus {
     /// 8 bytes each and freed at the end, where a set per entity cost an allocation each and a
     /// dictionary of every pair several times its keys (the report's memory at 100,000 pages).
     mutating func finish() {
-        for index in entities.indices { Self.settle(&entities[index], entityVotes[index]) }
-        entityVotes = []
-        // The arrays grew by doubling while mentions were read: copied to their exact size now,
-        // before the larger structures of the night's end (up to half their bytes were slack).
-        Self.fit(&entities)
-        Self.fit(&documents)
+        for index in entities.indices { Self.settle(&entities[index], otherVotes[Int32(index)]) }
+        otherVotes = [:]
+        companyTones.seal()
+        // Entities and documents are kept in blocks (no slack to shed); the ticker-days grew by
+        // doubling while mentions were read: copied to their exact size now, before the larger
+        // structures of the night's end (up to half their bytes were slack).
         Self.fit(&tickerDays)
-        var entitySites: [UInt64] = []
-        var entityReach: [UInt64] = []
-        var tickerSites: [UInt64] = []
-        var tickerDaySites: [UInt64] = []
+        var entitySites = ReportDistinctKeys()
+        var entityReach = ReportDistinctKeys()
+        var tickerSites = ReportDistinctKeys()
+        var tickerDaySites = ReportDistinctKeys()
         var tickerDocuments = [Int](repeating: 0, count: tickers.count)
-        var pairKeys: [UInt64] = []
 
         // Mentions of ids that are not canonical documents (a mismatch between stages) count as
         // mentions only: they have no site or day and are not documents of the report.
@@ -429,57 +527,112 @@ struct ReportCorpus {
                     if let site { tickerDaySites.append(Self.pack(Int32(slot), site)) }
                 }
             }
-            for (a, b) in pairCandidates(document) { pairKeys.append(Self.pack(a, b)) }
         }
-        Self.forEachDistinctCount(&entitySites) { entities[Int($0)].sites = $1 }
-        Self.forEachDistinctCount(&entityReach) { entities[Int($0)].sitesWithMirrors = $1 }
+        entitySites.forEachDistinctCount { entities[Int($0)].sites = $1 }
+        entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
         var tickerSiteCounts = [Int](repeating: 0, count: tickers.count)
-        Self.forEachDistinctCount(&tickerSites) { tickerSiteCounts[Int($0)] = $1 }
-        Self.forEachDistinctCount(&tickerDaySites) { tickerDays[Int($0)].sites = $1 }
+        tickerSites.forEachDistinctCount { tickerSiteCounts[Int($0)] = $1 }
+        tickerDaySites.forEachDistinctCount { tickerDays[Int($0)].sites = $1 }
+
+        // Each document's entities that take part in pairs (`pairChoice`), chosen once.
+        var chosen: [Int32] = []
+        var chosenStart: [Int32] = [0]
+        var pairsOf = [Int32](repeating: 0, count: entities.count)
+        for document in documents {
+            if document.known {
+                let list = pairChoice(document)
+                chosen += list
+                forEachPair(list) { a, _ in pairsOf[Int(a)] += 1 }
+            }
+            chosenStart.append(Int32(chosen.count))
+        }
+        Self.fit(&chosen)
+        func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
+            forEachPair(chosen[Int(chosenStart[document]) ..< Int(chosenStart[document + 1])], body)
+        }
 
         // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
         // total order, so the result does not depend on the order pairs are met); only frequent
-        // pairs get a row of their own.
-        pairKeys.sort()
-        let ids = entities.map(\.id)
+        // pairs get a row of their own. The pairs' keys are sorted a range of first entities at
+        // a time (every key of the night at once was the largest array of its end), so `pairs`
+        // comes out in key order.
+        // Each entity's best `coMentionsKept` co-mentioned entities and their document counts, in
+        // flat slots (an array per entity cost an allocation each).
+        let kept = coMentionsKept
+        coMentionSlots = Array(repeating: -1, count: entities.count * kept)
+        var coMentionDocuments = Array(repeating: Int32(0), count: entities.count * kept)
         func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
-            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(ids[Int(x.entity)], ids[Int(y.entity)])
+            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
         }
         func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
-            var list = entities[Int(entity)].coMentions
-            entities[Int(entity)].coMentions = []
-            if list.count < coMentionsKept || better(candidate, list[list.count - 1]) {
-                if list.count == coMentionsKept { list.removeLast() }
-                let at = list.firstIndex { better(candidate, $0) } ?? list.count
-                list.insert(candidate, at: at)
+            let base = Int(entity) * kept
+            var count = 0
+            while count < kept, coMentionSlots[base + count] >= 0 { count += 1 }
+            func listed(_ index: Int) -> (entity: Int32, documents: Int) {
+                (coMentionSlots[base + index], Int(coMentionDocuments[base + index]))
             }
-            entities[Int(entity)].coMentions = list
+            guard count < kept || better(candidate, listed(count - 1)) else { return }
+            if count == kept { count -= 1 }
+            var at = 0
+            while at < count, !better(candidate, listed(at)) { at += 1 }
+            var index = count
+            while index > at {
+                coMentionSlots[base + index] = coMentionSlots[base + index - 1]
+                coMentionDocuments[base + index] = coMentionDocuments[base + index - 1]
+                index -= 1
+            }
+            coMentionSlots[base + at] = candidate.entity
+            coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
         }
-        var pairIndex: [UInt64: Int] = [:]
-        var start = 0
-        while start < pairKeys.count {
-            var end = start + 1
-            while end < pairKeys.count, pairKeys[end] == pairKeys[start] { end += 1 }
-            let key = pairKeys[start]
-            let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
-            let count = end - start
-            offer(a, (b, count))
-            offer(b, (a, count))
-            if count >= minimumPairDocuments {
-                pairIndex[key] = pairs.count
-                pairs.append(ReportPair(a: a, b: b))
+        var pairKeys: [UInt64] = []
+        var low = 0
+        while low < entities.count {
+            var high = low, count = 0
+            while high < entities.count, high == low || count + Int(pairsOf[high]) <= Self.pairKeysSorted {
+                count += Int(pairsOf[high])
+                high += 1
             }
-            start = end
+            if count > 0 {
+                pairKeys.reserveCapacity(count)
+                for document in documents.indices where documents[document].known {
+                    chosenPairs(document) { a, b in if a >= low && a < high { pairKeys.append(Self.pack(a, b)) } }
+                }
+                pairKeys.sort()
+                var start = 0
+                while start < pairKeys.count {
+                    var end = start + 1
+                    while end < pairKeys.count, pairKeys[end] == pairKeys[start] { end += 1 }
+                    let key = pairKeys[start]
+                    let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+                    let count = end - start
+                    offer(a, (b, count))
+                    offer(b, (a, count))
+                    if count >= minimumPairDocuments { pairs.append(ReportPair(a: a, b: b)) }
+                    start = end
+                }
+                pairKeys.removeAll(keepingCapacity: true)
+            }
+            low = high
         }
         pairKeys = []
+        pairsOf = []
         Self.fit(&pairs)
         if !pairs.isEmpty {
-            var pairSites: [UInt64] = []
-            for document in documents where document.known {
-                let site = document.site.flatMap { siteIndex[$0] }
-                let day = document.when?.day
-                for (a, b) in pairCandidates(document) {
-                    guard let slot = pairIndex[Self.pack(a, b)] else { continue }
+            /// A pair's slot in `pairs` (in key order here), by binary search.
+            func slot(of key: UInt64) -> Int? {
+                var low = 0, high = pairs.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if Self.pack(pairs[middle].a, pairs[middle].b) < key { low = middle + 1 } else { high = middle }
+                }
+                return low < pairs.count && Self.pack(pairs[low].a, pairs[low].b) == key ? low : nil
+            }
+            var pairSites = ReportDistinctKeys()
+            for document in documents.indices where documents[document].known {
+                let site = documents[document].site.flatMap { siteIndex[$0] }
+                let day = documents[document].when?.day
+                chosenPairs(document) { a, b in
+                    guard let slot = slot(of: Self.pack(a, b)) else { return }
                     pairs[slot].documents += 1
                     if let site { pairSites.append(Self.pack(Int32(slot), site)) }
                     if let day {
@@ -488,7 +641,7 @@ struct ReportCorpus {
                     }
                 }
             }
-            Self.forEachDistinctCount(&pairSites) { pairs[Int($0)].sites = $1 }
+            pairSites.forEachDistinctCount { pairs[Int($0)].sites = $1 }
         }
         pairs.sort { x, y in
             if x.documents != y.documents { return x.documents > y.documents }
@@ -527,7 +680,7 @@ struct ReportCorpus {
     static func pack(_ high: Int32, _ low: Int32) -> UInt64 { UInt64(UInt32(bitPattern: high)) << 32 | UInt64(UInt32(bitPattern: low)) }
 
     /// Sorts `keys` (packed by `pack`) and calls `body(high, distinct lows)` once per high half;
-    /// empties `keys`.
+    /// empties `keys`. (`ReportDistinctKeys` gathers such keys without keeping repeats.)
     static func forEachDistinctCount(_ keys: inout [UInt64], _ body: (Int32, Int) -> Void) {
         keys.sort()
         var index = 0
@@ -544,30 +697,37 @@ struct ReportCorpus {
         keys = []
     }
 
-    /// Entity pairs a document contributes: among its named entities, the `pairCap` most
-    /// mentioned (ties by id), minus pairs of a company and its own ticker symbol.
+    /// Pair keys sorted together at most (8 MB), unless one entity alone is the first of more.
+    static let pairKeysSorted = 1 << 20
+
+    /// The entities of a document that take part in pairs: its `pairCap` most mentioned named
+    /// entities (ties by id), by id. Its pairs (`forEachPair`) leave out a company and its own
+    /// ticker symbol.
     ///
     /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
     /// ~20,000 pairs on its own; at most `pairCap·(pairCap−1)/2` pairs per document.
-    private func pairCandidates(_ document: ReportDocument) -> [(Int32, Int32)] {
+    private func pairChoice(_ document: ReportDocument) -> [Int32] {
         var named = document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
             .map { (entity: $0.key, count: $0.value) }
         named.sort { x, y in
             if x.count != y.count { return x.count > y.count }
             return reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
         }
-        let chosen = named.prefix(pairCap).map(\.entity).sorted {
+        return named.prefix(pairCap).map(\.entity).sorted {
             reportPrecedes(entities[Int($0)].id, entities[Int($1)].id)
         }
-        var result: [(Int32, Int32)] = []
+    }
+
+    /// The pairs of `chosen` (a `pairChoice`), first entity the one earlier in it, minus pairs
+    /// of a company and its own ticker symbol.
+    private func forEachPair(_ chosen: some RandomAccessCollection<Int32>, _ body: (Int32, Int32) -> Void) {
         for i in chosen.indices {
             for j in chosen.indices where j > i {
                 let (a, b) = (entities[Int(chosen[i])], entities[Int(chosen[j])])
                 if let ticker = a.ticker, ticker == b.ticker { continue }
-                result.append((chosen[i], chosen[j]))
+                body(chosen[i], chosen[j])
             }
         }
-        return result
     }
 
     /// Copies `array` into storage of its exact size.
@@ -579,11 +739,18 @@ struct ReportCorpus {
         array = exact
     }
 
-    private static func settle(_ entity: inout ReportEntity, _ votes: ReportEntityVotes) {
-        entity.name = winner(votes.name.counts) ?? entity.id
-        entity.type = votes.type.counts.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key
-            ?? .miscellaneous
-        entity.ticker = winner(votes.ticker.counts)
+    /// Settles an entity's name, type and ticker: the most frequent of its first votes and the
+    /// others.
+    private static func settle(_ entity: inout ReportEntity, _ others: ReportEntityVotes?) {
+        var names = others?.name.counts ?? [:]
+        if entity.nameVotes > 0 { names[entity.name, default: 0] += Int(entity.nameVotes) }
+        var types = others?.type.counts ?? [:]
+        if entity.typeVotes > 0 { types[entity.type, default: 0] += Int(entity.typeVotes) }
+        var tickers = others?.ticker.counts ?? [:]
+        if entity.tickerVotes > 0, let ticker = entity.ticker { tickers[ticker, default: 0] += Int(entity.tickerVotes) }
+        entity.name = winner(names) ?? entity.id
+        entity.type = types.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key ?? .miscellaneous
+        entity.ticker = winner(tickers)
     }
 
     /// The most frequent value, ties to the byte-wise smallest.
@@ -601,6 +768,14 @@ struct ReportCorpus {
 
     // MARK: Queries
 
+    /// An entity's most co-mentioned entities (slots), best first: most shared documents, then
+    /// by id.
+    func coMentions(of entity: Int) -> ArraySlice<Int32> {
+        guard !coMentionSlots.isEmpty else { return [] }
+        let slots = coMentionSlots[entity * coMentionsKept ..< (entity + 1) * coMentionsKept]
+        return slots.prefix { $0 >= 0 }
+    }
+
     /// Every site that carried a document: its own and its mirrors', sorted.
     func carriers(of document: ReportDocument) -> [String] {
         var sites: Set<String> = []
@@ -608,7 +783,7 @@ struct ReportCorpus {
         if let story = storyOfCanonical[document.id] {
             sites.formUnion(stories[story].sites)
         } else if let removed = removedByCanonical[document.id] {
-            sites.formUnion(removed.compactMap { $0.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: $0.url) })
+            sites.formUnion(removed.sites)
         }
         return sites.sorted(by: reportPrecedes)
     }
@@ -667,8 +842,8 @@ struct ReportCorpus {
         }
     }
 
-    func title(ofDocument id: String) -> String? {
-        documentIndex[id].flatMap { documents[Int($0)].title }
+    func title(ofDocument id: String) throws -> String? {
+        try documentIndex[id].flatMap { try details(of: documents[Int($0)]).title }
     }
 
     /// The symbol a mention counts towards: its linked company's ticker, or for a ticker mention

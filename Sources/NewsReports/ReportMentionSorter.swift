@@ -49,7 +49,8 @@ final class ReportMentionSorter {
             return
         }
         try spill()
-        var readers = try runs.map { try ReportSortRunReader($0) }
+        let block = Self.mergeBlockBytes(runs: runs.count)
+        var readers = try runs.map { try ReportSortRunReader($0, blockBytes: block) }
         var heads = try readers.indices.map { try readers[$0].next() }
         while true {
             var best: Int?
@@ -92,6 +93,16 @@ final class ReportMentionSorter {
         chunk.removeAll(keepingCapacity: true)
     }
 
+    /// Bytes the merge holds for all its runs' read blocks together: a night of a million
+    /// mentions spills about 25 runs, and a megabyte each grew the merge with the night.
+    static let mergeBufferBytes = 4 << 20
+
+    /// Each run's read block during the merge: the runs share `mergeBufferBytes`, between 64 KB
+    /// (reads stay large) and 1 MB.
+    static func mergeBlockBytes(runs: Int) -> Int {
+        min(1 << 20, max(64 << 10, mergeBufferBytes / max(1, runs)))
+    }
+
     private func removeRuns() {
         for url in runs { try? FileManager.default.removeItem(at: url) }
         runs = []
@@ -128,9 +139,11 @@ struct ReportSortRunReader {
     private var buffer: [UInt8] = []
     private var position = 0
     private var exhausted = false
+    private let blockBytes: Int
 
-    init(_ url: URL) throws {
+    init(_ url: URL, blockBytes: Int = 1 << 20) throws {
         self.url = url
+        self.blockBytes = max(1, blockBytes)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw FileError.io(path: url.path, reason: "cannot reopen a temporary file for sorting mentions")
         }
@@ -140,7 +153,7 @@ struct ReportSortRunReader {
     private mutating func ensure(_ count: Int) throws -> Bool {
         while buffer.count - position < count && !exhausted {
             let data: Data?
-            do { data = try handle.read(upToCount: 1 << 20) } catch {
+            do { data = try handle.read(upToCount: blockBytes) } catch {
                 throw FileError.io(path: url.path, reason: "read failed: \(error.localizedDescription)")
             }
             guard let data, !data.isEmpty else { exhausted = true; break }

@@ -129,14 +129,6 @@ final class ReportPageData {
         var evidence: Int32
     }
 
-    struct Sentence {
-        var doc: Int32
-        var index: Int32
-        /// Offset into the spill file; length -1 for a sentence left out by the size bound.
-        var offset: Int
-        var length: Int32
-    }
-
     private let corpus: ReportCorpus
     let documentOrder: [Int]
     private var documentPosition: [Int32]
@@ -148,11 +140,19 @@ final class ReportPageData {
     private(set) var tickerEntity: [Int32]
     private var names = ReportDictionary()
     private var evidence = ReportDictionary()
-    private(set) var mentions: [Mention] = []
-    private var sentences: [Sentence] = []
-    /// The stored sentences' text, in the order they arrived (one document's together).
+    /// The embedded mentions, on disk until the page is written.
+    private let mentionStore: ReportPageMentionStore
+    /// The sentences in the order they arrived, each a little-endian Int32 length (-1 for one
+    /// left out by the size bound) and its UTF-8 text; one document's together.
     private let sentenceBytes: ReportSpillFile
+    /// Sentence text bytes stored (what `sentenceBytesMax` bounds).
+    private var sentenceTextBytes = 0
+    /// Sentences per document (by page position), and where in `sentenceBytes` they are.
     private var sentenceCount: [Int32]
+    private var sentenceFrom: [Int]
+    private var sentenceTo: [Int]
+    /// The document whose sentence was stored last.
+    private var lastSentenceDocument: Int32 = -1
     /// Named mentions in all documents, embedded or not.
     let namedMentionCount: Int
     private(set) var mentionsComplete = true
@@ -176,10 +176,13 @@ final class ReportPageData {
         documentPosition = Array(repeating: -1, count: corpus.documents.count)
         for (position, index) in documentOrder.enumerated() { documentPosition[index] = Int32(position) }
         sentenceCount = Array(repeating: 0, count: documentOrder.count)
+        sentenceFrom = Array(repeating: 0, count: documentOrder.count)
+        sentenceTo = Array(repeating: 0, count: documentOrder.count)
         let pageTypes = Set(Self.types)
         entityOrder = corpus.orderedEntities(namedOnly: true).filter { pageTypes.contains(corpus.entities[$0].type) }
         entityPosition = Array(repeating: -1, count: corpus.entities.count)
         for (position, index) in entityOrder.enumerated() { entityPosition[index] = Int32(position) }
+        mentionStore = try ReportPageMentionStore(folder: folder, entities: entityOrder.count)
         let often = entityOrder.prefix { corpus.entities[$0].mentions >= Self.entitiesFirstMinMentions }.count
         entitiesFirst = min(often, max(0, entitiesFirstMax))
         tickerOrder = corpus.tickerTotals.map(\.ticker)
@@ -259,21 +262,37 @@ final class ReportPageData {
             start = Int32(mention.start - context.start + (context.cutBefore ? 1 : 0))
         }
         let tone: UInt8 = mention.tone == .bullish ? 1 : mention.tone == .bearish ? 2 : 0
-        mentions.append(Mention(doc: current, entity: entity, ticker: ticker, name: name, sentence: sentence, start: start,
-                                length: Int32(max(0, mention.end - mention.start)), tone: tone,
-                                evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
+        try mentionStore.append(Mention(doc: current, entity: entity, ticker: ticker, name: name, sentence: sentence, start: start,
+                                        length: Int32(max(0, mention.end - mention.start)), tone: tone,
+                                        evidence: mention.evidence.map { evidence.index(of: $0) } ?? -1))
     }
 
     private func storeSentence(_ context: ReportMentionContext, index: Int32) throws {
+        let document = Int(current)
+        if index == 0 {
+            sentenceFrom[document] = sentenceBytes.count
+        } else if lastSentenceDocument != current {
+            // The document's mentions came back after another's: its sentences are moved to the
+            // end so that they stay together.
+            let earlier = try sentenceBytes.read(offset: sentenceFrom[document], count: sentenceTo[document] - sentenceFrom[document])
+            sentenceFrom[document] = sentenceBytes.count
+            try sentenceBytes.append(earlier)
+        }
+        lastSentenceDocument = current
         let text = (context.cutBefore ? "…" : "") + context.text + (context.cutAfter ? "…" : "")
         let utf8 = text.utf8
-        guard sentenceBytes.count + utf8.count <= Self.sentenceBytesMax else {
+        var length = Int32(-1)
+        if sentenceTextBytes + utf8.count <= Self.sentenceBytesMax {
+            length = Int32(utf8.count)
+            sentenceTextBytes += utf8.count
+        } else {
             sentencesComplete = false
-            sentences.append(Sentence(doc: current, index: index, offset: 0, length: -1))
-            return
         }
-        sentences.append(Sentence(doc: current, index: index, offset: sentenceBytes.count, length: Int32(utf8.count)))
-        try sentenceBytes.append(utf8)
+        let bits = UInt32(bitPattern: length)
+        try sentenceBytes.append([UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
+                                  UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)])
+        if length >= 0 { try sentenceBytes.append(utf8) }
+        sentenceTo[document] = sentenceBytes.count
     }
 
     /// The name a story used for a company: the surface without a trailing possessive, white
@@ -307,13 +326,13 @@ final class ReportPageData {
     }
 
     /// The `#data` JSON: compact, escaped for an HTML script element.
-    func dataJSON(run: Run, history: ReportHistoryWindow?) -> [UInt8] {
-        sortMentions()
-        var out = ReportJSONBytes(htmlSafe: true, capacity: 64 * documentOrder.count + 24 * mentions.count + (1 << 16))
+    func dataJSON(run: Run, history: ReportHistoryWindow?) throws -> [UInt8] {
+        try sortMentions()
+        var out = ReportJSONBytes(htmlSafe: true, capacity: 64 * documentOrder.count + (1 << 16))
         out.raw("{")
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
-        out.key("dict"); writeDictionaries(into: &out)
+        out.key("dict"); try writeDictionaries(into: &out)
         out.key("entities"); writeEntities(0 ..< entitiesFirst, into: &out)
         out.key("tickers"); writeTickers(into: &out)
         if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
@@ -321,24 +340,31 @@ final class ReportPageData {
         return out.bytes
     }
 
-    /// The document block: the `documents` object as JSON (not escaped; it is compressed and
-    /// Base64-encoded).
-    func documentsJSON() -> [UInt8] {
-        var out = ReportJSONBytes(htmlSafe: false, capacity: 160 * documentOrder.count + 64)
-        writeDocuments(into: &out)
-        return out.bytes
+    /// The document block whole (for tests).
+    func documentsJSON() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeDocuments { whole += $0 }
+        return whole
     }
 
     /// The entity block (before compression): the entities after the first `entitiesFirst`, as
     /// lines of `entitiesPerLine` (each a JSON object of columns, not escaped: it is compressed
-    /// and Base64-encoded). Empty when `#data` holds them all.
-    func entitiesJSON() -> [UInt8] {
-        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * (entityOrder.count - entitiesFirst) + 64)
+    /// and Base64-encoded), handed to `emit` a line at a time. Empty when `#data` holds them all.
+    func writeEntities(to emit: ([UInt8]) throws -> Void) throws {
+        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * Self.entitiesPerLine + 64)
         for start in stride(from: entitiesFirst, to: entityOrder.count, by: Self.entitiesPerLine) {
             if start > entitiesFirst { out.raw(0x0A) }
             writeEntities(start ..< min(start + Self.entitiesPerLine, entityOrder.count), into: &out)
+            try emit(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
         }
-        return out.bytes
+    }
+
+    /// The entity block whole (for tests).
+    func entitiesJSON() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        try writeEntities { whole += $0 }
+        return whole
     }
 
     /// Sentences per line of the sentence block: the page parses a line at a time (about 100 KB,
@@ -352,34 +378,30 @@ final class ReportPageData {
     /// the page decompresses), a line break after every `sentencesPerLine`; handed to `emit` in
     /// pieces, each document's text read back from the spill file in one read.
     func writeSentences(to emit: ([UInt8]) throws -> Void) throws {
-        let ordered = sentences.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.index < $1.index }
         var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
         out.raw("[")
         var position = 0
-        var first = 0
-        while first < ordered.count {
-            var end = first + 1
-            while end < ordered.count, ordered[end].doc == ordered[first].doc { end += 1 }
+        for document in sentenceCount.indices where sentenceCount[document] > 0 {
             // A document's sentences were stored together: one read covers them.
-            let stored = ordered[first ..< end].filter { $0.length >= 0 }
-            let low = stored.map(\.offset).min() ?? 0
-            let high = stored.map { $0.offset + Int($0.length) }.max() ?? 0
-            let text = try sentenceBytes.read(offset: low, count: high - low)
-            for sentence in ordered[first ..< end] {
+            let stored = try sentenceBytes.read(offset: sentenceFrom[document], count: sentenceTo[document] - sentenceFrom[document])
+            var at = 0
+            for _ in 0 ..< sentenceCount[document] {
                 if position > 0 { out.raw(0x2C) }
                 // A line break after every `sentencesPerLine` sentences: still one JSON array, and
                 // the page parses it line by line between other work (no string holds a raw newline).
                 if position > 0, position % Self.sentencesPerLine == 0 { out.raw(0x0A) }
                 position += 1
-                if sentence.length < 0 { out.null(); continue }
-                let start = sentence.offset - low
-                out.string(String(decoding: text[start ..< start + Int(sentence.length)], as: UTF8.self))
+                let length = Int(Int32(bitPattern: UInt32(stored[at]) | UInt32(stored[at + 1]) << 8 | UInt32(stored[at + 2]) << 16
+                                                   | UInt32(stored[at + 3]) << 24))
+                at += 4
+                if length < 0 { out.null(); continue }
+                out.string(String(decoding: stored[at ..< at + length], as: UTF8.self))
+                at += length
             }
             if out.bytes.count >= Self.pieceBytes {
                 try emit(out.bytes)
                 out.bytes.removeAll(keepingCapacity: true)
             }
-            first = end
         }
         out.raw("]")
         try emit(out.bytes)
@@ -397,7 +419,7 @@ final class ReportPageData {
     /// `length`, `evidence`) then one byte of tone per mention, in the order `first` counts in;
     /// handed to `emit` in pieces.
     func writeMentions(to emit: ([UInt8]) throws -> Void) throws {
-        let groups = self.groups
+        try sortMentions()
         var out: [UInt8] = []
         out.reserveCapacity(Self.pieceBytes + 16)
         func int32(_ value: Int32) throws {
@@ -411,12 +433,12 @@ final class ReportPageData {
         for group in groups { try int32(group.entity) }
         for group in groups { try int32(group.ticker) }
         for group in groups { try int32(group.name) }
-        for group in groups { try int32(Int32(group.first)) }
+        for group in groups { try int32(group.first) }
         func column(_ value: (Mention) -> Int32) throws {
-            for mention in mentions { try int32(value(mention)) }
+            try mentionStore.forEachSorted { mention in try int32(value(mention)) }
         }
         try column(\.doc); try column(\.sentence); try column(\.start); try column(\.length); try column(\.evidence)
-        for mention in mentions {
+        try mentionStore.forEachSorted { mention in
             out.append(mention.tone == 1 ? 1 : mention.tone == 2 ? 2 : 0)
             if out.count >= Self.pieceBytes { try emit(out); out.removeAll(keepingCapacity: true) }
         }
@@ -430,27 +452,36 @@ final class ReportPageData {
         return whole
     }
 
-    var embeddedSentences: Int { sentences.count }
-
     private var sorted = false
 
-    /// Mentions by group (entity, ticker, story name), then document, sentence, start.
-    private func sortMentions() {
+    /// The mention block's order: by group (entity, ticker, story name by its rank in
+    /// `nameRank`), then document, sentence, start; the rest of the row breaks ties.
+    static func precedes(_ a: Mention, _ b: Mention, nameRank rank: [Int32]) -> Bool {
+        if a.entity != b.entity { return a.entity < b.entity }
+        if a.ticker != b.ticker { return a.ticker < b.ticker }
+        let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
+        if x != y { return x < y }
+        if a.doc != b.doc { return a.doc < b.doc }
+        if a.sentence != b.sentence { return a.sentence < b.sentence }
+        if a.start != b.start { return a.start < b.start }
+        if a.length != b.length { return a.length < b.length }
+        if a.tone != b.tone { return a.tone < b.tone }
+        return a.evidence < b.evidence
+    }
+
+    /// Mentions by group (entity, ticker, story name), then document, sentence, start; finds the
+    /// groups.
+    private func sortMentions() throws {
         guard !sorted else { return }
         sorted = true
         // Story names sorted by text so the order does not depend on arrival.
         let rank = names.ranks()
-        mentions.sort { a, b in
-            if a.entity != b.entity { return a.entity < b.entity }
-            if a.ticker != b.ticker { return a.ticker < b.ticker }
-            let (x, y) = (a.name < 0 ? -1 : rank[Int(a.name)], b.name < 0 ? -1 : rank[Int(b.name)])
-            if x != y { return x < y }
-            if a.doc != b.doc { return a.doc < b.doc }
-            if a.sentence != b.sentence { return a.sentence < b.sentence }
-            if a.start != b.start { return a.start < b.start }
-            if a.length != b.length { return a.length < b.length }
-            if a.tone != b.tone { return a.tone < b.tone }
-            return a.evidence < b.evidence
+        try mentionStore.sort { Self.precedes($0, $1, nameRank: rank) }
+        var index: Int32 = 0
+        try mentionStore.forEachSorted { mention in
+            defer { index += 1 }
+            if let last = groups.last, last.entity == mention.entity, last.ticker == mention.ticker, last.name == mention.name { return }
+            groups.append(Group(entity: mention.entity, ticker: mention.ticker, name: mention.name, first: index))
         }
     }
 
@@ -463,7 +494,7 @@ final class ReportPageData {
         out.key("documents"); out.integer(documentOrder.count)
         out.key("entities"); out.integer(entityOrder.count)
         out.key("mentions"); out.integer(namedMentionCount)
-        out.key("mentions_embedded"); out.integer(mentions.count)
+        out.key("mentions_embedded"); out.integer(mentionStore.count)
         out.key("groups"); out.integer(groups.count)
         out.key("sites"); out.integer(run.sites)
         out.key("first_day"); out.optionalInteger(run.firstDay)
@@ -486,19 +517,20 @@ final class ReportPageData {
 
     /// Sites, languages and bylines in page order, so indexes follow first appearance in the
     /// document list (whichever block is written first).
-    private func buildDictionaries() {
+    private func buildDictionaries() throws {
         guard !dictionariesBuilt else { return }
         dictionariesBuilt = true
         for index in documentOrder {
             let document = corpus.documents[index]
+            let details = try corpus.details(of: document)
             if let site = document.site { _ = siteDictionary.index(of: site) }
-            if let language = document.language { _ = languageDictionary.index(of: language) }
-            if !document.authors.isEmpty { _ = bylineDictionary.index(of: document.authors.joined(separator: "; ")) }
+            if let language = details.language { _ = languageDictionary.index(of: language) }
+            if !details.authors.isEmpty { _ = bylineDictionary.index(of: details.authors.joined(separator: "; ")) }
         }
     }
 
-    private func writeDictionaries(into out: inout ReportJSONBytes) {
-        buildDictionaries()
+    private func writeDictionaries(into out: inout ReportJSONBytes) throws {
+        try buildDictionaries()
         out.raw("{")
         out.key("sites", first: true); out.strings(siteDictionary.values.map { Optional($0) })
         out.key("languages"); out.strings(languageDictionary.values.map { Optional($0) })
@@ -513,24 +545,42 @@ final class ReportPageData {
 
     private static let noDay = Int32.min
 
-    private func writeDocuments(into out: inout ReportJSONBytes) {
-        buildDictionaries()
-        let documents = documentOrder.map { corpus.documents[$0] }
+    /// The document block: the `documents` object as JSON (not escaped; it is compressed and
+    /// Base64-encoded), handed to `emit` a column or so at a time; the columns are read from the
+    /// corpus as they are written (a copy of every document was 14 MB at 100,000 pages).
+    func writeDocuments(to emit: ([UInt8]) throws -> Void) throws {
+        try buildDictionaries()
+        let corpus = self.corpus
+        let documents = documentOrder.lazy.map { corpus.documents[$0] }
+        // Details are read again for each column that shows them (one document's at a time).
+        func details(_ column: (ReportDocumentDetails) -> String?) throws -> [String?] {
+            try documentOrder.map { try column(corpus.details(of: corpus.documents[$0])) }
+        }
+        var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
+        func flush() throws {
+            guard out.bytes.count >= Self.pieceBytes else { return }
+            try emit(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
+        }
         out.raw("{")
-        out.key("id", first: true); out.strings(documents.map { Optional($0.id) })
-        out.key("title"); out.strings(documents.map(\.title))
-        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(documents.map(\.title)), missing: -1)
-        out.key("url"); out.strings(documents.map(\.url))
-        out.key("site"); out.integers(documents.map { $0.site.map { siteDictionary.index(of: $0) } ?? -1 })
-        out.key("byline"); out.integers(documents.map { $0.authors.isEmpty ? -1 : bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
+        out.key("id", first: true); out.strings(documents.map { Optional($0.id) }); try flush()
+        var titles = try details(\.title)
+        out.key("title"); out.strings(titles); try flush()
+        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(titles), missing: -1); try flush()
+        titles = []
+        out.key("url"); out.strings(try details(\.url)); try flush()
+        out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
+        out.key("byline")
+        out.integers(try details { $0.authors.isEmpty ? nil : $0.authors.joined(separator: "; ") }.map { $0.map { self.bylineDictionary.index(of: $0) } ?? -1 })
         out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
-        out.key("language"); out.integers(documents.map { $0.language.map { languageDictionary.index(of: $0) } ?? -1 })
-        out.key("words"); out.integers(documents.map(\.words))
-        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { entityPosition[Int($0)] >= 0 }.count })
+        out.key("language"); out.integers(try details(\.language).map { $0.map { self.languageDictionary.index(of: $0) } ?? -1 })
+        out.key("words"); out.integers(documents.map(\.words)); try flush()
+        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { self.entityPosition[Int($0)] >= 0 }.count })
         out.key("sentences"); out.integers(sentenceCount)
         out.key("carriers"); out.integers(documents.map { corpus.carriers(of: $0).count })
         out.key("mirrors"); out.integers(documents.map { corpus.mirrorCount(of: $0) })
         out.raw("}")
+        try emit(out.bytes)
     }
 
     private func days(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? Self.noDay }
@@ -597,23 +647,12 @@ final class ReportPageData {
         var ticker: Int32
         var name: Int32
         /// Index of the group's first mention.
-        var first: Int
+        var first: Int32
     }
 
-    private var groupList: [Group]?
-
-    /// Maximal runs of mentions with equal (entity, ticker, name), in mention order.
-    var groups: [Group] {
-        if let groupList { return groupList }
-        sortMentions()
-        var list: [Group] = []
-        for (index, mention) in mentions.enumerated() {
-            if let last = list.last, last.entity == mention.entity, last.ticker == mention.ticker, last.name == mention.name { continue }
-            list.append(Group(entity: mention.entity, ticker: mention.ticker, name: mention.name, first: index))
-        }
-        groupList = list
-        return list
-    }
+    /// Maximal runs of mentions with equal (entity, ticker, name), in mention order (found by
+    /// `sortMentions()`).
+    private(set) var groups: [Group] = []
 
     /// Each ticker's story name (index into `dict.names`, -1 none): over its groups in order,
     /// the name whose running count of mentions first exceeds every other's (the most used; of
@@ -625,8 +664,8 @@ final class ReportPageData {
         var counts: [Int: [Int32: Int]] = [:]
         for (g, group) in groups.enumerated() where group.ticker >= 0 && Int(group.ticker) < tickerOrder.count && group.name >= 0 {
             let t = Int(group.ticker)
-            let end = g + 1 < groups.count ? groups[g + 1].first : mentions.count
-            let count = counts[t, default: [:]][group.name, default: 0] + end - group.first
+            let end = g + 1 < groups.count ? Int(groups[g + 1].first) : mentionStore.count
+            let count = counts[t, default: [:]][group.name, default: 0] + end - Int(group.first)
             counts[t, default: [:]][group.name] = count
             if count > bestCount[t] { bestCount[t] = count; best[t] = group.name }
         }

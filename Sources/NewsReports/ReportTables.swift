@@ -135,10 +135,10 @@ enum ReportTables {
 
     static func day(_ value: Int?) -> ReportCell { .text(value.map(ReportDay.string)) }
 
-    static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+    static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for index in corpus.orderedEntities() {
             let entity = corpus.entities[index]
-            let co = entity.coMentions.prefix(coMentionsListed).map { corpus.entities[Int($0.entity)].id }
+            let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entities[Int($0)].id }
             let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
             try body([
                 .text(entity.id), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
@@ -150,7 +150,7 @@ enum ReportTables {
         }
     }
 
-    static func tickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+    static func tickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for row in corpus.tickerDays {
             try body([
                 .text(row.ticker), day(row.day), .integer(row.mentions), .integer(row.documents),
@@ -160,7 +160,7 @@ enum ReportTables {
         }
     }
 
-    static func cooccurrenceRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+    static func cooccurrenceRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for pair in corpus.pairs {
             let (a, b) = (corpus.entities[Int(pair.a)], corpus.entities[Int(pair.b)])
             try body([
@@ -170,37 +170,39 @@ enum ReportTables {
         }
     }
 
-    static func documentRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+    static func documentRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for index in corpus.orderedDocuments() {
             let document = corpus.documents[index]
             let carriers = corpus.carriers(of: document)
             let entityIds = corpus.namedEntities(of: document).map { corpus.entities[Int($0)].id }
+            let details = try corpus.details(of: document)
             try body([
-                .text(document.id), .text(document.url), .text(document.site), .text(document.published),
-                day(document.when?.day), .text(document.title), .integer(document.words),
+                .text(document.id), .text(details.url), .text(document.site), .text(details.published),
+                day(document.when?.day), .text(details.title), .integer(document.words),
                 .integer(corpus.mirrorCount(of: document)), .integer(carriers.count),
                 .text(carriers.joined(separator: ";")), .text(entityIds.joined(separator: ";")),
                 .text(corpus.tickers(of: document).joined(separator: ";")),
-                .text(document.authors.isEmpty ? nil : document.authors.joined(separator: ";")), .text(document.language),
+                .text(details.authors.isEmpty ? nil : details.authors.joined(separator: ";")), .text(details.language),
             ])
         }
     }
 
-    static func documentTickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
-        var companies: [String: [String]] = [:]
-        for entity in corpus.entities where entity.type == .organization {
-            if let ticker = entity.ticker { companies[ticker, default: []].append(entity.id) }
+    static func documentTickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
+        // Each ticker's companies (organisations linked to it), by id.
+        var companies: [String: [Int32]] = [:]
+        for (slot, entity) in corpus.entities.enumerated() where entity.type == .organization {
+            if let ticker = entity.ticker { companies[ticker, default: []].append(Int32(slot)) }
         }
+        for key in companies.keys { companies[key]?.sort { reportPrecedes(corpus.entities[Int($0)].id, corpus.entities[Int($1)].id) } }
         for index in corpus.orderedDocuments() {
             let document = corpus.documents[index]
-            let rows = document.tickerMentions.map { (symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
+            let rows = document.tickerMentions.map { (slot: $0.key, symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
                 x.counts.total != y.counts.total ? x.counts.total > y.counts.total : reportPrecedes(x.symbol, y.symbol)
             }
             for row in rows {
                 let counts = row.counts
                 let balance = counts.total == 0 ? 0 : Double(counts.bullish - counts.bearish) / Double(counts.total)
-                let stage = corpus.companyTone(document: document.id, ticker: row.symbol,
-                                               entities: (companies[row.symbol] ?? []).sorted(by: reportPrecedes))
+                let stage = corpus.companyTone(document: Int32(index), ticker: row.slot, entities: companies[row.symbol] ?? [])
                 let majority: Tone = counts.bullish > counts.bearish ? .bullish : counts.bearish > counts.bullish ? .bearish : .neutral
                 try body([
                     .text(document.id), .text(row.symbol), day(document.when?.day), .text(document.site),
@@ -212,12 +214,12 @@ enum ReportTables {
         }
     }
 
-    static func clusterRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) rethrows {
+    static func clusterRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for story in corpus.storiesByReach() {
             let canonical = story.members.first { $0.id == story.canonicalId }
             let mirrors = story.members.filter { $0.id != story.canonicalId }.map(\.id)
             try body([
-                .text(story.clusterId), .text(story.canonicalId), .text(corpus.title(ofDocument: story.canonicalId)),
+                .text(story.clusterId), .text(story.canonicalId), .text(try corpus.title(ofDocument: story.canonicalId)),
                 .text(canonical?.url), .integer(story.mirrors), .integer(story.sites.count),
                 .text(story.sites.joined(separator: ";")), .text(mirrors.joined(separator: ";")),
                 .number(story.similarityMin, digits: 3), .number(story.similarityMax, digits: 3),
@@ -227,7 +229,7 @@ enum ReportTables {
     }
 
     static func rows(of table: ReportTable, _ corpus: ReportCorpus,
-                     _ body: ([ReportCell]) throws -> Void) rethrows {
+                     _ body: ([ReportCell]) throws -> Void) throws {
         switch table.name {
         case entities.name: try entityRows(corpus, body)
         case tickers.name: try tickerRows(corpus, body)

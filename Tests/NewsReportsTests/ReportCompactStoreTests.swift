@@ -1,0 +1,241 @@
+import Foundation
+import NewsRecords
+import Testing
+@testable import NewsReports
+
+/// The compact stores that keep the report stage's memory flat as the night grows: they must
+/// give what the plain arrays and dictionaries they replaced gave.
+@Suite struct ReportCompactStoreTests {
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("compact-\(UUID().uuidString)")
+    }
+
+    static func random(_ state: inout UInt64, _ bound: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int(state >> 33) % max(1, bound)
+    }
+
+    static func mentions(_ count: Int, entities: Int, seed: UInt64) -> [ReportPageData.Mention] {
+        var state = seed
+        return (0 ..< count).map { _ in
+            ReportPageData.Mention(
+                doc: Int32(random(&state, 50)), entity: Int32(random(&state, entities)), ticker: Int32(random(&state, 4) - 1),
+                name: Int32(random(&state, 3) - 1), sentence: Int32(random(&state, 6) - 1), start: Int32(random(&state, 300)),
+                length: Int32(random(&state, 20)), tone: UInt8(random(&state, 3)),
+                evidence: random(&state, 5) == 0 ? Int32.min : Int32(random(&state, 4) - 1))
+        }
+    }
+
+    /// The page's order, story names ranked in reverse of their index.
+    static func order(_ a: ReportPageData.Mention, _ b: ReportPageData.Mention) -> Bool {
+        ReportPageData.precedes(a, b, nameRank: [1, 0])
+    }
+
+    static func fields(_ m: ReportPageData.Mention) -> [Int64] {
+        [m.doc, m.entity, m.ticker, m.name, m.sentence, m.start, m.length, m.evidence].map(Int64.init) + [Int64(m.tone)]
+    }
+
+    /// Sorted a range of entities at a time, whatever the chunk size (one row, fewer rows than
+    /// one entity has, all at once), the rows come back as sorting them all in memory gives.
+    @Test(arguments: [1, 7, 100, 1 << 17])
+    func pageMentionStoreSortsAsInMemory(chunkRows: Int) throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rows = Self.mentions(3_000, entities: 40, seed: UInt64(chunkRows))
+        let store = try ReportPageMentionStore(folder: folder, entities: 40, chunkRows: chunkRows)
+        for row in rows { try store.append(row) }
+        #expect(store.count == rows.count)
+        try store.sort(by: Self.order)
+        var back: [[Int64]] = []
+        try store.forEachSorted { back.append(Self.fields($0)) }
+        #expect(back == rows.sorted(by: Self.order).map(Self.fields))
+        // Read again (the page reads one column at a time); a second sort changes nothing.
+        try store.sort(by: { _, _ in false })
+        var again: [[Int64]] = []
+        try store.forEachSorted { again.append(Self.fields($0)) }
+        #expect(again == back)
+        // Both spill files are unlinked: nothing is left in the folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func pageMentionStoreWithoutRows() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try ReportPageMentionStore(folder: folder, entities: 0)
+        try store.sort(by: Self.order)
+        var count = 0
+        try store.forEachSorted { _ in count += 1 }
+        #expect(count == 0 && store.count == 0)
+    }
+
+    @Test func pageMentionRowsRoundTrip() {
+        let extremes = ReportPageData.Mention(doc: .max, entity: 0, ticker: -1, name: .min, sentence: -1, start: 123_456_789,
+                                              length: 0, tone: 255, evidence: -2)
+        for row in [extremes] + Self.mentions(200, entities: 9, seed: 5) {
+            var bytes: [UInt8] = []
+            ReportPageMentionStore.encode(row, into: &bytes)
+            #expect(bytes.count == ReportPageMentionStore.rowBytes)
+            let back = bytes.withUnsafeBytes { ReportPageMentionStore.decode($0, at: 0) }
+            #expect(Self.fields(back) == Self.fields(row))
+        }
+    }
+
+    /// The first call on a (document, company) wins, tickers and entities with the same slot
+    /// are different companies, and what was never added is not found.
+    @Test func companyTonesKeepTheFirstCall() {
+        var tones = ReportCompanyTones()
+        var expected: [String: ReportCompanyTone] = [:]
+        var state: UInt64 = 11
+        for _ in 0 ..< 2_000 {
+            let document = Int32(Self.random(&state, 60))
+            let slot = Int32(Self.random(&state, 30))
+            let isTicker = Self.random(&state, 2) == 0
+            let call = ReportCompanyTone(tone: [Tone.bullish, .bearish, .neutral][Self.random(&state, 3)],
+                                         confidence: Double(Self.random(&state, 1000)) / 1000)
+            tones.add(document: document, company: isTicker ? .ticker(slot) : .entity(slot), call)
+            let key = "\(document) \(isTicker ? "ticker" : "entity") \(slot)"
+            if expected[key] == nil { expected[key] = call }
+        }
+        tones.seal()
+        #expect(tones.count == expected.count)
+        for document in Int32(-1) ... 61 {
+            for slot in Int32(0) ... 31 {
+                #expect(tones.call(document: document, company: .ticker(slot)) == expected["\(document) ticker \(slot)"])
+                #expect(tones.call(document: document, company: .entity(slot)) == expected["\(document) entity \(slot)"])
+            }
+        }
+        var empty = ReportCompanyTones()
+        empty.seal()
+        #expect(empty.call(document: 0, company: .entity(0)) == nil)
+    }
+
+    @Test func entityAndPairCountsKeepTheirValues() {
+        var entity = ReportEntity(id: "org:x")
+        #expect(entity.mentions == 0 && entity.firstDay == nil && entity.lastDay == nil)
+        entity.mentions += 3
+        entity.sitesWithMirrors = 1_000_000
+        entity.firstDay = -719_528
+        entity.lastDay = 2_932_896
+        #expect(entity.mentions == 3 && entity.sitesWithMirrors == 1_000_000)
+        #expect(entity.firstDay == -719_528 && entity.lastDay == 2_932_896)
+        entity.lastDay = nil
+        #expect(entity.lastDay == nil)
+        var pair = ReportPair(a: 1, b: 2)
+        pair.documents += 2
+        pair.firstDay = 0
+        #expect(pair.documents == 2 && pair.firstDay == 0 && pair.lastDay == nil)
+    }
+    /// A document's sentences are stored together; should its mentions come back after another
+    /// document's, its earlier sentences move to join the new ones, and the block still lists
+    /// them by document, in the order they were numbered.
+    @Test func sentencesOfADocumentThatComesBackStayTogether() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
+            + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-02\"}\n").utf8).write(to: documents)
+        func mention(_ document: String, _ start: Int) -> EntityMention {
+            EntityMention(documentId: document, entityId: "org:x", canonicalName: "X", surface: "X", type: .organization,
+                          start: start, end: start + 1, sentence: 0, confidence: 1)
+        }
+        func context(_ text: String, _ start: Int) -> ReportMentionContext {
+            ReportMentionContext(kind: .sentence, start: start, end: start + text.count, text: text, sentenceStart: start,
+                                 sentenceEnd: start + text.count, cutBefore: false, cutAfter: start > 0)
+        }
+        var corpus = ReportCorpus(pairCap: 12)
+        try corpus.readDocuments(documents)
+        for item in [mention("a", 0), mention("a", 10), mention("b", 0)] { corpus.add(item) }
+        corpus.finish()
+        let page = try ReportPageData(corpus: corpus, folder: folder)
+        #expect(page.begin(document: 0))
+        try page.add(mention("a", 0), context: context("a one", 0))
+        #expect(page.begin(document: 1))
+        try page.add(mention("b", 0), context: context("b one", 0))
+        #expect(page.begin(document: 0))
+        try page.add(mention("a", 10), context: context("a two", 10))
+        let sentences = try JSONSerialization.jsonObject(with: Data(page.sentencesJSON())) as? [String]
+        #expect(sentences == ["a one", "a two…", "b one"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
+    }
+    /// The previous report's ids: every id is found, and an id listed as a ticker and as
+    /// something else counts as not a ticker (as the sets of ids it replaced counted it).
+    @Test func previousNightKeepsTheIds() {
+        let snapshot = ReportSnapshot(
+            finishedAt: "2026-12-03T02:00:00Z", documents: 7,
+            entities: [.init(id: "org:a", name: "A", type: "ORG", mentions: 3, documents: 2),
+                       .init(id: "ticker:A", name: "A", type: "TICKER", mentions: 2, documents: 1),
+                       .init(id: "org:b", name: "B", type: "TICKER", mentions: 1, documents: 1),
+                       .init(id: "org:b", name: "B", type: "ORG", mentions: 1, documents: 1),
+                       .init(id: "per:c", name: "C", type: "PER", mentions: 1, documents: 1)],
+            tickers: [.init(ticker: "A", mentions: 2, documents: 1, toneBalance: 0.5)])
+        let previous = ReportPreviousNight(snapshot)
+        #expect(previous.finishedAt == "2026-12-03T02:00:00Z" && previous.documents == 7 && previous.tickers.count == 1)
+        for id in ["org:a", "ticker:A", "org:b", "per:c"] { #expect(previous.contains(id)) }
+        #expect(!previous.contains("org:z") && !previous.contains(""))
+        #expect(Set(previous.nonTickerIds) == ["org:a", "org:b", "per:c"])
+    }
+    /// Compacted as they come (whatever the batch), the keys give the distinct counts that
+    /// sorting all of them at once gives.
+    @Test(arguments: [1, 2, 7, 100, 1 << 20])
+    func distinctKeysCountAsAllAtOnce(batch: Int) {
+        var state = UInt64(batch) &+ 3
+        var all: [UInt64] = []
+        var keys = ReportDistinctKeys(batch: batch)
+        for _ in 0 ..< 5_000 {
+            let key = ReportCorpus.pack(Int32(Self.random(&state, 300)), Int32(Self.random(&state, 12)))
+            all.append(key)
+            keys.append(key)
+            #expect(keys.count <= max(2 * 300 * 12, 300 * 12 + batch))
+        }
+        var expected: [[Int]] = []
+        ReportCorpus.forEachDistinctCount(&all) { expected.append([Int($0), $1]) }
+        var counted: [[Int]] = []
+        keys.forEachDistinctCount { counted.append([Int($0), $1]) }
+        #expect(counted == expected)
+        #expect(keys.count == 0)
+        var none = ReportDistinctKeys()
+        none.forEachDistinctCount { _, _ in Issue.record("no keys, no counts") }
+    }
+    /// An entity's name, type and ticker are the most frequent its mentions gave (ties to the
+    /// byte-wise smallest), whichever came first: the first values are counted in the entity's
+    /// row, the others beside it.
+    @Test(arguments: [false, true])
+    func entityVotesSettleOnTheMostFrequent(reversed: Bool) {
+        func mention(_ name: String, _ type: EntityType, _ ticker: String?) -> EntityMention {
+            EntityMention(documentId: "d", entityId: "org:x", canonicalName: name, surface: name, type: type,
+                          start: 0, end: 1, sentence: 0, ticker: ticker, confidence: 1)
+        }
+        var mentions = [mention("Beta", .person, "XX"), mention("Beta", .organization, nil), mention("Alpha", .organization, "YY"),
+                        mention("Gamma", .person, "YY"), mention("Alpha", .organization, nil)]
+        if reversed { mentions.reverse() }
+        var corpus = ReportCorpus(pairCap: 12)
+        for item in mentions { corpus.add(item) }
+        corpus.finish()
+        let entity = corpus.entities[0]
+        #expect(entity.name == "Alpha" && entity.type == .organization && entity.ticker == "YY")
+        #expect(entity.mentions == 5)
+        var single = ReportCorpus(pairCap: 12)
+        single.add(mention("Solo", .location, nil))
+        single.finish()
+        #expect(single.entities[0].name == "Solo" && single.entities[0].type == .location && single.entities[0].ticker == nil)
+    }
+    /// Rows in blocks read, change and iterate as an array does, across block boundaries.
+    @Test func blockArrayActsAsAnArray() {
+        var rows = ReportBlockArray<Int>()
+        var expected: [Int] = []
+        #expect(rows.isEmpty && Array(rows) == [])
+        for value in 0 ..< 10_000 {
+            rows.append(value * 3)
+            expected.append(value * 3)
+        }
+        for index in stride(from: 0, to: 10_000, by: 7) {
+            rows[index] += 1
+            expected[index] += 1
+        }
+        #expect(rows.count == expected.count && Array(rows) == expected)
+        #expect(rows[4095] == expected[4095] && rows[4096] == expected[4096] && rows[9999] == expected[9999])
+        #expect(rows.indices == expected.indices)
+        #expect(rows.enumerated().allSatisfy { $0.element == expected[$0.offset] })
+    }
+}
