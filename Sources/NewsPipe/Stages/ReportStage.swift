@@ -18,7 +18,7 @@ public struct ReportStage: PipelineStage {
 
     public var reads: [StageFile] {
         [DedupStage.Outputs.documents.file, DedupStage.Outputs.clusters.file, DedupStage.Outputs.removed.file,
-         EntitiesStage.Outputs.mentions.file]
+         EntitiesStage.Outputs.mentions.file, EntitiesStage.Outputs.companyTone.file]
     }
 
     public init(settings: Manifest.ReportSettings = .init(), settingsFingerprint: String = "", manifestHash: String = "") {
@@ -67,9 +67,9 @@ public struct ReportStage: PipelineStage {
             mentions: EntitiesStage.Outputs.mentions.files(in: layout),
             stages: stages, manifestHash: manifestHash,
             runStartedAt: runStarted, runFinishedAt: runFinished, previousReport: previous,
-            // The entities stage's company tone files go here once it declares them
-            // (EntitiesStage.Outputs.companyTone); until then the tone comes from the mentions.
-            companyTone: [],
+            // The entities stage's call per document and company: document_tickers.csv shows it
+            // (tone_source company-tone) and falls back to the mentions' majority without one.
+            companyTone: EntitiesStage.Outputs.companyTone.files(in: layout),
             history: layout.reports.appendingPathComponent(ReportBuilder.historyFileName), night: day)
         inputs.runSeconds = runSeconds
 
