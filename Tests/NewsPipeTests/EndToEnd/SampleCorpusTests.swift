@@ -114,32 +114,4 @@ import Testing
         let entities = try String(contentsOf: reports.appendingPathComponent("entities.csv"), encoding: .utf8)
         #expect(entities.contains("org:amazon,Amazon,ORG,AMZN"))
     }
-
-    /// document_tickers.csv gives the entities stage's call per document and company where it made
-    /// one (tone_source company-tone, with its confidence), else the mentions' majority.
-    @Test func documentTickersCarryTheEntitiesStagesCompanyTone() throws {
-        var calls: [String: CompanyTone] = [:]
-        for file in Self.harness.shardFiles("entities", "company-tone").sorted() {
-            try JSONLines.forEach(CompanyTone.self, in: Self.harness.work("entities/\(file)")) { tone in
-                if let ticker = tone.ticker, calls["\(tone.documentId) \(ticker)"] == nil { calls["\(tone.documentId) \(ticker)"] = tone }
-            }
-        }
-        #expect(!calls.isEmpty, "the entities stage made calls on the sample corpus")
-        let text = try String(contentsOf: Self.harness.output.appendingPathComponent("reports/latest/document_tickers.csv"), encoding: .utf8)
-        let rows = ReportCSVReader.records(text)
-        let header = try #require(rows.first)
-        let column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
-        let (document, ticker, tone, source, confidence) = (column["document_id"]!, column["ticker"]!, column["tone"]!, column["tone_source"]!, column["tone_confidence"]!)
-        var fromStage = 0
-        for row in rows.dropFirst() where row.count == header.count {
-            if let call = calls["\(row[document]) \(row[ticker])"] {
-                #expect(row[source] == "company-tone" && row[tone] == call.tone.rawValue, "\(row)")
-                #expect(abs((Double(row[confidence]) ?? -1) - call.confidence) < 0.0005, "\(row)")
-                fromStage += 1
-            } else if row[source] == "mentions" {
-                #expect(row[confidence].isEmpty, "\(row)")
-            }
-        }
-        #expect(fromStage > 0 && fromStage >= calls.count / 2, "\(fromStage) of \(calls.count) calls shown")
-    }
 }
