@@ -79,7 +79,7 @@ public final class WARCShardWriter {
         self.segmentName = segmentName
         self.storedPages = storedPages
         segment = try WARCSegmentWriter(folder: folder, name: segmentName, date: date, description: description, partFile: partFile)
-        stored = try WARCSegmentPayloads()
+        stored = try WARCSegmentPayloads(file: segment.name)
         captures = try AtomicFile(capturesFile)
         self.index = index
         self.refreshBefore = refreshBefore
@@ -212,7 +212,7 @@ public final class WARCShardWriter {
     /// With `checked` (the payload is in hand), an earlier night's copy is read back and checked
     /// against the digest first; a copy that fails is not pointed at (the page is stored again).
     private func storedCopy(_ digest: String, refreshing: Bool = true, checked: Bool = false) throws -> (location: WARCLocation, url: String, date: String)? {
-        if let here = try stored.find(digest: digest, file: segment.name) { return here }
+        if let here = try stored.find(digest: digest) { return here }
         guard let found = try index?.payload(digest: digest) else { return nil }
         if refreshing, let refreshBefore, found.day < refreshBefore { return nil }
         if checked, let storedPages, (try? storedPages.payload(at: found.location, hash: digest)) == nil {
@@ -261,11 +261,14 @@ public final class WARCShardWriter {
 /// size: as a dictionary this was about 250 bytes a page (a hex key, a URL and a date as strings),
 /// 25 MB of the fetch stage's growth between 10,000 and 100,000 pages (heaptrack, issue 16.5).
 final class WARCSegmentPayloads {
+    /// The segment's name, in the locations `find` gives.
+    let file: String
     private let database: SQLiteDatabase
     private let insert: SQLiteStatement
     private let lookup: SQLiteStatement
 
-    init() throws {
+    init(file: String) throws {
+        self.file = file
         database = try SQLiteDatabase.scratch()
         try database.execute("""
             CREATE TABLE payloads(digest BLOB PRIMARY KEY, offset INTEGER NOT NULL, length INTEGER NOT NULL,
@@ -284,8 +287,8 @@ final class WARCSegmentPayloads {
         try insert.run(.blob(Base32.bytes(hex: digest)), .int(location.offset), .int(location.length), .text(url), .text(date))
     }
 
-    /// Where the payload is in this segment (named `file`), if it is.
-    func find(digest: String, file: String) throws -> (location: WARCLocation, url: String, date: String)? {
+    /// Where the payload is in this segment, if it is.
+    func find(digest: String) throws -> (location: WARCLocation, url: String, date: String)? {
         try lookup.query(.blob(Base32.bytes(hex: digest)))
         guard try lookup.step() else { return nil }
         let found = (WARCLocation(file: file, offset: lookup.int(0), length: lookup.int(1)), lookup.text(2) ?? "", lookup.text(3) ?? "")

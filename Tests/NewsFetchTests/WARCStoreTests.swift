@@ -325,7 +325,7 @@ extension WARCStoreTests {
     /// cache holds are all found again, the first location noted for a digest wins, and an
     /// unknown digest is not found.
     @Test func segmentPayloadsOutgrowTheScratchCache() throws {
-        let payloads = try WARCSegmentPayloads()
+        let payloads = try WARCSegmentPayloads(file: "seg")
         let n = 30_000
         let padding = String(repeating: "p", count: 200)
         func digest(_ i: Int) -> String { ContentHash.hexString(ContentHash.sha256(Array("page \(i)".utf8))) }
@@ -337,12 +337,12 @@ extension WARCStoreTests {
         #expect(n * 300 > 4 * SQLiteDatabase.scratchCacheKiB * 1024)
         try payloads.add(digest: digest(7), location: WARCLocation(file: "seg", offset: 1, length: 1), url: "later", date: "later")
         for i in stride(from: 0, to: n, by: 997) + [7, n - 1] {
-            let found = try #require(try payloads.find(digest: digest(i), file: "seg"))
+            let found = try #require(try payloads.find(digest: digest(i)))
             #expect(found.location == WARCLocation(file: "seg", offset: i * 1_000, length: 900 + i % 50))
             #expect(found.url == "https://site\(i % 9).example/\(padding)/\(i)")
             #expect(found.date == "2026-12-04T02:\(String(format: "%02d", i % 60)):00Z")
         }
-        #expect(try payloads.find(digest: digest(n), file: "seg") == nil)
-        #expect(try payloads.find(digest: digest(3).uppercased(), file: "seg")?.location.offset == 3_000, "hex in either case")
+        #expect(try payloads.find(digest: digest(n)) == nil)
+        #expect(try payloads.find(digest: digest(3).uppercased())?.location.offset == 3_000, "hex in either case")
     }
 }
