@@ -92,6 +92,9 @@ public struct ReportBuilder: Sendable {
     /// The history database's file name; the report stage keeps it beside the dated folders.
     public static let historyFileName = ReportHistory.fileName
 
+    /// Threads that decode mentions and make their contexts beside the one that counts, sorts
+    /// and writes (the stage passes its `--workers`).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
     /// Mentions whose contexts are made together on all cores (tests lower it).
@@ -144,14 +147,19 @@ public struct ReportBuilder: Sendable {
         let tables = ReportTables.all(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
         try database.createSchema(tables)
 
-        // One streaming pass over mentions feeds the counters and the sorter; lines are decoded
-        // on all cores a chunk at a time (`ReportMentionDecoding`), counted and sorted in order.
+        // One streaming pass over mentions feeds the counters and the sorter. This thread reads
+        // the lines and counts and sorts the decoded mentions in order; the pool's workers decode
+        // the chunks meanwhile (a few chunks in flight, so memory stays bounded).
+        let pool = WorkerPool(workers: workers)
         let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk)
         for url in inputs.mentions where present(url) {
-            var chunk: [[UInt8]] = []
+            let reader = try JSONLinesReader(url)
             var firstLine = 1
-            func count() throws {
-                let decoded = ReportMentionDecoding.decode(chunk)
+            try pool.forEachInOrder(window: workers * 2, next: { () -> [[UInt8]]? in
+                var chunk: [[UInt8]] = []
+                while chunk.count < ReportMentionDecoding.chunkLines, let line = try reader.next() { chunk.append(Array(line)) }
+                return chunk.isEmpty ? nil : chunk
+            }, transform: ReportMentionDecoding.decode(serially:), consume: { chunk, decoded in
                 for (offset, (line, result)) in zip(chunk, decoded).enumerated() {
                     let mention: EntityMention
                     do { mention = try result.get() } catch {
@@ -161,13 +169,7 @@ public struct ReportBuilder: Sendable {
                     try sorter.add(mention, line: line[...])
                 }
                 firstLine += chunk.count
-                chunk.removeAll(keepingCapacity: true)
-            }
-            try JSONLines.forEachLine(in: url) { line in
-                chunk.append(Array(line))
-                if chunk.count >= ReportMentionDecoding.chunkLines { try count() }
-            }
-            try count()
+            })
         }
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
@@ -176,34 +178,43 @@ public struct ReportBuilder: Sendable {
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
         // and the page. The entities stage's own bytes are kept; the context is added to them.
-        // Lines are taken in batches that never split a document: decoded and given their
-        // contexts and output lines on all cores (`ReportContextBatch`), then written in order by
-        // this thread.
+        // This thread merges the sorted runs into batches that never split a document and
+        // writes the finished batches in order; the pool's workers decode each batch and make
+        // its contexts and output lines meanwhile (`ReportContextBatch`).
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
-        var batch = ReportContextBatch(limit: contextBatchMentions)
-        func flush() throws {
-            let documents = try batch.take()
-            guard !documents.isEmpty else { return }
-            let indices = documents.map { corpus.documentIndex[$0.id].map(Int.init) }
-            let lines = indices.map { index in index.flatMap { corpus.documents[$0].location }.flatMap(texts.line(at:)) }
-            let results = ReportContextBatch.contexts(documents, texts: lines)
-            for (slot, document) in documents.enumerated() {
-                let embedding = page.begin(document: indices[slot] ?? -1)
-                for (mention, result) in zip(document.mentions, results[slot]) {
+        try sorter.startMerge()
+        var carried: ReportSortRecord?
+        let batchLimit = contextBatchMentions
+        try pool.forEachInOrder(window: workers * 2, next: { () -> ReportContextBatch.Work? in
+            var batch = ReportContextBatch(limit: batchLimit)
+            func add(_ record: ReportSortRecord) {
+                batch.add(record.line, document: record.document) { id in
+                    corpus.documentIndex[id].flatMap { corpus.documents[Int($0)].location }
+                }
+            }
+            if let record = carried { add(record) }
+            carried = nil
+            while let record = try sorter.next() {
+                if batch.isFull, !batch.continues(record.document) {
+                    carried = record
+                    break
+                }
+                add(record)
+            }
+            return batch.isEmpty ? nil : batch.take()
+        }, transform: { work in Result { try ReportContextBatch.contexts(work, texts: texts) } }, consume: { _, made in
+            for document in try made.get() {
+                let embedding = page.begin(document: corpus.documentIndex[document.id].map(Int.init) ?? -1)
+                for (mention, result) in zip(document.mentions, document.results) {
                     try mentionsOut.write(result.line)
                     try mentionsOut.write(CollectionOfOne(0x0A))
                     try database.insert(mention, context: result.context)
                     if embedding { try page.add(mention, context: result.context) }
                 }
             }
-        }
-        try sorter.finish { document, line in
-            if batch.isFull, !batch.continues(document) { try flush() }
-            batch.add(line, document: document)
-        }
-        try flush()
+        })
         try mentionsOut.commit()
 
         ReportHeap.returnFreePages()
@@ -272,32 +283,38 @@ public struct ReportBuilder: Sendable {
     }
 }
 
-/// Mention lines decoded on all cores, a chunk at a time, results in line order.
+/// Mention lines decoded by the builder's pool workers, a chunk each, results in line order.
 enum ReportMentionDecoding {
-    /// Lines decoded together.
-    static let chunkLines = 8_192
-    /// Lines one core takes at a time.
-    static let sliceLines = 256
+    /// Lines a pool worker decodes at a time: the builder keeps two chunks per worker in
+    /// flight, so this bounds the memory of the step (under a megabyte a chunk).
+    static let chunkLines = 1_024
 
     static func decode(_ line: ArraySlice<UInt8>) throws -> EntityMention {
         if let scanned = ReportMentionScanner.decode(line) { return scanned }
         return try JSONLines.makeDecoder().decode(EntityMention.self, from: Data(line))
     }
 
-    static func decode(_ lines: [[UInt8]]) -> [Result<EntityMention, Error>] {
-        let slices = (lines.count + sliceLines - 1) / sliceLines
-        return ParallelSlots<[Result<EntityMention, Error>]>.map(count: slices) { slice in
-            lines[slice * sliceLines ..< min(lines.count, (slice + 1) * sliceLines)].map { line in Result { try decode(line[...]) } }
-        }.flatMap { $0 }
+    /// The chunk's lines decoded in order on the calling thread (one pool worker's share).
+    @Sendable static func decode(serially lines: [[UInt8]]) -> [Result<EntityMention, Error>] {
+        lines.map { line in Result { try decode(line[...]) } }
     }
 }
 
-/// Sorted mention lines waiting for their contexts, and the parallel step that finds them.
+/// Sorted mention lines gathered into a batch that never splits a document, and the step a pool
+/// worker runs on a batch: decode its lines, group them by document, and make each mention's
+/// context and output line.
 struct ReportContextBatch {
+    /// A batch handed to a worker: its lines in order, and where each of its documents' records
+    /// are (by document id) for reading their texts again.
+    struct Work: Sendable {
+        var lines: [[UInt8]]
+        var locations: [String: ReportLineLocation]
+    }
+
     struct Document: Sendable {
         var id: String
-        var lines: [[UInt8]]
         var mentions: [EntityMention]
+        var results: [Result]
     }
 
     /// The line to write for a mention (the entities stage's bytes with the context added) and
@@ -307,12 +324,13 @@ struct ReportContextBatch {
         var context: ReportMentionContext?
     }
 
-    /// Mentions a batch gathers before its contexts are made (bounds its memory; large enough
-    /// that the cores' start-up is small beside the work).
-    static let mentionsPerBatch = 8_192
+    /// Mentions a batch gathers before it is handed to a worker: the builder keeps two batches
+    /// per worker in flight, so this bounds the memory of the step (a few MB).
+    static let mentionsPerBatch = 1_024
 
     private let limit: Int
     private var lines: [[UInt8]] = []
+    private var locations: [String: ReportLineLocation] = [:]
     /// The sort key's document part of the last line (the document id up to its first NUL byte):
     /// equal for every line of one document, so a batch cut where it changes never splits one.
     private var lastDocument: [UInt8] = []
@@ -320,44 +338,50 @@ struct ReportContextBatch {
     init(limit: Int = ReportContextBatch.mentionsPerBatch) { self.limit = max(1, limit) }
 
     var isFull: Bool { lines.count >= limit }
+    var isEmpty: Bool { lines.isEmpty }
 
     /// Whether a line with this document key belongs to the document of the last line added.
     func continues(_ document: ArraySlice<UInt8>) -> Bool { !lines.isEmpty && lastDocument.elementsEqual(document) }
 
-    mutating func add(_ line: ArraySlice<UInt8>, document: ArraySlice<UInt8>) {
+    /// Adds a line; `locate` gives the record location of a document id the batch has not seen.
+    mutating func add(_ line: ArraySlice<UInt8>, document: ArraySlice<UInt8>, locate: (String) -> ReportLineLocation?) {
         lines.append(Array(line))
-        if !lastDocument.elementsEqual(document) { lastDocument = Array(document) }
+        guard lines.count == 1 || !lastDocument.elementsEqual(document) else { return }
+        lastDocument = Array(document)
+        let id = String(decoding: document, as: UTF8.self)
+        if locations[id] == nil, let location = locate(id) { locations[id] = location }
     }
 
-    /// The lines gathered so far, decoded on all cores and grouped by document, in order.
-    mutating func take() throws -> [Document] {
-        let taken = lines
-        lines.removeAll(keepingCapacity: true)
+    /// The batch's work, leaving the batch empty.
+    mutating func take() -> Work {
+        defer {
+            lines = []
+            locations = [:]
+            lastDocument = []
+        }
+        return Work(lines: lines, locations: locations)
+    }
+
+    /// The batch's lines decoded and grouped by document, in order, each mention with its line
+    /// to write and its context; a document's text is read from `texts` (no context when it is
+    /// not available).
+    static func contexts(_ work: Work, texts: ReportLineFiles) throws -> [Document] {
         var documents: [Document] = []
-        for (line, result) in zip(taken, ReportMentionDecoding.decode(taken)) {
-            let mention = try result.get()
-            if documents.last?.id == mention.documentId {
-                documents[documents.count - 1].lines.append(line)
-                documents[documents.count - 1].mentions.append(mention)
-            } else {
-                documents.append(Document(id: mention.documentId, lines: [line], mentions: [mention]))
+        var finder: ReportContextFinder?
+        for line in work.lines {
+            let mention = try ReportMentionDecoding.decode(line[...])
+            if documents.last?.id != mention.documentId {
+                documents.append(Document(id: mention.documentId, mentions: [], results: []))
+                finder = work.locations[mention.documentId].flatMap(texts.line(at:)).flatMap(ReportArticleText.decode)
+                    .map(ReportContextFinder.init(text:))
             }
+            let context = finder?.context(of: mention)
+            let members = context.map(ReportMentionLine.members(for:)) ?? []
+            documents[documents.count - 1].mentions.append(mention)
+            documents[documents.count - 1].results.append(
+                Result(line: members.isEmpty ? line : ReportMentionLine.adding(members, to: line[...]) ?? line, context: context))
         }
         return documents
-    }
-
-    /// Each document's mention lines and contexts, in order, made on all cores; `texts[i]` is
-    /// document i's record line (nil when its text is not available).
-    static func contexts(_ documents: [Document], texts: [[UInt8]?]) -> [[Result]] {
-        ParallelSlots<[Result]>.map(count: documents.count) { slot in
-            let finder = texts[slot].flatMap(ReportArticleText.decode).map(ReportContextFinder.init(text:))
-            return zip(documents[slot].lines, documents[slot].mentions).map { line, mention in
-                let context = finder?.context(of: mention)
-                let members = context.map(ReportMentionLine.members(for:)) ?? []
-                return Result(line: members.isEmpty ? line : ReportMentionLine.adding(members, to: line[...]) ?? line,
-                              context: context)
-            }
-        }
     }
 }
 

@@ -34,14 +34,16 @@ enum ReportLineReader {
     }
 }
 
-/// Random access to the lines of a few files, each opened once.
-final class ReportLineFiles {
-    private let urls: [URL]
-    private var descriptors: [Int32?]
+/// Random access to the lines of a few files, each opened once (when this is made); `pread`
+/// keeps no file position, so threads read lines at the same time.
+final class ReportLineFiles: Sendable {
+    private let descriptors: [Int32?]
 
     init(_ urls: [URL]) {
-        self.urls = urls
-        descriptors = Array(repeating: nil, count: urls.count)
+        descriptors = urls.map { url in
+            let descriptor = open(url.path, O_RDONLY)
+            return descriptor >= 0 ? descriptor : nil
+        }
     }
 
     deinit { for descriptor in descriptors { if let descriptor { close(descriptor) } } }
@@ -49,13 +51,7 @@ final class ReportLineFiles {
     /// The bytes at `location`, or nil when the file cannot be read there (it changed since).
     func line(at location: ReportLineLocation) -> [UInt8]? {
         let index = Int(location.file)
-        guard urls.indices.contains(index), location.length >= 0 else { return nil }
-        if descriptors[index] == nil {
-            let descriptor = open(urls[index].path, O_RDONLY)
-            guard descriptor >= 0 else { return nil }
-            descriptors[index] = descriptor
-        }
-        guard let descriptor = descriptors[index] else { return nil }
+        guard descriptors.indices.contains(index), location.length >= 0, let descriptor = descriptors[index] else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(location.length))
         var done = 0
         while done < bytes.count {

@@ -14,6 +14,11 @@ final class ReportMentionSorter {
     private let folder: URL
     private var chunk: [ReportSortRecord] = []
     private var runs: [URL] = []
+    /// The merge's state: the in-memory chunk's next record when nothing was spilled, else each
+    /// run's reader and its current record.
+    private var position = 0
+    private var readers: [ReportSortRunReader] = []
+    private var heads: [ReportSortRecord?] = []
 
     init(folder: URL, chunkLines: Int = 100_000) {
         self.folder = folder
@@ -42,27 +47,49 @@ final class ReportMentionSorter {
     /// removes the runs.
     func finish(_ body: (_ document: ArraySlice<UInt8>, _ line: ArraySlice<UInt8>) throws -> Void) throws {
         defer { removeRuns() }
-        chunk.sort()
-        if runs.isEmpty {
-            for record in chunk { try body(record.document, record.line) }
-            chunk = []
+        try startMerge()
+        while let record = try next() { try body(record.document, record.line) }
+    }
+
+    /// Ends the adding: sorts the last chunk and, when runs were spilled, spills it too and opens
+    /// the runs for the merge. `next()` then hands out the records in order.
+    func startMerge() throws {
+        guard !runs.isEmpty else {
+            chunk.sort()
             return
         }
         try spill()
         let block = Self.mergeBlockBytes(runs: runs.count)
-        var readers = try runs.map { try ReportSortRunReader($0, blockBytes: block) }
-        var heads = try readers.indices.map { try readers[$0].next() }
-        while true {
-            var best: Int?
-            for index in heads.indices {
-                guard let head = heads[index] else { continue }
-                if let current = best, let other = heads[current], !(head < other) { continue }
-                best = index
+        readers = try runs.map { try ReportSortRunReader($0, blockBytes: block) }
+        heads = try readers.indices.map { try readers[$0].next() }
+    }
+
+    /// The next record in sorted order (after `startMerge()`), nil at the end, when the runs are
+    /// removed.
+    func next() throws -> ReportSortRecord? {
+        if runs.isEmpty {
+            guard position < chunk.count else {
+                chunk = []
+                position = 0
+                return nil
             }
-            guard let chosen = best, let record = heads[chosen] else { break }
-            try body(record.document, record.line)
-            heads[chosen] = try readers[chosen].next()
+            position += 1
+            return chunk[position - 1]
         }
+        var best: Int?
+        for index in heads.indices {
+            guard let head = heads[index] else { continue }
+            if let current = best, let other = heads[current], !(head < other) { continue }
+            best = index
+        }
+        guard let chosen = best, let record = heads[chosen] else {
+            readers = []
+            heads = []
+            removeRuns()
+            return nil
+        }
+        heads[chosen] = try readers[chosen].next()
+        return record
     }
 
     private func spill() throws {
@@ -128,7 +155,17 @@ struct ReportSortRecord: Comparable {
     /// The key's document part: the document id up to its first NUL byte.
     var document: ArraySlice<UInt8> { bytes[..<(bytes.firstIndex(of: 0) ?? prefix)] }
 
-    static func < (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    /// Byte order (`memcmp`, then the shorter first): the order `lexicographicallyPrecedes`
+    /// gives, without its element-by-element iteration.
+    static func < (a: ReportSortRecord, b: ReportSortRecord) -> Bool {
+        a.bytes.withUnsafeBufferPointer { left in
+            b.bytes.withUnsafeBufferPointer { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+    }
     static func == (a: ReportSortRecord, b: ReportSortRecord) -> Bool { a.bytes == b.bytes }
 }
 

@@ -81,7 +81,9 @@ public struct ReportStage: PipelineStage {
         let staging = layout.reports.appendingPathComponent(".tmp-\(getpid())-\(day)")
         try? files.removeItem(at: staging)
         try files.createDirectory(at: staging, withIntermediateDirectories: true)
-        let written = try ReportBuilder(topEntities: settings.topEntities).build(inputs, into: staging)
+        var builder = ReportBuilder(topEntities: settings.topEntities)
+        builder.workers = context.workers
+        let written = try builder.build(inputs, into: staging)
         CrashPoint.documentDone(stage: id.rawValue, cancellation: context.cancellation)
         let target = layout.reports.appendingPathComponent(day)
         let retired = layout.reports.appendingPathComponent(".tmp-\(getpid())-old-\(day)")

@@ -142,6 +142,34 @@ struct StorageUnitTests {
         #expect(seen == Array(0 ..< 2_000))
     }
 
+    /// The pool holds an input while it is in flight, not after: a report batch is thousands of
+    /// lines, and tasks kept until the next compaction held a whole night's mentions.
+    @Test func theOrderedPoolFreesEachInputOnceConsumed() throws {
+        final class Live: @unchecked Sendable {
+            private let lock = NSLock()
+            private(set) var count = 0
+            func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+            var now: Int { lock.lock(); defer { lock.unlock() }; return count }
+        }
+        final class Item: Sendable {
+            let live: Live
+            init(_ live: Live) { self.live = live; live.add(1) }
+            deinit { live.add(-1) }
+        }
+        let live = Live()
+        let pool = WorkerPool(workers: 2)
+        var made = 0
+        var most = 0
+        try pool.forEachInOrder(window: 4, next: { () -> Item? in
+            made += 1
+            return made <= 3_000 ? Item(live) : nil
+        }, transform: { _ in 0 }, consume: { _, _ in most = max(most, live.now) })
+        // In flight: the window, the one being consumed, and a worker's last task until its loop
+        // moves on.
+        #expect(most <= 4 + 1 + 2)
+        #expect(live.now == 0)
+    }
+
     @Test func aFailureWhileConsumingStopsThePoolAndIsRethrown() {
         struct Stop: Error {}
         let pool = WorkerPool(workers: 2)

@@ -78,7 +78,9 @@ extension WorkerPool {
 /// position; the caller takes results in order.
 private final class OrderedWorkLine<Input, Output>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var tasks: [(Int, Input)] = []
+    /// Tasks in order; a taken task's slot is emptied at once, so its input is freed when the
+    /// caller has consumed it, not when the array is next compacted.
+    private var tasks: [(Int, Input)?] = []
     private var head = 0
     private var results: [Int: Output] = [:]
     private var closed = false
@@ -112,7 +114,8 @@ private final class OrderedWorkLine<Input, Output>: @unchecked Sendable {
             condition.lock()
             while head == tasks.count && !closed { condition.wait() }
             if head == tasks.count { condition.unlock(); return }
-            let (position, item) = tasks[head]
+            let (position, item) = tasks[head]!
+            tasks[head] = nil
             head += 1
             condition.unlock()
             let output = transform(item)
