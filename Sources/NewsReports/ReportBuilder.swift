@@ -106,6 +106,9 @@ public struct ReportBuilder: Sendable {
     /// Entities the page's first data block holds at most (tests lower it).
     var pageEntitiesFirstMax = ReportPageData.entitiesFirstMax
 
+    /// Table rows handed to the database thread at a time.
+    static let databaseRowsPerJob = 1_024
+
     /// Report file names, in the order `build` writes them.
     public static let fileNames = [
         "mentions.jsonl", "entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "document_tickers.csv",
@@ -146,6 +149,11 @@ public struct ReportBuilder: Sendable {
         defer { database.abandon() }
         let tables = ReportTables.all(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments)
         try database.createSchema(tables)
+        // From here the database is written by a thread of its own, in order, while this thread
+        // writes the other files (mentions.jsonl, the CSV tables, the page); its last job indexes,
+        // commits and publishes it. Stopped before the database is abandoned (defers run last first).
+        let databaseThread = ReportSerialWorker()
+        defer { databaseThread.stop() }
 
         // One streaming pass over mentions feeds the counters and the sorter. This thread reads
         // the lines and counts and sorts the decoded mentions in order; the pool's workers decode
@@ -205,13 +213,20 @@ public struct ReportBuilder: Sendable {
             }
             return batch.isEmpty ? nil : batch.take()
         }, transform: { work in Result { try ReportContextBatch.contexts(work, texts: texts) } }, consume: { _, made in
-            for document in try made.get() {
+            let documents = try made.get()
+            for document in documents {
                 let embedding = page.begin(document: corpus.documentIndex[document.id].map(Int.init) ?? -1)
                 for (mention, result) in zip(document.mentions, document.results) {
                     try mentionsOut.write(result.line)
                     try mentionsOut.write(CollectionOfOne(0x0A))
-                    try database.insert(mention, context: result.context)
                     if embedding { try page.add(mention, context: result.context) }
+                }
+            }
+            try databaseThread.submit {
+                for document in documents {
+                    for (mention, result) in zip(document.mentions, document.results) {
+                        try database.insert(mention, context: result.context)
+                    }
                 }
             }
         })
@@ -221,11 +236,19 @@ public struct ReportBuilder: Sendable {
         var written = ["mentions.jsonl"]
         for table in tables {
             var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
-            let insert = try database.inserter(for: table)
+            var rows: [[ReportCell]] = []
+            func insertRows() throws {
+                guard !rows.isEmpty else { return }
+                let taken = rows
+                rows.removeAll(keepingCapacity: true)
+                try databaseThread.submit { try database.insert(taken, into: table) }
+            }
             try ReportTables.rows(of: table, corpus) { cells in
                 try csv.write(cells)
-                try insert.run(cells)
+                rows.append(cells)
+                if rows.count >= Self.databaseRowsPerJob { try insertRows() }
             }
+            try insertRows()
             try csv.commit()
             written.append(table.file)
         }
@@ -235,8 +258,11 @@ public struct ReportBuilder: Sendable {
         written.append("datapackage.json")
 
         let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
-        try database.insertRun(overview: overview, corpus: corpus)
-        try database.commit()
+        let stories = corpus.stories
+        try databaseThread.submit {
+            try database.insertRun(overview: overview, stories: stories)
+            try database.commit()
+        }
         written.append(ReportDatabaseWriter.fileName)
 
         let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
@@ -264,6 +290,7 @@ public struct ReportBuilder: Sendable {
         try html.commit()
         try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
+        try databaseThread.finish()
         return written
     }
 
@@ -453,6 +480,7 @@ final class ReportDatabaseWriter {
     private let destination: URL
     private var finished = false
     private var mentionInsert: ReportSQLiteStatement?
+    private var tableInserts: [String: ReportSQLiteStatement] = [:]
 
     init(folder: URL) throws {
         destination = folder.appendingPathComponent(Self.fileName)
@@ -516,14 +544,20 @@ final class ReportDatabaseWriter {
         ])
     }
 
-    func inserter(for table: ReportTable) throws -> ReportSQLiteStatement {
-        let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ",")
-        return try database.prepare("INSERT INTO \(Self.quoted(table.name)) VALUES (\(marks))")
+    /// Inserts rows of a report table (its statement prepared once).
+    func insert(_ rows: [[ReportCell]], into table: ReportTable) throws {
+        let statement: ReportSQLiteStatement
+        if let prepared = tableInserts[table.name] { statement = prepared } else {
+            let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ",")
+            statement = try database.prepare("INSERT INTO \(Self.quoted(table.name)) VALUES (\(marks))")
+            tableInserts[table.name] = statement
+        }
+        for cells in rows { try statement.run(cells) }
     }
 
-    func insertRun(overview: ReportOverview, corpus: ReportCorpus) throws {
+    func insertRun(overview: ReportOverview, stories: [ReportStory]) throws {
         let member = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
-        for story in corpus.stories {
+        for story in stories {
             for item in story.members {
                 try member.run([
                     .text(story.clusterId), .text(item.id), .integer(item.id == story.canonicalId ? 1 : 0),
