@@ -171,6 +171,7 @@ public struct ReportBuilder: Sendable {
         }
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
+        try sorter.spillHeld()
         corpus.finish()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
@@ -413,9 +414,10 @@ extension ReportHistoryNight {
                       mentions: $0.mentions, documents: $0.documents, sites: $0.sites, bullish: $0.bullish,
                       bearish: $0.bearish, neutral: $0.neutral)
             },
-            entities: named.lazy.map { corpus.entities[$0] }.filter { $0.type != .ticker }.prefix(ReportHistory.entitiesKept).map {
-                Count(key: $0.id, name: $0.name, type: $0.type.rawValue, ticker: $0.ticker, mentions: $0.mentions,
-                      documents: $0.documents, sites: $0.sites, bullish: $0.bullish, bearish: $0.bearish, neutral: $0.neutral)
+            entities: named.lazy.filter { corpus.entities[$0].type != .ticker }.prefix(ReportHistory.entitiesKept).map { slot in
+                let e = corpus.entities[slot]
+                return Count(key: corpus.entityId(slot), name: e.name, type: e.type.rawValue, ticker: e.ticker, mentions: e.mentions,
+                             documents: e.documents, sites: e.sites, bullish: e.bullish, bearish: e.bearish, neutral: e.neutral)
             })
     }
 }
@@ -500,7 +502,7 @@ final class ReportDatabaseWriter {
     func insertRun(overview: ReportOverview, corpus: ReportCorpus) throws {
         let member = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
         for story in corpus.stories {
-            for item in story.members {
+            for item in try corpus.members(of: story) {
                 try member.run([
                     .text(story.clusterId), .text(item.id), .integer(item.id == story.canonicalId ? 1 : 0),
                     .text(item.source), .text(item.url), .text(item.site), .text(item.published),
