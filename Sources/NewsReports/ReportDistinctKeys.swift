@@ -15,7 +15,9 @@ struct ReportDistinctKeys {
     private var settled = 0
     private let batch: Int
 
-    init(batch: Int = 1 << 20) { self.batch = max(1, batch) }
+    /// `batch`: keys between compactions (2 MB of them by default: the room each set of keys
+    /// keeps once past it).
+    init(batch: Int = 1 << 18) { self.batch = max(1, batch) }
 
     /// Keys held (distinct ones and those not yet compacted).
     var count: Int { keys.count }
