@@ -252,7 +252,7 @@ public struct ReportBuilder: Sendable {
             entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
-        try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        try ReportSnapshot.json(corpus: corpus, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         return written
     }

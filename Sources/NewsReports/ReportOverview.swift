@@ -234,29 +234,40 @@ struct ReportSnapshot: Sendable {
     var entities: [Entity]
     var tickers: [Ticker]
 
-    init(corpus: ReportCorpus, inputs: ReportInputs) {
-        finishedAt = ReportFormat.timestamp(inputs.runFinishedAt)
-        documents = corpus.documents.filter(\.known).count
-        entities = corpus.orderedEntities(namedOnly: true).map {
-            let e = corpus.entities[$0]
-            return Entity(id: corpus.entityId($0), name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)
-        }
-        tickers = corpus.tickerTotals.map {
-            Ticker(ticker: $0.ticker, mentions: $0.mentions, documents: $0.documents, toneBalance: $0.toneBalance)
-        }
-    }
-
     init(finishedAt: String?, documents: Int, entities: [Entity], tickers: [Ticker]) {
         self.finishedAt = finishedAt; self.documents = documents; self.entities = entities; self.tickers = tickers
     }
 
     func json() -> ReportJSON {
+        Self.json(finishedAt: finishedAt, documents: documents, entityCount: entities.count, entity: { [entities] in entities[$0] },
+                  tickers: tickers)
+    }
+
+    /// A night's snapshot (its named entities in report order, its ticker totals), each
+    /// entity's row made as it is written: the rows of every named entity at once were 272,000
+    /// structs and their id strings at the end of a 100,000-page night (ids are kept as bytes,
+    /// `ReportKeyTable`).
+    static func json(corpus: ReportCorpus, inputs: ReportInputs) -> ReportJSON {
+        let named = corpus.orderedEntities(namedOnly: true)
+        let (ids, entities) = (corpus.entityIds, corpus.entities)
+        return json(finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), documents: corpus.documents.filter(\.known).count,
+                    entityCount: named.count, entity: { index in
+                        let e = entities[named[index]]
+                        return Entity(id: ids[named[index]], name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)
+                    },
+                    tickers: corpus.tickerTotals.map {
+                        Ticker(ticker: $0.ticker, mentions: $0.mentions, documents: $0.documents, toneBalance: $0.toneBalance)
+                    })
+    }
+
+    private static func json(finishedAt: String?, documents: Int, entityCount: Int, entity: @escaping @Sendable (Int) -> Entity,
+                             tickers: [Ticker]) -> ReportJSON {
         .object([
             ("format", .string(Self.format)),
             ("run_finished_at", .optional(finishedAt)),
             ("documents", .integer(documents)),
-            ("entities", .generated(count: entities.count) { [entities] index in
-                let entity = entities[index]
+            ("entities", .generated(count: entityCount) { index in
+                let entity = entity(index)
                 return .object([("id", .string(entity.id)), ("name", .string(entity.name)), ("type", .string(entity.type)),
                                 ("mentions", .integer(entity.mentions)), ("documents", .integer(entity.documents))])
             }),
