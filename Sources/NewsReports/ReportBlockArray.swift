@@ -35,3 +35,5 @@ struct ReportBlockArray<Element>: RandomAccessCollection, MutableCollection {
         rows += 1
     }
 }
+
+extension ReportBlockArray: Sendable where Element: Sendable {}

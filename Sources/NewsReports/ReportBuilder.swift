@@ -181,6 +181,7 @@ public struct ReportBuilder: Sendable {
         }
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
+        try sorter.spillHeld()
         corpus.finish()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
@@ -258,9 +259,20 @@ public struct ReportBuilder: Sendable {
         written.append("datapackage.json")
 
         let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
-        let stories = corpus.stories
+        var memberRows: [(story: ReportStory, members: [ClusterMember])] = []
+        func insertMembers() throws {
+            guard !memberRows.isEmpty else { return }
+            let taken = memberRows
+            memberRows.removeAll(keepingCapacity: true)
+            try databaseThread.submit { try database.insert(members: taken) }
+        }
+        for story in corpus.stories {
+            memberRows.append((story, try corpus.members(of: story)))
+            if memberRows.count >= Self.databaseRowsPerJob { try insertMembers() }
+        }
+        try insertMembers()
         try databaseThread.submit {
-            try database.insertRun(overview: overview, stories: stories)
+            try database.insertRun(overview: overview)
             try database.commit()
         }
         written.append(ReportDatabaseWriter.fileName)
@@ -288,7 +300,7 @@ public struct ReportBuilder: Sendable {
             entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
         try html.commit()
-        try ReportSnapshot(corpus: corpus, inputs: inputs).json().write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        try ReportSnapshot.json(corpus: corpus, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         try databaseThread.finish()
         return written
@@ -464,9 +476,10 @@ extension ReportHistoryNight {
                       mentions: $0.mentions, documents: $0.documents, sites: $0.sites, bullish: $0.bullish,
                       bearish: $0.bearish, neutral: $0.neutral)
             },
-            entities: named.lazy.map { corpus.entities[$0] }.filter { $0.type != .ticker }.prefix(ReportHistory.entitiesKept).map {
-                Count(key: $0.id, name: $0.name, type: $0.type.rawValue, ticker: $0.ticker, mentions: $0.mentions,
-                      documents: $0.documents, sites: $0.sites, bullish: $0.bullish, bearish: $0.bearish, neutral: $0.neutral)
+            entities: named.lazy.filter { corpus.entities[$0].type != .ticker }.prefix(ReportHistory.entitiesKept).map { slot in
+                let e = corpus.entities[slot]
+                return Count(key: corpus.entityId(slot), name: e.name, type: e.type.rawValue, ticker: e.ticker, mentions: e.mentions,
+                             documents: e.documents, sites: e.sites, bullish: e.bullish, bearish: e.bearish, neutral: e.neutral)
             })
     }
 }
@@ -481,6 +494,7 @@ final class ReportDatabaseWriter {
     private var finished = false
     private var mentionInsert: ReportSQLiteStatement?
     private var tableInserts: [String: ReportSQLiteStatement] = [:]
+    private var memberInsert: ReportSQLiteStatement?
 
     init(folder: URL) throws {
         destination = folder.appendingPathComponent(Self.fileName)
@@ -555,17 +569,26 @@ final class ReportDatabaseWriter {
         for cells in rows { try statement.run(cells) }
     }
 
-    func insertRun(overview: ReportOverview, stories: [ReportStory]) throws {
-        let member = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
-        for story in stories {
-            for item in story.members {
-                try member.run([
+    /// Inserts clusters' member rows (read from the corpus by the building thread, which owns its
+    /// spill files).
+    func insert(members: [(story: ReportStory, members: [ClusterMember])]) throws {
+        let statement: ReportSQLiteStatement
+        if let prepared = memberInsert { statement = prepared } else {
+            statement = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
+            memberInsert = statement
+        }
+        for (story, members) in members {
+            for item in members {
+                try statement.run([
                     .text(story.clusterId), .text(item.id), .integer(item.id == story.canonicalId ? 1 : 0),
                     .text(item.source), .text(item.url), .text(item.site), .text(item.published),
                     .number(item.similarity, digits: 0), .number(item.containment, digits: 0),
                 ])
             }
         }
+    }
+
+    func insertRun(overview: ReportOverview) throws {
         let inputs = overview.inputs
         try database.prepare("INSERT INTO \"runs\" VALUES (?,?,?,?,?,?,?,?,?)").run([
             .text(inputs.manifestHash), .text(ReportFormat.timestamp(inputs.runStartedAt)),

@@ -93,6 +93,9 @@ struct ReportSlotCounts<Value>: Sequence {
 
     var keys: [Int32] { entries.map(\.key) }
     var isEmpty: Bool { entries.isEmpty }
+
+    /// Copies the counters into storage of their exact size (they grew by doubling).
+    mutating func fit() { ReportCorpus.fit(&entries) }
     func makeIterator() -> IndexingIterator<[(key: Int32, value: Value)]> { entries.makeIterator() }
 }
 
@@ -125,13 +128,13 @@ struct ReportEntityVotes {
 }
 
 /// One canonical entity's running counts. Names, types and tickers are voted on so the result
-/// does not depend on the order mentions arrive in.
+/// does not depend on the order mentions arrive in. Its id is in `ReportCorpus.entityIds`, at
+/// the entity's slot.
 ///
 /// Counts and days are stored in 32 bits (a night has hundreds of thousands of entities, and
 /// 8-byte counts and optional days were half of each row); its top co-mentions are kept beside
 /// the entities (`ReportCorpus.coMentions(of:)`), not in an array per entity.
 struct ReportEntity {
-    var id: String
     // Filled in by `finish()`.
     var name = ""
     var ticker: String?
@@ -152,7 +155,7 @@ struct ReportEntity {
     private(set) var typeVotes: Int32 = 0
     private(set) var tickerVotes: Int32 = 0
 
-    init(id: String) { self.id = id }
+    init() {}
 
     /// Counts a mention's name towards the first one; false when it is another name.
     mutating func voteName(_ value: String) -> Bool {
@@ -262,11 +265,15 @@ struct ReportRemovedMirrors {
     }
 }
 
-/// A mirror cluster with what the report shows of it.
+/// A mirror cluster with what the report counts and sorts by; its members (each with a URL,
+/// source and date: about 20 MB at 100,000 pages) wait on disk (`ReportCorpus.members(of:)`).
 struct ReportStory {
     var clusterId: String
     var canonicalId: String
-    var members: [ClusterMember]
+    /// Members, the canonical included.
+    var memberCount: Int
+    /// Where the cluster's record is in `ReportCorpus.clusterRecords`.
+    var record: ReportSpillFile.Span
     /// Distinct sites among all members, sorted.
     var sites: [String]
     var similarityMin: Double?
@@ -274,7 +281,7 @@ struct ReportStory {
     var containmentMin: Double?
     /// Members whose site is unknown (a page of a folder source without a URL).
     var pagesWithoutSite: Int = 0
-    var mirrors: Int { max(0, members.count - 1) }
+    var mirrors: Int { max(0, memberCount - 1) }
 }
 
 /// Streaming aggregation of the stored stage outputs into the counts the report files show.
@@ -288,7 +295,8 @@ struct ReportCorpus {
     /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
     /// until `finish()` settles them.
     var otherVotes: [Int32: ReportEntityVotes] = [:]
-    var entityIndex: [String: Int32] = [:]
+    /// Each entity's id, at the entity's slot (and the slot of an id).
+    var entityIds = ReportKeyTable()
     var tickers: [String] = []
     var tickerIndex: [String: Int32] = [:]
     var siteNames: [String] = []
@@ -324,13 +332,25 @@ struct ReportCorpus {
 
     /// Documents' details, on disk until they are written out.
     let detailStore: ReportDocumentDetailStore
+    /// Where the unlinked spill files go.
+    let spillFolder: URL
+    /// The clusters' records as read (`ReportStory.record`), for their members; made by
+    /// `readClusters`.
+    private var clusterRecords: ReportSpillFile?
 
-    /// `spillFolder` receives the unlinked temporary file of the documents' details (the
-    /// system's temporary folder when nil).
+    /// `spillFolder` receives the unlinked temporary files of the documents' details and the
+    /// clusters' records (the system's temporary folder when nil).
     init(pairCap: Int, minimumPairDocuments: Int = 1, spillFolder: URL? = nil) {
         self.pairCap = pairCap
         self.minimumPairDocuments = minimumPairDocuments
-        detailStore = ReportDocumentDetailStore(folder: spillFolder ?? FileManager.default.temporaryDirectory)
+        self.spillFolder = spillFolder ?? FileManager.default.temporaryDirectory
+        detailStore = ReportDocumentDetailStore(folder: self.spillFolder)
+    }
+
+    /// A cluster's members as its record lists them: the canonical first, then by id.
+    func members(of story: ReportStory) throws -> [ClusterMember] {
+        guard let clusterRecords else { preconditionFailure("ReportCorpus: no cluster records") }
+        return try JSONLines.makeDecoder().decode(MirrorCluster.self, from: Data(clusterRecords.read(story.record))).members
     }
 
     /// A document's URL, publication text, headline, authors and language.
@@ -342,12 +362,22 @@ struct ReportCorpus {
 
     mutating func readClusters(_ url: URL) throws {
         var seen: Set<String> = []
-        try JSONLines.forEach(MirrorCluster.self, in: url) { cluster in
+        if clusterRecords == nil { clusterRecords = try ReportSpillFile(folder: spillFolder, purpose: "clusters") }
+        guard let records = clusterRecords else { return }
+        let decoder = JSONLines.makeDecoder()
+        var lineNumber = 0
+        try JSONLines.forEachLine(in: url) { line in
+            lineNumber += 1
+            let cluster: MirrorCluster
+            do { cluster = try decoder.decode(MirrorCluster.self, from: Data(line)) } catch {
+                throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+            }
             guard seen.insert(cluster.clusterId).inserted else { return }
             let others = cluster.members.filter { $0.id != cluster.canonicalId }
             let sites = Set(cluster.members.compactMap(Self.site(of:)))
             let story = ReportStory(
-                clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, members: cluster.members,
+                clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, memberCount: cluster.members.count,
+                record: try records.append(span: line),
                 sites: sites.sorted(by: reportPrecedes),
                 similarityMin: others.map(\.similarity).min(), similarityMax: others.map(\.similarity).max(),
                 containmentMin: others.map(\.containment).min(),
@@ -369,7 +399,7 @@ struct ReportCorpus {
         try JSONLines.forEach(CompanyTone.self, in: url) { record in
             guard let document = documentIndex[record.documentId], documents[Int(document)].known else { return }
             let tone = ReportCompanyTone(tone: record.tone, confidence: record.confidence)
-            if let entity = entityIndex[record.entityId] { companyTones.add(document: document, company: .entity(entity), tone) }
+            if let entity = entityIds.slot(of: record.entityId) { companyTones.add(document: document, company: .entity(entity), tone) }
             if let ticker = record.ticker.flatMap(Self.cleanSymbol).flatMap({ tickerIndex[$0] }) {
                 companyTones.add(document: document, company: .ticker(ticker), tone)
             }
@@ -410,9 +440,13 @@ struct ReportCorpus {
             let details = try detailStore.append(ReportDocumentDetails(
                 url: link, published: article.published, title: article.title,
                 authors: (article.authors ?? []).compactMap(Self.cleanSite), language: article.language.flatMap(Self.cleanSite)))
+            // Documents of one site share one copy of its name (a heap block per document's
+            // name was 4.4 MB at 100,000 pages).
+            let site = (article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical))
+                .map { siteNames[Int(intern($0))] }
             let document = ReportDocument(
                 id: article.id,
-                site: article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical),
+                site: site,
                 when: ReportPublished(article.published), details: details, words: article.words, known: true,
                 location: ReportLineLocation(file: Int32(file), offset: Int64(offset), length: Int32(clamping: line.count)))
             if let existing {
@@ -436,12 +470,8 @@ struct ReportCorpus {
         }
         if !documents[documentSlot].known { orphanMentions += 1 }
 
-        let entitySlot: Int32
-        if let existing = entityIndex[mention.entityId] { entitySlot = existing } else {
-            entitySlot = Int32(entities.count)
-            entityIndex[mention.entityId] = entitySlot
-            entities.append(ReportEntity(id: mention.entityId))
-        }
+        let (entitySlot, isNew) = entityIds.insert(mention.entityId)
+        if isNew { entities.append(ReportEntity()) }
         let ticker = Self.ticker(of: mention)
         let e = Int(entitySlot)
         entities[e].mentions += 1
@@ -488,15 +518,20 @@ struct ReportCorpus {
     /// 8 bytes each and freed at the end, where a set per entity cost an allocation each and a
     /// dictionary of every pair several times its keys (the report's memory at 100,000 pages).
     mutating func finish() {
-        for index in entities.indices { Self.settle(&entities[index], otherVotes[Int32(index)]) }
+        for index in entities.indices { Self.settle(&entities[index], id: entityIds[index], otherVotes[Int32(index)]) }
         otherVotes = [:]
+        entityIds.fit()
         companyTones.seal()
-        // Entities and documents are kept in blocks (no slack to shed); the ticker-days grew by
-        // doubling while mentions were read: copied to their exact size now, before the larger
-        // structures of the night's end (up to half their bytes were slack).
+        // Entities and documents are kept in blocks (no slack to shed); the ticker-days and each
+        // document's counters grew by doubling while mentions were read: copied to their exact
+        // size now, before the larger structures of the night's end (up to half their bytes were
+        // slack; the documents' counters were 25 MB at 100,000 pages).
         Self.fit(&tickerDays)
+        for index in documents.indices {
+            documents[index].entityMentions.fit()
+            documents[index].tickerMentions.fit()
+        }
         var entitySites = ReportDistinctKeys()
-        var entityReach = ReportDistinctKeys()
         var tickerSites = ReportDistinctKeys()
         var tickerDaySites = ReportDistinctKeys()
         var tickerDocuments = [Int](repeating: 0, count: tickers.count)
@@ -505,14 +540,11 @@ struct ReportCorpus {
         // mentions only: they have no site or day and are not documents of the report.
         for document in documents where document.known {
             let site: Int32? = document.site.map { intern($0) }
-            var reach: [Int32] = []
-            for carrier in carriers(of: document) { reach.append(intern(carrier)) }
             let day = document.when?.day
             for (entity, _) in document.entityMentions {
                 let e = Int(entity)
                 entities[e].documents += 1
                 if let site { entitySites.append(Self.pack(entity, site)) }
-                for carrier in reach { entityReach.append(Self.pack(entity, carrier)) }
                 if let day {
                     entities[e].firstDay = min(entities[e].firstDay ?? day, day)
                     entities[e].lastDay = max(entities[e].lastDay ?? day, day)
@@ -529,10 +561,20 @@ struct ReportCorpus {
             }
         }
         entitySites.forEachDistinctCount { entities[Int($0)].sites = $1 }
-        entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
         var tickerSiteCounts = [Int](repeating: 0, count: tickers.count)
         tickerSites.forEachDistinctCount { tickerSiteCounts[Int($0)] = $1 }
         tickerDaySites.forEachDistinctCount { tickerDays[Int($0)].sites = $1 }
+        // The sites that carried each entity's documents (mirrors' sites too), in a pass of their
+        // own: gathered beside the sites above, the two sets of entity keys were the largest
+        // moment of a 100,000-page night's end.
+        var entityReach = ReportDistinctKeys()
+        for document in documents where document.known {
+            let reach = carriers(of: document).map { intern($0) }
+            for (entity, _) in document.entityMentions {
+                for carrier in reach { entityReach.append(Self.pack(entity, carrier)) }
+            }
+        }
+        entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
 
         // Each document's entities that take part in pairs (`pairChoice`), chosen once.
         var chosen: [Int32] = []
@@ -562,7 +604,7 @@ struct ReportCorpus {
         coMentionSlots = Array(repeating: -1, count: entities.count * kept)
         var coMentionDocuments = Array(repeating: Int32(0), count: entities.count * kept)
         func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
-            x.documents != y.documents ? x.documents > y.documents : reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
+            x.documents != y.documents ? x.documents > y.documents : entityIds.precedes(Int(x.entity), Int(y.entity))
         }
         func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
             let base = Int(entity) * kept
@@ -645,10 +687,8 @@ struct ReportCorpus {
         }
         pairs.sort { x, y in
             if x.documents != y.documents { return x.documents > y.documents }
-            let (xa, xb) = (entities[Int(x.a)].id, entities[Int(x.b)].id)
-            let (ya, yb) = (entities[Int(y.a)].id, entities[Int(y.b)].id)
-            if xa != ya { return reportPrecedes(xa, ya) }
-            return reportPrecedes(xb, yb)
+            if x.a != y.a { return entityIds.precedes(Int(x.a), Int(y.a)) }
+            return entityIds.precedes(Int(x.b), Int(y.b))
         }
 
         tickerDays.sort { x, y in
@@ -711,11 +751,9 @@ struct ReportCorpus {
             .map { (entity: $0.key, count: $0.value) }
         named.sort { x, y in
             if x.count != y.count { return x.count > y.count }
-            return reportPrecedes(entities[Int(x.entity)].id, entities[Int(y.entity)].id)
+            return entityIds.precedes(Int(x.entity), Int(y.entity))
         }
-        return named.prefix(pairCap).map(\.entity).sorted {
-            reportPrecedes(entities[Int($0)].id, entities[Int($1)].id)
-        }
+        return named.prefix(pairCap).map(\.entity).sorted { entityIds.precedes(Int($0), Int($1)) }
     }
 
     /// The pairs of `chosen` (a `pairChoice`), first entity the one earlier in it, minus pairs
@@ -745,14 +783,14 @@ struct ReportCorpus {
 
     /// Settles an entity's name, type and ticker: the most frequent of its first votes and the
     /// others.
-    private static func settle(_ entity: inout ReportEntity, _ others: ReportEntityVotes?) {
+    private static func settle(_ entity: inout ReportEntity, id: String, _ others: ReportEntityVotes?) {
         var names = others?.name.counts ?? [:]
         if entity.nameVotes > 0 { names[entity.name, default: 0] += Int(entity.nameVotes) }
         var types = others?.type.counts ?? [:]
         if entity.typeVotes > 0 { types[entity.type, default: 0] += Int(entity.typeVotes) }
         var tickers = others?.ticker.counts ?? [:]
         if entity.tickerVotes > 0, let ticker = entity.ticker { tickers[ticker, default: 0] += Int(entity.tickerVotes) }
-        entity.name = winner(names) ?? entity.id
+        entity.name = winner(names) ?? id
         entity.type = types.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key ?? .miscellaneous
         entity.ticker = winner(tickers)
     }
@@ -814,18 +852,21 @@ struct ReportCorpus {
     /// Entities in report order: most mentioned first, then by id.
     func orderedEntities(namedOnly: Bool = false) -> [Int] {
         entities.indices.filter { !namedOnly || reportNamedTypes.contains(entities[$0].type) }.sorted { x, y in
-            let (a, b) = (entities[x], entities[y])
-            if a.mentions != b.mentions { return a.mentions > b.mentions }
-            return reportPrecedes(a.id, b.id)
+            let (a, b) = (entities[x].mentions, entities[y].mentions)
+            if a != b { return a > b }
+            return entityIds.precedes(x, y)
         }
     }
+
+    /// An entity's id (by slot).
+    func entityId(_ slot: some BinaryInteger) -> String { entityIds[Int(slot)] }
 
     /// Named entities of a document, most mentioned first (ties by id).
     func namedEntities(of document: ReportDocument) -> [Int32] {
         document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
             .sorted { x, y in
                 if x.value != y.value { return x.value > y.value }
-                return reportPrecedes(entities[Int(x.key)].id, entities[Int(y.key)].id)
+                return entityIds.precedes(Int(x.key), Int(y.key))
             }.map(\.key)
     }
 

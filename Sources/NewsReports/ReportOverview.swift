@@ -137,7 +137,7 @@ struct ReportOverview: Sendable {
         undatedDocuments = known - (days?.count ?? 0)
         // Symbols have their own charts; rankings show the companies, people and places.
         let ranked = named.filter { corpus.entities[$0].type != .ticker }
-        topEntities = ranked.prefix(limit).map { Self.ranked(corpus.entities[$0]) }
+        topEntities = ranked.prefix(limit).map { Self.ranked($0, corpus) }
         tickerTotals = corpus.tickerTotals
         var dayMentions: [String: [Int: Int]] = [:]
         var tickerDaySet: Set<Int> = []
@@ -149,7 +149,7 @@ struct ReportOverview: Sendable {
         tickerDays = tickerDaySet.sorted()
         tickerDayMentions = dayMentions
         stories = try corpus.storiesByReach().prefix(Self.storiesShown).map { story in
-            let canonical = story.members.first { $0.id == story.canonicalId }
+            let canonical = try corpus.members(of: story).first { $0.id == story.canonicalId }
             return ReportStoryLine(
                 clusterId: story.clusterId, canonicalId: story.canonicalId,
                 title: try corpus.title(ofDocument: story.canonicalId) ?? canonical?.url ?? story.canonicalId,
@@ -172,10 +172,11 @@ struct ReportOverview: Sendable {
         changes = previous.map { Self.changes(from: $0, corpus: corpus, ranked: ranked) }
     }
 
-    private static func ranked(_ entity: ReportEntity) -> ReportRankedEntity {
-        ReportRankedEntity(id: entity.id, name: entity.name, type: entity.type, ticker: entity.ticker,
-                           mentions: entity.mentions, documents: entity.documents, sites: entity.sites,
-                           bullish: entity.bullish, bearish: entity.bearish)
+    private static func ranked(_ slot: Int, _ corpus: ReportCorpus) -> ReportRankedEntity {
+        let entity = corpus.entities[slot]
+        return ReportRankedEntity(id: corpus.entityId(slot), name: entity.name, type: entity.type, ticker: entity.ticker,
+                                  mentions: entity.mentions, documents: entity.documents, sites: entity.sites,
+                                  bullish: entity.bullish, bearish: entity.bearish)
     }
 
     /// New and vanished entities leave ticker symbols out (tickers have their own comparison).
@@ -184,14 +185,14 @@ struct ReportOverview: Sendable {
         let totals = corpus.tickerTotals
         var fresh: [ReportRankedEntity] = []
         var freshCount = 0
-        for slot in ranked where !previous.contains(corpus.entities[slot].id) {
-            if fresh.count < changesShown { fresh.append(Self.ranked(corpus.entities[slot])) }
+        for slot in ranked where !previous.contains(corpus.entityId(slot)) {
+            if fresh.count < changesShown { fresh.append(Self.ranked(slot, corpus)) }
             freshCount += 1
         }
         // Gone: a non-ticker id of the previous report that names no named entity tonight.
         var goneCount = 0
         for id in previous.nonTickerIds {
-            if let slot = corpus.entityIndex[id], reportNamedTypes.contains(corpus.entities[Int(slot)].type) { continue }
+            if let slot = corpus.entityIds.slot(of: id), reportNamedTypes.contains(corpus.entities[Int(slot)].type) { continue }
             goneCount += 1
         }
         var moves: [String: ReportTickerMove] = [:]
@@ -233,29 +234,40 @@ struct ReportSnapshot: Sendable {
     var entities: [Entity]
     var tickers: [Ticker]
 
-    init(corpus: ReportCorpus, inputs: ReportInputs) {
-        finishedAt = ReportFormat.timestamp(inputs.runFinishedAt)
-        documents = corpus.documents.filter(\.known).count
-        entities = corpus.orderedEntities(namedOnly: true).map {
-            let e = corpus.entities[$0]
-            return Entity(id: e.id, name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)
-        }
-        tickers = corpus.tickerTotals.map {
-            Ticker(ticker: $0.ticker, mentions: $0.mentions, documents: $0.documents, toneBalance: $0.toneBalance)
-        }
-    }
-
     init(finishedAt: String?, documents: Int, entities: [Entity], tickers: [Ticker]) {
         self.finishedAt = finishedAt; self.documents = documents; self.entities = entities; self.tickers = tickers
     }
 
     func json() -> ReportJSON {
+        Self.json(finishedAt: finishedAt, documents: documents, entityCount: entities.count, entity: { [entities] in entities[$0] },
+                  tickers: tickers)
+    }
+
+    /// A night's snapshot (its named entities in report order, its ticker totals), each
+    /// entity's row made as it is written: the rows of every named entity at once were 272,000
+    /// structs and their id strings at the end of a 100,000-page night (ids are kept as bytes,
+    /// `ReportKeyTable`).
+    static func json(corpus: ReportCorpus, inputs: ReportInputs) -> ReportJSON {
+        let named = corpus.orderedEntities(namedOnly: true)
+        let (ids, entities) = (corpus.entityIds, corpus.entities)
+        return json(finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), documents: corpus.documents.filter(\.known).count,
+                    entityCount: named.count, entity: { index in
+                        let e = entities[named[index]]
+                        return Entity(id: ids[named[index]], name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)
+                    },
+                    tickers: corpus.tickerTotals.map {
+                        Ticker(ticker: $0.ticker, mentions: $0.mentions, documents: $0.documents, toneBalance: $0.toneBalance)
+                    })
+    }
+
+    private static func json(finishedAt: String?, documents: Int, entityCount: Int, entity: @escaping @Sendable (Int) -> Entity,
+                             tickers: [Ticker]) -> ReportJSON {
         .object([
             ("format", .string(Self.format)),
             ("run_finished_at", .optional(finishedAt)),
             ("documents", .integer(documents)),
-            ("entities", .generated(count: entities.count) { [entities] index in
-                let entity = entities[index]
+            ("entities", .generated(count: entityCount) { index in
+                let entity = entity(index)
                 return .object([("id", .string(entity.id)), ("name", .string(entity.name)), ("type", .string(entity.type)),
                                 ("mentions", .integer(entity.mentions)), ("documents", .integer(entity.documents))])
             }),

@@ -239,7 +239,7 @@ final class ReportPageData {
     /// Adds one mention of the current document with its context (nil when the text was not
     /// available); mentions of values (money, dates) are left out.
     func add(_ mention: EntityMention, context: ReportMentionContext?) throws {
-        guard current >= 0, let entitySlot = corpus.entityIndex[mention.entityId] else { return }
+        guard current >= 0, let entitySlot = corpus.entityIds.slot(of: mention.entityId) else { return }
         let entity = entityPosition[Int(entitySlot)]
         guard entity >= 0 else { return }
         let ticker = ReportCorpus.ticker(of: mention).flatMap { tickerPosition[$0] } ?? -1
@@ -594,7 +594,7 @@ final class ReportPageData {
         let entities = entityOrder[range].map { corpus.entities[$0] }
         let typeIndex = Dictionary(uniqueKeysWithValues: Self.types.enumerated().map { ($0.element, $0.offset) })
         out.raw("{")
-        out.key("id", first: true); out.strings(entities.map { Optional($0.id) })
+        out.key("id", first: true); out.strings(entityOrder[range].map { Optional(corpus.entityId($0)) })
         out.key("name"); out.strings(entities.map { Optional($0.name) })
         out.key("name_rank"); out.nullableIntegers(Array(entityNameRanks[range]), missing: -1)
         out.key("type"); out.integers(entities.map { typeIndex[$0.type] ?? -1 })

@@ -34,6 +34,23 @@ final class ReportSpillFile {
         if buffer.count >= Self.bufferBytes { try flush() }
     }
 
+    /// Where appended bytes are (`append(span:)`).
+    struct Span: Sendable, Equatable {
+        var offset: Int64
+        var count: Int32
+    }
+
+    /// Appends `bytes` (at most 2 GB); returns where they are.
+    func append(span bytes: some Collection<UInt8>) throws -> Span {
+        precondition(bytes.count <= Int(Int32.max), "ReportSpillFile: span too long")
+        let span = Span(offset: Int64(count), count: Int32(bytes.count))
+        try append(bytes)
+        return span
+    }
+
+    /// The bytes of a span `append(span:)` returned.
+    func read(_ span: Span) throws -> [UInt8] { try read(offset: Int(span.offset), count: Int(span.count)) }
+
     /// `count` bytes from `offset` (both within what was appended).
     func read(offset: Int, count wanted: Int) throws -> [UInt8] {
         precondition(offset >= 0 && wanted >= 0 && offset + wanted <= count, "ReportSpillFile: read beyond the end")

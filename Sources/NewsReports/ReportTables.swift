@@ -138,10 +138,10 @@ enum ReportTables {
     static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for index in corpus.orderedEntities() {
             let entity = corpus.entities[index]
-            let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entities[Int($0)].id }
+            let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entityId($0) }
             let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
             try body([
-                .text(entity.id), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
+                .text(corpus.entityId(index)), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
                 .integer(entity.mentions), .integer(entity.documents), .integer(entity.sites),
                 .integer(entity.sitesWithMirrors), .integer(entity.bullish), .integer(entity.bearish),
                 .integer(entity.neutral), .number(balance, digits: 3), day(entity.firstDay), day(entity.lastDay),
@@ -164,7 +164,7 @@ enum ReportTables {
         for pair in corpus.pairs {
             let (a, b) = (corpus.entities[Int(pair.a)], corpus.entities[Int(pair.b)])
             try body([
-                .text(a.id), .text(a.name), .text(b.id), .text(b.name), .integer(pair.documents),
+                .text(corpus.entityId(pair.a)), .text(a.name), .text(corpus.entityId(pair.b)), .text(b.name), .integer(pair.documents),
                 .integer(pair.sites), day(pair.firstDay), day(pair.lastDay),
             ])
         }
@@ -174,7 +174,7 @@ enum ReportTables {
         for index in corpus.orderedDocuments() {
             let document = corpus.documents[index]
             let carriers = corpus.carriers(of: document)
-            let entityIds = corpus.namedEntities(of: document).map { corpus.entities[Int($0)].id }
+            let entityIds = corpus.namedEntities(of: document).map { corpus.entityId($0) }
             let details = try corpus.details(of: document)
             try body([
                 .text(document.id), .text(details.url), .text(document.site), .text(details.published),
@@ -193,7 +193,7 @@ enum ReportTables {
         for (slot, entity) in corpus.entities.enumerated() where entity.type == .organization {
             if let ticker = entity.ticker { companies[ticker, default: []].append(Int32(slot)) }
         }
-        for key in companies.keys { companies[key]?.sort { reportPrecedes(corpus.entities[Int($0)].id, corpus.entities[Int($1)].id) } }
+        for key in companies.keys { companies[key]?.sort { corpus.entityIds.precedes(Int($0), Int($1)) } }
         for index in corpus.orderedDocuments() {
             let document = corpus.documents[index]
             let rows = document.tickerMentions.map { (slot: $0.key, symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
@@ -216,8 +216,9 @@ enum ReportTables {
 
     static func clusterRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
         for story in corpus.storiesByReach() {
-            let canonical = story.members.first { $0.id == story.canonicalId }
-            let mirrors = story.members.filter { $0.id != story.canonicalId }.map(\.id)
+            let members = try corpus.members(of: story)
+            let canonical = members.first { $0.id == story.canonicalId }
+            let mirrors = members.filter { $0.id != story.canonicalId }.map(\.id)
             try body([
                 .text(story.clusterId), .text(story.canonicalId), .text(try corpus.title(ofDocument: story.canonicalId)),
                 .text(canonical?.url), .integer(story.mirrors), .integer(story.sites.count),
