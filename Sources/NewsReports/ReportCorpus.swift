@@ -584,13 +584,14 @@ struct ReportCorpus {
             if document.known {
                 let list = pairChoice(document)
                 chosen += list
-                forEachPair(list) { a, _ in pairsOf[Int(a)] += 1 }
+                Self.forEachPair(list, tickers: list.map { entities[Int($0)].ticker }) { a, _ in pairsOf[Int(a)] += 1 }
             }
             chosenStart.append(Int32(chosen.count))
         }
         Self.fit(&chosen)
         func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
-            forEachPair(chosen[Int(chosenStart[document]) ..< Int(chosenStart[document + 1])], body)
+            let list = Array(chosen[Int(chosenStart[document]) ..< Int(chosenStart[document + 1])])
+            Self.forEachPair(list, tickers: list.map { entities[Int($0)].ticker }, body)
         }
 
         // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
@@ -758,12 +759,12 @@ struct ReportCorpus {
 
     /// The pairs of `chosen` (a `pairChoice`), first entity the one earlier in it, minus pairs
     /// of a company and its own ticker symbol.
-    private func forEachPair(_ chosen: some RandomAccessCollection<Int32>, _ body: (Int32, Int32) -> Void) {
-        // The tickers looked up once per entity, not once per pair: each lookup copies the
-        // entity's row, and this runs over every document's pairs a few times at the night's end
-        // (it was a fifth of the report's single-threaded time at 100,000 pages).
-        let list = Array(chosen)
-        let tickers = list.map { entities[Int($0)].ticker }
+    /// Calls `body` with each pair of `list` whose entities do not name the same ticker
+    /// (`tickers[i]` is entity `list[i]`'s). Static, so that a `body` that changes the corpus
+    /// (`pairs[slot].documents += 1`) does not find its arrays shared: a method call on the
+    /// corpus kept a copy of it for the call, and the first change in every call copied all
+    /// of `pairs` (17 s of `memmove` at the end of a 100,000-page night).
+    private static func forEachPair(_ list: [Int32], tickers: [String?], _ body: (Int32, Int32) -> Void) {
         for i in list.indices {
             for j in list.indices where j > i {
                 if let ticker = tickers[i], ticker == tickers[j] { continue }
