@@ -11,7 +11,7 @@ public struct WorkerPool: Sendable {
     public func map<Input: Sendable, Output: Sendable>(_ items: [Input], _ transform: @escaping @Sendable (Input) -> Output) -> [Output] {
         if items.isEmpty { return [] }
         if workers == 1 || items.count == 1 { return items.map(transform) }
-        let results = ResultSlots<Output>(count: items.count)
+        let results = ParallelSlots<Output>(count: items.count)
         let group = DispatchGroup()
         let slots = DispatchSemaphore(value: workers)
         for (position, item) in items.enumerated() {
@@ -22,7 +22,7 @@ public struct WorkerPool: Sendable {
             }
         }
         group.wait()
-        return results.values()
+        return results.values().map { $0! }
     }
 }
 
@@ -124,22 +124,5 @@ private final class OrderedWorkLine<Input, Output>: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
-    }
-}
-
-/// Results written by workers at distinct positions; the group's wait orders the reads after them.
-private final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ position: Int, _ value: Value) {
-        lock.lock(); slots[position] = value; lock.unlock()
-    }
-
-    func values() -> [Value] {
-        lock.lock(); defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }

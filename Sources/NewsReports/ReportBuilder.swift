@@ -97,7 +97,7 @@ public struct ReportBuilder: Sendable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
-    /// Mentions whose contexts are made together on all cores (tests lower it).
+    /// Mentions a pool worker makes the contexts of at a time (tests lower it).
     var contextBatchMentions = ReportContextBatch.mentionsPerBatch
     /// How the page stores its sentence block (tests read plain JSON more easily).
     var sentenceEncoding = ReportPage.SentenceEncoding.gzipBase64
@@ -106,7 +106,7 @@ public struct ReportBuilder: Sendable {
     /// Entities the page's first data block holds at most (tests lower it).
     var pageEntitiesFirstMax = ReportPageData.entitiesFirstMax
 
-    /// Table rows handed to the database thread at a time.
+    /// Rows handed to the database thread at a time.
     static let databaseRowsPerJob = 1_024
 
     /// Report file names, in the order `build` writes them.
@@ -212,7 +212,7 @@ public struct ReportBuilder: Sendable {
                 }
                 add(record)
             }
-            return batch.isEmpty ? nil : batch.take()
+            return batch.isEmpty ? nil : batch.work
         }, transform: { work in Result { try ReportContextBatch.contexts(work, texts: texts) } }, consume: { _, made in
             let documents = try made.get()
             for document in documents {
@@ -235,21 +235,29 @@ public struct ReportBuilder: Sendable {
 
         ReportHeap.returnFreePages()
         var written = ["mentions.jsonl"]
+        /// Hands the rows `produce` gives to the database thread, `databaseRowsPerJob` at a time.
+        func inDatabaseJobs<Row>(_ produce: (_ add: (Row) throws -> Void) throws -> Void,
+                                 insert: @escaping ([Row]) throws -> Void) throws {
+            var rows: [Row] = []
+            func submit() throws {
+                let taken = rows
+                rows = []
+                try databaseThread.submit { try insert(taken) }
+            }
+            try produce { row in
+                rows.append(row)
+                if rows.count >= Self.databaseRowsPerJob { try submit() }
+            }
+            if !rows.isEmpty { try submit() }
+        }
         for table in tables {
             var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
-            var rows: [[ReportCell]] = []
-            func insertRows() throws {
-                guard !rows.isEmpty else { return }
-                let taken = rows
-                rows.removeAll(keepingCapacity: true)
-                try databaseThread.submit { try database.insert(taken, into: table) }
-            }
-            try ReportTables.rows(of: table, corpus) { cells in
-                try csv.write(cells)
-                rows.append(cells)
-                if rows.count >= Self.databaseRowsPerJob { try insertRows() }
-            }
-            try insertRows()
+            try inDatabaseJobs({ add in
+                try ReportTables.rows(of: table, corpus) { cells in
+                    try csv.write(cells)
+                    try add(cells)
+                }
+            }, insert: { rows in try database.insert(rows, into: table) })
             try csv.commit()
             written.append(table.file)
         }
@@ -259,18 +267,10 @@ public struct ReportBuilder: Sendable {
         written.append("datapackage.json")
 
         let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
-        var memberRows: [(story: ReportStory, members: [ClusterMember])] = []
-        func insertMembers() throws {
-            guard !memberRows.isEmpty else { return }
-            let taken = memberRows
-            memberRows.removeAll(keepingCapacity: true)
-            try databaseThread.submit { try database.insert(members: taken) }
-        }
-        for story in corpus.stories {
-            memberRows.append((story, try corpus.members(of: story)))
-            if memberRows.count >= Self.databaseRowsPerJob { try insertMembers() }
-        }
-        try insertMembers()
+        // The members are read here: only this thread reads the corpus's spill files.
+        try inDatabaseJobs({ add in
+            for story in corpus.stories { try add((story, try corpus.members(of: story))) }
+        }, insert: { rows in try database.insert(members: rows) })
         try databaseThread.submit {
             try database.insertRun(overview: overview)
             try database.commit()
@@ -391,15 +391,8 @@ struct ReportContextBatch {
         if locations[id] == nil, let location = locate(id) { locations[id] = location }
     }
 
-    /// The batch's work, leaving the batch empty.
-    mutating func take() -> Work {
-        defer {
-            lines = []
-            locations = [:]
-            lastDocument = []
-        }
-        return Work(lines: lines, locations: locations)
-    }
+    /// What a worker gets of the batch.
+    var work: Work { Work(lines: lines, locations: locations) }
 
     /// The batch's lines decoded and grouped by document, in order, each mention with its line
     /// to write and its context; a document's text is read from `texts` (no context when it is
@@ -493,8 +486,8 @@ final class ReportDatabaseWriter {
     private let destination: URL
     private var finished = false
     private var mentionInsert: ReportSQLiteStatement?
-    private var tableInserts: [String: ReportSQLiteStatement] = [:]
-    private var memberInsert: ReportSQLiteStatement?
+    /// Insert statements by their SQL, each prepared once.
+    private var inserts: [String: ReportSQLiteStatement] = [:]
 
     init(folder: URL) throws {
         destination = folder.appendingPathComponent(Self.fileName)
@@ -560,23 +553,22 @@ final class ReportDatabaseWriter {
 
     /// Inserts rows of a report table (its statement prepared once).
     func insert(_ rows: [[ReportCell]], into table: ReportTable) throws {
-        let statement: ReportSQLiteStatement
-        if let prepared = tableInserts[table.name] { statement = prepared } else {
-            let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ",")
-            statement = try database.prepare("INSERT INTO \(Self.quoted(table.name)) VALUES (\(marks))")
-            tableInserts[table.name] = statement
-        }
+        let statement = try insertStatement(into: table.name, columns: table.columns.count)
         for cells in rows { try statement.run(cells) }
+    }
+
+    private func insertStatement(into table: String, columns: Int) throws -> ReportSQLiteStatement {
+        let sql = "INSERT INTO \(Self.quoted(table)) VALUES (\(Array(repeating: "?", count: columns).joined(separator: ",")))"
+        if let prepared = inserts[sql] { return prepared }
+        let statement = try database.prepare(sql)
+        inserts[sql] = statement
+        return statement
     }
 
     /// Inserts clusters' member rows (read from the corpus by the building thread, which owns its
     /// spill files).
     func insert(members: [(story: ReportStory, members: [ClusterMember])]) throws {
-        let statement: ReportSQLiteStatement
-        if let prepared = memberInsert { statement = prepared } else {
-            statement = try database.prepare("INSERT INTO \"cluster_members\" VALUES (?,?,?,?,?,?,?,?,?)")
-            memberInsert = statement
-        }
+        let statement = try insertStatement(into: "cluster_members", columns: 9)
         for (story, members) in members {
             for item in members {
                 try statement.run([

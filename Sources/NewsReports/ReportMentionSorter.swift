@@ -42,15 +42,6 @@ final class ReportMentionSorter {
         if chunk.count >= chunkLines { try spill() }
     }
 
-    /// Hands every line to `body` in sorted order (without its newline) with its document key
-    /// (the document id's bytes up to the first NUL: the same for all lines of a document), then
-    /// removes the runs.
-    func finish(_ body: (_ document: ArraySlice<UInt8>, _ line: ArraySlice<UInt8>) throws -> Void) throws {
-        defer { removeRuns() }
-        try startMerge()
-        while let record = try next() { try body(record.document, record.line) }
-    }
-
     /// Ends the adding: sorts the last chunk and, when runs were spilled, spills it too and opens
     /// the runs for the merge. `next()` then hands out the records in order.
     func startMerge() throws {

@@ -49,9 +49,22 @@ import Testing
         if let submitError { #expect(submitError as? Broken == Broken(at: 7)) }
     }
 
-    @Test func stopWithoutJobsEndsTheThread() {
+    /// `stop` returns only when the running job has ended (the builder abandons the database the
+    /// jobs write to right after), and a second `stop` (the builder's defer after `finish`) is
+    /// harmless.
+    @Test func stopWaitsForTheRunningJob() throws {
         let worker = ReportSerialWorker()
+        let started = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
+        let log = Log()
+        try worker.submit {
+            started.signal()
+            go.wait()
+            log.add(1)
+        }
+        started.wait()
+        go.signal()
         worker.stop()
-        worker.stop()  // a second stop (the builder's defer after finish) is harmless
+        #expect(log.values == [1])
+        worker.stop()
     }
 }
