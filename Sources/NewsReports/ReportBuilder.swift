@@ -126,6 +126,7 @@ public struct ReportBuilder: Sendable {
     /// Writes every report file into `folder` (each atomically via AtomicFile), returns the file
     /// names written.
     public func build(_ inputs: ReportInputs, into folder: URL) throws -> [String] {
+        ReportHeap.mapLargeBlocks()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: folder)
         // Read what the previous report says before writing anything: it may be this very folder.

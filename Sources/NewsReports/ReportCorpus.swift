@@ -310,6 +310,8 @@ struct ReportCorpus {
     var removedByReason: [String: Int] = [:]
     var mentionCount = 0
     var orphanMentions = 0
+    /// The document of the last mention counted (its counters are fitted when another's begin).
+    private var lastMentionDocument = -1
     var tickerDays: [ReportTickerDay] = []
     var tickerDayIndex: [Int64: Int] = [:]
     var tickerTotals: [ReportTickerTotal] = []
@@ -469,6 +471,16 @@ struct ReportCorpus {
             documents.append(ReportDocument(id: mention.documentId, words: 0, known: false))
         }
         if !documents[documentSlot].known { orphanMentions += 1 }
+        // A document's mentions come together (the entities stage writes them so): when the next
+        // document's begin, the last one's counters are copied to their exact size (grown by
+        // doubling, up to half their bytes were slack, 25 MB at 100,000 pages before `finish()`).
+        if documentSlot != lastMentionDocument {
+            if lastMentionDocument >= 0 {
+                documents[lastMentionDocument].entityMentions.fit()
+                documents[lastMentionDocument].tickerMentions.fit()
+            }
+            lastMentionDocument = documentSlot
+        }
 
         let (entitySlot, isNew) = entityIds.insert(mention.entityId)
         if isNew { entities.append(ReportEntity()) }

@@ -587,7 +587,7 @@ final class ReportPageData {
 
     /// Each entity's rank by name (`ReportTextOrder`) among all of `entityOrder`, whichever block
     /// its row is in.
-    private lazy var entityNameRanks: [Int32] = ReportTextOrder.ranks(entityOrder.map { Optional(corpus.entities[$0].name) })
+    private lazy var entityNameRanks: [Int32] = ReportTextOrder.ranks(entityOrder.lazy.map { Optional(self.corpus.entities[$0].name) })
 
     /// The entity columns of the entities at `range` of `entityOrder`.
     private func writeEntities(_ range: Range<Int>, into out: inout ReportJSONBytes) {

@@ -141,60 +141,96 @@ enum ReportTextOrder {
 
     /// The rank of each value in this order: 0 for the first, equal values equal ranks (dense:
     /// ranks count distinct values), -1 for no value.
-    static func ranks<C: Collection>(_ values: C) -> [Int32] where C.Element == String? {
-        // 32-bit slots and a dictionary freed before the keys are made: 272,000 entity names
-        // ranked at once were the report stage's largest moment at 100,000 pages.
-        var slot: [String: Int32] = [:]
-        var distinct: [String] = []
-        var valueSlot: [Int32] = []
-        valueSlot.reserveCapacity(values.count)
-        for value in values {
-            guard let value else { valueSlot.append(-1); continue }
-            if let existing = slot[value] { valueSlot.append(existing); continue }
-            slot[value] = Int32(distinct.count)
-            valueSlot.append(Int32(distinct.count))
-            distinct.append(value)
-        }
-        slot = [:]
+    ///
+    /// The values are ranked by sorting their positions, not by gathering the distinct values
+    /// first: a dictionary of 272,000 entity names (16 MB) was the largest part of the report
+    /// stage's largest moment at 100,000 pages. Equal values (`==`, canonical equivalence) have
+    /// equal keys (the key is made of the NFKD form), so they meet in one run of equal keys and
+    /// share a rank there; the run's values are ordered by the scalars of each value's first
+    /// occurrence, as they were when the distinct values were sorted.
+    static func ranks<C: RandomAccessCollection>(_ values: C) -> [Int32] where C.Element == String? {
+        let count = values.count
+        func value(_ offset: Int) -> String? { values[values.index(values.startIndex, offsetBy: offset)] }
         // Keys laid end to end as bytes (`appendPacked`): one allocation of the exact size (each
         // key is made twice: once to measure, once to store), compared in place. As 32-bit
         // elements they were 4 bytes a character, the largest part of ranking 272,000 names.
         var bounds: [Int] = [0]
-        bounds.reserveCapacity(distinct.count + 1)
+        bounds.reserveCapacity(count + 1)
         var ranked: [Int32] = []
         var packed: [UInt8] = []
-        for (index, value) in distinct.enumerated() {
+        for offset in 0 ..< count {
             packed.removeAll(keepingCapacity: true)
-            if let key = key(value) { appendPacked(key, to: &packed) }
+            if let text = value(offset), let key = key(text) { appendPacked(key, to: &packed) }
             bounds.append(bounds[bounds.count - 1] + packed.count)
-            if !packed.isEmpty { ranked.append(Int32(index)) }
+            if !packed.isEmpty { ranked.append(Int32(offset)) }
         }
         packed = []
         var keys: [UInt8] = []
         keys.reserveCapacity(bounds[bounds.count - 1])
-        for value in distinct { if let key = key(value) { appendPacked(key, to: &keys) } }
+        for offset in 0 ..< count { if let text = value(offset), let key = key(text) { appendPacked(key, to: &keys) } }
         ReportCorpus.fit(&ranked)
+        var rankOf = Array(repeating: Int32(-1), count: count)
         keys.withUnsafeBufferPointer { keys in
             bounds.withUnsafeBufferPointer { bounds in
-                ranked.sort { a, b in
-                    // Byte by byte (a plain loop: generic slice comparisons made 459,276 names
-                    // take a minute in a debug build); a key before the longer keys it begins.
-                    let (a, b) = (Int(a), Int(b))
+                /// Byte by byte (a plain loop: generic slice comparisons made 459,276 names take a
+                /// minute in a debug build); a key before the longer keys it begins.
+                func compareKeys(_ a: Int, _ b: Int) -> Int {
                     var i = bounds[a], j = bounds[b]
                     let endA = bounds[a + 1], endB = bounds[b + 1]
                     while i < endA, j < endB {
-                        if keys[i] != keys[j] { return keys[i] < keys[j] }
+                        if keys[i] != keys[j] { return keys[i] < keys[j] ? -1 : 1 }
                         i += 1
                         j += 1
                     }
-                    if i < endA || j < endB { return i == endA }
-                    // Equal keys are rare (case or accents apart): their scalars are read only then.
-                    return distinct[a].unicodeScalars.lexicographicallyPrecedes(distinct[b].unicodeScalars) { $0.value < $1.value }
+                    if i < endA || j < endB { return i == endA ? -1 : 1 }
+                    return 0
+                }
+                func scalarsPrecede(_ a: String, _ b: String) -> Bool {
+                    a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+                }
+                // Equal keys are rare (case or accents apart): their scalars are read only then;
+                // equal values end up side by side, first occurrence first.
+                ranked.sort { a, b in
+                    let order = compareKeys(Int(a), Int(b))
+                    if order != 0 { return order < 0 }
+                    let (x, y) = (value(Int(a))!, value(Int(b))!)
+                    if x.unicodeScalars.elementsEqual(y.unicodeScalars) { return a < b }
+                    return scalarsPrecede(x, y)
+                }
+                var rank: Int32 = 0
+                var start = 0
+                while start < ranked.count {
+                    var end = start + 1
+                    while end < ranked.count, compareKeys(Int(ranked[start]), Int(ranked[end])) == 0 { end += 1 }
+                    if end - start == 1 {
+                        rankOf[Int(ranked[start])] = rank
+                        rank += 1
+                    } else {
+                        // A run of equal keys: its distinct values (by `==`), each represented by
+                        // its first occurrence, in the scalar order of those.
+                        var groups: [(first: Int32, members: [Int32])] = []
+                        var groupOf: [String: Int] = [:]
+                        for position in start ..< end {
+                            let offset = ranked[position]
+                            let text = value(Int(offset))!
+                            if let group = groupOf[text] {
+                                groups[group].members.append(offset)
+                                groups[group].first = min(groups[group].first, offset)
+                            } else {
+                                groupOf[text] = groups.count
+                                groups.append((offset, [offset]))
+                            }
+                        }
+                        groups.sort { scalarsPrecede(value(Int($0.first))!, value(Int($1.first))!) }
+                        for group in groups {
+                            for offset in group.members { rankOf[Int(offset)] = rank }
+                            rank += 1
+                        }
+                    }
+                    start = end
                 }
             }
         }
-        var rankOf = Array(repeating: Int32(-1), count: distinct.count)
-        for (position, index) in ranked.enumerated() { rankOf[Int(index)] = Int32(position) }
-        return valueSlot.map { $0 < 0 ? -1 : rankOf[Int($0)] }
+        return rankOf
     }
 }

@@ -48,4 +48,17 @@ import Testing
         }
         #expect(ranks[11] == -1 && ranks[12] == -1 && ranks[1] == ranks[15])
     }
+
+    /// Equal values (canonically equivalent spellings too) share a rank, even where another value
+    /// with the same key sorts between their spellings by scalars; the values of one key are
+    /// ordered by the scalars of each one's first occurrence; ranks stay dense.
+    @Test func equalValuesShareARankWhereverTheirSpellingsSort() {
+        // Every value folds to the key "e". By scalars: E (45) < e (65) < e+U+0301 < e+U+0302 < é (E9).
+        let nfcFirst: [String?] = ["\u{E9}", "E", "e\u{301}", "e", "e\u{302}"]
+        #expect(ReportTextOrder.ranks(nfcFirst) == [3, 0, 3, 1, 2])
+        let nfdFirst: [String?] = ["e\u{301}", "E", "\u{E9}", "e", "e\u{302}"]
+        #expect(ReportTextOrder.ranks(nfdFirst) == [2, 0, 2, 1, 3])
+        let repeated: [String?] = ["b", nil, "a", "b", "A", "a", " "]
+        #expect(ReportTextOrder.ranks(repeated) == [2, -1, 1, 2, 0, 1, -1])
+    }
 }
