@@ -546,14 +546,16 @@ final class ReportPageData {
     private static let noDay = Int32.min
 
     /// The document block: the `documents` object as JSON (not escaped; it is compressed and
-    /// Base64-encoded), handed to `emit` a column or so at a time; the columns are read from the
-    /// corpus as they are written (a copy of every document was 14 MB at 100,000 pages).
+    /// Base64-encoded), handed to `emit` in pieces of about `pieceBytes`, text columns too; the
+    /// columns are read from the corpus as they are written (a copy of every document was 14 MB
+    /// at 100,000 pages), and a document's details (URL, byline, language) are read from disk
+    /// for each column that shows them, one document at a time: the URL column as strings and
+    /// then as JSON was the report's largest moment at 100,000 pages (18 MB of 168).
     func writeDocuments(to emit: ([UInt8]) throws -> Void) throws {
         try buildDictionaries()
         let corpus = self.corpus
         let documents = documentOrder.lazy.map { corpus.documents[$0] }
-        // Details are read again for each column that shows them (one document's at a time).
-        func details(_ column: (ReportDocumentDetails) -> String?) throws -> [String?] {
+        func details<T>(_ column: (ReportDocumentDetails) -> T) throws -> [T] {
             try documentOrder.map { try column(corpus.details(of: corpus.documents[$0])) }
         }
         var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
@@ -562,18 +564,29 @@ final class ReportPageData {
             try emit(out.bytes)
             out.bytes.removeAll(keepingCapacity: true)
         }
+        /// A column of strings, a document's at a time (by its position in `documentOrder` and
+        /// its index in the corpus), emitted whenever a piece is full.
+        func strings(_ value: (_ position: Int, _ index: Int) throws -> String?) throws {
+            out.raw("[")
+            for (position, index) in documentOrder.enumerated() {
+                if position > 0 { out.raw(0x2C) }
+                out.optionalString(try value(position, index))
+                try flush()
+            }
+            out.raw("]")
+        }
         out.raw("{")
-        out.key("id", first: true); out.strings(documents.map { Optional($0.id) }); try flush()
+        out.key("id", first: true); try strings { corpus.documents[$1].id }
         var titles = try details(\.title)
-        out.key("title"); out.strings(titles); try flush()
+        out.key("title"); try strings { position, _ in titles[position] }
         out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(titles), missing: -1); try flush()
         titles = []
-        out.key("url"); out.strings(try details(\.url)); try flush()
+        out.key("url"); try strings { try corpus.details(of: corpus.documents[$1]).url }
         out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
         out.key("byline")
-        out.integers(try details { $0.authors.isEmpty ? nil : $0.authors.joined(separator: "; ") }.map { $0.map { self.bylineDictionary.index(of: $0) } ?? -1 })
+        out.integers(try details { $0.authors.isEmpty ? -1 : self.bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
         out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
-        out.key("language"); out.integers(try details(\.language).map { $0.map { self.languageDictionary.index(of: $0) } ?? -1 })
+        out.key("language"); out.integers(try details { $0.language.map { self.languageDictionary.index(of: $0) } ?? -1 })
         out.key("words"); out.integers(documents.map(\.words)); try flush()
         out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { self.entityPosition[Int($0)] >= 0 }.count })
         out.key("sentences"); out.integers(sentenceCount)
