@@ -31,6 +31,56 @@ import Testing
         return try #require(ReportGzip.decompress(Array(packed)))
     }
 
+    /// Parts whose blocks hand over `pieces` pieces each (distinct bytes per block); the
+    /// documents block throws `failure` after its tenth piece when given.
+    static func pieces(_ pieces: Int, failure: Error? = nil) -> (parts: ReportPage.Parts, expected: [String: [UInt8]]) {
+        func bytes(_ seed: UInt8, _ n: Int) -> [UInt8] { (0 ..< 700 + 37 * n).map { UInt8(truncatingIfNeeded: $0 * 31 + n * 7) ^ seed } }
+        func block(_ seed: UInt8, fails: Bool) -> ReportPage.Block {
+            { emit in
+                for n in 0 ..< pieces {
+                    if fails, n == 10, let failure { throw failure }
+                    try emit(bytes(seed, n))
+                }
+            }
+        }
+        var expected: [String: [UInt8]] = [:]
+        for (id, seed) in [("data-entities", UInt8(1)), ("data-documents", 2), ("data-mentions", 3), ("data-sentences", 4)] {
+            expected[id] = (0 ..< pieces).flatMap { bytes(seed, $0) }
+        }
+        let parts = ReportPage.Parts(title: "t", header: "", staticReport: "", footer: "", data: Array("{}".utf8),
+                                     entities: block(1, fails: false), documents: block(2, fails: true),
+                                     mentions: block(3, fails: false), sentences: block(4, fails: false))
+        return (parts, expected)
+    }
+
+    /// Each block's pieces are compressed on a thread of their own, in order: every block reads
+    /// back as the pieces it handed over, concatenated.
+    @Test func compressedBlocksHoldTheirPiecesInOrder() throws {
+        let folder = try ReportFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("report.html")
+        let (parts, expected) = Self.pieces(300)
+        let file = try AtomicFile(url)
+        try ReportPage.write(parts, to: file)
+        try file.commit()
+        let html = try String(contentsOf: url, encoding: .utf8)
+        for (id, bytes) in expected { #expect(try Self.inflate(html, id: id) == bytes, "\(id)") }
+    }
+
+    /// A block that fails midway fails the page (and leaves no page behind), whatever its
+    /// compressor thread was doing.
+    @Test func aFailingBlockFailsThePage() throws {
+        struct Broken: Error {}
+        let folder = try ReportFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("report.html")
+        let (parts, _) = Self.pieces(50, failure: Broken())
+        let file = try AtomicFile(url)
+        #expect(throws: Broken.self) { try ReportPage.write(parts, to: file) }
+        file.abandon()
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
     /// The mention block's tables as the page reads them: the groups (four little-endian Int32
     /// columns) and the mentions (five, then a tone byte each), `tone` as a string of n, b, r.
     static func mentions(_ bytes: [UInt8], groups: Int, count: Int) throws -> (groups: [String: Any], mentions: [String: Any]) {
