@@ -100,6 +100,10 @@ public final class JSONLinesReader {
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
+    /// Bytes dropped from the front of `buffer` so far.
+    private var dropped = 0
+    /// The byte offset in the file of the line `next()` returned last.
+    public private(set) var lineOffset = 0
 
     public init(_ url: URL) throws {
         path = url.path
@@ -121,15 +125,17 @@ public final class JSONLinesReader {
                 let line = buffer[position ..< newline]
                 position = newline + 1
                 if line.isEmpty { continue }
+                lineOffset = dropped + line.startIndex
                 return ArraySlice(Array(line))
             }
             if finished {
                 guard position < buffer.count else { return nil }
                 let line = buffer[position...]
                 position = buffer.count
+                lineOffset = dropped + line.startIndex
                 return ArraySlice(Array(line))
             }
-            if position > 0 { buffer.removeFirst(position); position = 0 }
+            if position > 0 { buffer.removeFirst(position); dropped += position; position = 0 }
             let chunk: Data?
             do { chunk = try handle?.read(upToCount: 1 << 20) } catch {
                 throw FileError.io(path: path, reason: "read failed: \(error.localizedDescription)")

@@ -143,8 +143,9 @@ public struct ReportBuilder: Sendable {
         }
         if let clusters = inputs.clusters, present(clusters) { try corpus.readClusters(clusters) }
         if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
+        let pool = WorkerPool(workers: workers)
         let documentFiles = inputs.documents.filter(present)
-        for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index) }
+        for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index, pool: pool) }
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
@@ -159,7 +160,6 @@ public struct ReportBuilder: Sendable {
         // One streaming pass over mentions feeds the counters and the sorter. This thread reads
         // the lines and counts and sorts the decoded mentions in order; the pool's workers decode
         // the chunks meanwhile (a few chunks in flight, so memory stays bounded).
-        let pool = WorkerPool(workers: workers)
         let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk)
         for url in inputs.mentions where present(url) {
             let reader = try JSONLinesReader(url)

@@ -15,7 +15,7 @@ let reportNamedTypes: Set<EntityType> = [.person, .organization, .location, .mis
 
 /// The fields of an `ArticleRecord` the report reads: decoding skips the article text, which is
 /// read again (by its place in the file) only for the documents whose mentions need a sentence.
-struct ReportArticleHeader: Decodable {
+struct ReportArticleHeader: Decodable, Sendable {
     var id: String
     var url: String?
     var canonical: String?
@@ -426,38 +426,57 @@ struct ReportCorpus {
 
     /// Reads the canonical documents of one file (the `file`-th of the inputs), remembering where
     /// each record is so its text can be read again later without holding every text in memory.
-    mutating func readDocuments(_ url: URL, file: Int = 0) throws {
-        let decoder = JSONLines.makeDecoder()
-        var lineNumber = 0
-        try ReportLineReader.forEachLine(in: url) { offset, line in
-            lineNumber += 1
-            let article: ReportArticleHeader
-            do { article = try decoder.decode(ReportArticleHeader.self, from: Data(line)) } catch {
-                throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+    /// The records' fields are decoded by `pool`'s workers, a chunk of lines each, and counted
+    /// here in file order.
+    mutating func readDocuments(_ url: URL, file: Int = 0, pool: WorkerPool = WorkerPool(workers: 1)) throws {
+        let reader = try JSONLinesReader(url)
+        var firstLine = 1
+        try pool.forEachInOrder(window: pool.workers * 2, next: { () -> [(offset: Int, line: [UInt8])]? in
+            var chunk: [(offset: Int, line: [UInt8])] = []
+            while chunk.count < Self.documentChunkLines, let line = try reader.next() { chunk.append((reader.lineOffset, Array(line))) }
+            return chunk.isEmpty ? nil : chunk
+        }, transform: { chunk in
+            let decoder = JSONLines.makeDecoder()
+            return chunk.map { entry in Result { try decoder.decode(ReportArticleHeader.self, from: Data(entry.line)) } }
+        }, consume: { chunk, headers in
+            for (index, (entry, header)) in zip(chunk, headers).enumerated() {
+                let article: ReportArticleHeader
+                do { article = try header.get() } catch {
+                    throw FileError.corruptRecord(path: url.path, line: firstLine + index, reason: "\(error)")
+                }
+                try add(article, location: ReportLineLocation(file: Int32(file), offset: Int64(entry.offset), length: Int32(clamping: entry.line.count)))
             }
-            let existing = documentIndex[article.id]
-            // The same canonical id in two files: keep the first copy, count the repeat.
-            if let existing, documents[Int(existing)].known { duplicateDocuments += 1; return }
-            let link = article.url ?? article.canonical
-            let details = try detailStore.append(ReportDocumentDetails(
-                url: link, published: article.published, title: article.title,
-                authors: (article.authors ?? []).compactMap(Self.cleanSite), language: article.language.flatMap(Self.cleanSite)))
-            // Documents of one site share one copy of its name (a heap block per document's
-            // name was 4.4 MB at 100,000 pages).
-            let site = (article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical))
-                .map { siteNames[Int(intern($0))] }
-            let document = ReportDocument(
-                id: article.id,
-                site: site,
-                when: ReportPublished(article.published), details: details, words: article.words, known: true,
-                location: ReportLineLocation(file: Int32(file), offset: Int64(offset), length: Int32(clamping: line.count)))
-            if let existing {
-                documents[Int(existing)] = document
-                return
-            }
-            documentIndex[article.id] = Int32(documents.count)
-            documents.append(document)
+            firstLine += chunk.count
+        })
+    }
+
+    /// Document lines a pool worker decodes at a time.
+    static let documentChunkLines = 256
+
+    /// Keeps one canonical document's header (the first copy of an id).
+    private mutating func add(_ article: ReportArticleHeader, location: ReportLineLocation) throws {
+        let existing = documentIndex[article.id]
+        // The same canonical id in two files: keep the first copy, count the repeat.
+        if let existing, documents[Int(existing)].known { duplicateDocuments += 1; return }
+        let link = article.url ?? article.canonical
+        let details = try detailStore.append(ReportDocumentDetails(
+            url: link, published: article.published, title: article.title,
+            authors: (article.authors ?? []).compactMap(Self.cleanSite), language: article.language.flatMap(Self.cleanSite)))
+        // Documents of one site share one copy of its name (a heap block per document's
+        // name was 4.4 MB at 100,000 pages).
+        let site = (article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical))
+            .map { siteNames[Int(intern($0))] }
+        let document = ReportDocument(
+            id: article.id,
+            site: site,
+            when: ReportPublished(article.published), details: details, words: article.words, known: true,
+            location: location)
+        if let existing {
+            documents[Int(existing)] = document
+            return
         }
+        documentIndex[article.id] = Int32(documents.count)
+        documents.append(document)
     }
 
     /// Counts one mention. Mentions of ids that are not canonical documents still count towards

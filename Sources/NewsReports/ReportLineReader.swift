@@ -1,38 +1,9 @@
 import Foundation
 import NewsIO
 
-/// Reads JSON Lines with the byte offset of every line, and reads one line again by its offset.
-///
-/// The report keeps only where each canonical document's record is (file, offset, length), not
-/// its text: texts are read again one document at a time, for the sentences around mentions.
-enum ReportLineReader {
-    /// Calls `body` with each non-empty line (without its newline) and the offset of its first
-    /// byte, streaming the file in blocks.
-    static func forEachLine(in url: URL, _ body: (Int, ArraySlice<UInt8>) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw FileError.io(path: url.path, reason: "cannot open for reading")
-        }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var pendingOffset = 0
-        while true {
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-                throw FileError.io(path: url.path, reason: "read failed: \(error.localizedDescription)")
-            }
-            guard let chunk, !chunk.isEmpty else { break }
-            pending.append(contentsOf: chunk)
-            var lineStart = 0
-            while let newline = pending[lineStart...].firstIndex(of: 0x0A) {
-                if newline > lineStart { try body(pendingOffset + lineStart, pending[lineStart..<newline]) }
-                lineStart = newline + 1
-            }
-            pending.removeFirst(lineStart)
-            pendingOffset += lineStart
-        }
-        if !pending.isEmpty { try body(pendingOffset, pending[...]) }
-    }
-}
+// Where each canonical document's record is (file, offset, length) is kept, not its text
+// (`JSONLinesReader.lineOffset` gives the offset): texts are read again one document at a
+// time, for the sentences around mentions.
 
 /// Random access to the lines of a few files, each opened once (when this is made); `pread`
 /// keeps no file position, so threads read lines at the same time.

@@ -144,6 +144,38 @@ struct StorageUnitTests {
 
     /// The pool holds an input while it is in flight, not after: a report batch is thousands of
     /// lines, and tasks kept until the next compaction held a whole night's mentions.
+    /// `lineOffset` is where each line returned starts in the file, across the reader's 1 MiB
+    /// blocks, after blank lines, and for a last line without a line break.
+    @Test func theLineReaderGivesEachLinesOffset() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var bytes: [UInt8] = []
+        var expected: [(offset: Int, line: [UInt8])] = []
+        var n = 0
+        while bytes.count < 3 << 20 {
+            if n % 7 == 0 { bytes += [0x0A] }  // a blank line
+            let line = Array("{\"n\":\(n),\"pad\":\"\(String(repeating: "x", count: (n * 7919) % 3000))\"}".utf8) + (n % 5 == 0 ? [0x0D] : [])
+            expected.append((bytes.count, line))
+            bytes += line + [0x0A]
+            n += 1
+        }
+        let last = Array("{\"last\":true}".utf8)
+        expected.append((bytes.count, last))
+        bytes += last
+        let url = folder.appendingPathComponent("lines.jsonl")
+        try Data(bytes).write(to: url)
+        let reader = try JSONLinesReader(url)
+        var seen = 0
+        while let line = try reader.next() {
+            try #require(seen < expected.count)
+            #expect(Array(line) == expected[seen].line, "line \(seen)")
+            #expect(reader.lineOffset == expected[seen].offset, "line \(seen)")
+            #expect(Array(bytes[reader.lineOffset ..< reader.lineOffset + line.count]) == Array(line))
+            seen += 1
+        }
+        #expect(seen == expected.count)
+    }
+
     @Test func theOrderedPoolFreesEachInputOnceConsumed() throws {
         final class Live: @unchecked Sendable {
             private let lock = NSLock()
