@@ -74,7 +74,7 @@ enum ReportPage {
     static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, to file: AtomicFile) throws {
         /// gzip and Base64 on the way into the file, piece by piece.
         // A block's pieces are compressed, encoded and written on a thread of their own while
-        // this one makes the next pieces (zlib was about 5 s of the 100,000-page report, alone on
+        // this one makes the next pieces (zlib was 3–5 CPU s of the 100,000-page report, alone on
         // its thread); nothing else writes to `file` until the block is done.
         func packed(_ block: Block) throws {
             let compressor = ReportSerialWorker()
