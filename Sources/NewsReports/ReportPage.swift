@@ -72,10 +72,10 @@ enum ReportPage {
 
     /// Writes the page to `file` (an open atomic file), piece by piece.
     static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, to file: AtomicFile) throws {
-        /// gzip and Base64 on the way into the file, piece by piece.
-        // A block's pieces are compressed, encoded and written on a thread of their own while
-        // this one makes the next pieces (zlib was 3–5 CPU s of the 100,000-page report, alone on
-        // its thread); nothing else writes to `file` until the block is done.
+        /// gzip and Base64 on the way into the file, piece by piece: a block's pieces are
+        /// compressed, encoded and written on a thread of their own while this one makes the
+        /// next pieces (zlib was 3–5 CPU s of the 100,000-page report, alone on its thread);
+        /// nothing else writes to `file` until the block is done.
         func packed(_ block: Block) throws {
             let compressor = ReportSerialWorker()
             defer { compressor.stop() }
