@@ -607,23 +607,37 @@ struct ReportCorpus {
         }
         entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
 
-        // Each document's entities that take part in pairs (`pairChoice`), chosen once.
+        // Each document's entities that take part in pairs (`pairChoice`), chosen once, and each
+        // entity's ticker as a number (equal numbers for equal symbols, -1 for none), so that
+        // going over a document's pairs (once per range of pair keys below) allocates nothing:
+        // a list and its tickers made per document and pass were a quarter of this step.
+        var tickerNumbers: [String: Int32] = [:]
+        let tickerOf: [Int32] = entities.indices.map { index in
+            guard let symbol = entities[index].ticker else { return -1 }
+            if let number = tickerNumbers[symbol] { return number }
+            let number = Int32(tickerNumbers.count)
+            tickerNumbers[symbol] = number
+            return number
+        }
+        tickerNumbers = [:]
         var chosen: [Int32] = []
         var chosenStart: [Int32] = [0]
-        var pairsOf = [Int32](repeating: 0, count: entities.count)
         for document in documents {
-            if document.known {
-                let list = pairChoice(document)
-                chosen += list
-                Self.forEachPair(list, tickers: list.map { entities[Int($0)].ticker }) { a, _ in pairsOf[Int(a)] += 1 }
-            }
+            if document.known { chosen += pairChoice(document) }
             chosenStart.append(Int32(chosen.count))
         }
         Self.fit(&chosen)
+        /// The pairs of a document's chosen entities, first entity the one earlier in its list,
+        /// minus pairs of a company and its own ticker symbol (both entities name the same one).
         func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
-            let list = Array(chosen[Int(chosenStart[document]) ..< Int(chosenStart[document + 1])])
-            Self.forEachPair(list, tickers: list.map { entities[Int($0)].ticker }, body)
+            let start = Int(chosenStart[document]), end = Int(chosenStart[document + 1])
+            for i in start ..< end {
+                let a = chosen[i], tickerA = tickerOf[Int(a)]
+                for j in i + 1 ..< end where tickerA < 0 || tickerOf[Int(chosen[j])] != tickerA { body(a, chosen[j]) }
+            }
         }
+        var pairsOf = [Int32](repeating: 0, count: entities.count)
+        for document in documents.indices where documents[document].known { chosenPairs(document) { a, _ in pairsOf[Int(a)] += 1 } }
 
         // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
         // total order, so the result does not depend on the order pairs are met); only frequent
@@ -773,7 +787,7 @@ struct ReportCorpus {
     static let pairKeysSorted = 1 << 20
 
     /// The entities of a document that take part in pairs: its `pairCap` most mentioned named
-    /// entities (ties by id), by id. Its pairs (`forEachPair`) leave out a company and its own
+    /// entities (ties by id), by id. Its pairs (`chosenPairs` in `finish`) leave out a company and its own
     /// ticker symbol.
     ///
     /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
@@ -786,22 +800,6 @@ struct ReportCorpus {
             return entityIds.precedes(Int(x.entity), Int(y.entity))
         }
         return named.prefix(pairCap).map(\.entity).sorted { entityIds.precedes(Int($0), Int($1)) }
-    }
-
-    /// The pairs of `chosen` (a `pairChoice`), first entity the one earlier in it, minus pairs
-    /// of a company and its own ticker symbol.
-    /// Calls `body` with each pair of `list` whose entities do not name the same ticker
-    /// (`tickers[i]` is entity `list[i]`'s). Static, so that a `body` that changes the corpus
-    /// (`pairs[slot].documents += 1`) does not find its arrays shared: a method call on the
-    /// corpus kept a copy of it for the call, and the first change in every call copied all
-    /// of `pairs` (17 s of `memmove` at the end of a 100,000-page night).
-    private static func forEachPair(_ list: [Int32], tickers: [String?], _ body: (Int32, Int32) -> Void) {
-        for i in list.indices {
-            for j in list.indices where j > i {
-                if let ticker = tickers[i], ticker == tickers[j] { continue }
-                body(list[i], list[j])
-            }
-        }
     }
 
     /// Copies `array` into storage of its exact size.
