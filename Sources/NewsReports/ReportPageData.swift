@@ -548,16 +548,14 @@ final class ReportPageData {
     /// The document block: the `documents` object as JSON (not escaped; it is compressed and
     /// Base64-encoded), handed to `emit` in pieces of about `pieceBytes`, text columns too; the
     /// columns are read from the corpus as they are written (a copy of every document was 14 MB
-    /// at 100,000 pages), and a document's details (URL, byline, language) are read from disk
-    /// for each column that shows them, one document at a time: the URL column as strings and
-    /// then as JSON was the report's largest moment at 100,000 pages (18 MB of 168).
+    /// at 100,000 pages), and the documents' details are read from disk one document at a time,
+    /// twice (titles with the byline and language indexes, then the URLs as their column is
+    /// written): the URL column as strings and then as JSON was the report's largest moment at
+    /// 100,000 pages (18 MB of 168).
     func writeDocuments(to emit: ([UInt8]) throws -> Void) throws {
         try buildDictionaries()
         let corpus = self.corpus
         let documents = documentOrder.lazy.map { corpus.documents[$0] }
-        func details<T>(_ column: (ReportDocumentDetails) -> T) throws -> [T] {
-            try documentOrder.map { try column(corpus.details(of: corpus.documents[$0])) }
-        }
         var out = ReportJSONBytes(htmlSafe: false, capacity: Self.pieceBytes + (1 << 16))
         func flush() throws {
             guard out.bytes.count >= Self.pieceBytes else { return }
@@ -577,16 +575,23 @@ final class ReportPageData {
         }
         out.raw("{")
         out.key("id", first: true); try strings { corpus.documents[$1].id }
-        var titles = try details(\.title)
+        // One read of each document's details gives its title (kept for the ranks) and its
+        // byline and language indexes; the URLs are read again as their column is written.
+        var titles: [String?] = [], bylines: [Int32] = [], languages: [Int32] = []
+        for index in documentOrder {
+            let details = try corpus.details(of: corpus.documents[index])
+            titles.append(details.title)
+            bylines.append(details.authors.isEmpty ? -1 : bylineDictionary.index(of: details.authors.joined(separator: "; ")))
+            languages.append(details.language.map { languageDictionary.index(of: $0) } ?? -1)
+        }
         out.key("title"); try strings { position, _ in titles[position] }
         out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(titles), missing: -1); try flush()
         titles = []
         out.key("url"); try strings { try corpus.details(of: corpus.documents[$1]).url }
         out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
-        out.key("byline")
-        out.integers(try details { $0.authors.isEmpty ? -1 : self.bylineDictionary.index(of: $0.authors.joined(separator: "; ")) })
+        out.key("byline"); out.integers(bylines)
         out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
-        out.key("language"); out.integers(try details { $0.language.map { self.languageDictionary.index(of: $0) } ?? -1 })
+        out.key("language"); out.integers(languages)
         out.key("words"); out.integers(documents.map(\.words)); try flush()
         out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { self.entityPosition[Int($0)] >= 0 }.count })
         out.key("sentences"); out.integers(sentenceCount)
