@@ -141,9 +141,9 @@ public struct ReportBuilder: Sendable {
             corpus.missingInputs.append(url.lastPathComponent)
             return false
         }
-        if let clusters = inputs.clusters, present(clusters) { try corpus.readClusters(clusters) }
-        if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
         let pool = WorkerPool(workers: workers)
+        if let clusters = inputs.clusters, present(clusters) { try corpus.readClusters(clusters, pool: pool) }
+        if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
         let documentFiles = inputs.documents.filter(present)
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index, pool: pool) }
 
@@ -293,15 +293,23 @@ public struct ReportBuilder: Sendable {
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
         ReportHeap.returnFreePages()
+        // The snapshot (every named entity in report order, streamed) is written on a thread of
+        // its own while this one draws the page: both only read the finished counts.
+        let snapshotThread = ReportSerialWorker(capacity: 1)
+        defer { snapshotThread.stop() }
+        let finished = corpus
+        try snapshotThread.submit {
+            try ReportSnapshot.json(corpus: finished, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        }
         let html = try AtomicFile(folder.appendingPathComponent("report.html"))
         try ReportPage.write(ReportPage.Parts(
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
             entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
-            mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, to: html)
+            mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, workers: workers, to: html)
         try html.commit()
-        try ReportSnapshot.json(corpus: corpus, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        try snapshotThread.finish()
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         try databaseThread.finish()
         return written

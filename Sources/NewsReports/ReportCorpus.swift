@@ -362,34 +362,51 @@ struct ReportCorpus {
 
     // MARK: Reading
 
-    mutating func readClusters(_ url: URL) throws {
+    /// Reads the dedup stage's clusters: `pool`'s workers decode a chunk of lines each and sum
+    /// up each cluster; here, in file order, the first record of each cluster id is kept (its
+    /// line goes to a spill file, read again for the members table).
+    mutating func readClusters(_ url: URL, pool: WorkerPool = WorkerPool(workers: 1)) throws {
         var seen: Set<String> = []
         if clusterRecords == nil { clusterRecords = try ReportSpillFile(folder: spillFolder, purpose: "clusters") }
         guard let records = clusterRecords else { return }
-        let decoder = JSONLines.makeDecoder()
-        var lineNumber = 0
-        try JSONLines.forEachLine(in: url) { line in
-            lineNumber += 1
-            let cluster: MirrorCluster
-            do { cluster = try decoder.decode(MirrorCluster.self, from: Data(line)) } catch {
-                throw FileError.corruptRecord(path: url.path, line: lineNumber, reason: "\(error)")
+        let reader = try JSONLinesReader(url)
+        var firstLine = 1
+        try pool.forEachInOrder(window: pool.workers * 2, next: { () -> [ArraySlice<UInt8>]? in
+            var chunk: [ArraySlice<UInt8>] = []
+            while chunk.count < Self.documentChunkLines, let line = try reader.next() { chunk.append(line) }
+            return chunk.isEmpty ? nil : chunk
+        }, transform: { chunk in
+            let decoder = JSONLines.makeDecoder()
+            return chunk.map { line in Result { try Self.story(decoder.decode(MirrorCluster.self, from: Data(line))) } }
+        }, consume: { chunk, decoded in
+            for (index, (line, result)) in zip(chunk, decoded).enumerated() {
+                var story: ReportStory
+                do { story = try result.get() } catch {
+                    throw FileError.corruptRecord(path: url.path, line: firstLine + index, reason: "\(error)")
+                }
+                guard seen.insert(story.clusterId).inserted else { continue }
+                story.record = try records.append(span: line)
+                stories.append(story)
             }
-            guard seen.insert(cluster.clusterId).inserted else { return }
-            let others = cluster.members.filter { $0.id != cluster.canonicalId }
-            let sites = Set(cluster.members.compactMap(Self.site(of:)))
-            let story = ReportStory(
-                clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, memberCount: cluster.members.count,
-                record: try records.append(span: line),
-                sites: sites.sorted(by: reportPrecedes),
-                similarityMin: others.map(\.similarity).min(), similarityMax: others.map(\.similarity).max(),
-                containmentMin: others.map(\.containment).min(),
-                pagesWithoutSite: cluster.members.filter { Self.site(of: $0) == nil }.count)
-            stories.append(story)
-        }
+            firstLine += chunk.count
+        })
         stories.sort { reportPrecedes($0.clusterId, $1.clusterId) }
         for (index, story) in stories.enumerated() where storyOfCanonical[story.canonicalId] == nil {
             storyOfCanonical[story.canonicalId] = index
         }
+    }
+
+    /// A cluster's summary (its record's place in the spill file is set by the caller).
+    private static func story(_ cluster: MirrorCluster) -> ReportStory {
+        let others = cluster.members.filter { $0.id != cluster.canonicalId }
+        let sites = Set(cluster.members.compactMap(Self.site(of:)))
+        return ReportStory(
+            clusterId: cluster.clusterId, canonicalId: cluster.canonicalId, memberCount: cluster.members.count,
+            record: ReportSpillFile.Span(offset: 0, count: 0),
+            sites: sites.sorted(by: reportPrecedes),
+            similarityMin: others.map(\.similarity).min(), similarityMax: others.map(\.similarity).max(),
+            containmentMin: others.map(\.containment).min(),
+            pagesWithoutSite: cluster.members.filter { Self.site(of: $0) == nil }.count)
     }
 
     /// Reads `CompanyTone` records; a repeated (document, company) keeps the first. Read after
@@ -706,21 +723,27 @@ struct ReportCorpus {
         pairsOf = []
         Self.fit(&pairs)
         if !pairs.isEmpty {
-            /// A pair's slot in `pairs` (in key order here), by binary search.
-            func slot(of key: UInt64) -> Int? {
-                var low = 0, high = pairs.count
+            // `pairs` is in key order here: the pairs of first entity `a` are
+            // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.
+            var firstPair = [Int32](repeating: 0, count: entities.count + 1)
+            for pair in pairs { firstPair[Int(pair.a) + 1] += 1 }
+            for index in 1 ..< firstPair.count { firstPair[index] += firstPair[index - 1] }
+            /// A pair's slot in `pairs`, by binary search among its first entity's pairs.
+            func slot(of a: Int32, _ b: Int32) -> Int? {
+                var low = Int(firstPair[Int(a)]), high = Int(firstPair[Int(a) + 1])
+                let end = high
                 while low < high {
                     let middle = (low + high) / 2
-                    if Self.pack(pairs[middle].a, pairs[middle].b) < key { low = middle + 1 } else { high = middle }
+                    if pairs[middle].b < b { low = middle + 1 } else { high = middle }
                 }
-                return low < pairs.count && Self.pack(pairs[low].a, pairs[low].b) == key ? low : nil
+                return low < end && pairs[low].b == b ? low : nil
             }
             var pairSites = ReportDistinctKeys()
             for document in documents.indices where documents[document].known {
                 let site = documents[document].site.flatMap { siteIndex[$0] }
                 let day = documents[document].when?.day
                 chosenPairs(document) { a, b in
-                    guard let slot = slot(of: Self.pack(a, b)) else { return }
+                    guard let slot = slot(of: a, b) else { return }
                     pairs[slot].documents += 1
                     if let site { pairSites.append(Self.pack(Int32(slot), site)) }
                     if let day {

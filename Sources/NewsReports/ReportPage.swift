@@ -70,19 +70,15 @@ enum ReportPage {
         return "'sha256-" + Data(digest).base64EncodedString() + "'"
     }()
 
-    /// Writes the page to `file` (an open atomic file), piece by piece.
-    static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, to file: AtomicFile) throws {
-        /// gzip and Base64 on the way into the file, piece by piece: a block's pieces are
-        /// compressed, encoded and written on a thread of their own while this one makes the
-        /// next pieces (zlib was 3–5 CPU s of the 100,000-page report, alone on its thread);
-        /// nothing else writes to `file` until the block is done.
+    /// Writes the page to `file` (an open atomic file), piece by piece; each packed block's
+    /// chunks are deflated on up to `workers` threads while this one makes the next pieces.
+    static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, workers: Int = 2, to file: AtomicFile) throws {
+        /// gzip and Base64 on the way into the file, piece by piece (zlib was 3–5 CPU s of the
+        /// 100,000-page report: alone on one thread it paced the page).
         func packed(_ block: Block) throws {
-            let compressor = ReportSerialWorker()
-            defer { compressor.stop() }
-            let writer = ReportGzipBase64Writer { try file.write($0) }
-            try block { piece in try compressor.submit { try writer.write(piece) } }
-            try compressor.submit { try writer.finish() }
-            try compressor.finish()
+            let writer = ReportGzipBase64Writer(workers: workers) { try file.write($0) }
+            try block { piece in try writer.write(piece) }
+            try writer.finish()
         }
         for piece in pieces {
             try file.write(Array(piece.text.utf8))

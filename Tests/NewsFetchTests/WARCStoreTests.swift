@@ -91,6 +91,41 @@ struct WARCStoreTests {
         #expect(WARCSurt.key("https://www.Example.com:443/News/A.html?x=1") == "com,example)/news/a.html?x=1")
     }
 
+    /// The CDXJ block reader agrees with Foundation's JSON parser on flat objects of strings
+    /// (escapes, surrogate pairs, spacing) and declines everything else, which then goes to it.
+    @Test func theCDXJFieldReaderAgreesWithTheJSONParserOrDeclines() throws {
+        let flat = [
+            #"{"url": "https://example.com/a?b=\"c\"&d=\\e", "mime": "text/html", "filename": "seg.warc.gz"}"#,
+            #"{ "a" : "caf\u00e9 \ud83d\ude00 tab\there\nline \/ \b\f\r" ,"b":"" }"#,
+            #"{"ünï": "çødé ✓", "empty": ""}"#,
+            "{}",
+        ]
+        for line in flat {
+            let expected = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+            #expect(CDXJFields.strings(ArraySlice(Array(line.utf8))) == expected, "\(line)")
+        }
+        let declined = [
+            #"{"offset": 12}"#, #"{"a": {"b": "c"}}"#, #"{"a": "b",}"#, #"{"a": "b"} x"#, #"{"a": "\x"}"#,
+            #"{"a": "\ud83d"}"#, #"{"a": "\ude00"}"#, #"{"a": "\u12g4"}"#, #"{"a": "\u-001"}"#, "{\"a\": \"b\nc\"}",
+            #"{"a": "b", "a": "c"}"#, #"{"a": "b""#, #"["a"]"#, "",
+        ]
+        for line in declined { #expect(CDXJFields.strings(ArraySlice(Array(line.utf8))) == nil, "\(line)") }
+        #expect(WARCCapture.isoDate(ArraySlice(Array("20261126023000".utf8))) == "2026-11-26T02:30:00Z")
+        #expect(WARCCapture.isoDate(ArraySlice(Array("20261126023000123".utf8))) == "2026-11-26T02:30:00Z")
+        #expect(WARCCapture.isoDate(ArraySlice(Array("202611".utf8))) == "2026-11-00T00:00:00Z")
+        // A line another tool wrote with the same fields but spaced and escaped otherwise reads the same.
+        let capture = WARCCapture(url: "https://example.com/\u{e9}?q=\"x\"", date: "2026-11-26T02:30:00Z", kind: .response,
+                                  mime: "text/html", status: 200, digest: String(repeating: "ab", count: 32),
+                                  location: WARCLocation(file: "s.warc.gz", offset: 10, length: 20))
+        let line = capture.cdxjLine
+        let brace = try #require(line.firstIndex(of: "{"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line[brace...].utf8)) as? [String: String])
+        let respaced = String(line[..<brace]) + "{" + object.keys.sorted().map { key in
+            "\"\(key)\":\"" + object[key]!.unicodeScalars.map { $0.value < 0x80 && $0 != "\"" && $0 != "\\" ? String($0) : String(format: "\\u%04x", $0.value) }.joined() + "\""
+        }.joined(separator: " ,") + "}"
+        #expect(WARCCapture(cdxjLine: Array(respaced.utf8)) == capture, "\(respaced)")
+    }
+
     @Test func laterNightsRevisitPayloadsTheIndexHoldsUntilTheyAreOldEnoughToRefresh() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

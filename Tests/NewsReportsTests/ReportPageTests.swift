@@ -32,13 +32,13 @@ import Testing
     }
 
     /// Parts whose blocks hand over `pieces` pieces each (distinct bytes per block); the
-    /// documents block throws `failure` after its tenth piece when given.
+    /// documents block throws `failure` halfway when given (chunks are then being deflated).
     static func pieces(_ pieces: Int, failure: Error? = nil) -> (parts: ReportPage.Parts, expected: [String: [UInt8]]) {
         func bytes(_ seed: UInt8, _ n: Int) -> [UInt8] { (0 ..< 700 + 37 * n).map { UInt8(truncatingIfNeeded: $0 * 31 + n * 7) ^ seed } }
         func block(_ seed: UInt8, fails: Bool) -> ReportPage.Block {
             { emit in
                 for n in 0 ..< pieces {
-                    if fails, n == 10, let failure { throw failure }
+                    if fails, n == pieces / 2, let failure { throw failure }
                     try emit(bytes(seed, n))
                 }
             }
@@ -53,15 +53,16 @@ import Testing
         return (parts, expected)
     }
 
-    /// Each block's pieces are compressed on a thread of their own, in order: every block reads
-    /// back as the pieces it handed over, concatenated.
+    /// Each block's chunks are compressed on several threads: every block reads back as the
+    /// pieces it handed over, concatenated, in order.
     @Test func compressedBlocksHoldTheirPiecesInOrder() throws {
         let folder = try ReportFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("report.html")
-        let (parts, expected) = Self.pieces(300)
+        let (parts, expected) = Self.pieces(400)
+        #expect(expected.values.allSatisfy { $0.count > 4 * ReportGzip.chunkBytes })
         let file = try AtomicFile(url)
-        try ReportPage.write(parts, to: file)
+        try ReportPage.write(parts, workers: 3, to: file)
         try file.commit()
         let html = try String(contentsOf: url, encoding: .utf8)
         for (id, bytes) in expected { #expect(try Self.inflate(html, id: id) == bytes, "\(id)") }
@@ -74,9 +75,9 @@ import Testing
         let folder = try ReportFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("report.html")
-        let (parts, _) = Self.pieces(50, failure: Broken())
+        let (parts, _) = Self.pieces(400, failure: Broken())
         let file = try AtomicFile(url)
-        #expect(throws: Broken.self) { try ReportPage.write(parts, to: file) }
+        #expect(throws: Broken.self) { try ReportPage.write(parts, workers: 3, to: file) }
         file.abandon()
         #expect(!FileManager.default.fileExists(atPath: url.path))
     }

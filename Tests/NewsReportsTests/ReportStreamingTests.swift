@@ -23,9 +23,9 @@ import Testing
         return Array(out.prefix(count))
     }
 
-    static func streamed(_ input: [UInt8], cuts: [Int]) throws -> [UInt8] {
+    static func streamed(_ input: [UInt8], cuts: [Int], workers: Int = 1) throws -> [UInt8] {
         var written: [UInt8] = []
-        let writer = ReportGzipBase64Writer { written += $0 }
+        let writer = ReportGzipBase64Writer(workers: workers) { written += $0 }
         var start = 0
         for cut in cuts.sorted() + [input.count] where cut >= start {
             try writer.write(Array(input[start ..< min(cut, input.count)]))
@@ -35,11 +35,13 @@ import Testing
         return written
     }
 
-    @Test(arguments: [0, 1, 2, 3, 4, 5, 1000, 65_535, 65_536, 200_003, 1_500_000])
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 1000, 65_535, 65_536, 200_003, ReportGzip.chunkBytes, ReportGzip.chunkBytes + 1,
+                      2 * ReportGzip.chunkBytes, 1_500_000])
     func gzipBase64InPiecesEqualsWhole(size: Int) throws {
         let input = Self.sample(size, seed: UInt64(size) + 1)
         let whole = ReportGzip.base64(ReportGzip.compress(input))
         #expect(try Self.streamed(input, cuts: []) == whole)
+        #expect(try Self.streamed(input, cuts: [], workers: 3) == whole)
         // Cuts of every kind: single bytes, at the buffer size, at random places.
         var state = UInt64(size) &* 31 &+ 7
         var cuts: [Int] = []
@@ -51,8 +53,39 @@ import Testing
         }
         let pieces = try Self.streamed(input, cuts: cuts)
         #expect(pieces == whole)
+        #expect(try Self.streamed(input, cuts: cuts, workers: 2) == whole)
         let decoded = try #require(Data(base64Encoded: Data(pieces)))
         #expect(ReportGzip.decompress(Array(decoded)) == input)
+    }
+
+    /// The chunked member is one ordinary gzip member: the system's gzip reads it back and checks
+    /// its CRC and length, and chunking costs little against one deflate stream.
+    @Test func chunkedGzipIsReadByGzipItself() throws {
+        let input = Self.sample(3 * ReportGzip.chunkBytes + 12_345, seed: 99)
+        let packed = ReportGzip.compress(input)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gzip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("block.gz")
+        try Data(packed).write(to: file)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-t", file.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        let unpacked = Process()
+        unpacked.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        unpacked.arguments = ["gzip", "-dc", file.path]
+        let pipe = Pipe()
+        unpacked.standardOutput = pipe
+        try unpacked.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        unpacked.waitUntilExit()
+        #expect(Array(output) == input)
+        // The whole input as one chunk: one deflate stream, for the size comparison.
+        let single = ReportGzip.deflateChunk(input, dictionary: [], last: true).count
+        #expect(Double(packed.count) < Double(single + 18) * 1.01, "chunked \(packed.count) bytes, one stream \(single + 18)")
     }
 
     @Test func spillFileReadsBackWhatWasAppended() throws {

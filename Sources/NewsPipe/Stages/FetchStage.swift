@@ -621,13 +621,20 @@ extension FetchStage {
         let folder = Outputs.segments.url(in: layout)
         let indexURL = Outputs.index.url(in: layout)
         guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
-        // What tonight's captures (the current attempt's, even unfinished) point at.
+        // What tonight's captures (the current attempt's, even unfinished) point at: the shards'
+        // capture files read side by side.
         var needed = Set<String>()
-        for file in Outputs.captures.shardFiles(in: layout) {
-            try JSONLines.forEachLine(in: file) { line in
-                if let capture = WARCCapture(cdxjLine: line) { needed.insert(capture.location.file); needed.insert(capture.payloadLocation.file) }
+        let captureFiles = Outputs.captures.shardFiles(in: layout)
+        let pointedAt = ParallelSlots<Result<Set<String>, Error>>.map(count: captureFiles.count) { index in
+            Result {
+                var files = Set<String>()
+                try JSONLines.forEachLine(in: captureFiles[index]) { line in
+                    if let capture = WARCCapture(cdxjLine: line) { files.insert(capture.location.file); files.insert(capture.payloadLocation.file) }
+                }
+                return files
             }
         }
+        for files in pointedAt { needed.formUnion(try files.get()) }
         var removed: [String] = []
         var known = Set<String>()
         if FileManager.default.fileExists(atPath: indexURL.path) {
