@@ -97,6 +97,8 @@ public struct ReportBuilder: Sendable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
+    /// Table keys (entities, documents, pairs …) a pool worker turns into rows at a time.
+    static let tableKeysPerChunk = 512
     /// Mentions a pool worker makes the contexts of at a time (tests lower it).
     var contextBatchMentions = ReportContextBatch.mentionsPerBatch
     /// How the page stores its sentence block (tests read plain JSON more easily).
@@ -251,13 +253,27 @@ public struct ReportBuilder: Sendable {
             }
             if !rows.isEmpty { try submit() }
         }
+        // Each table's rows are made and put in CSV form by the pool's workers, a range of keys
+        // each; this thread writes them in order and hands them to the database thread.
+        try corpus.sealSpills()
         for table in tables {
-            var csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
+            let csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
+            let source = ReportTables.source(of: table, corpus)
+            var nextKey = 0
             try inDatabaseJobs({ add in
-                try ReportTables.rows(of: table, corpus) { cells in
-                    try csv.write(cells)
-                    try add(cells)
-                }
+                try pool.forEachInOrder(window: workers * 2, next: { () -> Range<Int>? in
+                    guard nextKey < source.count else { return nil }
+                    let keys = nextKey ..< min(source.count, nextKey + Self.tableKeysPerChunk)
+                    nextKey = keys.upperBound
+                    return keys
+                }, transform: { keys in
+                    Result { try keys.flatMap { try source.rows($0) }.map { (cells: $0, record: ReportCSVWriter.record($0)) } }
+                }, consume: { _, made in
+                    for row in try made.get() {
+                        try csv.write(record: row.record, width: row.cells.count)
+                        try add(row.cells)
+                    }
+                })
             }, insert: { rows in try database.insert(rows, into: table) })
             try csv.commit()
             written.append(table.file)

@@ -58,6 +58,23 @@ struct ReportCSVWriter {
         try writeRecord(cells.map(Self.field))
     }
 
+    /// One record's bytes with its line end (what `write` writes), made on any thread.
+    static func record(_ cells: [ReportCell]) -> [UInt8] {
+        var line: [UInt8] = []
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line.append(0x2C) }
+            line.append(contentsOf: field(cell).utf8)
+        }
+        line.append(0x0D); line.append(0x0A)
+        return line
+    }
+
+    /// Writes a record `record` made of a row of this table's width.
+    func write(record: [UInt8], width: Int) throws {
+        precondition(width == table.columns.count, "row width differs from \(table.file) header")
+        try file.write(record)
+    }
+
     func commit() throws { try file.commit() }
 
     private mutating func writeRecord(_ fields: [String]) throws {

@@ -355,6 +355,13 @@ struct ReportCorpus {
         return try JSONLines.makeDecoder().decode(MirrorCluster.self, from: Data(clusterRecords.read(story.record))).members
     }
 
+    /// Writes out the spill files' buffers: from then on `details(of:)` and `members(of:)` may
+    /// be called from several threads at once (until something is appended again).
+    func sealSpills() throws {
+        try detailStore.seal()
+        try clusterRecords?.seal()
+    }
+
     /// A document's URL, publication text, headline, authors and language.
     func details(of document: ReportDocument) throws -> ReportDocumentDetails {
         document.details < 0 ? .none : try detailStore.details(at: document.details)
@@ -689,7 +696,10 @@ struct ReportCorpus {
             coMentionSlots[base + at] = candidate.entity
             coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
         }
-        var pairKeys: [UInt64] = []
+        // A range's second entities, bucketed by first entity (`pairsOf` gives each bucket's
+        // size, so no key is sorted across buckets); each bucket is then sorted on its own.
+        var seconds: [Int32] = []
+        var bucketEnd: [Int] = []
         var low = 0
         while low < entities.count {
             var high = low, count = 0
@@ -698,28 +708,39 @@ struct ReportCorpus {
                 high += 1
             }
             if count > 0 {
-                pairKeys.reserveCapacity(count)
+                seconds = Array(repeating: 0, count: count)
+                bucketEnd.removeAll(keepingCapacity: true)
+                var total = 0
+                for a in low ..< high { bucketEnd.append(total); total += Int(pairsOf[a]) }
                 for document in documents.indices where documents[document].known {
-                    chosenPairs(document) { a, b in if a >= low && a < high { pairKeys.append(Self.pack(a, b)) } }
+                    chosenPairs(document) { a, b in
+                        guard a >= low && a < high else { return }
+                        let bucket = Int(a) - low
+                        seconds[bucketEnd[bucket]] = b
+                        bucketEnd[bucket] += 1
+                    }
                 }
-                pairKeys.sort()
                 var start = 0
-                while start < pairKeys.count {
-                    var end = start + 1
-                    while end < pairKeys.count, pairKeys[end] == pairKeys[start] { end += 1 }
-                    let key = pairKeys[start]
-                    let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
-                    let count = end - start
-                    offer(a, (b, count))
-                    offer(b, (a, count))
-                    if count >= minimumPairDocuments { pairs.append(ReportPair(a: a, b: b)) }
+                for a in low ..< high {
+                    let end = bucketEnd[a - low]
+                    seconds[start ..< end].sort()
+                    var run = start
+                    while run < end {
+                        var next = run + 1
+                        while next < end, seconds[next] == seconds[run] { next += 1 }
+                        let (first, second) = (Int32(a), seconds[run])
+                        let count = next - run
+                        offer(first, (second, count))
+                        offer(second, (first, count))
+                        if count >= minimumPairDocuments { pairs.append(ReportPair(a: first, b: second)) }
+                        run = next
+                    }
                     start = end
                 }
-                pairKeys.removeAll(keepingCapacity: true)
             }
             low = high
         }
-        pairKeys = []
+        seconds = []
         pairsOf = []
         Self.fit(&pairs)
         if !pairs.isEmpty {
@@ -806,7 +827,8 @@ struct ReportCorpus {
         keys = []
     }
 
-    /// Pair keys sorted together at most (8 MB), unless one entity alone is the first of more.
+    /// Pairs gathered together at most (4 MB of second entities), unless one entity alone is the
+    /// first of more.
     static let pairKeysSorted = 1 << 20
 
     /// The entities of a document that take part in pairs: its `pairCap` most mentioned named

@@ -52,6 +52,9 @@ final class ReportDocumentDetailStore {
         return offset
     }
 
+    /// Writes out what is buffered, so that several threads may read details at once.
+    func seal() throws { try file?.seal() }
+
     /// The details stored at `offset`.
     func details(at offset: Int64) throws -> ReportDocumentDetails {
         guard let file else { preconditionFailure("ReportDocumentDetailStore: nothing stored") }

@@ -71,6 +71,10 @@ final class ReportSpillFile {
         return result
     }
 
+    /// Writes out what is buffered: after it, and until the next append, reads only read the
+    /// file (positioned reads), so several threads may read at once.
+    func seal() throws { try flush() }
+
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         let start = count - buffer.count

@@ -135,110 +135,135 @@ enum ReportTables {
 
     static func day(_ value: Int?) -> ReportCell { .text(value.map(ReportDay.string)) }
 
-    static func entityRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
-        for index in corpus.orderedEntities() {
+    static func entityRows(_ corpus: ReportCorpus) -> ReportTableRows {
+        let order = corpus.orderedEntities()
+        return ReportTableRows(count: order.count) { position in
+            let index = order[position]
             let entity = corpus.entities[index]
             let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entityId($0) }
             let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
-            try body([
+            return [[
                 .text(corpus.entityId(index)), .text(entity.name), .text(entity.type.rawValue), .text(entity.ticker),
                 .integer(entity.mentions), .integer(entity.documents), .integer(entity.sites),
                 .integer(entity.sitesWithMirrors), .integer(entity.bullish), .integer(entity.bearish),
                 .integer(entity.neutral), .number(balance, digits: 3), day(entity.firstDay), day(entity.lastDay),
                 .text(co.joined(separator: ";")),
-            ])
+            ]]
         }
     }
 
-    static func tickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
-        for row in corpus.tickerDays {
-            try body([
+    static func tickerRows(_ corpus: ReportCorpus) -> ReportTableRows {
+        ReportTableRows(count: corpus.tickerDays.count) { position in
+            let row = corpus.tickerDays[position]
+            return [[
                 .text(row.ticker), day(row.day), .integer(row.mentions), .integer(row.documents),
                 .integer(row.sites), .integer(row.bullish), .integer(row.bearish), .integer(row.neutral),
                 .number(row.toneBalance, digits: 3),
-            ])
+            ]]
         }
     }
 
-    static func cooccurrenceRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
-        for pair in corpus.pairs {
+    static func cooccurrenceRows(_ corpus: ReportCorpus) -> ReportTableRows {
+        ReportTableRows(count: corpus.pairs.count) { position in
+            let pair = corpus.pairs[position]
             let (a, b) = (corpus.entities[Int(pair.a)], corpus.entities[Int(pair.b)])
-            try body([
+            return [[
                 .text(corpus.entityId(pair.a)), .text(a.name), .text(corpus.entityId(pair.b)), .text(b.name), .integer(pair.documents),
                 .integer(pair.sites), day(pair.firstDay), day(pair.lastDay),
-            ])
+            ]]
         }
     }
 
-    static func documentRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
-        for index in corpus.orderedDocuments() {
-            let document = corpus.documents[index]
+    static func documentRows(_ corpus: ReportCorpus) -> ReportTableRows {
+        let order = corpus.orderedDocuments()
+        return ReportTableRows(count: order.count) { position in
+            let document = corpus.documents[order[position]]
             let carriers = corpus.carriers(of: document)
             let entityIds = corpus.namedEntities(of: document).map { corpus.entityId($0) }
             let details = try corpus.details(of: document)
-            try body([
+            return [[
                 .text(document.id), .text(details.url), .text(document.site), .text(details.published),
                 day(document.when?.day), .text(details.title), .integer(document.words),
                 .integer(corpus.mirrorCount(of: document)), .integer(carriers.count),
                 .text(carriers.joined(separator: ";")), .text(entityIds.joined(separator: ";")),
                 .text(corpus.tickers(of: document).joined(separator: ";")),
                 .text(details.authors.isEmpty ? nil : details.authors.joined(separator: ";")), .text(details.language),
-            ])
+            ]]
         }
     }
 
-    static func documentTickerRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
+    static func documentTickerRows(_ corpus: ReportCorpus) -> ReportTableRows {
         // Each ticker's companies (organisations linked to it), by id.
         var companies: [String: [Int32]] = [:]
         for (slot, entity) in corpus.entities.enumerated() where entity.type == .organization {
             if let ticker = entity.ticker { companies[ticker, default: []].append(Int32(slot)) }
         }
         for key in companies.keys { companies[key]?.sort { corpus.entityIds.precedes(Int($0), Int($1)) } }
-        for index in corpus.orderedDocuments() {
+        let order = corpus.orderedDocuments()
+        return ReportTableRows(count: order.count) { [companies] position in
+            let index = order[position]
             let document = corpus.documents[index]
             let rows = document.tickerMentions.map { (slot: $0.key, symbol: corpus.tickers[Int($0.key)], counts: $0.value) }.sorted { x, y in
                 x.counts.total != y.counts.total ? x.counts.total > y.counts.total : reportPrecedes(x.symbol, y.symbol)
             }
-            for row in rows {
+            return rows.map { row -> [ReportCell] in
                 let counts = row.counts
                 let balance = counts.total == 0 ? 0 : Double(counts.bullish - counts.bearish) / Double(counts.total)
                 let stage = corpus.companyTone(document: Int32(index), ticker: row.slot, entities: companies[row.symbol] ?? [])
                 let majority: Tone = counts.bullish > counts.bearish ? .bullish : counts.bearish > counts.bullish ? .bearish : .neutral
-                try body([
+                return [
                     .text(document.id), .text(row.symbol), day(document.when?.day), .text(document.site),
                     .integer(Int(counts.total)), .integer(Int(counts.bullish)), .integer(Int(counts.bearish)),
                     .integer(Int(counts.neutral)), .number(balance, digits: 3), .text((stage?.tone ?? majority).rawValue),
                     .text(stage == nil ? "mentions" : "company-tone"), .number(stage?.confidence, digits: 3),
-                ])
+                ]
             }
         }
     }
 
-    static func clusterRows(_ corpus: ReportCorpus, _ body: ([ReportCell]) throws -> Void) throws {
-        for story in corpus.storiesByReach() {
+    static func clusterRows(_ corpus: ReportCorpus) -> ReportTableRows {
+        let stories = corpus.storiesByReach()
+        return ReportTableRows(count: stories.count) { position in
+            let story = stories[position]
             let members = try corpus.members(of: story)
             let canonical = members.first { $0.id == story.canonicalId }
             let mirrors = members.filter { $0.id != story.canonicalId }.map(\.id)
-            try body([
+            return [[
                 .text(story.clusterId), .text(story.canonicalId), .text(try corpus.title(ofDocument: story.canonicalId)),
                 .text(canonical?.url), .integer(story.mirrors), .integer(story.sites.count),
                 .text(story.sites.joined(separator: ";")), .text(mirrors.joined(separator: ";")),
                 .number(story.similarityMin, digits: 3), .number(story.similarityMax, digits: 3),
                 .number(story.containmentMin, digits: 3),
-            ])
+            ]]
         }
     }
 
-    static func rows(of table: ReportTable, _ corpus: ReportCorpus,
-                     _ body: ([ReportCell]) throws -> Void) throws {
+    /// A table's rows, key by key (entity, day, pair, document, cluster) in table order.
+    static func source(of table: ReportTable, _ corpus: ReportCorpus) -> ReportTableRows {
         switch table.name {
-        case entities.name: try entityRows(corpus, body)
-        case tickers.name: try tickerRows(corpus, body)
-        case cooccurrence.name: try cooccurrenceRows(corpus, body)
-        case documents.name: try documentRows(corpus, body)
-        case documentTickers.name: try documentTickerRows(corpus, body)
-        case clusters.name: try clusterRows(corpus, body)
+        case entities.name: entityRows(corpus)
+        case tickers.name: tickerRows(corpus)
+        case cooccurrence.name: cooccurrenceRows(corpus)
+        case documents.name: documentRows(corpus)
+        case documentTickers.name: documentTickerRows(corpus)
+        case clusters.name: clusterRows(corpus)
         default: preconditionFailure("no rows for table \(table.name)")
         }
     }
+
+    /// Every row of a table, in order, on the calling thread.
+    static func rows(of table: ReportTable, _ corpus: ReportCorpus,
+                     _ body: ([ReportCell]) throws -> Void) throws {
+        let source = source(of: table, corpus)
+        for key in 0 ..< source.count { for row in try source.rows(key) { try body(row) } }
+    }
+}
+
+/// A table's rows by key: `count` keys in table order, `rows(key)` the rows of one (one row for
+/// most tables, one per ticker for `document_tickers`). The closure only reads the finished
+/// corpus (its spill files sealed: `ReportCorpus.sealSpills`, reads are positioned), so keys
+/// may be turned into rows on several threads at once; hence `@unchecked Sendable`.
+struct ReportTableRows: @unchecked Sendable {
+    let count: Int
+    let rows: (Int) throws -> [[ReportCell]]
 }
