@@ -312,6 +312,9 @@ struct ReportCorpus {
     var orphanMentions = 0
     /// The document of the last mention counted (its counters are fitted when another's begin).
     private var lastMentionDocument = -1
+    /// Entities and canonical documents in report order, as `finish()` left them (nil once
+    /// anything is added after it).
+    private var orders: (entities: [Int32], documents: [Int32])?
     var tickerDays: [ReportTickerDay] = []
     var tickerDayIndex: [Int64: Int] = [:]
     var tickerTotals: [ReportTickerTotal] = []
@@ -479,6 +482,7 @@ struct ReportCorpus {
 
     /// Keeps one canonical document's header (the first copy of an id).
     private mutating func add(_ article: ReportArticleHeader, location: ReportLineLocation) throws {
+        orders = nil
         let existing = documentIndex[article.id]
         // The same canonical id in two files: keep the first copy, count the repeat.
         if let existing, documents[Int(existing)].known { duplicateDocuments += 1; return }
@@ -506,6 +510,7 @@ struct ReportCorpus {
     /// Counts one mention. Mentions of ids that are not canonical documents still count towards
     /// their entity, without a site or a day.
     mutating func add(_ mention: EntityMention) {
+        orders = nil
         mentionCount += 1
         let documentSlot: Int
         if let existing = documentIndex[mention.documentId] { documentSlot = Int(existing) } else {
@@ -803,6 +808,9 @@ struct ReportCorpus {
             if x.mentions != y.mentions { return x.mentions > y.mentions }
             return reportPrecedes(x.ticker, y.ticker)
         }
+        // The tables, the overview, the page and the snapshot all go through the night in these
+        // orders: sorted once here (each sort of 272,000 entities took a quarter of a second).
+        orders = (entities: sortedEntities().map { Int32($0) }, documents: sortedDocuments().map { Int32($0) })
     }
 
     /// Two 32-bit values in one sortable key (`high` in the upper half).
@@ -913,6 +921,11 @@ struct ReportCorpus {
 
     /// Canonical documents in report order: by publication instant (undated last), then id.
     func orderedDocuments() -> [Int] {
+        if let orders { return orders.documents.map(Int.init) }
+        return sortedDocuments()
+    }
+
+    private func sortedDocuments() -> [Int] {
         documents.indices.filter { documents[$0].known }.sorted { x, y in
             let (a, b) = (documents[x], documents[y])
             switch (a.when, b.when) {
@@ -926,7 +939,12 @@ struct ReportCorpus {
 
     /// Entities in report order: most mentioned first, then by id.
     func orderedEntities(namedOnly: Bool = false) -> [Int] {
-        entities.indices.filter { !namedOnly || reportNamedTypes.contains(entities[$0].type) }.sorted { x, y in
+        let all = orders.map { $0.entities.map(Int.init) } ?? sortedEntities()
+        return namedOnly ? all.filter { reportNamedTypes.contains(entities[$0].type) } : all
+    }
+
+    private func sortedEntities() -> [Int] {
+        entities.indices.sorted { x, y in
             let (a, b) = (entities[x].mentions, entities[y].mentions)
             if a != b { return a > b }
             return entityIds.precedes(x, y)
