@@ -58,7 +58,7 @@ struct ReportToneCount: Sendable, Equatable {
 
 /// What the report keeps of one canonical document: metadata, not text; what it only writes out
 /// (URL, headline, authors …) waits on disk (`ReportCorpus.details(of:)`).
-struct ReportDocument {
+struct ReportDocument: Sendable {
     var id: String
     var site: String?
     var when: ReportPublished?
@@ -78,7 +78,7 @@ struct ReportDocument {
 /// Small counters keyed by a slot (an entity's or a ticker's index), as one flat array: a
 /// document names a few dozen entities, and a dictionary per document cost several times its
 /// entries (the report keeps one per document for the whole night).
-struct ReportSlotCounts<Value>: Sequence {
+struct ReportSlotCounts<Value: Sendable>: Sequence, Sendable {
     private var entries: [(key: Int32, value: Value)] = []
 
     mutating func update(_ key: Int32, initial: Value, _ change: (inout Value) -> Void) {
@@ -591,6 +591,27 @@ struct ReportCorpus {
             documents[index].entityMentions.fit()
             documents[index].tickerMentions.fit()
         }
+        // The pairs are counted on a thread of their own while this one counts entities, tickers
+        // and sites; it reads the documents, the entity ids and what is copied for it here (the
+        // sites' slots, interned here first, in document order).
+        var documentSites = [Int32](repeating: -1, count: documents.count)
+        for index in documents.indices where documents[index].known {
+            if let site = documents[index].site { documentSites[index] = intern(site) }
+        }
+        var tickerNumbers: [String: Int32] = [:]
+        let tickerOf: [Int32] = entities.indices.map { index in
+            guard let symbol = entities[index].ticker else { return -1 }
+            if let number = tickerNumbers[symbol] { return number }
+            let number = Int32(tickerNumbers.count)
+            tickerNumbers[symbol] = number
+            return number
+        }
+        tickerNumbers = [:]
+        let pairCounter = ReportPairCounter(
+            documents: documents, documentSites: documentSites,
+            named: entities.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
+            entityIds: entityIds, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments, kept: coMentionsKept)
+        let pairCounting = ReportBackground { pairCounter.count() }
         var entitySites = ReportDistinctKeys()
         var tickerSites = ReportDistinctKeys()
         var tickerDaySites = ReportDistinctKeys()
@@ -598,8 +619,8 @@ struct ReportCorpus {
 
         // Mentions of ids that are not canonical documents (a mismatch between stages) count as
         // mentions only: they have no site or day and are not documents of the report.
-        for document in documents where document.known {
-            let site: Int32? = document.site.map { intern($0) }
+        for (index, document) in documents.enumerated() where document.known {
+            let site: Int32? = documentSites[index] >= 0 ? documentSites[index] : nil
             let day = document.when?.day
             for (entity, _) in document.entityMentions {
                 let e = Int(entity)
@@ -636,150 +657,9 @@ struct ReportCorpus {
         }
         entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
 
-        // Each document's entities that take part in pairs (`pairChoice`), chosen once, and each
-        // entity's ticker as a number (equal numbers for equal symbols, -1 for none), so that
-        // going over a document's pairs (once per range of pair keys below) allocates nothing:
-        // a list and its tickers made per document and pass were a quarter of this step.
-        var tickerNumbers: [String: Int32] = [:]
-        let tickerOf: [Int32] = entities.indices.map { index in
-            guard let symbol = entities[index].ticker else { return -1 }
-            if let number = tickerNumbers[symbol] { return number }
-            let number = Int32(tickerNumbers.count)
-            tickerNumbers[symbol] = number
-            return number
-        }
-        tickerNumbers = [:]
-        var chosen: [Int32] = []
-        var chosenStart: [Int32] = [0]
-        for document in documents {
-            if document.known { chosen += pairChoice(document) }
-            chosenStart.append(Int32(chosen.count))
-        }
-        Self.fit(&chosen)
-        /// The pairs of a document's chosen entities, first entity the one earlier in its list,
-        /// minus pairs of a company and its own ticker symbol (both entities name the same one).
-        func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
-            let start = Int(chosenStart[document]), end = Int(chosenStart[document + 1])
-            for i in start ..< end {
-                let a = chosen[i], tickerA = tickerOf[Int(a)]
-                for j in i + 1 ..< end where tickerA < 0 || tickerOf[Int(chosen[j])] != tickerA { body(a, chosen[j]) }
-            }
-        }
-        var pairsOf = [Int32](repeating: 0, count: entities.count)
-        for document in documents.indices where documents[document].known { chosenPairs(document) { a, _ in pairsOf[Int(a)] += 1 } }
-
-        // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
-        // total order, so the result does not depend on the order pairs are met); only frequent
-        // pairs get a row of their own. The pairs' keys are sorted a range of first entities at
-        // a time (every key of the night at once was the largest array of its end), so `pairs`
-        // comes out in key order.
-        // Each entity's best `coMentionsKept` co-mentioned entities and their document counts, in
-        // flat slots (an array per entity cost an allocation each).
-        let kept = coMentionsKept
-        coMentionSlots = Array(repeating: -1, count: entities.count * kept)
-        var coMentionDocuments = Array(repeating: Int32(0), count: entities.count * kept)
-        func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
-            x.documents != y.documents ? x.documents > y.documents : entityIds.precedes(Int(x.entity), Int(y.entity))
-        }
-        func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
-            let base = Int(entity) * kept
-            var count = 0
-            while count < kept, coMentionSlots[base + count] >= 0 { count += 1 }
-            func listed(_ index: Int) -> (entity: Int32, documents: Int) {
-                (coMentionSlots[base + index], Int(coMentionDocuments[base + index]))
-            }
-            guard count < kept || better(candidate, listed(count - 1)) else { return }
-            if count == kept { count -= 1 }
-            var at = 0
-            while at < count, !better(candidate, listed(at)) { at += 1 }
-            var index = count
-            while index > at {
-                coMentionSlots[base + index] = coMentionSlots[base + index - 1]
-                coMentionDocuments[base + index] = coMentionDocuments[base + index - 1]
-                index -= 1
-            }
-            coMentionSlots[base + at] = candidate.entity
-            coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
-        }
-        // A range's second entities, bucketed by first entity (`pairsOf` gives each bucket's
-        // size, so no key is sorted across buckets); each bucket is then sorted on its own.
-        var seconds: [Int32] = []
-        var bucketEnd: [Int] = []
-        var low = 0
-        while low < entities.count {
-            var high = low, count = 0
-            while high < entities.count, high == low || count + Int(pairsOf[high]) <= Self.pairKeysSorted {
-                count += Int(pairsOf[high])
-                high += 1
-            }
-            if count > 0 {
-                seconds = Array(repeating: 0, count: count)
-                bucketEnd.removeAll(keepingCapacity: true)
-                var total = 0
-                for a in low ..< high { bucketEnd.append(total); total += Int(pairsOf[a]) }
-                for document in documents.indices where documents[document].known {
-                    chosenPairs(document) { a, b in
-                        guard a >= low && a < high else { return }
-                        let bucket = Int(a) - low
-                        seconds[bucketEnd[bucket]] = b
-                        bucketEnd[bucket] += 1
-                    }
-                }
-                var start = 0
-                for a in low ..< high {
-                    let end = bucketEnd[a - low]
-                    seconds[start ..< end].sort()
-                    var run = start
-                    while run < end {
-                        var next = run + 1
-                        while next < end, seconds[next] == seconds[run] { next += 1 }
-                        let (first, second) = (Int32(a), seconds[run])
-                        let count = next - run
-                        offer(first, (second, count))
-                        offer(second, (first, count))
-                        if count >= minimumPairDocuments { pairs.append(ReportPair(a: first, b: second)) }
-                        run = next
-                    }
-                    start = end
-                }
-            }
-            low = high
-        }
-        seconds = []
-        pairsOf = []
-        Self.fit(&pairs)
-        if !pairs.isEmpty {
-            // `pairs` is in key order here: the pairs of first entity `a` are
-            // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.
-            var firstPair = [Int32](repeating: 0, count: entities.count + 1)
-            for pair in pairs { firstPair[Int(pair.a) + 1] += 1 }
-            for index in 1 ..< firstPair.count { firstPair[index] += firstPair[index - 1] }
-            /// A pair's slot in `pairs`, by binary search among its first entity's pairs.
-            func slot(of a: Int32, _ b: Int32) -> Int? {
-                var low = Int(firstPair[Int(a)]), high = Int(firstPair[Int(a) + 1])
-                let end = high
-                while low < high {
-                    let middle = (low + high) / 2
-                    if pairs[middle].b < b { low = middle + 1 } else { high = middle }
-                }
-                return low < end && pairs[low].b == b ? low : nil
-            }
-            var pairSites = ReportDistinctKeys()
-            for document in documents.indices where documents[document].known {
-                let site = documents[document].site.flatMap { siteIndex[$0] }
-                let day = documents[document].when?.day
-                chosenPairs(document) { a, b in
-                    guard let slot = slot(of: a, b) else { return }
-                    pairs[slot].documents += 1
-                    if let site { pairSites.append(Self.pack(Int32(slot), site)) }
-                    if let day {
-                        pairs[slot].firstDay = min(pairs[slot].firstDay ?? day, day)
-                        pairs[slot].lastDay = max(pairs[slot].lastDay ?? day, day)
-                    }
-                }
-            }
-            pairSites.forEachDistinctCount { pairs[Int($0)].sites = $1 }
-        }
+        let counted = pairCounting.wait()
+        pairs = counted.pairs
+        coMentionSlots = counted.coMentionSlots
         pairs.sort { x, y in
             if x.documents != y.documents { return x.documents > y.documents }
             if x.a != y.a { return entityIds.precedes(Int(x.a), Int(y.a)) }
@@ -838,22 +718,6 @@ struct ReportCorpus {
     /// Pairs gathered together at most (4 MB of second entities), unless one entity alone is the
     /// first of more.
     static let pairKeysSorted = 1 << 20
-
-    /// The entities of a document that take part in pairs: its `pairCap` most mentioned named
-    /// entities (ties by id), by id. Its pairs (`chosenPairs` in `finish`) leave out a company and its own
-    /// ticker symbol.
-    ///
-    /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
-    /// ~20,000 pairs on its own; at most `pairCap·(pairCap−1)/2` pairs per document.
-    private func pairChoice(_ document: ReportDocument) -> [Int32] {
-        var named = document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
-            .map { (entity: $0.key, count: $0.value) }
-        named.sort { x, y in
-            if x.count != y.count { return x.count > y.count }
-            return entityIds.precedes(Int(x.entity), Int(y.entity))
-        }
-        return named.prefix(pairCap).map(\.entity).sorted { entityIds.precedes(Int($0), Int($1)) }
-    }
 
     /// Copies `array` into storage of its exact size.
     static func fit<T>(_ array: inout [T]) {
@@ -1029,5 +893,196 @@ struct ReportCorpus {
         var name = host.lowercased()
         if name.hasPrefix("www.") { name.removeFirst(4) }
         return name.isEmpty ? nil : name
+    }
+}
+
+/// The night's co-occurring pairs and each entity's top co-mentioned entities, counted from the
+/// documents' entity counters (`ReportCorpus.finish` runs it beside its other counts).
+struct ReportPairCounter: Sendable {
+    let documents: ReportBlockArray<ReportDocument>
+    /// Each document's site slot (-1 for none or not canonical).
+    let documentSites: [Int32]
+    /// Whether each entity is of a named type (only those are paired).
+    let named: [Bool]
+    /// Each entity's ticker as a number (equal numbers for equal symbols, -1 for none).
+    let tickerOf: [Int32]
+    let entityIds: ReportKeyTable
+    let pairCap: Int
+    let minimumPairDocuments: Int
+    let kept: Int
+
+    /// The pairs of at least `minimumPairDocuments` documents, in key order (by first entity,
+    /// then second), and each entity's best `kept` co-mentioned entities in flat slots.
+    func count() -> (pairs: [ReportPair], coMentionSlots: [Int32]) {
+        // Each document's entities that take part in pairs (`pairChoice`), chosen once, so that
+        // going over a document's pairs (once per range of pair keys below) allocates nothing:
+        // a list made per document and pass was a quarter of this step.
+        var chosen: [Int32] = []
+        var chosenStart: [Int32] = [0]
+        for document in documents {
+            if document.known { chosen += pairChoice(document) }
+            chosenStart.append(Int32(chosen.count))
+        }
+        ReportCorpus.fit(&chosen)
+        /// The pairs of a document's chosen entities, first entity the one earlier in its list,
+        /// minus pairs of a company and its own ticker symbol (both entities name the same one).
+        func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
+            let start = Int(chosenStart[document]), end = Int(chosenStart[document + 1])
+            for i in start ..< end {
+                let a = chosen[i], tickerA = tickerOf[Int(a)]
+                for j in i + 1 ..< end where tickerA < 0 || tickerOf[Int(chosen[j])] != tickerA { body(a, chosen[j]) }
+            }
+        }
+        var pairsOf = [Int32](repeating: 0, count: named.count)
+        for document in documents.indices where documents[document].known { chosenPairs(document) { a, _ in pairsOf[Int(a)] += 1 } }
+
+        var pairs: [ReportPair] = []
+        // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
+        // total order, so the result does not depend on the order pairs are met); only frequent
+        // pairs get a row of their own. The pairs' keys are sorted a range of first entities at
+        // a time (every key of the night at once was the largest array of its end), so `pairs`
+        // comes out in key order.
+        // Each entity's best `coMentionsKept` co-mentioned entities and their document counts, in
+        // flat slots (an array per entity cost an allocation each).
+        var coMentionSlots = [Int32](repeating: -1, count: named.count * kept)
+        var coMentionDocuments = Array(repeating: Int32(0), count: named.count * kept)
+        func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
+            x.documents != y.documents ? x.documents > y.documents : entityIds.precedes(Int(x.entity), Int(y.entity))
+        }
+        func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
+            let base = Int(entity) * kept
+            var count = 0
+            while count < kept, coMentionSlots[base + count] >= 0 { count += 1 }
+            func listed(_ index: Int) -> (entity: Int32, documents: Int) {
+                (coMentionSlots[base + index], Int(coMentionDocuments[base + index]))
+            }
+            guard count < kept || better(candidate, listed(count - 1)) else { return }
+            if count == kept { count -= 1 }
+            var at = 0
+            while at < count, !better(candidate, listed(at)) { at += 1 }
+            var index = count
+            while index > at {
+                coMentionSlots[base + index] = coMentionSlots[base + index - 1]
+                coMentionDocuments[base + index] = coMentionDocuments[base + index - 1]
+                index -= 1
+            }
+            coMentionSlots[base + at] = candidate.entity
+            coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
+        }
+        // A range's second entities, bucketed by first entity (`pairsOf` gives each bucket's
+        // size, so no key is sorted across buckets); each bucket is then sorted on its own.
+        var seconds: [Int32] = []
+        var bucketEnd: [Int] = []
+        var low = 0
+        while low < named.count {
+            var high = low, count = 0
+            while high < named.count, high == low || count + Int(pairsOf[high]) <= ReportCorpus.pairKeysSorted {
+                count += Int(pairsOf[high])
+                high += 1
+            }
+            if count > 0 {
+                seconds = Array(repeating: 0, count: count)
+                bucketEnd.removeAll(keepingCapacity: true)
+                var total = 0
+                for a in low ..< high { bucketEnd.append(total); total += Int(pairsOf[a]) }
+                for document in documents.indices where documents[document].known {
+                    chosenPairs(document) { a, b in
+                        guard a >= low && a < high else { return }
+                        let bucket = Int(a) - low
+                        seconds[bucketEnd[bucket]] = b
+                        bucketEnd[bucket] += 1
+                    }
+                }
+                var start = 0
+                for a in low ..< high {
+                    let end = bucketEnd[a - low]
+                    seconds[start ..< end].sort()
+                    var run = start
+                    while run < end {
+                        var next = run + 1
+                        while next < end, seconds[next] == seconds[run] { next += 1 }
+                        let (first, second) = (Int32(a), seconds[run])
+                        let count = next - run
+                        offer(first, (second, count))
+                        offer(second, (first, count))
+                        if count >= minimumPairDocuments { pairs.append(ReportPair(a: first, b: second)) }
+                        run = next
+                    }
+                    start = end
+                }
+            }
+            low = high
+        }
+        seconds = []
+        pairsOf = []
+        ReportCorpus.fit(&pairs)
+        if !pairs.isEmpty {
+            // `pairs` is in key order here: the pairs of first entity `a` are
+            // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.
+            var firstPair = [Int32](repeating: 0, count: named.count + 1)
+            for pair in pairs { firstPair[Int(pair.a) + 1] += 1 }
+            for index in 1 ..< firstPair.count { firstPair[index] += firstPair[index - 1] }
+            /// A pair's slot in `pairs`, by binary search among its first entity's pairs.
+            func slot(of a: Int32, _ b: Int32) -> Int? {
+                var low = Int(firstPair[Int(a)]), high = Int(firstPair[Int(a) + 1])
+                let end = high
+                while low < high {
+                    let middle = (low + high) / 2
+                    if pairs[middle].b < b { low = middle + 1 } else { high = middle }
+                }
+                return low < end && pairs[low].b == b ? low : nil
+            }
+            var pairSites = ReportDistinctKeys()
+            for document in documents.indices where documents[document].known {
+                let site: Int32? = documentSites[document] >= 0 ? documentSites[document] : nil
+                let day = documents[document].when?.day
+                chosenPairs(document) { a, b in
+                    guard let slot = slot(of: a, b) else { return }
+                    pairs[slot].documents += 1
+                    if let site { pairSites.append(ReportCorpus.pack(Int32(slot), site)) }
+                    if let day {
+                        pairs[slot].firstDay = min(pairs[slot].firstDay ?? day, day)
+                        pairs[slot].lastDay = max(pairs[slot].lastDay ?? day, day)
+                    }
+                }
+            }
+            pairSites.forEachDistinctCount { pairs[Int($0)].sites = $1 }
+        }
+        return (pairs, coMentionSlots)
+    }
+
+    /// The entities of a document that take part in pairs: its `pairCap` most mentioned named
+    /// entities (ties by id), by id. Its pairs (`chosenPairs` in `count`) leave out a company and
+    /// its own ticker symbol.
+    ///
+    /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
+    /// ~20,000 pairs on its own; at most `pairCap·(pairCap−1)/2` pairs per document.
+    private func pairChoice(_ document: ReportDocument) -> [Int32] {
+        var chosen = document.entityMentions.filter { named[Int($0.key)] }.map { (entity: $0.key, count: $0.value) }
+        chosen.sort { x, y in
+            if x.count != y.count { return x.count > y.count }
+            return entityIds.precedes(Int(x.entity), Int(y.entity))
+        }
+        return chosen.prefix(pairCap).map(\.entity).sorted { entityIds.precedes(Int($0), Int($1)) }
+    }
+}
+
+/// Work run on a Dispatch thread beside the caller; `wait()` returns its result.
+final class ReportBackground<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.value = work()
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the work (once).
+    func wait() -> Value {
+        done.wait()
+        guard let value else { preconditionFailure("ReportBackground: no value") }
+        return value
     }
 }
