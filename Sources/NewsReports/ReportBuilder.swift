@@ -148,6 +148,9 @@ public struct ReportBuilder: Sendable {
         if let removed = inputs.removed, present(removed) { try corpus.readRemoved(removed) }
         let documentFiles = inputs.documents.filter(present)
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index, pool: pool) }
+        // The canonical documents are all known now, and so is their order on the page.
+        let titleRanking = try ReportTitleRanking(store: corpus.detailStore,
+                                                  details: corpus.orderedDocuments().map { corpus.documents[$0].details })
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
@@ -194,6 +197,8 @@ public struct ReportBuilder: Sendable {
         // writes the finished batches in order; the pool's workers decode each batch and make
         // its contexts and output lines meanwhile (`ReportContextBatch`).
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
+        page.titleRanks = try titleRanking.ranks()
+        precondition(page.titleRanks?.count == page.documentOrder.count, "ReportBuilder: title ranks for another document order")
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
         try sorter.startMerge()

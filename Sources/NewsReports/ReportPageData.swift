@@ -131,6 +131,10 @@ final class ReportPageData {
 
     private let corpus: ReportCorpus
     let documentOrder: [Int]
+    /// Each document's headline rank among the page's documents (by position in
+    /// `documentOrder`), when ranked before the page (`ReportTitleRanking`); nil ranks them
+    /// while the document block is written.
+    var titleRanks: [Int32]?
     private var documentPosition: [Int32]
     private var embedded: [Bool]
     let entityOrder: [Int]
@@ -575,17 +579,18 @@ final class ReportPageData {
         }
         out.raw("{")
         out.key("id", first: true); try strings { corpus.documents[$1].id }
-        // One read of each document's details gives its title (kept for the ranks) and its
-        // byline and language indexes; the URLs are read again as their column is written.
+        // One read of each document's details gives its byline and language indexes (and its
+        // title, kept for the ranks when they were not made before); the titles and the URLs
+        // are read again as their columns are written.
         var titles: [String?] = [], bylines: [Int32] = [], languages: [Int32] = []
         for index in documentOrder {
             let details = try corpus.details(of: corpus.documents[index])
-            titles.append(details.title)
+            if titleRanks == nil { titles.append(details.title) }
             bylines.append(details.authors.isEmpty ? -1 : bylineDictionary.index(of: details.authors.joined(separator: "; ")))
             languages.append(details.language.map { languageDictionary.index(of: $0) } ?? -1)
         }
-        out.key("title"); try strings { position, _ in titles[position] }
-        out.key("title_rank"); out.nullableIntegers(ReportTextOrder.ranks(titles), missing: -1); try flush()
+        out.key("title"); try strings { try corpus.details(of: corpus.documents[$1]).title }
+        out.key("title_rank"); out.nullableIntegers(titleRanks ?? ReportTextOrder.ranks(titles), missing: -1); try flush()
         titles = []
         out.key("url"); try strings { try corpus.details(of: corpus.documents[$1]).url }
         out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
