@@ -189,6 +189,9 @@ public struct ReportBuilder: Sendable {
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         try sorter.spillHeld()
         corpus.finish()
+        // The night's end freed its keys and pair ranges (and the mention pass its batches)
+        // among the aggregates the context pass keeps.
+        ReportHeap.returnFreePages()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
@@ -313,6 +316,9 @@ public struct ReportBuilder: Sendable {
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
+        // What only the tables and the overview needed goes before the page (its copy too).
+        corpus.dropPairs()
+        page.dropPairs()
         ReportHeap.returnFreePages()
         // The snapshot (every named entity in report order, streamed) is written on a thread of
         // its own while this one draws the page: both only read the finished counts.
