@@ -130,100 +130,18 @@ public struct WARCCapture: Sendable, Equatable {
 }
 
 /// The JSON block of a CDXJ line when it is a flat object whose values are all strings, as
-/// `WARCCapture.cdxjLine` writes it: `{"url": "…", "offset": "…"}`. Nil for anything else
-/// (numbers, nesting, a malformed escape, trailing bytes), which the caller hands to a full parser.
+/// `WARCCapture.cdxjLine` writes it: `{"url": "…", "offset": "…"}` (`JSONFlatObject`). Nil for
+/// anything else (numbers, nesting, a malformed escape, trailing bytes), which the caller hands
+/// to a full parser.
 enum CDXJFields {
-    private static func hexValue(_ digit: UInt8) -> UInt32? {
-        switch digit {
-        case UInt8(ascii: "0") ... UInt8(ascii: "9"): UInt32(digit - UInt8(ascii: "0"))
-        case UInt8(ascii: "a") ... UInt8(ascii: "f"): UInt32(digit - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A") ... UInt8(ascii: "F"): UInt32(digit - UInt8(ascii: "A") + 10)
-        default: nil
-        }
-    }
     static func strings(_ bytes: ArraySlice<UInt8>) -> [String: String]? {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        func skipSpace() { while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 } }
-        func string() -> String? {
-            guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            i += 1
-            let start = i
-            while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
-            guard i < end, bytes[i] >= 0x20 else { return nil }
-            if bytes[i] == UInt8(ascii: "\"") {
-                defer { i += 1 }
-                return String(decoding: bytes[start ..< i], as: UTF8.self)
-            }
-            var out = Array(bytes[start ..< i])
-            var pendingHigh: UInt32?
-            while i < end {
-                let byte = bytes[i]
-                if byte == UInt8(ascii: "\"") { i += 1; return pendingHigh == nil ? String(decoding: out, as: UTF8.self) : nil }
-                if byte < 0x20 { return nil }
-                guard byte == UInt8(ascii: "\\") else {
-                    if pendingHigh != nil { return nil }
-                    out.append(byte); i += 1; continue
-                }
-                guard i + 1 < end else { return nil }
-                let code = bytes[i + 1]
-                i += 2
-                var scalar: UInt32
-                switch code {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalar = UInt32(code)
-                case UInt8(ascii: "n"): scalar = 0x0A
-                case UInt8(ascii: "r"): scalar = 0x0D
-                case UInt8(ascii: "t"): scalar = 0x09
-                case UInt8(ascii: "b"): scalar = 0x08
-                case UInt8(ascii: "f"): scalar = 0x0C
-                case UInt8(ascii: "u"):
-                    guard i + 4 <= end else { return nil }
-                    scalar = 0
-                    for digit in bytes[i ..< i + 4] {
-                        guard let value = Self.hexValue(digit) else { return nil }
-                        scalar = scalar << 4 | value
-                    }
-                    i += 4
-                default: return nil
-                }
-                if let high = pendingHigh {
-                    guard (0xDC00 ... 0xDFFF).contains(scalar) else { return nil }
-                    scalar = 0x10000 + ((high - 0xD800) << 10) + (scalar - 0xDC00)
-                    pendingHigh = nil
-                } else if (0xD800 ... 0xDBFF).contains(scalar) {
-                    pendingHigh = scalar; continue
-                } else if (0xDC00 ... 0xDFFF).contains(scalar) {
-                    return nil
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                out.append(contentsOf: String(Character(unicode)).utf8)
-            }
-            return nil
+        guard let fields = JSONFlatObject.fields(bytes) else { return nil }
+        var strings: [String: String] = [:]
+        for (key, value) in fields {
+            guard case .string(let text) = value else { return nil }
+            strings[key] = text
         }
-        skipSpace()
-        guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        var fields: [String: String] = [:]
-        skipSpace()
-        if i < end, bytes[i] == UInt8(ascii: "}") { i += 1 } else {
-            while true {
-                skipSpace()
-                guard let key = string() else { return nil }
-                skipSpace()
-                guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
-                i += 1
-                skipSpace()
-                guard let value = string(), fields.updateValue(value, forKey: key) == nil else { return nil }
-                skipSpace()
-                guard i < end else { return nil }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                guard bytes[i] == UInt8(ascii: "}") else { return nil }
-                i += 1
-                break
-            }
-        }
-        skipSpace()
-        return i == end ? fields : nil
+        return strings
     }
 }
 

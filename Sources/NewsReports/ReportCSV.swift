@@ -45,31 +45,17 @@ enum ReportCell: Sendable, Equatable {
 struct ReportCSVWriter {
     private let file: AtomicFile
     private let table: ReportTable
-    private var line: [UInt8] = []
 
     init(_ table: ReportTable, to url: URL) throws {
         self.table = table
         file = try AtomicFile(url)
-        try writeRecord(table.columns.map { Self.quoted($0.name) })
+        try file.write(Self.line(table.columns.map { Self.quoted($0.name) }))
     }
 
-    mutating func write(_ cells: [ReportCell]) throws {
-        precondition(cells.count == table.columns.count, "row width differs from \(table.file) header")
-        try writeRecord(cells.map(Self.field))
-    }
+    /// One record's bytes with its line end, made on any thread (`write(record:width:)`).
+    static func record(_ cells: [ReportCell]) -> [UInt8] { line(cells.map(field)) }
 
-    /// One record's bytes with its line end (what `write` writes), made on any thread.
-    static func record(_ cells: [ReportCell]) -> [UInt8] {
-        var line: [UInt8] = []
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { line.append(0x2C) }
-            line.append(contentsOf: field(cell).utf8)
-        }
-        line.append(0x0D); line.append(0x0A)
-        return line
-    }
-
-    /// Writes a record `record` made of a row of this table's width.
+    /// Writes a record `record` made of a row of `width` cells (this table's width).
     func write(record: [UInt8], width: Int) throws {
         precondition(width == table.columns.count, "row width differs from \(table.file) header")
         try file.write(record)
@@ -77,14 +63,14 @@ struct ReportCSVWriter {
 
     func commit() throws { try file.commit() }
 
-    private mutating func writeRecord(_ fields: [String]) throws {
-        line.removeAll(keepingCapacity: true)
+    private static func line(_ fields: [String]) -> [UInt8] {
+        var line: [UInt8] = []
         for (index, field) in fields.enumerated() {
             if index > 0 { line.append(0x2C) }
             line.append(contentsOf: field.utf8)
         }
         line.append(0x0D); line.append(0x0A)
-        try file.write(line)
+        return line
     }
 
     static func field(_ cell: ReportCell) -> String {

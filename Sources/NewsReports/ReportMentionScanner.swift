@@ -1,89 +1,18 @@
 import Foundation
+import NewsIO
 import NewsRecords
 
 /// Reads one `EntityMention` JSON line without `JSONDecoder`, which costs most of the report's
 /// time on large runs.
 ///
-/// Handles the flat objects `JSONLines` writes (string, number, boolean and null values, any key
-/// order, unknown keys skipped). Anything else (nesting, a missing or mistyped field, invalid
+/// Handles the flat objects `JSONLines` writes (`JSONFlatObject`: string, number, boolean and null
+/// values, any key order, unknown keys skipped). Anything else (nesting, a missing or mistyped field, invalid
 /// UTF-8 or escapes) returns nil and the caller falls back to `JSONDecoder`, which then decides
 /// and words the error: the scanner never accepts a line the decoder would reject for a field it
 /// reads.
 enum ReportMentionScanner {
-    private enum Value {
-        case string(String)
-        case number(ArraySlice<UInt8>)
-        case other
-    }
-
     static func decode(_ line: ArraySlice<UInt8>) -> EntityMention? {
-        var index = line.startIndex
-        let end = line.endIndex
-        func skipSpace() {
-            while index < end, line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x0A || line[index] == 0x0D {
-                index += 1
-            }
-        }
-        func string() -> String? {
-            guard index < end, line[index] == 0x22 else { return nil }
-            index += 1
-            let start = index
-            var plain = true
-            while index < end, line[index] != 0x22 {
-                if line[index] == 0x5C { plain = false; index += 2; continue }
-                if line[index] < 0x20 { return nil }
-                index += 1
-            }
-            guard index < end else { return nil }
-            let body = line[start..<index]
-            index += 1
-            return plain ? String(validating: body, as: UTF8.self) : unescape(body)
-        }
-        func value() -> Value? {
-            guard index < end else { return nil }
-            switch line[index] {
-            case 0x22: return string().map(Value.string)
-            case 0x2D, 0x30...0x39:
-                let start = index
-                while index < end, (0x30...0x39).contains(line[index]) || line[index] == 0x2D || line[index] == 0x2B
-                        || line[index] == 0x2E || line[index] == 0x65 || line[index] == 0x45 {
-                    index += 1
-                }
-                return .number(line[start..<index])
-            default:
-                for word in [Array("null".utf8), Array("true".utf8), Array("false".utf8)]
-                where line[index...].starts(with: word) {
-                    index += word.count
-                    return .other
-                }
-                return nil
-            }
-        }
-
-        var fields: [String: Value] = [:]
-        skipSpace()
-        guard index < end, line[index] == 0x7B else { return nil }
-        index += 1
-        skipSpace()
-        if index < end, line[index] == 0x7D { return nil }
-        while true {
-            skipSpace()
-            guard let key = string() else { return nil }
-            skipSpace()
-            guard index < end, line[index] == 0x3A else { return nil }
-            index += 1
-            skipSpace()
-            guard let parsed = value() else { return nil }
-            fields[key] = parsed
-            skipSpace()
-            guard index < end else { return nil }
-            if line[index] == 0x2C { index += 1; continue }
-            guard line[index] == 0x7D else { return nil }
-            index += 1
-            break
-        }
-        skipSpace()
-        guard index == end else { return nil }
+        guard let fields = JSONFlatObject.fields(line) else { return nil }
 
         func text(_ key: String) -> String?? {
             switch fields[key] {
@@ -131,56 +60,5 @@ enum ReportMentionScanner {
                              type: type, start: start, end: stop, sentence: sentence, ticker: ticker, value: normalised,
                              confidence: confidence, tone: tone, cue: cue, evidence: evidence, nameAtDate: nameAtDate,
                              sentenceStart: sentenceStart, sentenceEnd: sentenceEnd)
-    }
-
-    /// Decodes a JSON string body with escapes; nil for invalid escapes or UTF-8.
-    private static func unescape(_ body: ArraySlice<UInt8>) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(body.count)
-        var index = body.startIndex
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= body.endIndex else { return nil }
-            var value: UInt32 = 0
-            for byte in body[at..<(at + 4)] {
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
-        while index < body.endIndex {
-            let byte = body[index]
-            guard byte == 0x5C else { bytes.append(byte); index += 1; continue }
-            guard index + 1 < body.endIndex else { return nil }
-            let escape = body[index + 1]
-            index += 2
-            switch escape {
-            case 0x22, 0x5C, 0x2F: bytes.append(escape)
-            case 0x62: bytes.append(0x08)
-            case 0x66: bytes.append(0x0C)
-            case 0x6E: bytes.append(0x0A)
-            case 0x72: bytes.append(0x0D)
-            case 0x74: bytes.append(0x09)
-            case 0x75:
-                guard var scalar = hex4(index) else { return nil }
-                index += 4
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard index + 1 < body.endIndex, body[index] == 0x5C, body[index + 1] == 0x75,
-                          let low = hex4(index + 2), (0xDC00...0xDFFF).contains(low) else { return nil }
-                    index += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
-            default:
-                return nil
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 }

@@ -558,8 +558,9 @@ final class ReportPageData {
     /// columns are read from the corpus as they are written (a copy of every document was 14 MB
     /// at 100,000 pages), and the documents' details are read from disk one document at a time,
     /// twice (titles with the byline and language indexes, then the URLs as their column is
-    /// written): the URL column as strings and then as JSON was the report's largest moment at
-    /// 100,000 pages (18 MB of 168).
+    /// written; a third time for the headline ranks when `titleRanks` was not given): the URL
+    /// column as strings and then as JSON was the report's largest moment at 100,000 pages (18 MB
+    /// of 168).
     func writeDocuments(to emit: ([UInt8]) throws -> Void) throws {
         try buildDictionaries()
         let corpus = self.corpus
@@ -583,19 +584,17 @@ final class ReportPageData {
         }
         out.raw("{")
         out.key("id", first: true); try strings { corpus.documents[$1].id }
-        // One read of each document's details gives its byline and language indexes (and its
-        // title, kept for the ranks when they were not made before); the titles and the URLs
-        // are read again as their columns are written.
-        var titles: [String?] = [], bylines: [Int32] = [], languages: [Int32] = []
-        for index in documentOrder {
+        // The read that writes a document's title also gives its byline and language indexes;
+        // the URLs are read again as their column is written.
+        var bylines: [Int32] = [], languages: [Int32] = []
+        out.key("title"); try strings { _, index in
             let details = try corpus.details(of: corpus.documents[index])
-            if titleRanks == nil { titles.append(details.title) }
             bylines.append(details.authors.isEmpty ? -1 : bylineDictionary.index(of: details.authors.joined(separator: "; ")))
             languages.append(details.language.map { languageDictionary.index(of: $0) } ?? -1)
+            return details.title
         }
-        out.key("title"); try strings { try corpus.details(of: corpus.documents[$1]).title }
-        out.key("title_rank"); out.nullableIntegers(titleRanks ?? ReportTextOrder.ranks(titles), missing: -1); try flush()
-        titles = []
+        let ranks = try titleRanks ?? ReportTextOrder.ranks(documentOrder.map { try corpus.details(of: corpus.documents[$0]).title })
+        out.key("title_rank"); out.nullableIntegers(ranks, missing: -1); try flush()
         out.key("url"); try strings { try corpus.details(of: corpus.documents[$1]).url }
         out.key("site"); out.integers(documents.map { $0.site.map { self.siteDictionary.index(of: $0) } ?? -1 })
         out.key("byline"); out.integers(bylines)

@@ -250,13 +250,6 @@ enum ReportTables {
         default: preconditionFailure("no rows for table \(table.name)")
         }
     }
-
-    /// Every row of a table, in order, on the calling thread.
-    static func rows(of table: ReportTable, _ corpus: ReportCorpus,
-                     _ body: ([ReportCell]) throws -> Void) throws {
-        let source = source(of: table, corpus)
-        for key in 0 ..< source.count { for row in try source.rows(key) { try body(row) } }
-    }
 }
 
 /// A table's rows by key: `count` keys in table order, `rows(key)` the rows of one (one row for
