@@ -179,7 +179,7 @@ public struct ReportBuilder: Sendable {
                     do { mention = try result.get() } catch {
                         throw FileError.corruptRecord(path: url.path, line: firstLine + offset, reason: "\(error)")
                     }
-                    corpus.add(mention)
+                    try corpus.add(mention)
                     try sorter.add(mention, line: line[...])
                 }
                 firstLine += chunk.count
@@ -188,7 +188,7 @@ public struct ReportBuilder: Sendable {
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         try sorter.spillHeld()
-        corpus.finish()
+        try corpus.finish()
         // The night's end freed its keys and pair ranges (and the mention pass its batches)
         // among the aggregates the context pass keeps.
         ReportHeap.returnFreePages()

@@ -69,8 +69,9 @@ struct ReportDocument: Sendable {
     var known: Bool
     /// Where the record (with the article text) is, for reading the sentences of mentions.
     var location: ReportLineLocation?
-    /// Mentions per entity (index into `ReportCorpus.entities`) in this document.
-    var entityMentions = ReportSlotCounts<Int32>()
+    /// Where its mentions per entity (index into `ReportCorpus.entities`) are in
+    /// `ReportCorpus.entityCountStore` (an empty span for none).
+    var entityCounts = ReportSpillFile.Span(offset: 0, count: 0)
     /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone.
     var tickerMentions = ReportSlotCounts<ReportToneCount>()
 }
@@ -80,6 +81,9 @@ struct ReportDocument: Sendable {
 /// entries (the report keeps one per document for the whole night).
 struct ReportSlotCounts<Value: Sendable>: Sequence, Sendable {
     private var entries: [(key: Int32, value: Value)] = []
+
+    init() {}
+    init(_ entries: [(key: Int32, value: Value)]) { self.entries = entries }
 
     mutating func update(_ key: Int32, initial: Value, _ change: (inout Value) -> Void) {
         if let index = entries.firstIndex(where: { $0.key == key }) {
@@ -93,6 +97,7 @@ struct ReportSlotCounts<Value: Sendable>: Sequence, Sendable {
 
     var keys: [Int32] { entries.map(\.key) }
     var isEmpty: Bool { entries.isEmpty }
+    mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
 
     /// Copies the counters into storage of their exact size (they grew by doubling).
     mutating func fit() { ReportCorpus.fit(&entries) }
@@ -310,8 +315,10 @@ struct ReportCorpus {
     var removedByReason: [String: Int] = [:]
     var mentionCount = 0
     var orphanMentions = 0
-    /// The document of the last mention counted (its counters are fitted when another's begin).
+    /// The document of the last mention counted: its mentions per entity are counted in
+    /// `pendingCounts` and stored when another document's begin (or at `finish()`).
     private var lastMentionDocument = -1
+    private var pendingCounts = ReportSlotCounts<Int32>()
     /// Entities and canonical documents in report order, as `finish()` left them (nil once
     /// anything is added after it).
     private var orders: (entities: [Int32], documents: [Int32])?
@@ -337,6 +344,8 @@ struct ReportCorpus {
 
     /// Documents' details, on disk until they are written out.
     let detailStore: ReportDocumentDetailStore
+    /// Documents' mentions per entity, on disk from the end of each document's mentions.
+    let entityCountStore: ReportEntityCountStore
     /// Where the unlinked spill files go.
     let spillFolder: URL
     /// The clusters' records as read (`ReportStory.record`), for their members; made by
@@ -350,6 +359,7 @@ struct ReportCorpus {
         self.minimumPairDocuments = minimumPairDocuments
         self.spillFolder = spillFolder ?? FileManager.default.temporaryDirectory
         detailStore = ReportDocumentDetailStore(folder: self.spillFolder)
+        entityCountStore = ReportEntityCountStore(folder: self.spillFolder)
     }
 
     /// A cluster's members as its record lists them: the canonical first, then by id.
@@ -369,6 +379,7 @@ struct ReportCorpus {
     /// be called from several threads at once (until something is appended again).
     func sealSpills() throws {
         try detailStore.seal()
+        try entityCountStore.seal()
         try clusterRecords?.seal()
     }
 
@@ -513,7 +524,7 @@ struct ReportCorpus {
 
     /// Counts one mention. Mentions of ids that are not canonical documents still count towards
     /// their entity, without a site or a day.
-    mutating func add(_ mention: EntityMention) {
+    mutating func add(_ mention: EntityMention) throws {
         orders = nil
         mentionCount += 1
         let documentSlot: Int
@@ -524,14 +535,15 @@ struct ReportCorpus {
         }
         if !documents[documentSlot].known { orphanMentions += 1 }
         // A document's mentions come together (the entities stage writes them so): when the next
-        // document's begin, the last one's counters are copied to their exact size (grown by
-        // doubling, up to half their bytes were slack, 25 MB at 100,000 pages before `finish()`).
+        // document's begin, the last one's mentions per entity go to disk and its ticker counters
+        // are copied to their exact size (grown by doubling, up to half their bytes were slack).
+        // A document whose mentions come again later goes on from what was stored.
         if documentSlot != lastMentionDocument {
-            if lastMentionDocument >= 0 {
-                documents[lastMentionDocument].entityMentions.fit()
-                documents[lastMentionDocument].tickerMentions.fit()
-            }
+            try storePendingCounts()
+            if lastMentionDocument >= 0 { documents[lastMentionDocument].tickerMentions.fit() }
             lastMentionDocument = documentSlot
+            let stored = documents[documentSlot].entityCounts
+            if stored.count > 0 { pendingCounts = ReportSlotCounts(try entityCountStore.counts(at: stored)) }
         }
 
         let (entitySlot, isNew) = entityIds.insert(mention.entityId)
@@ -547,7 +559,7 @@ struct ReportCorpus {
         case .bearish: entities[e].bearish += 1
         case .neutral: entities[e].neutral += 1
         }
-        documents[documentSlot].entityMentions.update(entitySlot, initial: 0) { $0 += 1 }
+        pendingCounts.update(entitySlot, initial: 0) { $0 += 1 }
 
         guard let ticker else { return }
         let tickerSlot: Int32
@@ -573,6 +585,19 @@ struct ReportCorpus {
         }
     }
 
+    /// Stores the mentions per entity counted for `lastMentionDocument`.
+    private mutating func storePendingCounts() throws {
+        guard lastMentionDocument >= 0, !pendingCounts.isEmpty else { return }
+        documents[lastMentionDocument].entityCounts = try entityCountStore.append(pendingCounts)
+        pendingCounts.removeAll()
+    }
+
+    /// A document's mentions per entity (slot, mentions), in the order its mentions first named
+    /// them. Several threads may ask at once after `finish()`.
+    func entityCounts(of document: ReportDocument) throws -> [(key: Int32, value: Int32)] {
+        try entityCountStore.counts(at: document.entityCounts)
+    }
+
     // MARK: Finishing
 
     /// Derives per-document, per-entity, per-ticker and per-pair figures once all input is read.
@@ -581,20 +606,20 @@ struct ReportCorpus {
     /// sorting packed 64-bit keys rather than with a set or dictionary per item: the keys are
     /// 8 bytes each and freed at the end, where a set per entity cost an allocation each and a
     /// dictionary of every pair several times its keys (the report's memory at 100,000 pages).
-    mutating func finish() {
+    mutating func finish() throws {
+        try storePendingCounts()
+        lastMentionDocument = -1
+        try entityCountStore.seal()
         for index in entities.indices { Self.settle(&entities[index], id: entityIds[index], otherVotes[Int32(index)]) }
         otherVotes = [:]
         entityIds.fit()
         companyTones.seal()
         // Entities and documents are kept in blocks (no slack to shed); the ticker-days and each
-        // document's counters grew by doubling while mentions were read: copied to their exact
-        // size now, before the larger structures of the night's end (up to half their bytes were
-        // slack; the documents' counters were 25 MB at 100,000 pages).
+        // document's ticker counters grew by doubling while mentions were read: copied to their
+        // exact size now, before the larger structures of the night's end (up to half their
+        // bytes were slack).
         Self.fit(&tickerDays)
-        for index in documents.indices {
-            documents[index].entityMentions.fit()
-            documents[index].tickerMentions.fit()
-        }
+        for index in documents.indices { documents[index].tickerMentions.fit() }
         // The pairs are counted on a thread of their own while this one counts entities, tickers
         // and sites; it reads the documents, the entity ids and what is copied for it here (the
         // sites' slots, interned here first, in document order).
@@ -611,57 +636,64 @@ struct ReportCorpus {
             return number
         }
         tickerNumbers = [:]
+        // Canonical documents grouped by site (by slot, those without a site last): the distinct
+        // sites of entities, tickers, ticker-days and pairs are counted walking them in this
+        // order (`ReportSiteWalk`).
+        let walk = Self.bySite(documents.indices.filter { documents[$0].known }, sites: documentSites)
         let pairCounter = ReportPairCounter(
-            documents: documents, documentSites: documentSites,
+            documents: documents, documentSites: documentSites, walk: walk,
             named: entities.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
-            entityIds: entityIds, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments, kept: coMentionsKept)
-        let pairCounting = ReportBackground { pairCounter.count() }
-        var entitySites = ReportDistinctKeys()
-        var tickerSites = ReportDistinctKeys()
-        var tickerDaySites = ReportDistinctKeys()
+            entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
+            kept: coMentionsKept)
+        let pairCounting = ReportBackground { Result { try pairCounter.count() } }
+        var entitySites = ReportSiteWalk(items: entities.count)
+        var tickerSites = ReportSiteWalk(items: tickers.count)
+        var tickerDaySites = ReportSiteWalk(items: tickerDays.count)
         var tickerDocuments = [Int](repeating: 0, count: tickers.count)
+        var tickerSiteCounts = [Int](repeating: 0, count: tickers.count)
 
         // Mentions of ids that are not canonical documents (a mismatch between stages) count as
         // mentions only: they have no site or day and are not documents of the report.
-        for (index, document) in documents.enumerated() where document.known {
-            let site: Int32? = documentSites[index] >= 0 ? documentSites[index] : nil
+        for index in walk {
+            let document = documents[Int(index)]
+            let site = documentSites[Int(index)]
             let day = document.when?.day
-            for (entity, _) in document.entityMentions {
+            for (entity, _) in try entityCounts(of: document) {
                 let e = Int(entity)
                 entities[e].documents += 1
-                if let site { entitySites.append(Self.pack(entity, site)) }
+                if entitySites.first(e, at: site) { entities[e].sites += 1 }
                 if let day {
                     entities[e].firstDay = min(entities[e].firstDay ?? day, day)
                     entities[e].lastDay = max(entities[e].lastDay ?? day, day)
                 }
             }
             for (ticker, _) in document.tickerMentions {
-                tickerDocuments[Int(ticker)] += 1
-                if let site { tickerSites.append(Self.pack(ticker, site)) }
+                let t = Int(ticker)
+                tickerDocuments[t] += 1
+                if tickerSites.first(t, at: site) { tickerSiteCounts[t] += 1 }
                 let key = Int64(ticker) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
                 if let slot = tickerDayIndex[key] {
                     tickerDays[slot].documents += 1
-                    if let site { tickerDaySites.append(Self.pack(Int32(slot), site)) }
+                    if tickerDaySites.first(slot, at: site) { tickerDays[slot].sites += 1 }
                 }
             }
         }
-        entitySites.forEachDistinctCount { entities[Int($0)].sites = $1 }
-        var tickerSiteCounts = [Int](repeating: 0, count: tickers.count)
-        tickerSites.forEachDistinctCount { tickerSiteCounts[Int($0)] = $1 }
-        tickerDaySites.forEachDistinctCount { tickerDays[Int($0)].sites = $1 }
-        // The sites that carried each entity's documents (mirrors' sites too), in a pass of their
-        // own: gathered beside the sites above, the two sets of entity keys were the largest
-        // moment of a 100,000-page night's end.
-        var entityReach = ReportDistinctKeys()
-        for document in documents where document.known {
-            let reach = carriers(of: document).map { intern($0) }
-            for (entity, _) in document.entityMentions {
-                for carrier in reach { entityReach.append(Self.pack(entity, carrier)) }
+        // The sites that carried each entity's documents (mirrors' sites too): each document
+        // once per site that carried it, grouped by that site.
+        var carried: [(carrier: Int32, document: Int32)] = []
+        for index in documents.indices where documents[index].known {
+            for carrier in carriers(of: documents[index]) { carried.append((intern(carrier), Int32(index))) }
+        }
+        carried.sort { x, y in x.carrier != y.carrier ? x.carrier < y.carrier : x.document < y.document }
+        var reach = ReportSiteWalk(items: entities.count)
+        for (carrier, index) in carried {
+            for (entity, _) in try entityCounts(of: documents[Int(index)]) where reach.first(Int(entity), at: carrier) {
+                entities[Int(entity)].sitesWithMirrors += 1
             }
         }
-        entityReach.forEachDistinctCount { entities[Int($0)].sitesWithMirrors = $1 }
+        carried = []
 
-        let counted = pairCounting.wait()
+        let counted = try pairCounting.wait().get()
         pairs = counted.pairs
         coMentionSlots = counted.coMentionSlots
         pairs.sort { x, y in
@@ -698,26 +730,11 @@ struct ReportCorpus {
         orders = (entities: sortedEntities().map { Int32($0) }, documents: sortedDocuments().map { Int32($0) })
     }
 
-    /// Two 32-bit values in one sortable key (`high` in the upper half).
-    @inline(__always)
-    static func pack(_ high: Int32, _ low: Int32) -> UInt64 { UInt64(UInt32(bitPattern: high)) << 32 | UInt64(UInt32(bitPattern: low)) }
-
-    /// Sorts `keys` (packed by `pack`) and calls `body(high, distinct lows)` once per high half;
-    /// empties `keys`. (`ReportDistinctKeys` gathers such keys without keeping repeats.)
-    static func forEachDistinctCount(_ keys: inout [UInt64], _ body: (Int32, Int) -> Void) {
-        keys.sort()
-        var index = 0
-        while index < keys.count {
-            let high = keys[index] >> 32
-            var distinct = 0
-            var previous: UInt64?
-            while index < keys.count, keys[index] >> 32 == high {
-                if keys[index] != previous { distinct += 1; previous = keys[index] }
-                index += 1
-            }
-            body(Int32(truncatingIfNeeded: high), distinct)
-        }
-        keys = []
+    /// `documents` (slots) grouped by their site slot in `sites` (ascending; -1, no site, last),
+    /// in slot order within a site.
+    static func bySite(_ documents: [Int], sites: [Int32]) -> [Int32] {
+        func key(_ document: Int) -> Int32 { sites[document] < 0 ? Int32.max : sites[document] }
+        return documents.sorted { x, y in key(x) != key(y) ? key(x) < key(y) : x < y }.map { Int32($0) }
     }
 
     /// Pairs gathered together at most (4 MB of second entities), unless one entity alone is the
@@ -824,8 +841,8 @@ struct ReportCorpus {
     func entityId(_ slot: some BinaryInteger) -> String { entityIds[Int(slot)] }
 
     /// Named entities of a document, most mentioned first (ties by id).
-    func namedEntities(of document: ReportDocument) -> [Int32] {
-        document.entityMentions.filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
+    func namedEntities(of document: ReportDocument) throws -> [Int32] {
+        try entityCounts(of: document).filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
             .sorted { x, y in
                 if x.value != y.value { return x.value > y.value }
                 return entityIds.precedes(Int(x.key), Int(y.key))
@@ -907,25 +924,29 @@ struct ReportPairCounter: Sendable {
     let documents: ReportBlockArray<ReportDocument>
     /// Each document's site slot (-1 for none or not canonical).
     let documentSites: [Int32]
+    /// The canonical documents grouped by site (`ReportCorpus.bySite`).
+    let walk: [Int32]
     /// Whether each entity is of a named type (only those are paired).
     let named: [Bool]
     /// Each entity's ticker as a number (equal numbers for equal symbols, -1 for none).
     let tickerOf: [Int32]
     let entityIds: ReportKeyTable
+    let entityCounts: ReportEntityCountStore
     let pairCap: Int
     let minimumPairDocuments: Int
     let kept: Int
 
     /// The pairs of at least `minimumPairDocuments` documents, in key order (by first entity,
     /// then second), and each entity's best `kept` co-mentioned entities in flat slots.
-    func count() -> (pairs: [ReportPair], coMentionSlots: [Int32]) {
+    func count() throws -> (pairs: [ReportPair], coMentionSlots: [Int32]) {
         // Each document's entities that take part in pairs (`pairChoice`), chosen once, so that
         // going over a document's pairs (once per range of pair keys below) allocates nothing:
         // a list made per document and pass was a quarter of this step.
         var chosen: [Int32] = []
         var chosenStart: [Int32] = [0]
+        var counts = ReportEntityCountStore.Reader(entityCounts)
         for document in documents {
-            if document.known { chosen += pairChoice(document) }
+            if document.known { chosen += pairChoice(try counts.counts(at: document.entityCounts)) }
             chosenStart.append(Int32(chosen.count))
         }
         ReportCorpus.fit(&chosen)
@@ -1037,21 +1058,21 @@ struct ReportPairCounter: Sendable {
                 }
                 return low < end && pairs[low].b == b ? low : nil
             }
-            var pairSites = ReportDistinctKeys()
-            for document in documents.indices where documents[document].known {
-                let site: Int32? = documentSites[document] >= 0 ? documentSites[document] : nil
+            var pairSites = ReportSiteWalk(items: pairs.count)
+            for index in walk {
+                let document = Int(index)
+                let site = documentSites[document]
                 let day = documents[document].when?.day
                 chosenPairs(document) { a, b in
                     guard let slot = slot(of: a, b) else { return }
                     pairs[slot].documents += 1
-                    if let site { pairSites.append(ReportCorpus.pack(Int32(slot), site)) }
+                    if pairSites.first(slot, at: site) { pairs[slot].sites += 1 }
                     if let day {
                         pairs[slot].firstDay = min(pairs[slot].firstDay ?? day, day)
                         pairs[slot].lastDay = max(pairs[slot].lastDay ?? day, day)
                     }
                 }
             }
-            pairSites.forEachDistinctCount { pairs[Int($0)].sites = $1 }
         }
         return (pairs, coMentionSlots)
     }
@@ -1062,8 +1083,8 @@ struct ReportPairCounter: Sendable {
     ///
     /// The cap keeps a long list-like article (a market wrap naming 200 tickers) from adding
     /// ~20,000 pairs on its own; at most `pairCap·(pairCap−1)/2` pairs per document.
-    private func pairChoice(_ document: ReportDocument) -> [Int32] {
-        var chosen = document.entityMentions.filter { named[Int($0.key)] }.map { (entity: $0.key, count: $0.value) }
+    private func pairChoice(_ counts: [(key: Int32, value: Int32)]) -> [Int32] {
+        var chosen = counts.filter { named[Int($0.key)] }.map { (entity: $0.key, count: $0.value) }
         chosen.sort { x, y in
             if x.count != y.count { return x.count > y.count }
             return entityIds.precedes(Int(x.entity), Int(y.entity))

@@ -250,7 +250,7 @@ struct ReportSnapshot: Sendable {
     static func json(corpus: ReportCorpus, inputs: ReportInputs) -> ReportJSON {
         let named = corpus.orderedEntities(namedOnly: true)
         let (ids, entities) = (corpus.entityIds, corpus.entities)
-        return json(finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), documents: corpus.documents.filter(\.known).count,
+        return json(finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), documents: corpus.documents.lazy.filter(\.known).count,
                     entityCount: named.count, entity: { index in
                         let e = entities[named[index]]
                         return Entity(id: ids[named[index]], name: e.name, type: e.type.rawValue, mentions: e.mentions, documents: e.documents)

@@ -139,6 +139,8 @@ final class ReportPageData {
     private var embedded: [Bool]
     let entityOrder: [Int]
     private var entityPosition: [Int32]
+    /// Each document's named entities on the page (by index in the corpus).
+    private var namedEntitiesOnPage: [Int32]
     let tickerOrder: [String]
     private var tickerPosition: [String: Int32]
     private(set) var tickerEntity: [Int32]
@@ -201,12 +203,19 @@ final class ReportPageData {
             tickerEntity[Int(slot)] = Int32(position)
         }
         // Named mentions per document; the newest documents are embedded first up to the bound.
+        // (The documents' named entities on the page are counted in the same read.)
         var perDocument = Array(repeating: 0, count: corpus.documents.count)
+        namedEntitiesOnPage = Array(repeating: 0, count: corpus.documents.count)
         var total = 0
+        var counts = ReportEntityCountStore.Reader(corpus.entityCountStore)
         for (index, document) in corpus.documents.enumerated() where document.known {
-            var count = 0
-            for (entity, mentions) in document.entityMentions where entityPosition[Int(entity)] >= 0 { count += Int(mentions) }
+            var count = 0, named: Int32 = 0
+            for (entity, mentions) in try counts.counts(at: document.entityCounts) where entityPosition[Int(entity)] >= 0 {
+                count += Int(mentions)
+                named += 1
+            }
             perDocument[index] = count
+            namedEntitiesOnPage[index] = named
             total += count
         }
         let positions = entityPosition
@@ -601,7 +610,7 @@ final class ReportPageData {
         out.key("day"); out.nullableIntegers(documents.map { $0.when.map { Int32(clamping: $0.day) } ?? Self.noDay }, missing: Self.noDay)
         out.key("language"); out.integers(languages)
         out.key("words"); out.integers(documents.map(\.words)); try flush()
-        out.key("entities"); out.integers(documents.map { $0.entityMentions.keys.filter { self.entityPosition[Int($0)] >= 0 }.count })
+        out.key("entities"); out.integers(documentOrder.lazy.map { self.namedEntitiesOnPage[$0] })
         out.key("sentences"); out.integers(sentenceCount)
         out.key("carriers"); out.integers(documents.map { corpus.carriers(of: $0).count })
         out.key("mirrors"); out.integers(documents.map { corpus.mirrorCount(of: $0) })

@@ -5,31 +5,35 @@ import NewsRecords
 ///
 /// The snapshot lists every named entity of its night with its name and counts (272,000 at
 /// 100,000 pages, about 40 MB as structs of strings, held from the start of the run to the
-/// overview); only the ids are needed, so only they are kept.
+/// overview); only the ids are needed, so only they are kept, as bytes (`ReportKeyTable`): as a
+/// `[String: Bool]` they were about 20 MB more on a second 100,000-page night. Ids compare
+/// byte-wise, as tonight's entity ids do (`ReportCorpus.entityIds`).
 struct ReportPreviousNight {
     var finishedAt: String?
     var documents: Int
     var tickers: [ReportSnapshot.Ticker]
-    /// Each distinct entity id, and whether the snapshot gives it a type other than a ticker's
-    /// (at least once). Ids compare as `String`s do, as the sets of ids compared before.
-    private let ids: [String: Bool]
+    /// Each distinct entity id.
+    private var ids = ReportKeyTable()
+    /// Whether the snapshot gives the id in each slot of `ids` a type other than a ticker's (at
+    /// least once).
+    private var nonTicker: [Bool] = []
 
     init(_ snapshot: ReportSnapshot) {
         finishedAt = snapshot.finishedAt
         documents = snapshot.documents
         tickers = snapshot.tickers
-        var ids: [String: Bool] = [:]
-        ids.reserveCapacity(snapshot.entities.count)
         for entity in snapshot.entities {
-            let nonTicker = entity.type != EntityType.ticker.rawValue
-            ids[entity.id] = (ids[entity.id] ?? false) || nonTicker
+            let (slot, inserted) = ids.insert(entity.id)
+            if inserted { nonTicker.append(false) }
+            if entity.type != EntityType.ticker.rawValue { nonTicker[Int(slot)] = true }
         }
-        self.ids = ids
+        ids.fit()
     }
 
     /// Whether the previous report had an entity with this id.
-    func contains(_ id: String) -> Bool { ids[id] != nil }
+    func contains(_ id: String) -> Bool { ids.slot(of: id) != nil }
 
-    /// The distinct ids the previous report gave a type other than a ticker's.
-    var nonTickerIds: some Sequence<String> { ids.lazy.filter(\.value).map(\.key) }
+    /// The distinct ids the previous report gave a type other than a ticker's, in the order the
+    /// snapshot first lists them.
+    var nonTickerIds: some Sequence<String> { nonTicker.indices.lazy.filter { nonTicker[$0] }.map { ids[$0] } }
 }

@@ -179,7 +179,7 @@ enum ReportTables {
         return ReportTableRows(count: order.count) { position in
             let document = corpus.documents[order[position]]
             let carriers = corpus.carriers(of: document)
-            let entityIds = corpus.namedEntities(of: document).map { corpus.entityId($0) }
+            let entityIds = try corpus.namedEntities(of: document).map { corpus.entityId($0) }
             let details = try corpus.details(of: document)
             return [[
                 .text(document.id), .text(details.url), .text(document.site), .text(details.published),

@@ -145,8 +145,8 @@ import Testing
         }
         var corpus = ReportCorpus(pairCap: 12)
         try corpus.readDocuments(documents)
-        for item in [mention("a", 0), mention("a", 10), mention("b", 0)] { corpus.add(item) }
-        corpus.finish()
+        for item in [mention("a", 0), mention("a", 10), mention("b", 0)] { try corpus.add(item) }
+        try corpus.finish()
         let page = try ReportPageData(corpus: corpus, folder: folder)
         #expect(page.begin(document: 0))
         try page.add(mention("a", 0), context: context("a one", 0))
@@ -175,35 +175,39 @@ import Testing
         #expect(!previous.contains("org:z") && !previous.contains(""))
         #expect(Set(previous.nonTickerIds) == ["org:a", "org:b", "per:c"])
     }
-    /// Compacted as they come (whatever the batch), the keys give the distinct counts that
-    /// sorting all of them at once gives, in at most the distinct keys and a batch or two.
-    @Test(arguments: [1, 2, 7, 100, 1 << 20])
-    func distinctKeysCountAsAllAtOnce(batch: Int) {
-        var state = UInt64(batch) &+ 3
-        var all: [UInt64] = []
-        var keys = ReportDistinctKeys(batch: batch)
-        for _ in 0 ..< 5_000 {
-            let key = ReportCorpus.pack(Int32(Self.random(&state, 300)), Int32(Self.random(&state, 12)))
-            all.append(key)
-            keys.append(key)
-            #expect(keys.count <= 300 * 12 + batch)
-            // Storage: doubled up to a batch, then the distinct keys and a batch (not doubled).
-            #expect(keys.capacity <= 300 * 12 + 2 * batch + 4)
+    /// Walking documents grouped by site (`ReportCorpus.bySite`), the walk counts for each item
+    /// the distinct sites of the documents that name it, as a set per item does; documents
+    /// without a site count towards none.
+    @Test(arguments: [1, 5, 40])
+    func siteWalkCountsDistinctSites(siteCount: Int) {
+        var state = UInt64(siteCount) &+ 7
+        let documentCount = 2_000, itemCount = 300
+        let sites = (0 ..< documentCount).map { _ in Int32(Self.random(&state, siteCount + 1)) - 1 }
+        let items = (0 ..< documentCount).map { _ in (0 ..< Self.random(&state, 12)).map { _ in Self.random(&state, itemCount) } }
+        let known = (0 ..< documentCount).filter { $0 % 10 != 3 }
+        let walk = ReportCorpus.bySite(known, sites: sites)
+        #expect(walk.map(Int.init).sorted() == known)
+        #expect(zip(walk, walk.dropFirst()).allSatisfy { x, y in
+            let (a, b) = (sites[Int(x)] < 0 ? Int32.max : sites[Int(x)], sites[Int(y)] < 0 ? Int32.max : sites[Int(y)])
+            return a < b || (a == b && x < y)
+        })
+        var counted = Array(repeating: 0, count: itemCount)
+        var siteWalk = ReportSiteWalk(items: itemCount)
+        for document in walk {
+            for item in items[Int(document)] where siteWalk.first(item, at: sites[Int(document)]) { counted[item] += 1 }
         }
-        var expected: [[Int]] = []
-        ReportCorpus.forEachDistinctCount(&all) { expected.append([Int($0), $1]) }
-        var counted: [[Int]] = []
-        keys.forEachDistinctCount { counted.append([Int($0), $1]) }
-        #expect(counted == expected)
-        #expect(keys.count == 0)
-        var none = ReportDistinctKeys()
-        none.forEachDistinctCount { _, _ in Issue.record("no keys, no counts") }
+        var expected = Array(repeating: Set<Int32>(), count: itemCount)
+        for document in known where sites[document] >= 0 {
+            for item in items[document] { expected[item].insert(sites[document]) }
+        }
+        #expect(counted == expected.map(\.count))
+        #expect(counted.contains { $0 > 1 } || siteCount == 1)
     }
     /// An entity's name, type and ticker are the most frequent its mentions gave (ties to the
     /// byte-wise smallest), whichever came first: the first values are counted in the entity's
     /// row, the others beside it.
     @Test(arguments: [false, true])
-    func entityVotesSettleOnTheMostFrequent(reversed: Bool) {
+    func entityVotesSettleOnTheMostFrequent(reversed: Bool) throws {
         func mention(_ name: String, _ type: EntityType, _ ticker: String?) -> EntityMention {
             EntityMention(documentId: "d", entityId: "org:x", canonicalName: name, surface: name, type: type,
                           start: 0, end: 1, sentence: 0, ticker: ticker, confidence: 1)
@@ -212,15 +216,74 @@ import Testing
                         mention("Gamma", .person, "YY"), mention("Alpha", .organization, nil)]
         if reversed { mentions.reverse() }
         var corpus = ReportCorpus(pairCap: 12)
-        for item in mentions { corpus.add(item) }
-        corpus.finish()
+        for item in mentions { try corpus.add(item) }
+        try corpus.finish()
         let entity = corpus.entities[0]
         #expect(entity.name == "Alpha" && entity.type == .organization && entity.ticker == "YY")
         #expect(entity.mentions == 5)
         var single = ReportCorpus(pairCap: 12)
-        single.add(mention("Solo", .location, nil))
-        single.finish()
+        try single.add(mention("Solo", .location, nil))
+        try single.finish()
         #expect(single.entities[0].name == "Solo" && single.entities[0].type == .location && single.entities[0].ticker == nil)
+    }
+    /// A document's mentions per entity go to disk when the next document's begin; a document
+    /// whose mentions come again later (not as the entities stage writes them) goes on from what
+    /// was stored, and counts once per entity as if its mentions had come together.
+    @Test func entityCountsOfADocumentThatComesBackAddUp() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data(("{\"id\":\"a\",\"words\":3,\"site\":\"s1\",\"published\":\"2026-01-01\"}\n"
+            + "{\"id\":\"b\",\"words\":3,\"site\":\"s2\",\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
+        func mention(_ document: String, _ entity: String) -> EntityMention {
+            EntityMention(documentId: document, entityId: entity, canonicalName: entity, surface: entity, type: .organization,
+                          start: 0, end: 1, sentence: 0, confidence: 1)
+        }
+        var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
+        try corpus.readDocuments(documents)
+        for (document, entity) in [("a", "org:x"), ("a", "org:y"), ("b", "org:x"), ("a", "org:x"), ("a", "org:z"), ("b", "org:z")] {
+            try corpus.add(mention(document, entity))
+        }
+        try corpus.finish()
+        func counts(_ id: String) throws -> [String: Int32] {
+            let document = corpus.documents[Int(try #require(corpus.documentIndex[id]))]
+            return Dictionary(uniqueKeysWithValues: try corpus.entityCounts(of: document).map { (corpus.entityId($0.key), $0.value) })
+        }
+        #expect(try counts("a") == ["org:x": 2, "org:y": 1, "org:z": 1])
+        #expect(try counts("b") == ["org:x": 1, "org:z": 1])
+        let rows = Dictionary(uniqueKeysWithValues: corpus.entities.indices.map {
+            (corpus.entityId($0), [corpus.entities[$0].mentions, corpus.entities[$0].documents, corpus.entities[$0].sites])
+        })
+        #expect(rows == ["org:x": [3, 2, 2], "org:y": [1, 1, 1], "org:z": [2, 2, 2]])
+        let a = corpus.documents[Int(try #require(corpus.documentIndex["a"]))]
+        #expect(try corpus.namedEntities(of: a).map { corpus.entityId($0) } == ["org:x", "org:y", "org:z"])
+        #expect(corpus.pairs.count == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
+    }
+    /// Counters read back through a pass's window equal those read one by one, whatever order
+    /// the pass asks in and however the records straddle windows.
+    @Test func entityCountReaderAgreesWithDirectReads() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = ReportEntityCountStore(folder: folder)
+        var state: UInt64 = 11
+        var stored: [(span: ReportSpillFile.Span, counts: [[Int32]])] = []
+        for record in 0 ..< 3_000 {
+            let counts = (0 ..< Self.random(&state, 200)).map { [Int32($0 * 7 + record), Int32(Self.random(&state, 1_000)) - 500] }
+            stored.append((try store.append(counts.map { (key: $0[0], value: $0[1]) }), counts))
+        }
+        #expect(stored.contains { $0.span.count == 0 })
+        try store.seal()
+        var forward = ReportEntityCountStore.Reader(store)
+        var backward = ReportEntityCountStore.Reader(store)
+        for index in stored.indices {
+            let (span, counts) = stored[index]
+            #expect(try forward.counts(at: span).map { [$0.key, $0.value] } == counts)
+            #expect(try store.counts(at: span).map { [$0.key, $0.value] } == counts)
+            let (otherSpan, otherCounts) = stored[stored.count - 1 - index]
+            #expect(try backward.counts(at: otherSpan).map { [$0.key, $0.value] } == otherCounts)
+        }
     }
     /// Rows in blocks read, change and iterate as an array does, across block boundaries.
     @Test func blockArrayActsAsAnArray() {
