@@ -133,7 +133,7 @@ public struct ReportBuilder: Sendable {
         AtomicFile.removeStaleTemporaries(in: folder)
         // Read what the previous report says before writing anything: it may be this very folder.
         // Only what "what changed" needs of it is kept (`ReportPreviousNight`).
-        let previous = inputs.previousReport.flatMap { ReportSnapshot.load(from: $0) }.map(ReportPreviousNight.init)
+        let previous = inputs.previousReport.flatMap(ReportPreviousNight.load(from:))
         let previousSuccess = inputs.previousReport.flatMap(ReportRunFacts.lastSuccess(in:))
         var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments, spillFolder: folder)
         // A stage that wrote nothing may leave no file: the report then shows what there is and

@@ -1,5 +1,6 @@
 import Foundation
 import NewsRecords
+import NewsIO
 
 /// A named entity as rankings show it.
 struct ReportRankedEntity: Sendable {
@@ -282,27 +283,68 @@ struct ReportSnapshot: Sendable {
     /// Reads the snapshot in a previous report folder, or failing that its `entities.csv` and
     /// `tickers.csv`; nil when neither is readable (the section is then left out).
     static func load(from folder: URL) -> ReportSnapshot? {
-        // Decoded into plain structs (JSONDecoder), not a tree of Foundation objects: a night's
-        // snapshot lists every named entity, hundreds of thousands on a large night.
-        if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path),
-           let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.format == format {
-            let entities = (stored.entities ?? []).compactMap { item -> Entity? in
-                guard let id = item.id else { return nil }
-                return Entity(id: id, name: item.name ?? id, type: item.type ?? "", mentions: item.mentions ?? 0,
-                              documents: item.documents ?? 0)
-            }
-            let tickers = (stored.tickers ?? []).compactMap { item -> Ticker? in
-                guard let ticker = item.ticker else { return nil }
-                return Ticker(ticker: ticker, mentions: item.mentions ?? 0, documents: item.documents ?? 0, toneBalance: item.toneBalance)
-            }
-            return ReportSnapshot(finishedAt: stored.runFinishedAt, documents: stored.documents ?? 0, entities: entities, tickers: tickers)
+        var entities: [Entity] = []
+        if let rest = stream(from: folder, entity: { entities.append($0) }) {
+            return ReportSnapshot(finishedAt: rest.finishedAt, documents: rest.documents, entities: entities, tickers: rest.tickers)
         }
         return loadCSV(from: folder)
     }
 
+    /// Reads the snapshot file of a previous report folder an entity at a time (`entity` gets
+    /// each, in file order) and returns the rest; nil when the file is missing, of another format
+    /// or not valid JSON (what `entity` was given is then to be discarded).
+    ///
+    /// Each entity is decoded on its own, and the rest of the file (its tickers) as one small
+    /// document (`ReportJSONMemberStream`): the whole file, its decoder's map and a struct per
+    /// entity were 199 MB of heap at the start of a second 100,000-page night.
+    static func stream(from folder: URL, entity: (Entity) -> Void) -> (finishedAt: String?, documents: Int, tickers: [Ticker])? {
+        let decoder = JSONDecoder()
+        func add(_ item: Stored.StoredEntity) {
+            guard let id = item.id else { return }
+            entity(Entity(id: id, name: item.name ?? id, type: item.type ?? "", mentions: item.mentions ?? 0, documents: item.documents ?? 0))
+        }
+        guard let restBytes = try? ReportJSONMemberStream.read(folder.appendingPathComponent(fileName), streaming: "entities", element: { bytes in
+            add(try Stored.StoredEntity.flat(bytes) ?? decoder.decode(Stored.StoredEntity.self, from: Data(bytes)))
+        }), let stored = try? decoder.decode(Stored.self, from: Data(restBytes)), stored.format == format else { return nil }
+        // (A member written with escapes in its key is not streamed: it is in the rest, whole.)
+        for item in stored.entities ?? [] { add(item) }
+        let tickers = (stored.tickers ?? []).compactMap { item -> Ticker? in
+            guard let ticker = item.ticker else { return nil }
+            return Ticker(ticker: ticker, mentions: item.mentions ?? 0, documents: item.documents ?? 0, toneBalance: item.toneBalance)
+        }
+        return (stored.runFinishedAt, stored.documents ?? 0, tickers)
+    }
+
     /// The snapshot file as written by `json()`; every field optional, as the reader is lenient.
     private struct Stored: Decodable {
-        struct StoredEntity: Decodable { var id: String?; var name: String?; var type: String?; var mentions: Int?; var documents: Int? }
+        struct StoredEntity: Decodable {
+            var id: String?; var name: String?; var type: String?; var mentions: Int?; var documents: Int?
+
+            /// The entity read without a decoder when it is a flat object whose known members
+            /// are what the decoder would accept (strings, whole numbers, null; others ignored);
+            /// nil otherwise, for the decoder to decide.
+            static func flat(_ bytes: ArraySlice<UInt8>) -> StoredEntity? {
+                guard let fields = JSONFlatObject.fields(bytes) else { return nil }
+                func text(_ key: String) -> String?? {
+                    switch fields[key] {
+                    case nil: return .some(nil)
+                    case .string(let value)?: return .some(value)
+                    case .other?, .number?: return nil
+                    }
+                }
+                func whole(_ key: String) -> Int?? {
+                    switch fields[key] {
+                    case nil: return .some(nil)
+                    case .number(let digits)?: return Int(String(decoding: digits, as: UTF8.self)).map { .some($0) }
+                    case .other?, .string?: return nil
+                    }
+                }
+                // `null` is `.other`, as are `true` and `false`: only absent members pass here.
+                guard let id = text("id"), let name = text("name"), let type = text("type"),
+                      let mentions = whole("mentions"), let documents = whole("documents") else { return nil }
+                return StoredEntity(id: id, name: name, type: type, mentions: mentions, documents: documents)
+            }
+        }
         struct StoredTicker: Decodable {
             var ticker: String?
             var mentions: Int?
@@ -318,7 +360,9 @@ struct ReportSnapshot: Sendable {
         enum CodingKeys: String, CodingKey { case format, runFinishedAt = "run_finished_at", documents, entities, tickers }
     }
 
-    private static func loadCSV(from folder: URL) -> ReportSnapshot? {
+    /// The snapshot as the folder's `entities.csv` and `tickers.csv` give it (reports written
+    /// before the snapshot file existed); nil when `entities.csv` is not readable.
+    static func loadCSV(from folder: URL) -> ReportSnapshot? {
         guard let entityText = try? String(contentsOf: folder.appendingPathComponent("entities.csv"), encoding: .utf8)
         else { return nil }
         let entityRows = ReportCSVReader.records(entityText)

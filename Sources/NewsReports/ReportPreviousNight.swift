@@ -1,3 +1,4 @@
+import Foundation
 import NewsRecords
 
 /// What "what changed" needs of the previous report (`ReportSnapshot`), kept through the run:
@@ -19,15 +20,35 @@ struct ReportPreviousNight {
     private var nonTicker: [Bool] = []
 
     init(_ snapshot: ReportSnapshot) {
-        finishedAt = snapshot.finishedAt
-        documents = snapshot.documents
-        tickers = snapshot.tickers
-        for entity in snapshot.entities {
-            let (slot, inserted) = ids.insert(entity.id)
-            if inserted { nonTicker.append(false) }
-            if entity.type != EntityType.ticker.rawValue { nonTicker[Int(slot)] = true }
-        }
+        self.init(finishedAt: snapshot.finishedAt, documents: snapshot.documents, tickers: snapshot.tickers)
+        for entity in snapshot.entities { add(entity) }
         ids.fit()
+    }
+
+    private init(finishedAt: String?, documents: Int, tickers: [ReportSnapshot.Ticker]) {
+        self.finishedAt = finishedAt
+        self.documents = documents
+        self.tickers = tickers
+    }
+
+    /// What a previous report folder's snapshot says (read an entity at a time, only the ids
+    /// kept), or failing that its CSV tables (`ReportSnapshot.loadCSV`); nil when neither is readable.
+    static func load(from folder: URL) -> ReportPreviousNight? {
+        var read = ReportPreviousNight(finishedAt: nil, documents: 0, tickers: [])
+        if let rest = ReportSnapshot.stream(from: folder, entity: { read.add($0) }) {
+            read.finishedAt = rest.finishedAt
+            read.documents = rest.documents
+            read.tickers = rest.tickers
+            read.ids.fit()
+            return read
+        }
+        return ReportSnapshot.loadCSV(from: folder).map(ReportPreviousNight.init)
+    }
+
+    private mutating func add(_ entity: ReportSnapshot.Entity) {
+        let (slot, inserted) = ids.insert(entity.id)
+        if inserted { nonTicker.append(false) }
+        if entity.type != EntityType.ticker.rawValue { nonTicker[Int(slot)] = true }
     }
 
     /// Whether the previous report had an entity with this id.
