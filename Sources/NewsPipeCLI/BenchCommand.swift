@@ -30,7 +30,7 @@ public struct BenchCommand: ParsableCommand {
           newspipe bench strip --input-dir PAGES [--repeat 3]
           newspipe bench dedup --texts TEXTS [--sizes 10000,100000] [--write-docs DIR]
           newspipe bench entities --input docs.jsonl [--predictions spans.jsonl]
-          newspipe bench pipeline --pages 1000,10000 --out DIR [--per-stage]
+          newspipe bench pipeline --pages 1000,10000 --out DIR [--per-stage [--second-night]]
           newspipe bench nights --nights 30 --pages 10000 --out DIR
           newspipe bench fetch [--pages 10000] [--size 100000] [--connections 64]
         """,
@@ -406,6 +406,11 @@ public struct BenchPipelineCommand: ParsableCommand {
     @Flag(name: .long, help: "Run each stage as a process of its own (`run --stage X`): wall, CPU and peak memory per stage.")
     public var perStage = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "With --per-stage: run the report stage once more, dated a day later (NEWSPIPE_NOW), so that it compares against the first report as the next night's report does (the nightly case).",
+        discussion: "Its row's stage is `report-second-night`; the pipeline row stays the first night's."))
+    public var secondNight = false
+
     @OptionGroup public var output: BenchOutputOptions
 
     public init() {}
@@ -413,6 +418,7 @@ public struct BenchPipelineCommand: ParsableCommand {
     public func validate() throws {
         if benchSizes(pages) == nil { throw ValidationError("--pages expects sizes like 1000,10000, found \"\(pages)\"") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if secondNight && !perStage { throw ValidationError("--second-night measures the report stage on its own: it needs --per-stage") }
     }
 
     public func run() throws {
@@ -442,26 +448,37 @@ public struct BenchPipelineCommand: ParsableCommand {
             var stageRows: [BenchRow] = []
             let child: BenchChild
             if perStage {
-                var total = BenchChild(status: 0, wallSeconds: 0, userSeconds: 0, systemSeconds: 0, peakMB: 0)
-                for stage in StageName.allCases {
+                /// Runs one stage as a process of its own and adds its row.
+                func runStage(_ stage: StageName, row name: String, environment: [String: String] = [:]) throws -> BenchChild {
                     let one = try CommandFailure.guarding {
                         try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers), "--stage", stage.rawValue],
-                                           log: folder.appendingPathComponent("run-\(stage.rawValue).log").path)
+                                           log: folder.appendingPathComponent("run-\(name).log").path, environment: environment)
                     }
                     var row = BenchRow()
                     row.add("pages", size)
-                    row.add("stage", stage.rawValue)
+                    row.add("stage", name)
                     row.add("exit", Int(one.status))
                     row.add("wall_s", one.wallSeconds)
                     row.add("cpu_s", one.userSeconds + one.systemSeconds)
                     row.add("cpu_per_wall", (one.userSeconds + one.systemSeconds) / max(one.wallSeconds, 1e-9))
                     row.add("peak_rss_mb", one.peakMB)
                     stageRows.append(row)
+                    return one
+                }
+                var total = BenchChild(status: 0, wallSeconds: 0, userSeconds: 0, systemSeconds: 0, peakMB: 0)
+                for stage in StageName.allCases {
+                    let one = try runStage(stage, row: stage.rawValue)
                     total.status = max(total.status, one.status)
                     total.wallSeconds += one.wallSeconds; total.userSeconds += one.userSeconds; total.systemSeconds += one.systemSeconds
                     total.peakMB = max(total.peakMB, one.peakMB)
                 }
                 child = total
+                if secondNight {
+                    // Dated a day after now, so after the first report's day: it reads that report
+                    // as the previous night's.
+                    _ = try runStage(.report, row: "report-second-night",
+                                     environment: ["NEWSPIPE_NOW": Timestamp.string(Date().addingTimeInterval(86_400))])
+                }
             } else {
                 child = try CommandFailure.guarding {
                     try BenchChild.run([executable, "run", "--manifest", manifest.path, "--workers", String(workers)], log: log)
@@ -497,6 +514,7 @@ public struct BenchPipelineCommand: ParsableCommand {
         report.notes.append("per core = pages / CPU seconds (user+system) of the run; peak RSS = the run's maxrss (wait4); exit 1 = finished with rejects (the sample's junk pages)")
         report.notes.append("<stage>_s = the stage's wall seconds from its stage.json; output_files / output_mb = regular files and their bytes under output/ (find output -type f)")
         if perStage { report.notes.append("rows with a stage: that stage alone as its own process (`run --stage X`): wall, CPU (user+system) and its peak RSS") }
+        if secondNight { report.notes.append("report-second-night: the report stage again, dated a day later, comparing against the first report (the nightly case); not in the pipeline row") }
         try output.finish(report)
     }
 

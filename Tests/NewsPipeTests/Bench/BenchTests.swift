@@ -164,6 +164,34 @@ import Testing
         #expect(throws: FileError.self) { try BenchChild.run(["/no/such/binary"], log: log) }
     }
 
+    /// Each stage on its own, then the report again dated a day later: it compares against the
+    /// first report (its summary has "What changed"), and the pipeline row is the first night's.
+    @Test func pipelineBenchMeasuresASecondNightsReport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-second-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json = folder.appendingPathComponent("pipeline.json")
+        let harness = try PipelineHarness(sampleCorpus: false)
+        defer { harness.remove() }
+        let work = folder.appendingPathComponent("work")
+        let outcome = try harness.run(["bench", "pipeline", "--pages", "68", "--workers", "2", "--per-stage", "--second-night", "--keep",
+                                       "--corpus", PipelineHarness.repository.appendingPathComponent("corpus").path,
+                                       "--out", work.path, "--json", json.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["stage"] as? String } == [nil, "fetch", "strip", "dedup", "entities", "report", "report-second-night"])
+        #expect(rows.last?["exit"] as? Int == 0)
+        let reports = work.appendingPathComponent("68/output/reports")
+        let days = try FileManager.default.contentsOfDirectory(atPath: reports.path).filter { $0.first?.isNumber == true }.sorted()
+        #expect(days.count == 2)
+        let second = try String(contentsOf: reports.appendingPathComponent(days.last ?? "").appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(second.contains("## What changed since the previous run"))
+        let first = try String(contentsOf: reports.appendingPathComponent(days.first ?? "").appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(!first.contains("## What changed since the previous run"))
+        let noFlag = try harness.run(["bench", "pipeline", "--pages", "68", "--second-night", "--out", work.path])
+        #expect(noFlag.status != 0 && noFlag.stderr.contains("--per-stage"))
+    }
+
     /// Two small nights through the built binary: rows per night, late mirrors removed on night 2.
     @Test func nightsBenchRunsNightsIntoOneOutputFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-nights-\(UUID().uuidString)")
