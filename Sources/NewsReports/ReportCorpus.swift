@@ -132,17 +132,20 @@ struct ReportEntityVotes {
     var ticker = ReportVotes<String>()
 }
 
-/// One canonical entity's running counts. Names, types and tickers are voted on so the result
-/// does not depend on the order mentions arrive in. Its id is in `ReportCorpus.entityIds`, at
-/// the entity's slot.
+/// One canonical entity's running counts, as the corpus keeps them (`ReportCorpus.entityRows`).
+/// Names, types and tickers are voted on so the result does not depend on the order mentions
+/// arrive in. Its id is in `ReportCorpus.entityIds`, at the entity's slot; its name is a slot in
+/// `ReportCorpus.entityNames` and its ticker a slot in `ReportCorpus.tickers` (as `String`s in
+/// each row they were 32 of its 88 bytes, and a heap block per name longer than 15 bytes: 14 MB
+/// for the 272,000 entities of a 100,000-page night). Readers get `ReportEntity`, with the texts.
 ///
 /// Counts and days are stored in 32 bits (a night has hundreds of thousands of entities, and
 /// 8-byte counts and optional days were half of each row); its top co-mentions are kept beside
 /// the entities (`ReportCorpus.coMentions(of:)`), not in an array per entity.
-struct ReportEntity {
-    // Filled in by `finish()`.
-    var name = ""
-    var ticker: String?
+struct ReportEntityRow {
+    // Filled in by `finish()`; -1 for none.
+    var nameSlot: Int32 = -1
+    var tickerSlot: Int32 = -1
     var type = EntityType.miscellaneous
     private var storedMentions: Int32 = 0
     private var storedBullish: Int32 = 0
@@ -153,33 +156,19 @@ struct ReportEntity {
     private var storedSitesWithMirrors: Int32 = 0
     private var storedFirstDay = ReportDay32.none
     private var storedLastDay = ReportDay32.none
-    // While mentions are read, `name`, `type` and `ticker` hold the first value of each the
+    // While mentions are read, the name, type and ticker slots hold the first value of each the
     // entity's mentions gave, and these count the mentions that gave them (a separate row of
     // votes per entity was 88 bytes for each of the night's entities).
-    private(set) var nameVotes: Int32 = 0
+    var nameVotes: Int32 = 0
     private(set) var typeVotes: Int32 = 0
-    private(set) var tickerVotes: Int32 = 0
+    var tickerVotes: Int32 = 0
 
     init() {}
-
-    /// Counts a mention's name towards the first one; false when it is another name.
-    mutating func voteName(_ value: String) -> Bool {
-        if nameVotes == 0 { name = value } else if name != value { return false }
-        nameVotes += 1
-        return true
-    }
 
     /// Counts a mention's type towards the first one; false when it is another type.
     mutating func voteType(_ value: EntityType) -> Bool {
         if typeVotes == 0 { type = value } else if type != value { return false }
         typeVotes += 1
-        return true
-    }
-
-    /// Counts a mention's ticker towards the first one; false when it is another ticker.
-    mutating func voteTicker(_ value: String) -> Bool {
-        if tickerVotes == 0 { ticker = value } else if ticker != value { return false }
-        tickerVotes += 1
         return true
     }
 
@@ -192,6 +181,33 @@ struct ReportEntity {
     var sitesWithMirrors: Int { get { Int(storedSitesWithMirrors) } set { storedSitesWithMirrors = Int32(clamping: newValue) } }
     var firstDay: Int? { get { ReportDay32.day(storedFirstDay) } set { storedFirstDay = ReportDay32.stored(newValue) } }
     var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
+}
+
+/// An entity as readers see it: its row's counts (by member lookup: `entity.mentions`) with its
+/// name and ticker as text.
+@dynamicMemberLookup
+struct ReportEntity {
+    let row: ReportEntityRow
+    let name: String
+    let ticker: String?
+
+    subscript<Value>(dynamicMember path: KeyPath<ReportEntityRow, Value>) -> Value { row[keyPath: path] }
+}
+
+/// The corpus's entities by slot, each read as a `ReportEntity` (`ReportCorpus.entities`).
+struct ReportEntityTable: RandomAccessCollection {
+    let rows: ReportBlockArray<ReportEntityRow>
+    let names: ReportKeyTable
+    let tickers: [String]
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { rows.count }
+
+    subscript(position: Int) -> ReportEntity {
+        let row = rows[position]
+        return ReportEntity(row: row, name: row.nameSlot < 0 ? "" : names[Int(row.nameSlot)],
+                            ticker: row.tickerSlot < 0 ? nil : tickers[Int(row.tickerSlot)])
+    }
 }
 
 /// An optional publication day (days since 1970-01-01) in four bytes: days of four-digit years
@@ -296,7 +312,11 @@ struct ReportStory {
 struct ReportCorpus {
     var documents = ReportBlockArray<ReportDocument>()
     var documentIndex: [String: Int32] = [:]
-    var entities = ReportBlockArray<ReportEntity>()
+    /// The entities' counts by slot (`entities` reads them with their names and tickers).
+    var entityRows = ReportBlockArray<ReportEntityRow>()
+    /// The entities' names, by the slot in their rows.
+    var entityNames = ReportKeyTable()
+    var entities: ReportEntityTable { ReportEntityTable(rows: entityRows, names: entityNames, tickers: tickers) }
     /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
     /// until `finish()` settles them.
     var otherVotes: [Int32: ReportEntityVotes] = [:]
@@ -547,27 +567,22 @@ struct ReportCorpus {
         }
 
         let (entitySlot, isNew) = entityIds.insert(mention.entityId)
-        if isNew { entities.append(ReportEntity()) }
+        if isNew { entityRows.append(ReportEntityRow()) }
         let ticker = Self.ticker(of: mention)
+        let tickerSlot = ticker.map { internTicker($0) }
         let e = Int(entitySlot)
-        entities[e].mentions += 1
-        if !entities[e].voteName(mention.canonicalName) { otherVotes[entitySlot, default: ReportEntityVotes()].name.add(mention.canonicalName) }
-        if !entities[e].voteType(mention.type) { otherVotes[entitySlot, default: ReportEntityVotes()].type.add(mention.type) }
-        if let ticker, !entities[e].voteTicker(ticker) { otherVotes[entitySlot, default: ReportEntityVotes()].ticker.add(ticker) }
+        entityRows[e].mentions += 1
+        if !voteName(e, mention.canonicalName) { otherVotes[entitySlot, default: ReportEntityVotes()].name.add(mention.canonicalName) }
+        if !entityRows[e].voteType(mention.type) { otherVotes[entitySlot, default: ReportEntityVotes()].type.add(mention.type) }
+        if let ticker, let tickerSlot, !voteTicker(e, tickerSlot) { otherVotes[entitySlot, default: ReportEntityVotes()].ticker.add(ticker) }
         switch mention.tone {
-        case .bullish: entities[e].bullish += 1
-        case .bearish: entities[e].bearish += 1
-        case .neutral: entities[e].neutral += 1
+        case .bullish: entityRows[e].bullish += 1
+        case .bearish: entityRows[e].bearish += 1
+        case .neutral: entityRows[e].neutral += 1
         }
         pendingCounts.update(entitySlot, initial: 0) { $0 += 1 }
 
-        guard let ticker else { return }
-        let tickerSlot: Int32
-        if let existing = tickerIndex[ticker] { tickerSlot = existing } else {
-            tickerSlot = Int32(tickers.count)
-            tickerIndex[ticker] = tickerSlot
-            tickers.append(ticker)
-        }
+        guard let ticker, let tickerSlot else { return }
         documents[documentSlot].tickerMentions.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
         let day = documents[documentSlot].when?.day
         let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
@@ -583,6 +598,33 @@ struct ReportCorpus {
         case .bearish: tickerDays[slot].bearish += 1
         case .neutral: tickerDays[slot].neutral += 1
         }
+    }
+
+    /// A ticker symbol's slot in `tickers`, added when new.
+    private mutating func internTicker(_ symbol: String) -> Int32 {
+        if let existing = tickerIndex[symbol] { return existing }
+        let slot = Int32(tickers.count)
+        tickerIndex[symbol] = slot
+        tickers.append(symbol)
+        return slot
+    }
+
+    /// Counts a mention's name towards entity `e`'s first one; false when it is another name.
+    private mutating func voteName(_ e: Int, _ value: String) -> Bool {
+        if entityRows[e].nameVotes == 0 {
+            entityRows[e].nameSlot = entityNames.insert(value).slot
+        } else if !entityNames.key(Int(entityRows[e].nameSlot), is: value) {
+            return false
+        }
+        entityRows[e].nameVotes += 1
+        return true
+    }
+
+    /// Counts a mention's ticker (slot) towards entity `e`'s first one; false when it is another.
+    private mutating func voteTicker(_ e: Int, _ slot: Int32) -> Bool {
+        if entityRows[e].tickerVotes == 0 { entityRows[e].tickerSlot = slot } else if entityRows[e].tickerSlot != slot { return false }
+        entityRows[e].tickerVotes += 1
+        return true
     }
 
     /// Stores the mentions per entity counted for `lastMentionDocument`.
@@ -610,7 +652,7 @@ struct ReportCorpus {
         try storePendingCounts()
         lastMentionDocument = -1
         try entityCountStore.seal()
-        for index in entities.indices { Self.settle(&entities[index], id: entityIds[index], otherVotes[Int32(index)]) }
+        for index in entityRows.indices { settle(index) }
         otherVotes = [:]
         entityIds.fit()
         companyTones.seal()
@@ -628,8 +670,9 @@ struct ReportCorpus {
             if let site = documents[index].site { documentSites[index] = intern(site) }
         }
         var tickerNumbers: [String: Int32] = [:]
-        let tickerOf: [Int32] = entities.indices.map { index in
-            guard let symbol = entities[index].ticker else { return -1 }
+        let tickerOf: [Int32] = entityRows.indices.map { index in
+            guard entityRows[index].tickerSlot >= 0 else { return -1 }
+            let symbol = tickers[Int(entityRows[index].tickerSlot)]
             if let number = tickerNumbers[symbol] { return number }
             let number = Int32(tickerNumbers.count)
             tickerNumbers[symbol] = number
@@ -642,11 +685,11 @@ struct ReportCorpus {
         let walk = Self.bySite(documents.indices.filter { documents[$0].known }, sites: documentSites)
         let pairCounter = ReportPairCounter(
             documents: documents, documentSites: documentSites, walk: walk,
-            named: entities.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
+            named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
             entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
             kept: coMentionsKept)
         let pairCounting = ReportBackground { Result { try pairCounter.count() } }
-        var entitySites = ReportSiteWalk(items: entities.count)
+        var entitySites = ReportSiteWalk(items: entityRows.count)
         var tickerSites = ReportSiteWalk(items: tickers.count)
         var tickerDaySites = ReportSiteWalk(items: tickerDays.count)
         var tickerDocuments = [Int](repeating: 0, count: tickers.count)
@@ -660,11 +703,11 @@ struct ReportCorpus {
             let day = document.when?.day
             for (entity, _) in try entityCounts(of: document) {
                 let e = Int(entity)
-                entities[e].documents += 1
-                if entitySites.first(e, at: site) { entities[e].sites += 1 }
+                entityRows[e].documents += 1
+                if entitySites.first(e, at: site) { entityRows[e].sites += 1 }
                 if let day {
-                    entities[e].firstDay = min(entities[e].firstDay ?? day, day)
-                    entities[e].lastDay = max(entities[e].lastDay ?? day, day)
+                    entityRows[e].firstDay = min(entityRows[e].firstDay ?? day, day)
+                    entityRows[e].lastDay = max(entityRows[e].lastDay ?? day, day)
                 }
             }
             for (ticker, _) in document.tickerMentions {
@@ -685,10 +728,10 @@ struct ReportCorpus {
             for carrier in carriers(of: documents[index]) { carried.append((intern(carrier), Int32(index))) }
         }
         carried.sort { x, y in x.carrier != y.carrier ? x.carrier < y.carrier : x.document < y.document }
-        var reach = ReportSiteWalk(items: entities.count)
+        var reach = ReportSiteWalk(items: entityRows.count)
         for (carrier, index) in carried {
             for (entity, _) in try entityCounts(of: documents[Int(index)]) where reach.first(Int(entity), at: carrier) {
-                entities[Int(entity)].sitesWithMirrors += 1
+                entityRows[Int(entity)].sitesWithMirrors += 1
             }
         }
         carried = []
@@ -750,18 +793,24 @@ struct ReportCorpus {
         array = exact
     }
 
-    /// Settles an entity's name, type and ticker: the most frequent of its first votes and the
-    /// others.
-    private static func settle(_ entity: inout ReportEntity, id: String, _ others: ReportEntityVotes?) {
+    /// Settles entity `index`'s name, type and ticker: the most frequent of its first votes and
+    /// the others.
+    private mutating func settle(_ index: Int) {
+        let others = otherVotes[Int32(index)]
+        let row = entityRows[index]
         var names = others?.name.counts ?? [:]
-        if entity.nameVotes > 0 { names[entity.name, default: 0] += Int(entity.nameVotes) }
+        if row.nameVotes > 0 { names[entityNames[Int(row.nameSlot)], default: 0] += Int(row.nameVotes) }
         var types = others?.type.counts ?? [:]
-        if entity.typeVotes > 0 { types[entity.type, default: 0] += Int(entity.typeVotes) }
-        var tickers = others?.ticker.counts ?? [:]
-        if entity.tickerVotes > 0, let ticker = entity.ticker { tickers[ticker, default: 0] += Int(entity.tickerVotes) }
-        entity.name = winner(names) ?? id
-        entity.type = types.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key ?? .miscellaneous
-        entity.ticker = winner(tickers)
+        if row.typeVotes > 0 { types[row.type, default: 0] += Int(row.typeVotes) }
+        var symbols = others?.ticker.counts ?? [:]
+        if row.tickerVotes > 0, row.tickerSlot >= 0 { symbols[tickers[Int(row.tickerSlot)], default: 0] += Int(row.tickerVotes) }
+        // An entity whose mentions gave one name (or one ticker, or none) keeps the slot it has.
+        if row.nameVotes == 0 || !names.keys.elementsEqual([entityNames[Int(row.nameSlot)]]) {
+            entityRows[index].nameSlot = entityNames.insert(Self.winner(names) ?? entityIds[index]).slot
+        }
+        entityRows[index].type = types.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key ?? .miscellaneous
+        // Every symbol voted for was interned as its mention was read.
+        if symbols.count > 1 { entityRows[index].tickerSlot = Self.winner(symbols).flatMap { tickerIndex[$0] } ?? -1 }
     }
 
     /// The most frequent value, ties to the byte-wise smallest.
@@ -826,12 +875,12 @@ struct ReportCorpus {
     /// Entities in report order: most mentioned first, then by id.
     func orderedEntities(namedOnly: Bool = false) -> [Int] {
         let all = orders.map { $0.entities.map(Int.init) } ?? sortedEntities()
-        return namedOnly ? all.filter { reportNamedTypes.contains(entities[$0].type) } : all
+        return namedOnly ? all.filter { reportNamedTypes.contains(entityRows[$0].type) } : all
     }
 
     private func sortedEntities() -> [Int] {
-        entities.indices.sorted { x, y in
-            let (a, b) = (entities[x].mentions, entities[y].mentions)
+        entityRows.indices.sorted { x, y in
+            let (a, b) = (entityRows[x].mentions, entityRows[y].mentions)
             if a != b { return a > b }
             return entityIds.precedes(x, y)
         }
@@ -842,7 +891,7 @@ struct ReportCorpus {
 
     /// Named entities of a document, most mentioned first (ties by id).
     func namedEntities(of document: ReportDocument) throws -> [Int32] {
-        try entityCounts(of: document).filter { reportNamedTypes.contains(entities[Int($0.key)].type) }
+        try entityCounts(of: document).filter { reportNamedTypes.contains(entityRows[Int($0.key)].type) }
             .sorted { x, y in
                 if x.value != y.value { return x.value > y.value }
                 return entityIds.precedes(Int(x.key), Int(y.key))

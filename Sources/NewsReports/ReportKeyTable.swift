@@ -74,6 +74,12 @@ struct ReportKeyTable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
+    /// Whether the key in slot `slot` is `key` (byte-wise), without hashing.
+    func key(_ slot: Int, is key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { equals(slot, $0) }
+    }
+
     /// Whether key `a` comes before key `b` byte-wise (a key before the longer keys it begins).
     func precedes(_ a: Int, _ b: Int) -> Bool {
         let (x, y) = (range(a), range(b))

@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func entityAndPairCountsKeepTheirValues() {
-        var entity = ReportEntity()
+        var entity = ReportEntityRow()
         #expect(entity.mentions == 0 && entity.firstDay == nil && entity.lastDay == nil)
         entity.mentions += 3
         entity.sitesWithMirrors = 1_000_000
