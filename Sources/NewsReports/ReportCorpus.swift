@@ -601,11 +601,14 @@ struct ReportCorpus {
     }
 
     /// A ticker symbol's slot in `tickers`, added when new.
-    private mutating func internTicker(_ symbol: String) -> Int32 {
-        if let existing = tickerIndex[symbol] { return existing }
-        let slot = Int32(tickers.count)
-        tickerIndex[symbol] = slot
-        tickers.append(symbol)
+    private mutating func internTicker(_ symbol: String) -> Int32 { Self.intern(symbol, in: &tickers, index: &tickerIndex) }
+
+    /// `key`'s slot in `names` (found by `index`), appended to both when new.
+    private static func intern(_ key: String, in names: inout [String], index: inout [String: Int32]) -> Int32 {
+        if let existing = index[key] { return existing }
+        let slot = Int32(names.count)
+        index[key] = slot
+        names.append(key)
         return slot
     }
 
@@ -818,13 +821,8 @@ struct ReportCorpus {
         votes.max { x, y in x.value != y.value ? x.value < y.value : reportPrecedes(y.key, x.key) }?.key
     }
 
-    private mutating func intern(_ site: String) -> Int32 {
-        if let existing = siteIndex[site] { return existing }
-        let slot = Int32(siteNames.count)
-        siteIndex[site] = slot
-        siteNames.append(site)
-        return slot
-    }
+    /// A site's slot in `siteNames`, added when new.
+    private mutating func intern(_ site: String) -> Int32 { Self.intern(site, in: &siteNames, index: &siteIndex) }
 
     // MARK: Queries
 
