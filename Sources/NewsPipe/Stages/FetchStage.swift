@@ -677,26 +677,80 @@ extension FetchStage {
 }
 
 /// The pages of one fetch shard, read back from the WARC store by content hash.
+///
+/// Each capture is kept as its digest's 32 bytes and its place (segment number, offset, length):
+/// as a `[String: WARCLocation]` (a heap block for the 64-character hex digest and one for the
+/// segment's file name, per capture) it was about 200 bytes a page, held by each shard a strip
+/// worker runs: the part of the strip stage's memory that grew with the night (issue 16.5).
 public final class StoredPages: @unchecked Sendable {
-    private let locations: [String: WARCLocation]
+    struct Digest: Hashable {
+        var words: (UInt64, UInt64, UInt64, UInt64)
+
+        /// A SHA-256 digest written as 64 lowercase hex digits (as `ContentHash.hexString`
+        /// writes them); nil for anything else.
+        init?(hex: String) {
+            var words: [UInt64] = []
+            words.reserveCapacity(4)
+            var word: UInt64 = 0, digits = 0
+            for byte in hex.utf8 {
+                let value: UInt8
+                switch byte {
+                case 0x30...0x39: value = byte - 0x30
+                case 0x61...0x66: value = byte - 0x61 + 10
+                default: return nil
+                }
+                word = word << 4 | UInt64(value)
+                digits += 1
+                if digits % 16 == 0 { words.append(word); word = 0 }
+                if digits > 64 { return nil }
+            }
+            guard digits == 64 else { return nil }
+            self.words = (words[0], words[1], words[2], words[3])
+        }
+
+        static func == (a: Digest, b: Digest) -> Bool { a.words == b.words }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0); hasher.combine(words.1); hasher.combine(words.2); hasher.combine(words.3)
+        }
+    }
+
+    struct Place {
+        var file: Int32
+        var offset: Int
+        var length: Int
+    }
+
+    private let places: [Digest: Place]
+    /// The segments' file names, by number.
+    private let files: [String]
     private let store: WARCPageStore
 
     init(captures: URL, segments: URL) throws {
-        var locations: [String: WARCLocation] = [:]
+        var places: [Digest: Place] = [:]
+        var files: [String] = [], fileNumbers: [String: Int32] = [:]
         if FileManager.default.fileExists(atPath: captures.path) {
             try JSONLines.forEachLine(in: captures) { line in
-                if let capture = WARCCapture(cdxjLine: line), locations[capture.digest] == nil { locations[capture.digest] = capture.payloadLocation }
+                guard let capture = WARCCapture(cdxjLine: line), let digest = Digest(hex: capture.digest), places[digest] == nil else { return }
+                let location = capture.payloadLocation
+                let file: Int32
+                if let known = fileNumbers[location.file] { file = known } else {
+                    file = Int32(files.count)
+                    fileNumbers[location.file] = file
+                    files.append(location.file)
+                }
+                places[digest] = Place(file: file, offset: location.offset, length: location.length)
             }
         }
-        self.locations = locations
+        self.places = places
+        self.files = files
         store = WARCPageStore(folder: segments)
     }
 
     /// The payload stored under `hash` (SHA-256 hex), checked against it.
     public func payload(hash: String) throws -> [UInt8] {
-        guard let location = locations[hash] else {
+        guard let digest = Digest(hex: hash), let place = places[digest] else {
             throw FileError.io(path: store.folder.path, reason: "no stored page with digest \(hash.prefix(16))… in this shard's captures; rerun fetch with --force")
         }
-        return try store.payload(at: location, hash: hash)
+        return try store.payload(at: WARCLocation(file: files[Int(place.file)], offset: place.offset, length: place.length), hash: hash)
     }
 }
