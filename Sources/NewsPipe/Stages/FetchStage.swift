@@ -689,23 +689,26 @@ public final class StoredPages: @unchecked Sendable {
         /// A SHA-256 digest written as 64 lowercase hex digits (as `ContentHash.hexString`
         /// writes them); nil for anything else.
         init?(hex: String) {
-            var words: [UInt64] = []
-            words.reserveCapacity(4)
-            var word: UInt64 = 0, digits = 0
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var digits = 0
             for byte in hex.utf8 {
-                let value: UInt8
+                guard digits < 64 else { return nil }
+                let value: UInt64
                 switch byte {
-                case 0x30...0x39: value = byte - 0x30
-                case 0x61...0x66: value = byte - 0x61 + 10
+                case 0x30...0x39: value = UInt64(byte - 0x30)
+                case 0x61...0x66: value = UInt64(byte - 0x61 + 10)
                 default: return nil
                 }
-                word = word << 4 | UInt64(value)
+                switch digits >> 4 {
+                case 0: words.0 = words.0 << 4 | value
+                case 1: words.1 = words.1 << 4 | value
+                case 2: words.2 = words.2 << 4 | value
+                default: words.3 = words.3 << 4 | value
+                }
                 digits += 1
-                if digits % 16 == 0 { words.append(word); word = 0 }
-                if digits > 64 { return nil }
             }
             guard digits == 64 else { return nil }
-            self.words = (words[0], words[1], words[2], words[3])
+            self.words = words
         }
 
         static func == (a: Digest, b: Digest) -> Bool { a.words == b.words }

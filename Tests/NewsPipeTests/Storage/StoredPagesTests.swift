@@ -17,6 +17,9 @@ import Testing
         // A digest differing only in its last digit is another digest (every word is compared).
         let last = hex.last == "0" ? "1" : "0"
         #expect(StoredPages.Digest(hex: String(hex.dropLast()) + last) != digest)
+        let first = hex.first == "0" ? "1" : "0"
+        #expect(StoredPages.Digest(hex: first + String(hex.dropFirst())) != digest)
+        #expect(StoredPages.Digest(hex: String(repeating: "0", count: 63) + "1") != StoredPages.Digest(hex: "1" + String(repeating: "0", count: 63)))
         #expect(StoredPages.Digest(hex: String(hex.dropLast())) == nil, "63 digits")
         #expect(StoredPages.Digest(hex: hex + "0") == nil, "65 digits")
         #expect(StoredPages.Digest(hex: hex.uppercased()) == nil, "the records write lowercase; the lookup stays exact")
