@@ -75,9 +75,10 @@ struct LocalPageListTests {
 }
 
 extension LocalPageListTests {
-    /// The night's one folder source becomes the listing as it is (no copy page by page), and a
-    /// sorted listing gives back the spare capacity its paths buffer grew.
-    @Test func theOnlySourceIsTakenWholeAndTheSortedListIsFitted() {
+    /// The night's one folder source becomes the listing as it is (no copy page by page), sorting
+    /// takes no more room, and the paths hold at most one chunk of spare bytes (a buffer grown by
+    /// doubling held up to twice its bytes).
+    @Test func theOnlySourceIsTakenWholeAndThePathsHoldLittleSpareRoom() {
         var list = LocalPageList()
         let folder = list.addFolder(sourceName: "pages", rootPath: "/night/pages", baseUrl: nil)
         for i in (0 ..< 5_000).reversed() {
@@ -91,8 +92,37 @@ extension LocalPageListTests {
         #expect(Array(joined) == Array(list).sorted { $0.source < $1.source })
         let pathBytes = list.reduce(0) { $0 + $1.relativePath.utf8.count }
         #expect(joined.storedBytes <= before)
-        #expect(joined.storedBytes <= pathBytes + pathBytes / 16 + joined.count * 40 + 200, "paths fitted to their size")
+        #expect(joined.storedBytes <= pathBytes + (1 << 16) + 2 * joined.count * 32 + 1_000, "at most one chunk of spare path bytes")
         joined.append(contentsOf: LocalPageList([LocalPage(source: "x/a.html", file: "/x/a.html", size: 1, modified: 0, baseUrl: nil, relativePath: "a.html")]))
         #expect(joined.count == 5_001 && joined[5_000].source == "x/a.html")
+    }
+}
+
+extension LocalPageListTests {
+    /// Paths are kept in 64 KB chunks: a path never spans two, one longer than a chunk gets a chunk
+    /// of its own, and every page comes back whole wherever its path landed.
+    @Test func pathsAcrossChunksAndLongerThanAChunkComeBackWhole() {
+        var list = LocalPageList()
+        let folder = list.addFolder(sourceName: "", rootPath: "/r", baseUrl: nil)
+        var expected: [String] = []
+        for i in 0 ..< 3_000 {
+            // 97 to 103 bytes: chunk ends fall at every offset, never on a path boundary by design.
+            let path = "d\(i % 13)/" + String(repeating: "x", count: 90 + i % 7) + "\(i % 10).html"
+            expected.append(path)
+            list.append(folder: folder, relativePath: path, size: i, modified: 0)
+            if i == 1_500 {
+                let long = "long/" + String(repeating: "é", count: 40_000) + ".html"  // 80,010 bytes
+                expected.append(long)
+                list.append(folder: folder, relativePath: long, size: -1, modified: 0)
+            }
+        }
+        #expect(list.count == expected.count)
+        #expect(list.map(\.relativePath) == expected)
+        #expect(list.indices.map { list.source(at: $0) } == expected)
+        #expect(list.map(\.file) == expected.map { "/r/\($0)" })
+        var sorted = list
+        sorted.sortBySource()
+        #expect(sorted.map(\.relativePath) == expected.sorted())
+        #expect(list.map(\.relativePath) == expected, "the sorted copy left the original as it was")
     }
 }
