@@ -140,3 +140,26 @@ public enum JSONFlatObject {
         return String(validating: bytes, as: UTF8.self)
     }
 }
+
+extension JSONFlatObject {
+    /// A member read as `String?` where `JSONDecoder` would certainly agree: absent is `.some(nil)`,
+    /// a string its value; anything else (`null`, a boolean, a number) is nil, for the decoder to
+    /// decide (it accepts `null`, rejects the others).
+    public static func optionalString(_ field: Value?) -> String?? {
+        switch field {
+        case nil: return .some(nil)
+        case .string(let value)?: return .some(value)
+        case .other?, .number?: return nil
+        }
+    }
+
+    /// A member read as `Int?` where `JSONDecoder` would certainly agree: absent is `.some(nil)`,
+    /// a number written as a whole `Int` its value; anything else is nil, for the decoder to decide.
+    public static func optionalInteger(_ field: Value?) -> Int?? {
+        switch field {
+        case nil: return .some(nil)
+        case .number(let digits)?: return Int(String(decoding: digits, as: UTF8.self)).map { .some($0) }
+        case .other?, .string?: return nil
+        }
+    }
+}

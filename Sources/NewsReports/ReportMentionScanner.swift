@@ -14,24 +14,16 @@ enum ReportMentionScanner {
     static func decode(_ line: ArraySlice<UInt8>) -> EntityMention? {
         guard let fields = JSONFlatObject.fields(line) else { return nil }
 
-        func text(_ key: String) -> String?? {
-            switch fields[key] {
-            case nil: return .some(nil)
-            case .string(let value)?: return .some(value)
-            case .other?: return .some(nil)  // null; a boolean here makes the decoder fail below
-            case .number?: return nil
-            }
-        }
+        // Optional members: absent or the type the decoder wants; `null`, booleans and other
+        // types go to the decoder, which judges (it accepts null only).
+        func text(_ key: String) -> String?? { JSONFlatObject.optionalString(fields[key]) }
+        func optionalInteger(_ key: String) -> Int?? { JSONFlatObject.optionalInteger(fields[key]) }
         func required(_ key: String) -> String? {
             if case .string(let value)? = fields[key] { return value }
             return nil
         }
         func integer(_ key: String) -> Int? {
             if case .number(let digits)? = fields[key] { return Int(String(decoding: digits, as: UTF8.self)) }
-            return nil
-        }
-        // `null` and booleans for optional strings: let the decoder judge (it accepts null only).
-        for key in ["ticker", "value", "cue", "evidence", "name_at_date", "sentence_start", "sentence_end"] where fields[key].map({ if case .other = $0 { return true } else { return false } }) ?? false {
             return nil
         }
         guard let documentId = required("document_id"), let entityId = required("entity_id"),
@@ -42,12 +34,6 @@ enum ReportMentionScanner {
               let confidence = Double(String(decoding: confidenceDigits, as: UTF8.self)),
               let ticker = text("ticker"), let normalised = text("value"), let cue = text("cue"),
               let evidence = text("evidence"), let nameAtDate = text("name_at_date") else { return nil }
-        /// An optional integer: absent is nil; present, it must be an integer.
-        func optionalInteger(_ key: String) -> Int?? {
-            guard let field = fields[key] else { return .some(nil) }
-            guard case .number = field, let value = integer(key) else { return nil }
-            return .some(value)
-        }
         guard let sentenceStart = optionalInteger("sentence_start"), let sentenceEnd = optionalInteger("sentence_end") else {
             return nil
         }

@@ -325,20 +325,8 @@ struct ReportSnapshot: Sendable {
             /// nil otherwise, for the decoder to decide.
             static func flat(_ bytes: ArraySlice<UInt8>) -> StoredEntity? {
                 guard let fields = JSONFlatObject.fields(bytes) else { return nil }
-                func text(_ key: String) -> String?? {
-                    switch fields[key] {
-                    case nil: return .some(nil)
-                    case .string(let value)?: return .some(value)
-                    case .other?, .number?: return nil
-                    }
-                }
-                func whole(_ key: String) -> Int?? {
-                    switch fields[key] {
-                    case nil: return .some(nil)
-                    case .number(let digits)?: return Int(String(decoding: digits, as: UTF8.self)).map { .some($0) }
-                    case .other?, .string?: return nil
-                    }
-                }
+                func text(_ key: String) -> String?? { JSONFlatObject.optionalString(fields[key]) }
+                func whole(_ key: String) -> Int?? { JSONFlatObject.optionalInteger(fields[key]) }
                 // `null` is `.other`, as are `true` and `false`: only absent members pass here.
                 guard let id = text("id"), let name = text("name"), let type = text("type"),
                       let mentions = whole("mentions"), let documents = whole("documents") else { return nil }

@@ -67,4 +67,27 @@ import Testing
         // Lone surrogates and bad escapes are errors for the decoder as well.
         #expect(Self.decoded(doubtful[5]) == nil)
     }
+
+    /// Optional members given as `null`, a boolean or the wrong type: the scanner steps aside and
+    /// the decoder judges (it reads `null` as absent and rejects the rest); a member of the right
+    /// type is read as the decoder reads it.
+    @Test func optionalMembersOfAnotherTypeGoToTheDecoder() {
+        let valid = #"{"canonical_name":"A","confidence":1,"document_id":"d","end":1,"entity_id":"e","sentence":0,"start":0,"surface":"A","tone":"neutral","type":"ORG"}"#
+        for key in ["ticker", "value", "cue", "evidence", "name_at_date"] {
+            for (written, decoderAccepts) in [("null", true), ("true", false), ("7", false)] {
+                let line = String(valid.dropLast()) + #","\#(key)":\#(written)}"#
+                #expect(Self.scanned(line) == nil, "\(line)")
+                #expect((Self.decoded(line) != nil) == decoderAccepts, "\(line)")
+            }
+            let line = String(valid.dropLast()) + #","\#(key)":"x"}"#
+            #expect(Self.scanned(line) != nil && Self.scanned(line) == Self.decoded(line), "\(line)")
+        }
+        for key in ["sentence_start", "sentence_end"] {
+            for written in ["null", "false", #""3""#, "2.5"] {
+                #expect(Self.scanned(String(valid.dropLast()) + #","\#(key)":\#(written)}"#) == nil, "\(key): \(written)")
+            }
+            let line = String(valid.dropLast()) + #","\#(key)":3}"#
+            #expect(Self.scanned(line) != nil && Self.scanned(line) == Self.decoded(line), "\(line)")
+        }
+    }
 }
