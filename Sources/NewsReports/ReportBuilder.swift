@@ -197,59 +197,12 @@ public struct ReportBuilder: Sendable {
         // among the aggregates the context pass keeps.
         ReportHeap.returnFreePages()
 
-        // The sorted lines, one document at a time: each mention gets its context (the article
-        // text is read again, one document at a time) and goes to mentions.jsonl, the database
-        // and the page. The entities stage's own bytes are kept; the context is added to them.
-        // This thread merges the sorted runs into batches that never split a document and
-        // writes the finished batches in order; the pool's workers decode each batch and make
-        // its contexts and output lines meanwhile (`ReportContextBatch`).
-        let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
-        page.titleRanks = try titleRanking.ranks()
-        precondition(page.titleRanks?.count == page.documentOrder.count, "ReportBuilder: title ranks for another document order")
-        let texts = ReportLineFiles(documentFiles)
-        let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
-        try sorter.startMerge()
-        var carried: ReportSortRecord?
-        let batchLimit = contextBatchMentions
-        try pool.forEachInOrder(window: workers * 2, next: { () -> ReportContextBatch.Work? in
-            var batch = ReportContextBatch(limit: batchLimit)
-            func add(_ record: ReportSortRecord) {
-                batch.add(record.line, document: record.document) { id in
-                    corpus.documentIndex[id].flatMap { corpus.documents[Int($0)].location }
-                }
-            }
-            if let record = carried { add(record) }
-            carried = nil
-            while let record = try sorter.next() {
-                if batch.isFull, !batch.continues(record.document) {
-                    carried = record
-                    break
-                }
-                add(record)
-            }
-            return batch.isEmpty ? nil : batch.work
-        }, transform: { work in Result { try ReportContextBatch.contexts(work, texts: texts) } }, consume: { _, made in
-            let documents = try made.get()
-            for document in documents {
-                let embedding = page.begin(document: corpus.documentIndex[document.id].map(Int.init) ?? -1)
-                for (mention, result) in zip(document.mentions, document.results) {
-                    try mentionsOut.write(result.line)
-                    try mentionsOut.write(CollectionOfOne(0x0A))
-                    if embedding { try page.add(mention, context: result.context) }
-                }
-            }
-            try databaseThread.submit {
-                for document in documents {
-                    for (mention, result) in zip(document.mentions, document.results) {
-                        try database.insert(mention, context: result.context)
-                    }
-                }
-            }
-        })
-        try mentionsOut.commit()
-
-        ReportHeap.returnFreePages()
-        var written = ["mentions.jsonl"]
+        // The tables, the data package and the overview come first: they read only the night's
+        // counts, and the co-occurring pairs and top co-mentions (12 MB and 5 MB at 100,000
+        // pages) are then let go before the context pass and the page, which never read them.
+        // Each table's rows are made and put in CSV form by the pool's workers, a range of keys
+        // each; this thread writes them in order and hands them to the database thread.
+        var written: [String] = []
         /// Hands the rows `produce` gives to the database thread, `databaseRowsPerJob` at a time.
         func inDatabaseJobs<Row>(_ produce: (_ add: (Row) throws -> Void) throws -> Void,
                                  insert: @escaping ([Row]) throws -> Void) throws {
@@ -265,8 +218,6 @@ public struct ReportBuilder: Sendable {
             }
             if !rows.isEmpty { try submit() }
         }
-        // Each table's rows are made and put in CSV form by the pool's workers, a range of keys
-        // each; this thread writes them in order and hands them to the database thread.
         try corpus.sealSpills()
         for table in tables {
             let csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
@@ -300,12 +251,67 @@ public struct ReportBuilder: Sendable {
         try inDatabaseJobs({ add in
             for story in corpus.stories { try add((story, try corpus.members(of: story))) }
         }, insert: { rows in try database.insert(members: rows) })
+        corpus.dropPairs()
+        ReportHeap.returnFreePages()
+
+        // The sorted lines, one document at a time: each mention gets its context (the article
+        // text is read again, one document at a time) and goes to mentions.jsonl, the database
+        // and the page. The entities stage's own bytes are kept; the context is added to them.
+        // This thread merges the sorted runs into batches that never split a document and
+        // writes the finished batches in order; the pool's workers decode each batch and make
+        // its contexts and output lines meanwhile (`ReportContextBatch`).
+        let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
+        page.titleRanks = try titleRanking.ranks()
+        precondition(page.titleRanks?.count == page.documentOrder.count, "ReportBuilder: title ranks for another document order")
+        let texts = ReportLineFiles(documentFiles)
+        let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
+        try sorter.startMerge()
+        var carried: ReportSortRecord?
+        let batchLimit = contextBatchMentions
+        try pool.forEachInOrder(window: workers * 2, next: { () -> ReportContextBatch.Work? in
+            var batch = ReportContextBatch(limit: batchLimit)
+            func add(_ record: ReportSortRecord) {
+                batch.add(record.line, document: record.document) { id in
+                    corpus.documentSlot(of: id).flatMap { corpus.documents[Int($0)].location }
+                }
+            }
+            if let record = carried { add(record) }
+            carried = nil
+            while let record = try sorter.next() {
+                if batch.isFull, !batch.continues(record.document) {
+                    carried = record
+                    break
+                }
+                add(record)
+            }
+            return batch.isEmpty ? nil : batch.work
+        }, transform: { work in Result { try ReportContextBatch.contexts(work, texts: texts) } }, consume: { _, made in
+            let documents = try made.get()
+            for document in documents {
+                let embedding = page.begin(document: corpus.documentSlot(of: document.id).map(Int.init) ?? -1)
+                for (mention, result) in zip(document.mentions, document.results) {
+                    try mentionsOut.write(result.line)
+                    try mentionsOut.write(CollectionOfOne(0x0A))
+                    if embedding { try page.add(mention, context: result.context) }
+                }
+            }
+            try databaseThread.submit {
+                for document in documents {
+                    for (mention, result) in zip(document.mentions, document.results) {
+                        try database.insert(mention, context: result.context)
+                    }
+                }
+            }
+        })
+        try mentionsOut.commit()
+        written.insert("mentions.jsonl", at: 0)
         try databaseThread.submit {
             try database.insertRun(overview: overview)
             try database.commit()
         }
         written.append(ReportDatabaseWriter.fileName)
 
+        ReportHeap.returnFreePages()
         let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
 
         // The night goes into the history before the page is drawn, so the page shows it.
@@ -320,10 +326,6 @@ public struct ReportBuilder: Sendable {
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
-        // What only the tables and the overview needed goes before the page (its copy too).
-        corpus.dropPairs()
-        page.dropPairs()
-        ReportHeap.returnFreePages()
         // The snapshot (every named entity in report order, streamed) is written on a thread of
         // its own while this one draws the page: both only read the finished counts.
         let snapshotThread = ReportSerialWorker(capacity: 1)

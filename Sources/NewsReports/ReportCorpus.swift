@@ -56,8 +56,9 @@ struct ReportToneCount: Sendable, Equatable {
     }
 }
 
-/// What the report keeps of one canonical document: metadata, not text; what it only writes out
-/// (URL, headline, authors …) waits on disk (`ReportCorpus.details(of:)`).
+/// One document as readers see it (`ReportCorpus.documents`): metadata, not text; what it only
+/// writes out (URL, headline, authors …) waits on disk (`ReportCorpus.details(of:)`). The corpus
+/// keeps it as a `ReportDocumentRow`, its id in a key table.
 struct ReportDocument: Sendable {
     var id: String
     var site: String?
@@ -74,6 +75,88 @@ struct ReportDocument: Sendable {
     var entityCounts = ReportSpillFile.Span(offset: 0, count: 0)
     /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone.
     var tickerMentions = ReportSlotCounts<ReportToneCount>()
+}
+
+/// One document as the corpus keeps it (`ReportCorpus.documentRows`): its id is the key of its slot
+/// in `ReportCorpus.documentIds` and its site a slot in `ReportCorpus.siteNames`; the optional
+/// date and line place are packed. 72 bytes where the `ReportDocument` it stood for was 128, plus
+/// an id `String` (a heap block each) and a `[String: Int32]` index entry: 9 MB less for the
+/// 74,000 documents of a 100,000-page night.
+struct ReportDocumentRow: Sendable {
+    var details: Int64 = -1
+    private var instant: Int64 = 0
+    private var lineOffset: Int64 = 0
+    private var countsOffset: Int64 = 0
+    var tickerMentions = ReportSlotCounts<ReportToneCount>()
+    private var day: Int32 = 0
+    /// The site's slot in `ReportCorpus.siteNames` (-1: none).
+    var site: Int32 = -1
+    private var storedWords: Int32 = 0
+    /// -1: no line place.
+    private var lineFile: Int32 = -1
+    private var lineLength: Int32 = 0
+    private var countsCount: Int32 = 0
+    private var flags: UInt8 = 0
+
+    private static let knownFlag: UInt8 = 1, datedFlag: UInt8 = 2, timeFlag: UInt8 = 4, zoneFlag: UInt8 = 8
+
+    init(known: Bool, words: Int = 0) {
+        self.known = known
+        self.words = words
+    }
+
+    var known: Bool {
+        get { flags & Self.knownFlag != 0 }
+        set { flags = newValue ? flags | Self.knownFlag : flags & ~Self.knownFlag }
+    }
+
+    var words: Int { get { Int(storedWords) } set { storedWords = Int32(clamping: newValue) } }
+
+    var when: ReportPublished? {
+        get {
+            guard flags & Self.datedFlag != 0 else { return nil }
+            return ReportPublished(day: Int(day), instant: instant, hasTime: flags & Self.timeFlag != 0, hasZone: flags & Self.zoneFlag != 0)
+        }
+        set {
+            flags &= Self.knownFlag
+            guard let newValue else { day = 0; instant = 0; return }
+            day = ReportDay32.stored(newValue.day)
+            instant = newValue.instant
+            flags |= Self.datedFlag | (newValue.hasTime ? Self.timeFlag : 0) | (newValue.hasZone ? Self.zoneFlag : 0)
+        }
+    }
+
+    var location: ReportLineLocation? {
+        get { lineFile < 0 ? nil : ReportLineLocation(file: lineFile, offset: lineOffset, length: lineLength) }
+        set {
+            lineFile = newValue?.file ?? -1
+            lineOffset = newValue?.offset ?? 0
+            lineLength = newValue?.length ?? 0
+        }
+    }
+
+    var entityCounts: ReportSpillFile.Span {
+        get { ReportSpillFile.Span(offset: countsOffset, count: countsCount) }
+        set { countsOffset = newValue.offset; countsCount = newValue.count }
+    }
+}
+
+/// The corpus's documents by slot, each read as a `ReportDocument` (`ReportCorpus.documents`).
+struct ReportDocumentTable: RandomAccessCollection {
+    let rows: ReportBlockArray<ReportDocumentRow>
+    let ids: ReportKeyTable
+    let sites: [String]
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { rows.count }
+
+    subscript(position: Int) -> ReportDocument {
+        let row = rows[position]
+        return ReportDocument(
+            id: ids[position], site: row.site < 0 ? nil : sites[Int(row.site)], when: row.when, details: row.details,
+            words: row.words, known: row.known, location: row.location, entityCounts: row.entityCounts,
+            tickerMentions: row.tickerMentions)
+    }
 }
 
 /// Small counters keyed by a slot (an entity's or a ticker's index), as one flat array: a
@@ -310,8 +393,11 @@ struct ReportStory {
 /// Memory holds one slim row per document, per entity, per (document, entity) pair, per ticker-day
 /// and per co-occurring entity pair, never the mention records themselves.
 struct ReportCorpus {
-    var documents = ReportBlockArray<ReportDocument>()
-    var documentIndex: [String: Int32] = [:]
+    /// The documents by slot (`documents` reads them with their ids and sites).
+    var documentRows = ReportBlockArray<ReportDocumentRow>()
+    /// Each document's id, at the document's slot (and the slot of an id).
+    var documentIds = ReportKeyTable()
+    var documents: ReportDocumentTable { ReportDocumentTable(rows: documentRows, ids: documentIds, sites: siteNames) }
     /// The entities' counts by slot (`entities` reads them with their names and tickers).
     var entityRows = ReportBlockArray<ReportEntityRow>()
     /// The entities' names, by the slot in their rows.
@@ -449,7 +535,7 @@ struct ReportCorpus {
     /// their mentions named). `finish()` seals the calls.
     mutating func readCompanyTone(_ url: URL) throws {
         try JSONLines.forEach(CompanyTone.self, in: url) { record in
-            guard let document = documentIndex[record.documentId], documents[Int(document)].known else { return }
+            guard let document = documentIds.slot(of: record.documentId), documentRows[Int(document)].known else { return }
             let tone = ReportCompanyTone(tone: record.tone, confidence: record.confidence)
             if let entity = entityIds.slot(of: record.entityId) { companyTones.add(document: document, company: .entity(entity), tone) }
             if let ticker = record.ticker.flatMap(Self.cleanSymbol).flatMap({ tickerIndex[$0] }) {
@@ -518,28 +604,27 @@ struct ReportCorpus {
     /// Keeps one canonical document's header (the first copy of an id).
     private mutating func add(_ article: ReportArticleHeader, location: ReportLineLocation) throws {
         orders = nil
-        let existing = documentIndex[article.id]
+        let existing = documentIds.slot(of: article.id)
         // The same canonical id in two files: keep the first copy, count the repeat.
-        if let existing, documents[Int(existing)].known { duplicateDocuments += 1; return }
+        if let existing, documentRows[Int(existing)].known { duplicateDocuments += 1; return }
         let link = article.url ?? article.canonical
         let details = try detailStore.append(ReportDocumentDetails(
             url: link, published: article.published, title: article.title,
             authors: (article.authors ?? []).compactMap(Self.cleanSite), language: article.language.flatMap(Self.cleanSite)))
         // Documents of one site share one copy of its name (a heap block per document's
         // name was 4.4 MB at 100,000 pages).
-        let site = (article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical))
-            .map { siteNames[Int(intern($0))] }
-        let document = ReportDocument(
-            id: article.id,
-            site: site,
-            when: ReportPublished(article.published), details: details, words: article.words, known: true,
-            location: location)
+        var document = ReportDocumentRow(known: true, words: article.words)
+        document.site = (article.site.flatMap(Self.cleanSite) ?? Self.site(ofURL: link) ?? Self.site(ofURL: article.canonical))
+            .map { intern($0) } ?? -1
+        document.when = ReportPublished(article.published)
+        document.details = details
+        document.location = location
         if let existing {
-            documents[Int(existing)] = document
+            documentRows[Int(existing)] = document
             return
         }
-        documentIndex[article.id] = Int32(documents.count)
-        documents.append(document)
+        documentIds.insert(article.id)
+        documentRows.append(document)
     }
 
     /// Counts one mention. Mentions of ids that are not canonical documents still count towards
@@ -547,22 +632,19 @@ struct ReportCorpus {
     mutating func add(_ mention: EntityMention) throws {
         orders = nil
         mentionCount += 1
-        let documentSlot: Int
-        if let existing = documentIndex[mention.documentId] { documentSlot = Int(existing) } else {
-            documentSlot = documents.count
-            documentIndex[mention.documentId] = Int32(documentSlot)
-            documents.append(ReportDocument(id: mention.documentId, words: 0, known: false))
-        }
-        if !documents[documentSlot].known { orphanMentions += 1 }
+        let document = documentIds.insert(mention.documentId)
+        let documentSlot = Int(document.slot)
+        if document.inserted { documentRows.append(ReportDocumentRow(known: false)) }
+        if !documentRows[documentSlot].known { orphanMentions += 1 }
         // A document's mentions come together (the entities stage writes them so): when the next
         // document's begin, the last one's mentions per entity go to disk and its ticker counters
         // are copied to their exact size (grown by doubling, up to half their bytes were slack).
         // A document whose mentions come again later goes on from what was stored.
         if documentSlot != lastMentionDocument {
             try storePendingCounts()
-            if lastMentionDocument >= 0 { documents[lastMentionDocument].tickerMentions.fit() }
+            if lastMentionDocument >= 0 { documentRows[lastMentionDocument].tickerMentions.fit() }
             lastMentionDocument = documentSlot
-            let stored = documents[documentSlot].entityCounts
+            let stored = documentRows[documentSlot].entityCounts
             if stored.count > 0 { pendingCounts = ReportSlotCounts(try entityCountStore.counts(at: stored)) }
         }
 
@@ -583,8 +665,8 @@ struct ReportCorpus {
         pendingCounts.update(entitySlot, initial: 0) { $0 += 1 }
 
         guard let ticker, let tickerSlot else { return }
-        documents[documentSlot].tickerMentions.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
-        let day = documents[documentSlot].when?.day
+        documentRows[documentSlot].tickerMentions.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
+        let day = documentRows[documentSlot].when?.day
         let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
         let slot: Int
         if let existing = tickerDayIndex[key] { slot = existing } else {
@@ -633,13 +715,18 @@ struct ReportCorpus {
     /// Stores the mentions per entity counted for `lastMentionDocument`.
     private mutating func storePendingCounts() throws {
         guard lastMentionDocument >= 0, !pendingCounts.isEmpty else { return }
-        documents[lastMentionDocument].entityCounts = try entityCountStore.append(pendingCounts)
+        documentRows[lastMentionDocument].entityCounts = try entityCountStore.append(pendingCounts)
         pendingCounts.removeAll()
     }
 
     /// A document's mentions per entity (slot, mentions), in the order its mentions first named
     /// them. Several threads may ask at once after `finish()`.
     func entityCounts(of document: ReportDocument) throws -> [(key: Int32, value: Int32)] {
+        try entityCountStore.counts(at: document.entityCounts)
+    }
+
+    /// The same for a document's row.
+    func entityCounts(of document: ReportDocumentRow) throws -> [(key: Int32, value: Int32)] {
         try entityCountStore.counts(at: document.entityCounts)
     }
 
@@ -664,14 +751,12 @@ struct ReportCorpus {
         // exact size now, before the larger structures of the night's end (up to half their
         // bytes were slack).
         Self.fit(&tickerDays)
-        for index in documents.indices { documents[index].tickerMentions.fit() }
+        for index in documentRows.indices { documentRows[index].tickerMentions.fit() }
+        documentIds.fit()
         // The pairs are counted on a thread of their own while this one counts entities, tickers
         // and sites; it reads the documents, the entity ids and what is copied for it here (the
         // sites' slots, interned here first, in document order).
-        var documentSites = [Int32](repeating: -1, count: documents.count)
-        for index in documents.indices where documents[index].known {
-            if let site = documents[index].site { documentSites[index] = intern(site) }
-        }
+        let documentSites = documentRows.map { $0.known ? $0.site : -1 }
         var tickerNumbers: [String: Int32] = [:]
         let tickerOf: [Int32] = entityRows.indices.map { index in
             guard entityRows[index].tickerSlot >= 0 else { return -1 }
@@ -685,9 +770,9 @@ struct ReportCorpus {
         // Canonical documents grouped by site (by slot, those without a site last): the distinct
         // sites of entities, tickers, ticker-days and pairs are counted walking them in this
         // order (`ReportSiteWalk`).
-        let walk = Self.bySite(documents.indices.filter { documents[$0].known }, sites: documentSites)
+        let walk = Self.bySite(documentRows.indices.filter { documentRows[$0].known }, sites: documentSites)
         let pairCounter = ReportPairCounter(
-            documents: documents, documentSites: documentSites, walk: walk,
+            documents: documentRows, documentSites: documentSites, walk: walk,
             named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
             entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
             kept: coMentionsKept)
@@ -701,7 +786,7 @@ struct ReportCorpus {
         // Mentions of ids that are not canonical documents (a mismatch between stages) count as
         // mentions only: they have no site or day and are not documents of the report.
         for index in walk {
-            let document = documents[Int(index)]
+            let document = documentRows[Int(index)]
             let site = documentSites[Int(index)]
             let day = document.when?.day
             for (entity, _) in try entityCounts(of: document) {
@@ -727,13 +812,14 @@ struct ReportCorpus {
         // The sites that carried each entity's documents (mirrors' sites too): each document
         // once per site that carried it, grouped by that site.
         var carried: [(carrier: Int32, document: Int32)] = []
-        for index in documents.indices where documents[index].known {
-            for carrier in carriers(of: documents[index]) { carried.append((intern(carrier), Int32(index))) }
+        for index in documentRows.indices where documentRows[index].known {
+            let document = documents[index]
+            for carrier in carriers(of: document) { carried.append((intern(carrier), Int32(index))) }
         }
         carried.sort { x, y in x.carrier != y.carrier ? x.carrier < y.carrier : x.document < y.document }
         var reach = ReportSiteWalk(items: entityRows.count)
         for (carrier, index) in carried {
-            for (entity, _) in try entityCounts(of: documents[Int(index)]) where reach.first(Int(entity), at: carrier) {
+            for (entity, _) in try entityCounts(of: documentRows[Int(index)]) where reach.first(Int(entity), at: carrier) {
                 entityRows[Int(entity)].sitesWithMirrors += 1
             }
         }
@@ -859,13 +945,12 @@ struct ReportCorpus {
     }
 
     private func sortedDocuments() -> [Int] {
-        documents.indices.filter { documents[$0].known }.sorted { x, y in
-            let (a, b) = (documents[x], documents[y])
-            switch (a.when, b.when) {
+        documentRows.indices.filter { documentRows[$0].known }.sorted { x, y in
+            switch (documentRows[x].when, documentRows[y].when) {
             case let (p?, q?) where p.instant != q.instant: return p.instant < q.instant
             case (nil, _?): return false
             case (_?, nil): return true
-            default: return reportPrecedes(a.id, b.id)
+            default: return documentIds.precedes(x, y)
             }
         }
     }
@@ -913,8 +998,11 @@ struct ReportCorpus {
         }
     }
 
+    /// A document's slot, by its id.
+    func documentSlot(of id: String) -> Int32? { documentIds.slot(of: id) }
+
     func title(ofDocument id: String) throws -> String? {
-        try documentIndex[id].flatMap { try details(of: documents[Int($0)]).title }
+        try documentIds.slot(of: id).flatMap { try details(of: documents[Int($0)]).title }
     }
 
     /// The symbol a mention counts towards: its linked company's ticker, or for a ticker mention
@@ -968,7 +1056,7 @@ struct ReportCorpus {
 /// The night's co-occurring pairs and each entity's top co-mentioned entities, counted from the
 /// documents' entity counters (`ReportCorpus.finish` runs it beside its other counts).
 struct ReportPairCounter: Sendable {
-    let documents: ReportBlockArray<ReportDocument>
+    let documents: ReportBlockArray<ReportDocumentRow>
     /// Each document's site slot (-1 for none or not canonical).
     let documentSites: [Int32]
     /// The canonical documents grouped by site (`ReportCorpus.bySite`).

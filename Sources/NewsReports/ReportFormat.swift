@@ -82,6 +82,13 @@ struct ReportPublished: Sendable, Equatable {
     /// Whether the value named its zone (`Z` or an offset), so `instant` is true UTC.
     var hasZone: Bool
 
+    init(day: Int, instant: Int64, hasTime: Bool, hasZone: Bool) {
+        self.day = day
+        self.instant = instant
+        self.hasTime = hasTime
+        self.hasZone = hasZone
+    }
+
     /// Parses `2026-04-13`, `2026-04-13T08:00:00Z`, `2026-04-13T08:00:00.5+02:00`,
     /// `2026-04-13 08:00` and similar; nil for anything else.
     init?(_ text: String?) {

@@ -129,7 +129,7 @@ final class ReportPageData {
         var evidence: Int32
     }
 
-    private var corpus: ReportCorpus
+    private let corpus: ReportCorpus
     let documentOrder: [Int]
     /// Each document's headline rank among the page's documents (by position in
     /// `documentOrder`), when ranked before the page (`ReportTitleRanking`); nil ranks them
@@ -237,10 +237,6 @@ final class ReportPageData {
             }
         }
     }
-
-    /// Lets go of the corpus's pairs and top co-mentions, which the page does not show
-    /// (`ReportCorpus.dropPairs`; the builder drops its own copy's too).
-    func dropPairs() { corpus.dropPairs() }
 
     // MARK: Filling
 

@@ -125,6 +125,62 @@ import Testing
         pair.firstDay = 0
         #expect(pair.documents == 2 && pair.firstDay == 0 && pair.lastDay == nil)
     }
+    /// A document's packed row gives back each field as set, and setting one never changes
+    /// another (the flags share a byte).
+    @Test func documentRowKeepsEachFieldApart() throws {
+        var row = ReportDocumentRow(known: true, words: 412)
+        #expect(row.known && row.words == 412 && row.when == nil && row.location == nil && row.site == -1)
+        #expect(row.entityCounts == ReportSpillFile.Span(offset: 0, count: 0) && row.details == -1)
+        let dated = try #require(ReportPublished("2026-04-13T08:30:00+02:00"))
+        let dayOnly = try #require(ReportPublished("1969-12-31"))
+        row.when = dated
+        #expect(row.when == dated && row.known)
+        row.known = false
+        #expect(row.when == dated && !row.known)
+        row.when = dayOnly
+        #expect(row.when == dayOnly && !row.when!.hasTime && !row.when!.hasZone && !row.known)
+        row.known = true
+        row.when = nil
+        #expect(row.when == nil && row.known)
+        let place = ReportLineLocation(file: 0, offset: 5_000_000_000, length: 70_000)
+        row.location = place
+        row.entityCounts = ReportSpillFile.Span(offset: 6_000_000_000, count: 31)
+        row.words = 3_000_000_000
+        #expect(row.location == place && row.entityCounts == ReportSpillFile.Span(offset: 6_000_000_000, count: 31))
+        #expect(row.words == Int(Int32.max) && row.known && row.when == nil)
+        row.location = nil
+        #expect(row.location == nil && row.entityCounts.count == 31)
+    }
+
+    /// The corpus keeps documents as rows and ids in a key table: a document read back gives its
+    /// id, site and date, mentions of an id it does not know add a document that is not known,
+    /// and a repeated canonical id keeps its first copy.
+    @Test func documentsReadBackThroughTheirRows() throws {
+        let folder = Self.folder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = [
+            #"{"id":"d1","site":"a.example","published":"2026-04-13","words":10}"#,
+            #"{"id":"d2","url":"https://www.b.example/x","words":20}"#,
+            #"{"id":"d1","site":"c.example","words":30}"#,
+        ]
+        let url = folder.appendingPathComponent("documents.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
+        try corpus.readDocuments(url)
+        try corpus.add(EntityMention(documentId: "d9", entityId: "org:x", canonicalName: "X", surface: "X", type: .organization,
+                                     start: 0, end: 1, sentence: 0, confidence: 1))
+        #expect(corpus.documents.count == 3 && corpus.duplicateDocuments == 1)
+        let d1 = corpus.documents[Int(try #require(corpus.documentSlot(of: "d1")))]
+        #expect(d1.id == "d1" && d1.site == "a.example" && d1.words == 10 && d1.known && d1.when?.day == ReportPublished("2026-04-13")?.day)
+        #expect(d1.location == ReportLineLocation(file: 0, offset: 0, length: Int32(lines[0].utf8.count)))
+        let d2 = corpus.documents[Int(try #require(corpus.documentSlot(of: "d2")))]
+        #expect(d2.id == "d2" && d2.site == "b.example" && d2.when == nil && d2.words == 20)
+        let d9 = corpus.documents[Int(try #require(corpus.documentSlot(of: "d9")))]
+        #expect(d9.id == "d9" && !d9.known && d9.site == nil && d9.location == nil)
+        #expect(corpus.documentSlot(of: "d3") == nil && corpus.orphanMentions == 1)
+    }
+
     /// A document's sentences are stored together; should its mentions come back after another
     /// document's, its earlier sentences move to join the new ones, and the block still lists
     /// them by document, in the order they were numbered.
@@ -247,7 +303,7 @@ import Testing
         }
         try corpus.finish()
         func counts(_ id: String) throws -> [String: Int32] {
-            let document = corpus.documents[Int(try #require(corpus.documentIndex[id]))]
+            let document = corpus.documents[Int(try #require(corpus.documentSlot(of: id)))]
             return Dictionary(uniqueKeysWithValues: try corpus.entityCounts(of: document).map { (corpus.entityId($0.key), $0.value) })
         }
         #expect(try counts("a") == ["org:x": 2, "org:y": 1, "org:z": 1])
@@ -256,7 +312,7 @@ import Testing
             (corpus.entityId($0), [corpus.entities[$0].mentions, corpus.entities[$0].documents, corpus.entities[$0].sites])
         })
         #expect(rows == ["org:x": [3, 2, 2], "org:y": [1, 1, 1], "org:z": [2, 2, 2]])
-        let a = corpus.documents[Int(try #require(corpus.documentIndex["a"]))]
+        let a = corpus.documents[Int(try #require(corpus.documentSlot(of: "a")))]
         #expect(try corpus.namedEntities(of: a).map { corpus.entityId($0) } == ["org:x", "org:y", "org:z"])
         #expect(corpus.pairs.count == 3)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
