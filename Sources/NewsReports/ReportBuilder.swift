@@ -149,6 +149,7 @@ public struct ReportBuilder: Sendable {
         let documentFiles = inputs.documents.filter(present)
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index, pool: pool) }
         // The canonical documents are all known now, and so is their order on the page.
+        ReportHeap.mark("documents read")
         let titleRanking = try ReportTitleRanking(store: corpus.detailStore,
                                                   details: corpus.orderedDocuments().map { corpus.documents[$0].details })
 
@@ -187,12 +188,14 @@ public struct ReportBuilder: Sendable {
         }
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
+        ReportHeap.mark("mentions read")
         try sorter.spillHeld()
         // The sort chunk's records (a small block per mention line, 36 MB at 100,000 pages)
         // were freed among the aggregates: their pages go back before the night's end, whose
         // arrays would otherwise come on top of them.
         ReportHeap.returnFreePages()
         try corpus.finish()
+        ReportHeap.mark("after finish")
         // The night's end freed its keys and pair ranges (and the mention pass its batches)
         // among the aggregates the context pass keeps.
         ReportHeap.returnFreePages()
@@ -246,6 +249,7 @@ public struct ReportBuilder: Sendable {
                              to: folder.appendingPathComponent("datapackage.json"))
         written.append("datapackage.json")
 
+        ReportHeap.mark("tables written")
         let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
         // The members are read here: only this thread reads the corpus's spill files.
         try inDatabaseJobs({ add in
@@ -260,8 +264,10 @@ public struct ReportBuilder: Sendable {
         // This thread merges the sorted runs into batches that never split a document and
         // writes the finished batches in order; the pool's workers decode each batch and make
         // its contexts and output lines meanwhile (`ReportContextBatch`).
+        ReportHeap.mark("pairs let go")
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         page.titleRanks = try titleRanking.ranks()
+        ReportHeap.mark("page made")
         precondition(page.titleRanks?.count == page.documentOrder.count, "ReportBuilder: title ranks for another document order")
         let texts = ReportLineFiles(documentFiles)
         let mentionsOut = try AtomicFile(folder.appendingPathComponent("mentions.jsonl"))
@@ -303,6 +309,7 @@ public struct ReportBuilder: Sendable {
                 }
             }
         })
+        ReportHeap.mark("context pass end")
         try mentionsOut.commit()
         written.insert("mentions.jsonl", at: 0)
         try databaseThread.submit {
@@ -341,8 +348,10 @@ public struct ReportBuilder: Sendable {
             footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
             entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, workers: workers, to: html)
+        ReportHeap.mark("page written")
         try html.commit()
         try snapshotThread.finish()
+        ReportHeap.mark("snapshot written")
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         try databaseThread.finish()
         return written

@@ -73,8 +73,27 @@ struct ReportDocument: Sendable {
     /// Where its mentions per entity (index into `ReportCorpus.entities`) are in
     /// `ReportCorpus.entityCountStore` (an empty span for none).
     var entityCounts = ReportSpillFile.Span(offset: 0, count: 0)
-    /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone.
-    var tickerMentions = ReportSlotCounts<ReportToneCount>()
+    /// Where its mentions per ticker are in `ReportCorpus.tickerCounts`.
+    var tickerCounts: ReportTickerCountRange
+
+    /// Mentions per ticker (index into `ReportCorpus.tickers`) in this document, by tone, in the
+    /// order its mentions first named them.
+    var tickerMentions: ReportSlotCounts<ReportToneCount> { tickerCounts.counts }
+}
+
+/// One document's mentions of one ticker, by tone (`ReportCorpus.tickerCounts`).
+struct ReportTickerCount: Sendable {
+    var ticker: Int32
+    var counts: ReportToneCount
+}
+
+/// A document's entries in the corpus's ticker counts (`ReportDocument.tickerCounts`).
+struct ReportTickerCountRange: Sendable, Sequence {
+    let store: ReportBlockArray<ReportTickerCount>
+    let range: Range<Int>
+
+    var counts: ReportSlotCounts<ReportToneCount> { ReportSlotCounts(range.map { (store[$0].ticker, store[$0].counts) }) }
+    func makeIterator() -> LazyMapSequence<Range<Int>, ReportTickerCount>.Iterator { range.lazy.map { store[$0] }.makeIterator() }
 }
 
 /// One document as the corpus keeps it (`ReportCorpus.documentRows`): its id is the key of its slot
@@ -87,7 +106,8 @@ struct ReportDocumentRow: Sendable {
     private var instant: Int64 = 0
     private var lineOffset: Int64 = 0
     private var countsOffset: Int64 = 0
-    var tickerMentions = ReportSlotCounts<ReportToneCount>()
+    private var tickerStart: Int32 = 0
+    private var tickerCount: Int32 = 0
     private var day: Int32 = 0
     /// The site's slot in `ReportCorpus.siteNames` (-1: none).
     var site: Int32 = -1
@@ -139,6 +159,16 @@ struct ReportDocumentRow: Sendable {
         get { ReportSpillFile.Span(offset: countsOffset, count: countsCount) }
         set { countsOffset = newValue.offset; countsCount = newValue.count }
     }
+
+    /// Where its mentions per ticker are in `ReportCorpus.tickerCounts`.
+    var tickerRange: Range<Int> {
+        get { Int(tickerStart) ..< Int(tickerStart) + Int(tickerCount) }
+        set {
+            precondition(newValue.upperBound <= Int(Int32.max), "ReportDocumentRow: too many ticker counts")
+            tickerStart = Int32(newValue.lowerBound)
+            tickerCount = Int32(newValue.count)
+        }
+    }
 }
 
 /// The corpus's documents by slot, each read as a `ReportDocument` (`ReportCorpus.documents`).
@@ -146,6 +176,7 @@ struct ReportDocumentTable: RandomAccessCollection {
     let rows: ReportBlockArray<ReportDocumentRow>
     let ids: ReportKeyTable
     let sites: [String]
+    let tickerCounts: ReportBlockArray<ReportTickerCount>
 
     var startIndex: Int { 0 }
     var endIndex: Int { rows.count }
@@ -155,7 +186,7 @@ struct ReportDocumentTable: RandomAccessCollection {
         return ReportDocument(
             id: ids[position], site: row.site < 0 ? nil : sites[Int(row.site)], when: row.when, details: row.details,
             words: row.words, known: row.known, location: row.location, entityCounts: row.entityCounts,
-            tickerMentions: row.tickerMentions)
+            tickerCounts: ReportTickerCountRange(store: tickerCounts, range: row.tickerRange))
     }
 }
 
@@ -182,8 +213,6 @@ struct ReportSlotCounts<Value: Sendable>: Sequence, Sendable {
     var isEmpty: Bool { entries.isEmpty }
     mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
 
-    /// Copies the counters into storage of their exact size (they grew by doubling).
-    mutating func fit() { ReportCorpus.fit(&entries) }
     func makeIterator() -> IndexingIterator<[(key: Int32, value: Value)]> { entries.makeIterator() }
 }
 
@@ -356,6 +385,34 @@ struct ReportPair {
     var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
 }
 
+/// The night's listed pairs in report order (most shared documents first, then by the entities'
+/// ids): the pairs stay in blocks in the order they were counted (by first entity, then second),
+/// and the report order is an index over them. Sorting the pairs themselves needed a second
+/// array of them for the sort and, before it, a copy to shed the slack they grew with: 12 MB
+/// each at 100,000 pages, at the night's largest moment.
+struct ReportPairTable: RandomAccessCollection {
+    let rows: ReportBlockArray<ReportPair>
+    let order: [Int32]
+
+    init() {
+        rows = ReportBlockArray()
+        order = []
+    }
+
+    /// `rows` in the order of `precedes`.
+    init(_ rows: ReportBlockArray<ReportPair>, by precedes: (ReportPair, ReportPair) -> Bool) {
+        precondition(rows.count <= Int(Int32.max), "ReportPairTable: too many pairs")
+        var order = (0 ..< rows.count).map { Int32($0) }
+        order.sort { precedes(rows[Int($0)], rows[Int($1)]) }
+        self.rows = rows
+        self.order = order
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { order.count }
+    subscript(position: Int) -> ReportPair { rows[Int(order[position])] }
+}
+
 /// What the report uses of the mirrors dedup removed of one canonical document (when no cluster
 /// file names them): how many, and their sites (not the whole records).
 struct ReportRemovedMirrors {
@@ -397,7 +454,15 @@ struct ReportCorpus {
     var documentRows = ReportBlockArray<ReportDocumentRow>()
     /// Each document's id, at the document's slot (and the slot of an id).
     var documentIds = ReportKeyTable()
-    var documents: ReportDocumentTable { ReportDocumentTable(rows: documentRows, ids: documentIds, sites: siteNames) }
+    var documents: ReportDocumentTable {
+        ReportDocumentTable(rows: documentRows, ids: documentIds, sites: siteNames, tickerCounts: tickerCounts)
+    }
+    /// Every document's mentions per ticker by tone, a document's entries together
+    /// (`ReportDocumentRow.tickerRange`): stored when its mentions end, in blocks. A small array
+    /// per document, made as each document's mentions ended, stayed among the mention pass's
+    /// freed blocks and kept their pages: part of 30 MB of heap pages held and not used at
+    /// 100,000 pages.
+    var tickerCounts = ReportBlockArray<ReportTickerCount>()
     /// The entities' counts by slot (`entities` reads them with their names and tickers).
     var entityRows = ReportBlockArray<ReportEntityRow>()
     /// The entities' names, by the slot in their rows.
@@ -425,13 +490,14 @@ struct ReportCorpus {
     /// `pendingCounts` and stored when another document's begin (or at `finish()`).
     private var lastMentionDocument = -1
     private var pendingCounts = ReportSlotCounts<Int32>()
+    private var pendingTickers = ReportSlotCounts<ReportToneCount>()
     /// Entities and canonical documents in report order, as `finish()` left them (nil once
     /// anything is added after it).
     private var orders: (entities: [Int32], documents: [Int32])?
     var tickerDays: [ReportTickerDay] = []
     var tickerDayIndex: [Int64: Int] = [:]
     var tickerTotals: [ReportTickerTotal] = []
-    var pairs: [ReportPair] = []
+    var pairs = ReportPairTable()
     var duplicateDocuments = 0
     /// Input files that were named but not there (file names only).
     var missingInputs: [String] = []
@@ -477,7 +543,7 @@ struct ReportCorpus {
     /// Empties the co-occurring pairs and the top co-mentions (12 MB at 100,000 pages) once the
     /// tables and the overview are written: nothing after them reads them.
     mutating func dropPairs() {
-        pairs = []
+        pairs = ReportPairTable()
         coMentionSlots = []
     }
 
@@ -637,15 +703,16 @@ struct ReportCorpus {
         if document.inserted { documentRows.append(ReportDocumentRow(known: false)) }
         if !documentRows[documentSlot].known { orphanMentions += 1 }
         // A document's mentions come together (the entities stage writes them so): when the next
-        // document's begin, the last one's mentions per entity go to disk and its ticker counters
-        // are copied to their exact size (grown by doubling, up to half their bytes were slack).
-        // A document whose mentions come again later goes on from what was stored.
+        // document's begin, the last one's mentions per entity go to disk and its mentions per
+        // ticker to `tickerCounts`. A document whose mentions come again later goes on from what
+        // was stored.
         if documentSlot != lastMentionDocument {
             try storePendingCounts()
-            if lastMentionDocument >= 0 { documentRows[lastMentionDocument].tickerMentions.fit() }
             lastMentionDocument = documentSlot
             let stored = documentRows[documentSlot].entityCounts
             if stored.count > 0 { pendingCounts = ReportSlotCounts(try entityCountStore.counts(at: stored)) }
+            let tickers = documentRows[documentSlot].tickerRange
+            if !tickers.isEmpty { pendingTickers = ReportTickerCountRange(store: tickerCounts, range: tickers).counts }
         }
 
         let (entitySlot, isNew) = entityIds.insert(mention.entityId)
@@ -665,7 +732,7 @@ struct ReportCorpus {
         pendingCounts.update(entitySlot, initial: 0) { $0 += 1 }
 
         guard let ticker, let tickerSlot else { return }
-        documentRows[documentSlot].tickerMentions.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
+        pendingTickers.update(tickerSlot, initial: ReportToneCount()) { $0.add(mention.tone) }
         let day = documentRows[documentSlot].when?.day
         let key = Int64(tickerSlot) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: day ?? Int(Int32.min))))
         let slot: Int
@@ -714,9 +781,17 @@ struct ReportCorpus {
 
     /// Stores the mentions per entity counted for `lastMentionDocument`.
     private mutating func storePendingCounts() throws {
-        guard lastMentionDocument >= 0, !pendingCounts.isEmpty else { return }
-        documentRows[lastMentionDocument].entityCounts = try entityCountStore.append(pendingCounts)
-        pendingCounts.removeAll()
+        guard lastMentionDocument >= 0 else { return }
+        if !pendingCounts.isEmpty {
+            documentRows[lastMentionDocument].entityCounts = try entityCountStore.append(pendingCounts)
+            pendingCounts.removeAll()
+        }
+        if !pendingTickers.isEmpty {
+            let start = tickerCounts.count
+            for (ticker, counts) in pendingTickers { tickerCounts.append(ReportTickerCount(ticker: ticker, counts: counts)) }
+            documentRows[lastMentionDocument].tickerRange = start ..< tickerCounts.count
+            pendingTickers.removeAll()
+        }
     }
 
     /// A document's mentions per entity (slot, mentions), in the order its mentions first named
@@ -746,12 +821,11 @@ struct ReportCorpus {
         otherVotes = [:]
         entityIds.fit()
         companyTones.seal()
-        // Entities and documents are kept in blocks (no slack to shed); the ticker-days and each
-        // document's ticker counters grew by doubling while mentions were read: copied to their
-        // exact size now, before the larger structures of the night's end (up to half their
+        // Entities, documents and their ticker counts are kept in blocks (no slack to shed); the
+        // ticker-days and the documents' ids grew by doubling while they were read: copied to
+        // their exact size now, before the larger structures of the night's end (up to half their
         // bytes were slack).
         Self.fit(&tickerDays)
-        for index in documentRows.indices { documentRows[index].tickerMentions.fit() }
         documentIds.fit()
         // The pairs are counted on a thread of their own while this one counts entities, tickers
         // and sites; it reads the documents, the entity ids and what is copied for it here (the
@@ -798,7 +872,8 @@ struct ReportCorpus {
                     entityRows[e].lastDay = max(entityRows[e].lastDay ?? day, day)
                 }
             }
-            for (ticker, _) in document.tickerMentions {
+            for index in document.tickerRange {
+                let ticker = tickerCounts[index].ticker
                 let t = Int(ticker)
                 tickerDocuments[t] += 1
                 if tickerSites.first(t, at: site) { tickerSiteCounts[t] += 1 }
@@ -825,15 +900,17 @@ struct ReportCorpus {
         }
         carried = []
 
+        ReportHeap.mark("finish: own counts done")
         let counted = try pairCounting.wait().get()
-        pairs = counted.pairs
+        ReportHeap.mark("finish: pairs counted")
         coMentionSlots = counted.coMentionSlots
-        pairs.sort { x, y in
+        pairs = ReportPairTable(counted.pairs) { [entityIds] x, y in
             if x.documents != y.documents { return x.documents > y.documents }
             if x.a != y.a { return entityIds.precedes(Int(x.a), Int(y.a)) }
             return entityIds.precedes(Int(x.b), Int(y.b))
         }
 
+        ReportHeap.mark("finish: pairs sorted")
         tickerDays.sort { x, y in
             if x.ticker != y.ticker { return reportPrecedes(x.ticker, y.ticker) }
             return (x.day ?? Int.max) < (y.day ?? Int.max)
@@ -1082,7 +1159,7 @@ struct ReportPairCounter: Sendable {
 
     /// The pairs of at least `minimumPairDocuments` documents, in key order (by first entity,
     /// then second), and each entity's best `kept` co-mentioned entities in flat slots.
-    func count() throws -> (pairs: [ReportPair], coMentionSlots: [Int32]) {
+    func count() throws -> (pairs: ReportBlockArray<ReportPair>, coMentionSlots: [Int32]) {
         // Each document's entities that take part in pairs (`pairChoice`), chosen once, so that
         // going over a document's pairs (once per range of pair keys below) allocates nothing:
         // a list made per document and pass was a quarter of this step.
@@ -1106,7 +1183,8 @@ struct ReportPairCounter: Sendable {
         var pairsOf = [Int32](repeating: 0, count: named.count)
         for document in documents.indices where documents[document].known { chosenPairs(document) { a, _ in pairsOf[Int(a)] += 1 } }
 
-        var pairs: [ReportPair] = []
+        // In blocks: no copy while they grow, no slack to shed.
+        var pairs = ReportBlockArray<ReportPair>()
         // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
         // total order, so the result does not depend on the order pairs are met); only frequent
         // pairs get a row of their own. The pairs are gathered a range of first entities at a
@@ -1185,7 +1263,6 @@ struct ReportPairCounter: Sendable {
         }
         seconds = []
         pairsOf = []
-        ReportCorpus.fit(&pairs)
         if !pairs.isEmpty {
             // `pairs` is in key order here: the pairs of first entity `a` are
             // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Has glibc give the report's freed memory back to the system: large blocks mapped on their
 /// own (`mapLargeBlocks`, once at the start), free heap pages returned between phases
@@ -45,7 +46,32 @@ enum ReportHeap {
 
     static func returnFreePages() {
         #if canImport(Glibc)
+        mark("free pages: before")
         _ = trim?(0)
+        mark("free pages: after")
+        #endif
+    }
+
+    #if canImport(Glibc)
+    private typealias Stats = @convention(c) () -> Void
+    private static let stats: Stats? = dlsym(nil, "malloc_stats").map { unsafeBitCast($0, to: Stats.self) }
+    #endif
+
+    /// A measuring aid for the report's memory, off unless `NEWSPIPE_HEAP_LOG` is set: writes
+    /// `HEAP <label>:` with the process's resident memory now (`VmRSS`), its high-water mark so
+    /// far (`VmHWM`) and the anonymous part (`RssAnon`) to standard error; with
+    /// `NEWSPIPE_HEAP_LOG=2` also glibc's `malloc_stats` (bytes the heap holds and uses, per
+    /// arena). The builder marks its phases, so a run shows which one sets the peak and how much
+    /// of it is heap held but not used.
+    static func mark(_ label: String) {
+        guard let setting = getenv("NEWSPIPE_HEAP_LOG").map({ String(cString: $0) }), !setting.isEmpty else { return }
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let fields = status.split(separator: "\n")
+            .filter { $0.hasPrefix("VmHWM:") || $0.hasPrefix("VmRSS:") || $0.hasPrefix("RssAnon:") }
+            .map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        FileHandle.standardError.write(Data("HEAP \(label): \(fields.joined(separator: ", "))\n".utf8))
+        #if canImport(Glibc)
+        if setting == "2" { stats?() }
         #endif
     }
 }

@@ -317,6 +317,61 @@ import Testing
         #expect(corpus.pairs.count == 3)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
     }
+    /// Mentions per ticker are kept per document in one store: a document whose mentions come
+    /// back after another's goes on from its stored counts (by tone), and each document reads
+    /// back only its own, in the order its mentions first named the tickers.
+    @Test func tickerCountsOfADocumentThatComesBackAddUp() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
+            + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
+        func mention(_ document: String, _ symbol: String, _ tone: Tone) -> EntityMention {
+            var mention = EntityMention(documentId: document, entityId: "ticker:" + symbol, canonicalName: symbol, surface: symbol,
+                                        type: .ticker, start: 0, end: 1, sentence: 0, confidence: 1)
+            mention.tone = tone
+            return mention
+        }
+        var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
+        try corpus.readDocuments(documents)
+        let sequence: [(String, String, Tone)] = [
+            ("a", "XYZ", .bullish), ("a", "ABC", .neutral), ("b", "XYZ", .bearish), ("a", "XYZ", .bearish),
+            ("a", "QQQ", .bullish), ("b", "ABC", .neutral), ("b", "ABC", .bullish),
+        ]
+        for (document, symbol, tone) in sequence { try corpus.add(mention(document, symbol, tone)) }
+        try corpus.finish()
+        func counts(_ id: String) throws -> [String] {
+            let document = corpus.documents[Int(try #require(corpus.documentSlot(of: id)))]
+            return document.tickerMentions.map { "\(corpus.tickers[Int($0.key)]) \($0.value.bullish)/\($0.value.bearish)/\($0.value.neutral)" }
+        }
+        #expect(try counts("a") == ["XYZ 1/1/0", "ABC 0/0/1", "QQQ 1/0/0"])
+        #expect(try counts("b") == ["XYZ 0/1/0", "ABC 1/0/1"])
+        let b = corpus.documents[Int(try #require(corpus.documentSlot(of: "b")))]
+        #expect(corpus.tickers(of: b) == ["ABC", "XYZ"])
+        let totals = Dictionary(uniqueKeysWithValues: corpus.tickerTotals.map { ($0.ticker, [$0.mentions, $0.documents]) })
+        #expect(totals == ["XYZ": [3, 2], "ABC": [3, 2], "QQQ": [1, 1]])
+    }
+
+    /// The pairs come out most shared first, then by the entities' ids, whatever order they were
+    /// counted in.
+    @Test func pairTableListsPairsInReportOrder() {
+        var rows = ReportBlockArray<ReportPair>()
+        for (a, b, documents) in [(0, 1, 2), (0, 2, 5), (1, 2, 2), (2, 3, 7), (1, 3, 2)] {
+            var pair = ReportPair(a: Int32(a), b: Int32(b))
+            pair.documents = documents
+            rows.append(pair)
+        }
+        let ids = ["e", "d", "c", "a"]
+        let table = ReportPairTable(rows) { x, y in
+            if x.documents != y.documents { return x.documents > y.documents }
+            if x.a != y.a { return ids[Int(x.a)] < ids[Int(y.a)] }
+            return ids[Int(x.b)] < ids[Int(y.b)]
+        }
+        #expect(table.map { "\(ids[Int($0.a)])-\(ids[Int($0.b)]) \($0.documents)" } == ["c-a 7", "e-c 5", "d-a 2", "d-c 2", "e-d 2"])
+        #expect(ReportPairTable().isEmpty)
+    }
+
     /// Counters read back through a pass's window equal those read one by one, whatever order
     /// the pass asks in and however the records straddle windows.
     @Test func entityCountReaderAgreesWithDirectReads() throws {
