@@ -251,9 +251,12 @@ struct ReportEntityVotes {
 /// each row they were 32 of its 88 bytes, and a heap block per name longer than 15 bytes: 14 MB
 /// for the 272,000 entities of a 100,000-page night). Readers get `ReportEntity`, with the texts.
 ///
-/// Counts and days are stored in 32 bits (a night has hundreds of thousands of entities, and
-/// 8-byte counts and optional days were half of each row); its top co-mentions are kept beside
-/// the entities (`ReportCorpus.coMentions(of:)`), not in an array per entity.
+/// Counts are stored in 32 bits (a night has hundreds of thousands of entities, and 8-byte
+/// counts were half of each row); what `finish()` counts from the entity's documents (documents,
+/// sites, days) is a `ReportEntityReach` beside it, made then (in the row it was 20 of 60 bytes
+/// held through the mention pass, the report's largest moment, 5 MB at 100,000 pages); its top
+/// co-mentions are kept beside the entities (`ReportCorpus.coMentions(of:)`), not in an array
+/// per entity.
 struct ReportEntityRow {
     // Filled in by `finish()`; -1 for none.
     var nameSlot: Int32 = -1
@@ -263,11 +266,6 @@ struct ReportEntityRow {
     private var storedBullish: Int32 = 0
     private var storedBearish: Int32 = 0
     private var storedNeutral: Int32 = 0
-    private var storedDocuments: Int32 = 0
-    private var storedSites: Int32 = 0
-    private var storedSitesWithMirrors: Int32 = 0
-    private var storedFirstDay = ReportDay32.none
-    private var storedLastDay = ReportDay32.none
     // While mentions are read, the name, type and ticker slots hold the first value of each the
     // entity's mentions gave, and these count the mentions that gave them (a separate row of
     // votes per entity was 88 bytes for each of the night's entities).
@@ -288,6 +286,20 @@ struct ReportEntityRow {
     var bullish: Int { get { Int(storedBullish) } set { storedBullish = Int32(clamping: newValue) } }
     var bearish: Int { get { Int(storedBearish) } set { storedBearish = Int32(clamping: newValue) } }
     var neutral: Int { get { Int(storedNeutral) } set { storedNeutral = Int32(clamping: newValue) } }
+}
+
+/// What `ReportCorpus.finish()` counts for an entity from its documents (`ReportCorpus.entityReach`,
+/// by the entity's slot): documents, distinct sites (with and without mirrors' sites) and the
+/// first and last publication day, in 32 bits each.
+struct ReportEntityReach {
+    private var storedDocuments: Int32 = 0
+    private var storedSites: Int32 = 0
+    private var storedSitesWithMirrors: Int32 = 0
+    private var storedFirstDay = ReportDay32.none
+    private var storedLastDay = ReportDay32.none
+
+    init() {}
+
     var documents: Int { get { Int(storedDocuments) } set { storedDocuments = Int32(clamping: newValue) } }
     var sites: Int { get { Int(storedSites) } set { storedSites = Int32(clamping: newValue) } }
     var sitesWithMirrors: Int { get { Int(storedSitesWithMirrors) } set { storedSitesWithMirrors = Int32(clamping: newValue) } }
@@ -295,20 +307,24 @@ struct ReportEntityRow {
     var lastDay: Int? { get { ReportDay32.day(storedLastDay) } set { storedLastDay = ReportDay32.stored(newValue) } }
 }
 
-/// An entity as readers see it: its row's counts (by member lookup: `entity.mentions`) with its
-/// name and ticker as text.
+/// An entity as readers see it: its row's and its reach's counts (by member lookup:
+/// `entity.mentions`, `entity.documents`) with its name and ticker as text.
 @dynamicMemberLookup
 struct ReportEntity {
     let row: ReportEntityRow
+    let reach: ReportEntityReach
     let name: String
     let ticker: String?
 
     subscript<Value>(dynamicMember path: KeyPath<ReportEntityRow, Value>) -> Value { row[keyPath: path] }
+    subscript<Value>(dynamicMember path: KeyPath<ReportEntityReach, Value>) -> Value { reach[keyPath: path] }
 }
 
 /// The corpus's entities by slot, each read as a `ReportEntity` (`ReportCorpus.entities`).
 struct ReportEntityTable: RandomAccessCollection {
     let rows: ReportBlockArray<ReportEntityRow>
+    /// Empty until `ReportCorpus.finish()` counts it (every entity then reads zero documents).
+    let reach: ReportBlockArray<ReportEntityReach>
     let names: ReportKeyTable
     let tickers: [String]
 
@@ -317,7 +333,8 @@ struct ReportEntityTable: RandomAccessCollection {
 
     subscript(position: Int) -> ReportEntity {
         let row = rows[position]
-        return ReportEntity(row: row, name: row.nameSlot < 0 ? "" : names[Int(row.nameSlot)],
+        return ReportEntity(row: row, reach: position < reach.count ? reach[position] : ReportEntityReach(),
+                            name: row.nameSlot < 0 ? "" : names[Int(row.nameSlot)],
                             ticker: row.tickerSlot < 0 ? nil : tickers[Int(row.tickerSlot)])
     }
 }
@@ -467,7 +484,9 @@ struct ReportCorpus {
     var entityRows = ReportBlockArray<ReportEntityRow>()
     /// The entities' names, by the slot in their rows.
     var entityNames = ReportKeyTable()
-    var entities: ReportEntityTable { ReportEntityTable(rows: entityRows, names: entityNames, tickers: tickers) }
+    var entities: ReportEntityTable { ReportEntityTable(rows: entityRows, reach: entityReach, names: entityNames, tickers: tickers) }
+    /// What `finish()` counts for each entity from its documents, by slot.
+    var entityReach = ReportBlockArray<ReportEntityReach>()
     /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
     /// until `finish()` settles them.
     var otherVotes: [Int32: ReportEntityVotes] = [:]
@@ -851,6 +870,9 @@ struct ReportCorpus {
             entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
             kept: coMentionsKept)
         let pairCounting = ReportBackground { Result { try pairCounter.count() } }
+        // Counted from scratch (a corpus finished again after more input counts it again).
+        entityReach = ReportBlockArray()
+        for _ in entityRows.indices { entityReach.append(ReportEntityReach()) }
         var entitySites = ReportSiteWalk(items: entityRows.count)
         var tickerSites = ReportSiteWalk(items: tickers.count)
         var tickerDaySites = ReportSiteWalk(items: tickerDays.count)
@@ -865,11 +887,11 @@ struct ReportCorpus {
             let day = document.when?.day
             for (entity, _) in try entityCounts(of: document) {
                 let e = Int(entity)
-                entityRows[e].documents += 1
-                if entitySites.first(e, at: site) { entityRows[e].sites += 1 }
+                entityReach[e].documents += 1
+                if entitySites.first(e, at: site) { entityReach[e].sites += 1 }
                 if let day {
-                    entityRows[e].firstDay = min(entityRows[e].firstDay ?? day, day)
-                    entityRows[e].lastDay = max(entityRows[e].lastDay ?? day, day)
+                    entityReach[e].firstDay = min(entityReach[e].firstDay ?? day, day)
+                    entityReach[e].lastDay = max(entityReach[e].lastDay ?? day, day)
                 }
             }
             for index in document.tickerRange {
@@ -895,7 +917,7 @@ struct ReportCorpus {
         var reach = ReportSiteWalk(items: entityRows.count)
         for (carrier, index) in carried {
             for (entity, _) in try entityCounts(of: documentRows[Int(index)]) where reach.first(Int(entity), at: carrier) {
-                entityRows[Int(entity)].sitesWithMirrors += 1
+                entityReach[Int(entity)].sitesWithMirrors += 1
             }
         }
         carried = []

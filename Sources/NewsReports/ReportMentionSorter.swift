@@ -120,6 +120,11 @@ final class ReportMentionSorter {
             throw FileError.io(path: url.path, reason: "write failed: \(error.localizedDescription)")
         }
         chunk.removeAll(keepingCapacity: true)
+        // The chunk's records (a block per line) were freed among the night's aggregates, which
+        // grow while mentions are read: their pages go back now rather than once at the pass's
+        // end, so the pages that blocks left behind do not pile up across chunks (peak RSS of
+        // the 100,000-page report 154.5 -> 143.5 MB; 10,000 pages unchanged, about 5 chunks).
+        ReportHeap.returnFreePages()
     }
 
     /// Bytes the merge holds for all its runs' read blocks together: a night of a million

@@ -79,6 +79,9 @@ enum ReportPage {
             let writer = ReportGzipBase64Writer(workers: workers) { try file.write($0) }
             try block { piece in try writer.write(piece) }
             try writer.finish()
+            // Each part's pieces and compression buffers were freed among the page's columns:
+            // their pages go back before the next part (about 20 MB held at 100,000 pages).
+            ReportHeap.returnFreePages()
         }
         for piece in pieces {
             try file.write(Array(piece.text.utf8))

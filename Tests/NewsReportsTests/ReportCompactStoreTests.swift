@@ -111,15 +111,16 @@ import Testing
 
     @Test func entityAndPairCountsKeepTheirValues() {
         var entity = ReportEntityRow()
-        #expect(entity.mentions == 0 && entity.firstDay == nil && entity.lastDay == nil)
+        var reach = ReportEntityReach()
+        #expect(entity.mentions == 0 && reach.documents == 0 && reach.firstDay == nil && reach.lastDay == nil)
         entity.mentions += 3
-        entity.sitesWithMirrors = 1_000_000
-        entity.firstDay = -719_528
-        entity.lastDay = 2_932_896
-        #expect(entity.mentions == 3 && entity.sitesWithMirrors == 1_000_000)
-        #expect(entity.firstDay == -719_528 && entity.lastDay == 2_932_896)
-        entity.lastDay = nil
-        #expect(entity.lastDay == nil)
+        reach.sitesWithMirrors = 1_000_000
+        reach.firstDay = -719_528
+        reach.lastDay = 2_932_896
+        #expect(entity.mentions == 3 && reach.sitesWithMirrors == 1_000_000)
+        #expect(reach.firstDay == -719_528 && reach.lastDay == 2_932_896)
+        reach.lastDay = nil
+        #expect(reach.lastDay == nil)
         var pair = ReportPair(a: 1, b: 2)
         pair.documents += 2
         pair.firstDay = 0
