@@ -281,7 +281,7 @@ public struct ReportBuilder: Sendable {
             var batch = ReportContextBatch(limit: batchLimit)
             func add(_ record: ReportSortRecord) {
                 batch.add(record.line, document: record.document) { id in
-                    corpus.documentSlot(of: id).flatMap { corpus.documents[Int($0)].location }
+                    corpus.documentSlot(of: id).flatMap { corpus.documentRows[Int($0)].location }
                 }
             }
             if let record = carried { add(record) }
@@ -350,12 +350,10 @@ public struct ReportBuilder: Sendable {
             try ReportSnapshot.json(corpus: finished, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
         }
         let html = try AtomicFile(folder.appendingPathComponent("report.html"))
-        let pageData = try page.dataJSON(run: pageRun(overview, corpus: corpus), history: window)
-        ReportHeap.mark("page data made")
         try ReportPage.write(ReportPage.Parts(
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
             staticReport: ReportHTML.staticReport(overview, trends: window.flatMap(ReportTrends.init)),
-            footer: ReportHTML.footer, data: pageData,
+            footer: ReportHTML.footer, data: page.dataJSON(run: pageRun(overview, corpus: corpus), history: window),
             entities: page.writeEntities(to:), documents: page.writeDocuments(to:),
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, workers: workers, to: html)
         ReportHeap.mark("page written")

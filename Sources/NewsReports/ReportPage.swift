@@ -72,7 +72,9 @@ enum ReportPage {
 
     /// Writes the page to `file` (an open atomic file), piece by piece; each packed block's
     /// chunks are deflated on up to `workers` threads while this one makes the next pieces.
-    static func write(_ parts: Parts, encoding: SentenceEncoding = .gzipBase64, workers: Int = 2, to file: AtomicFile) throws {
+    /// `parts` is taken over: its data block is let go once written, before the packed blocks
+    /// (4.6 MB at 100,000 pages, at the page's largest moment).
+    static func write(_ parts: consuming Parts, encoding: SentenceEncoding = .gzipBase64, workers: Int = 2, to file: AtomicFile) throws {
         /// gzip and Base64 on the way into the file, piece by piece (zlib was 3–5 CPU s of the
         /// 100,000-page report: alone on one thread it paced the page).
         func packed(_ block: Block) throws {
@@ -92,7 +94,9 @@ enum ReportPage {
             case "HEADER_HTML": try file.write(parts.header)
             case "STATIC_HTML": try file.write(parts.staticReport)
             case "FOOTER_HTML": try file.write(parts.footer)
-            case "DATA_JSON": try file.write(parts.data)
+            case "DATA_JSON":
+                try file.write(parts.data)
+                parts.data = []
             case "JS": try file.write(ReportPageAssets.script)
             case "ENTITIES": try packed(parts.entities)
             case "DOCUMENTS": try packed(parts.documents)
