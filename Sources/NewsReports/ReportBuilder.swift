@@ -191,11 +191,9 @@ public struct ReportBuilder: Sendable {
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         ReportHeap.mark("mentions read")
+        // The held chunk's records go to a run, and their pages back to the system with it
+        // (`ReportMentionSorter.spill`), before the night's end.
         try sorter.spillHeld()
-        // The sort chunk's records (a small block per mention line, 36 MB at 100,000 pages)
-        // were freed among the aggregates: their pages go back before the night's end, whose
-        // arrays would otherwise come on top of them.
-        ReportHeap.returnFreePages()
         try corpus.finish()
         ReportHeap.mark("after finish")
         // The night's end freed its keys and pair ranges (and the mention pass its batches)

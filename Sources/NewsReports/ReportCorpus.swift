@@ -88,12 +88,11 @@ struct ReportTickerCount: Sendable {
 }
 
 /// A document's entries in the corpus's ticker counts (`ReportDocument.tickerCounts`).
-struct ReportTickerCountRange: Sendable, Sequence {
+struct ReportTickerCountRange: Sendable {
     let store: ReportBlockArray<ReportTickerCount>
     let range: Range<Int>
 
     var counts: ReportSlotCounts<ReportToneCount> { ReportSlotCounts(range.map { (store[$0].ticker, store[$0].counts) }) }
-    func makeIterator() -> LazyMapSequence<Range<Int>, ReportTickerCount>.Iterator { range.lazy.map { store[$0] }.makeIterator() }
 }
 
 /// One document as the corpus keeps it (`ReportCorpus.documentRows`): its id is the key of its slot

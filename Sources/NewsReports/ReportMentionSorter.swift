@@ -123,7 +123,8 @@ final class ReportMentionSorter {
         // The chunk's records (a block per line) were freed among the night's aggregates, which
         // grow while mentions are read: their pages go back now rather than once at the pass's
         // end, so the pages that blocks left behind do not pile up across chunks (peak RSS of
-        // the 100,000-page report 154.5 -> 143.5 MB; 10,000 pages unchanged, about 5 chunks).
+        // the 100,000-page report 154.5 -> 143.5 MB; 10,000 pages, 246,000 lines in 3 chunks,
+        // unchanged). It also returns the held chunk's pages at the pass's end (`spillHeld`).
         ReportHeap.returnFreePages()
     }
 

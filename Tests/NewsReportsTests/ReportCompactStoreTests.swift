@@ -10,6 +10,13 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("compact-\(UUID().uuidString)")
     }
 
+    /// A new folder of its own, made (the caller removes it).
+    static func createdFolder() throws -> URL {
+        let folder = folder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     static func random(_ state: inout UInt64, _ bound: Int) -> Int {
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return Int(state >> 33) % max(1, bound)
@@ -157,8 +164,7 @@ import Testing
     /// id, site and date, mentions of an id it does not know add a document that is not known,
     /// and a repeated canonical id keeps its first copy.
     @Test func documentsReadBackThroughTheirRows() throws {
-        let folder = Self.folder()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let lines = [
             #"{"id":"d1","site":"a.example","published":"2026-04-13","words":10}"#,
@@ -186,9 +192,8 @@ import Testing
     /// document's, its earlier sentences move to join the new ones, and the block still lists
     /// them by document, in the order they were numbered.
     @Test func sentencesOfADocumentThatComesBackStayTogether() throws {
-        let folder = Self.folder()
+        let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let documents = folder.appendingPathComponent("documents.jsonl")
         try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
             + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-02\"}\n").utf8).write(to: documents)
@@ -287,9 +292,8 @@ import Testing
     /// whose mentions come again later (not as the entities stage writes them) goes on from what
     /// was stored, and counts once per entity as if its mentions had come together.
     @Test func entityCountsOfADocumentThatComesBackAddUp() throws {
-        let folder = Self.folder()
+        let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let documents = folder.appendingPathComponent("documents.jsonl")
         try Data(("{\"id\":\"a\",\"words\":3,\"site\":\"s1\",\"published\":\"2026-01-01\"}\n"
             + "{\"id\":\"b\",\"words\":3,\"site\":\"s2\",\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
@@ -322,9 +326,8 @@ import Testing
     /// back after another's goes on from its stored counts (by tone), and each document reads
     /// back only its own, in the order its mentions first named the tickers.
     @Test func tickerCountsOfADocumentThatComesBackAddUp() throws {
-        let folder = Self.folder()
+        let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let documents = folder.appendingPathComponent("documents.jsonl")
         try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
             + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
