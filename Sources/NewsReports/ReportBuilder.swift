@@ -97,6 +97,13 @@ public struct ReportBuilder: Sendable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Mention lines sorted in memory before spilling a run to disk (tests lower it).
     var mentionSortChunk = 100_000
+    /// Bytes the mention pass's counters (`ReportCorpus.heldBytes`) and the sort chunk share:
+    /// past it the chunk is spilled early (not below `mentionSortMinimumChunk`), so the pass's
+    /// peak is the counters plus what is left of the budget, not plus a whole chunk
+    /// (`ReportMentionSorter`). A 10,000-page night's full chunks fit beside its counters.
+    var mentionSortBudget = 64 << 20
+    /// The least the mention sort chunk holds before the budget spills it.
+    var mentionSortMinimumChunk = 8 << 20
     /// Table keys (entities, documents, pairs …) a pool worker turns into rows at a time.
     static let tableKeysPerChunk = 512
     /// Mentions a pool worker makes the contexts of at a time (tests lower it).
@@ -113,7 +120,8 @@ public struct ReportBuilder: Sendable {
     /// Context batches between returns of free heap pages in the context pass.
     static let trimBatches = 64
 
-    /// Report file names, in the order `build` writes them.
+    /// Report file names, in the order `build` returns them (the order it writes them in, but for
+    /// the snapshot, written before the context pass).
     public static let fileNames = [
         "mentions.jsonl", "entities.csv", "tickers.csv", "cooccurrence.csv", "documents.csv", "document_tickers.csv",
         "duplicates.csv", "datapackage.json", "newspipe.sqlite", "run.json", "metrics.prom", "summary.md", "report.html",
@@ -152,8 +160,11 @@ public struct ReportBuilder: Sendable {
         for (index, url) in documentFiles.enumerated() { try corpus.readDocuments(url, file: index, pool: pool) }
         // The canonical documents are all known now, and so is their order on the page.
         ReportHeap.mark("documents read")
-        let titleRanking = try ReportTitleRanking(store: corpus.detailStore,
-                                                  details: corpus.orderedDocuments().map { corpus.documents[$0].details })
+        // The headlines are ranked now, while little else is held (their sort keys are 22 MB at
+        // 100,000 pages; ranked beside the mention pass, they came on top of its first sort chunk).
+        let titleRanks = try ReportTitleRanking.ranks(store: corpus.detailStore,
+                                                      details: corpus.orderedDocuments().map { corpus.documents[$0].details })
+        ReportHeap.mark("headlines ranked")
 
         let database = try ReportDatabaseWriter(folder: folder)
         defer { database.abandon() }
@@ -168,7 +179,8 @@ public struct ReportBuilder: Sendable {
         // One streaming pass over mentions feeds the counters and the sorter. This thread reads
         // the lines and counts and sorts the decoded mentions in order; the pool's workers decode
         // the chunks meanwhile (a few chunks in flight, so memory stays bounded).
-        let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk)
+        let sorter = ReportMentionSorter(folder: folder, chunkLines: mentionSortChunk, budgetBytes: mentionSortBudget,
+                                         minimumChunkBytes: mentionSortMinimumChunk)
         for url in inputs.mentions where present(url) {
             let reader = try JSONLinesReader(url)
             var firstLine = 1
@@ -183,14 +195,14 @@ public struct ReportBuilder: Sendable {
                         throw FileError.corruptRecord(path: url.path, line: firstLine + offset, reason: "\(error)")
                     }
                     try corpus.add(mention)
-                    try sorter.add(mention, line: line[...])
+                    try sorter.add(mention, line: line[...], besides: corpus.heldBytes)
                 }
                 firstLine += chunk.count
             })
         }
         // Company tone is kept by the slots of the documents, entities and tickers read above.
         for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
-        ReportHeap.mark("mentions read")
+        ReportHeap.mark("mentions read (counters \(corpus.heldBytes >> 10) kB, \(sorter.runCount) runs, chunk \(sorter.chunkBytes >> 10) kB)")
         // The held chunk's records go to a run, and their pages back to the system with it
         // (`ReportMentionSorter.spill`), before the night's end.
         try sorter.spillHeld()
@@ -250,13 +262,26 @@ public struct ReportBuilder: Sendable {
         written.append("datapackage.json")
 
         ReportHeap.mark("tables written")
+        // The tables' rows were made and freed on three threads among the counters.
+        ReportHeap.returnFreePages()
         let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
+        let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
+        let historyNight = inputs.history == nil ? nil : ReportHistoryNight(corpus: corpus, overview: overview, facts: runFacts)
+        corpus.dropPairs()
+        ReportHeap.returnFreePages()
+        // The snapshot (every named entity in report order, streamed) is written on a thread of
+        // its own while this one inserts the clusters' members and makes the page: like the
+        // page's entity blocks and the history row above, it is the last to read the entities'
+        // rows and names, which then go before the context pass (`ReportCorpus.dropEntityDetails`).
+        let snapshotThread = ReportSerialWorker(capacity: 1)
+        defer { snapshotThread.stop() }
+        try snapshotThread.submit { [corpus] in
+            try ReportSnapshot.json(corpus: corpus, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
+        }
         // The members are read here: only this thread reads the corpus's spill files.
         try inDatabaseJobs({ add in
             for story in corpus.stories { try add((story, try corpus.members(of: story))) }
         }, insert: { rows in try database.insert(members: rows) })
-        corpus.dropPairs()
-        ReportHeap.returnFreePages()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
@@ -266,7 +291,10 @@ public struct ReportBuilder: Sendable {
         // its contexts and output lines meanwhile (`ReportContextBatch`).
         ReportHeap.mark("pairs let go")
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
-        page.titleRanks = try titleRanking.ranks()
+        page.titleRanks = titleRanks
+        try snapshotThread.finish()
+        corpus.dropEntityDetails()
+        ReportHeap.returnFreePages()
         ReportHeap.mark("page made")
         precondition(page.titleRanks?.count == page.documentOrder.count, "ReportBuilder: title ranks for another document order")
         let texts = ReportLineFiles(documentFiles)
@@ -325,28 +353,19 @@ public struct ReportBuilder: Sendable {
         written.append(ReportDatabaseWriter.fileName)
 
         ReportHeap.returnFreePages()
-        let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
 
         // The night goes into the history before the page is drawn, so the page shows it.
         var window: ReportHistoryWindow?
         if let url = inputs.history {
             let history = try ReportHistory(url: url)
             defer { history.close() }
-            try history.record(ReportHistoryNight(corpus: corpus, overview: overview, facts: runFacts))
+            if let historyNight { try history.record(historyNight) }
             window = try history.window(endingAt: inputs.reportNight)
         }
 
         try AtomicFile.write(runFacts.json().rendered(), to: folder.appendingPathComponent("run.json"))
         try AtomicFile.write(runFacts.prometheus(), to: folder.appendingPathComponent("metrics.prom"))
         try AtomicFile.write(ReportMarkdown.render(overview), to: folder.appendingPathComponent("summary.md"))
-        // The snapshot (every named entity in report order, streamed) is written on a thread of
-        // its own while this one draws the page: both only read the finished counts.
-        let snapshotThread = ReportSerialWorker(capacity: 1)
-        defer { snapshotThread.stop() }
-        let finished = corpus
-        try snapshotThread.submit {
-            try ReportSnapshot.json(corpus: finished, inputs: inputs).write(to: folder.appendingPathComponent(ReportSnapshot.fileName))
-        }
         let html = try AtomicFile(folder.appendingPathComponent("report.html"))
         try ReportPage.write(ReportPage.Parts(
             title: ReportHTML.title(overview), header: ReportHTML.header(overview),
@@ -356,8 +375,6 @@ public struct ReportBuilder: Sendable {
             mentions: page.writeMentions(to:), sentences: page.writeSentences(to:)), encoding: sentenceEncoding, workers: workers, to: html)
         ReportHeap.mark("page written")
         try html.commit()
-        try snapshotThread.finish()
-        ReportHeap.mark("snapshot written")
         written += ["run.json", "metrics.prom", "summary.md", "report.html", ReportSnapshot.fileName]
         try databaseThread.finish()
         return written

@@ -481,9 +481,14 @@ struct ReportCorpus {
     var tickerCounts = ReportBlockArray<ReportTickerCount>()
     /// The entities' counts by slot (`entities` reads them with their names and tickers).
     var entityRows = ReportBlockArray<ReportEntityRow>()
-    /// The entities' names, by the slot in their rows.
+    /// The entities' names, by the slot in their rows (appended, never searched: `ReportKeyTable.append`).
     var entityNames = ReportKeyTable()
-    var entities: ReportEntityTable { ReportEntityTable(rows: entityRows, reach: entityReach, names: entityNames, tickers: tickers) }
+    var entities: ReportEntityTable {
+        precondition(!entityDetailsDropped, "ReportCorpus: the entities' rows were let go (dropEntityDetails)")
+        return ReportEntityTable(rows: entityRows, reach: entityReach, names: entityNames, tickers: tickers)
+    }
+    /// Whether `dropEntityDetails()` let the entities' rows, reach and names go.
+    private(set) var entityDetailsDropped = false
     /// What `finish()` counts for each entity from its documents, by slot.
     var entityReach = ReportBlockArray<ReportEntityReach>()
     /// Votes on an entity's name, type or ticker other than the first of each (by entity slot),
@@ -563,6 +568,18 @@ struct ReportCorpus {
     mutating func dropPairs() {
         pairs = ReportPairTable()
         coMentionSlots = []
+    }
+
+    /// Lets the entities' rows, reach, names and report order go (23 MB at 100,000 pages) once
+    /// every writer that reads them is done (the tables, the overview, the snapshot, the history
+    /// night and the page's entity blocks, `ReportPageData`): the context pass and the page's end
+    /// read only the entities' ids. Reading `entities` or their order after it stops the program.
+    mutating func dropEntityDetails() {
+        entityDetailsDropped = true
+        entityRows = ReportBlockArray()
+        entityReach = ReportBlockArray()
+        entityNames = ReportKeyTable()
+        if let kept = orders { orders = ([], kept.documents) }
     }
 
     /// Writes out the spill files' buffers: from then on `details(of:)` and `members(of:)` may
@@ -782,7 +799,7 @@ struct ReportCorpus {
     /// Counts a mention's name towards entity `e`'s first one; false when it is another name.
     private mutating func voteName(_ e: Int, _ value: String) -> Bool {
         if entityRows[e].nameVotes == 0 {
-            entityRows[e].nameSlot = entityNames.insert(value).slot
+            entityRows[e].nameSlot = entityNames.append(value)
         } else if !entityNames.key(Int(entityRows[e].nameSlot), is: value) {
             return false
         }
@@ -811,6 +828,26 @@ struct ReportCorpus {
             pendingTickers.removeAll()
         }
     }
+
+    /// About what the counters hold in memory while mentions are read (bytes): the entities'
+    /// and documents' rows and keys, the ticker counts, the other votes and the ticker-days. An
+    /// estimate (per-entry costs of the dictionaries and the votes are typical sizes, not
+    /// measured each time), for the mention sorter's budget (`ReportMentionSorter`); it grows
+    /// with the night's distinct entities and documents.
+    var heldBytes: Int {
+        entityRows.count * MemoryLayout<ReportEntityRow>.stride + entityIds.heldBytes + entityNames.heldBytes
+            + documentRows.count * MemoryLayout<ReportDocumentRow>.stride + documentIds.heldBytes
+            + tickerCounts.count * MemoryLayout<ReportTickerCount>.stride
+            + otherVotes.count * Self.votesEntryBytes + tickerDays.count * Self.tickerDayEntryBytes
+            + stories.count * Self.storyEntryBytes
+    }
+
+    /// Typical bytes of one entry of `otherVotes` (the dictionary's slot and a votes row with a
+    /// dictionary or two), of `tickerDays` with its index, and of a story with its sites, ids
+    /// and index entry.
+    static let votesEntryBytes = 160
+    static let tickerDayEntryBytes = 120
+    static let storyEntryBytes = 320
 
     /// A document's mentions per entity (slot, mentions), in the order its mentions first named
     /// them. Several threads may ask at once after `finish()`.
@@ -845,8 +882,10 @@ struct ReportCorpus {
         // bytes were slack).
         Self.fit(&tickerDays)
         documentIds.fit()
-        // The pairs are counted on a thread of their own while this one counts entities, tickers
-        // and sites; it reads the documents, the entity ids and what is copied for it here (the
+        // The pairs are counted after the entities', tickers' and sites' counts, once their walks
+        // are let go (beside them, on a thread of their own, the two steps' arrays were the
+        // night's largest moment, 31 MB above the counters at 100,000 pages, for about a second
+        // saved); they read the documents, the entity ids and what is made for them here (the
         // sites' slots, interned here first, in document order).
         let documentSites = documentRows.map { $0.known ? $0.site : -1 }
         var tickerNumbers: [String: Int32] = [:]
@@ -863,12 +902,6 @@ struct ReportCorpus {
         // sites of entities, tickers, ticker-days and pairs are counted walking them in this
         // order (`ReportSiteWalk`).
         let walk = Self.bySite(documentRows.indices.filter { documentRows[$0].known }, sites: documentSites)
-        let pairCounter = ReportPairCounter(
-            documents: documentRows, documentSites: documentSites, walk: walk,
-            named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
-            entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
-            kept: coMentionsKept)
-        let pairCounting = ReportBackground { Result { try pairCounter.count() } }
         // Counted from scratch (a corpus finished again after more input counts it again).
         entityReach = ReportBlockArray()
         for _ in entityRows.indices { entityReach.append(ReportEntityReach()) }
@@ -920,9 +953,15 @@ struct ReportCorpus {
             }
         }
         carried = []
+        (entitySites, tickerSites, tickerDaySites, reach) = (ReportSiteWalk(items: 0), ReportSiteWalk(items: 0), ReportSiteWalk(items: 0), ReportSiteWalk(items: 0))
 
         ReportHeap.mark("finish: own counts done")
-        let counted = try pairCounting.wait().get()
+        ReportHeap.returnFreePages()
+        let counted = try ReportPairCounter(
+            documents: documentRows, documentSites: documentSites, walk: walk,
+            named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
+            entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
+            kept: coMentionsKept).count()
         ReportHeap.mark("finish: pairs counted")
         coMentionSlots = counted.coMentionSlots
         pairs = ReportPairTable(counted.pairs) { [entityIds] x, y in
@@ -967,9 +1006,10 @@ struct ReportCorpus {
         return documents.sorted { x, y in key(x) != key(y) ? key(x) < key(y) : x < y }.map { Int32($0) }
     }
 
-    /// Pairs gathered together at most (4 MB of second entities), unless one entity alone is the
-    /// first of more.
-    static let pairKeysSorted = 1 << 20
+    /// Pairs gathered together at most (1 MB of second entities), unless one entity alone is the
+    /// first of more: each range is a pass over the documents' chosen entities (a few
+    /// milliseconds), and 4 MB a range was a sixth of the night's end at 100,000 pages.
+    static let pairKeysSorted = 1 << 18
 
     /// Copies `array` into storage of its exact size.
     static func fit<T>(_ array: inout [T]) {
@@ -993,7 +1033,7 @@ struct ReportCorpus {
         if row.tickerVotes > 0, row.tickerSlot >= 0 { symbols[tickers[Int(row.tickerSlot)], default: 0] += Int(row.tickerVotes) }
         // An entity whose mentions gave one name (or one ticker, or none) keeps the slot it has.
         if row.nameVotes == 0 || !names.keys.elementsEqual([entityNames[Int(row.nameSlot)]]) {
-            entityRows[index].nameSlot = entityNames.insert(Self.winner(names) ?? entityIds[index]).slot
+            entityRows[index].nameSlot = entityNames.append(Self.winner(names) ?? entityIds[index])
         }
         entityRows[index].type = types.max { x, y in x.value != y.value ? x.value < y.value : y.key < x.key }?.key ?? .miscellaneous
         // Every symbol voted for was interned as its mention was read.
@@ -1055,6 +1095,7 @@ struct ReportCorpus {
 
     /// Entities in report order: most mentioned first, then by id.
     func orderedEntities(namedOnly: Bool = false) -> [Int] {
+        precondition(!entityDetailsDropped, "ReportCorpus: the entities' rows were let go (dropEntityDetails)")
         guard let order = orders?.entities else {
             let all = sortedEntities()
             return namedOnly ? all.filter { reportNamedTypes.contains(entityRows[$0].type) } : all
@@ -1161,7 +1202,7 @@ struct ReportCorpus {
 }
 
 /// The night's co-occurring pairs and each entity's top co-mentioned entities, counted from the
-/// documents' entity counters (`ReportCorpus.finish` runs it beside its other counts).
+/// documents' entity counters (`ReportCorpus.finish` runs it after its other counts).
 struct ReportPairCounter: Sendable {
     let documents: ReportBlockArray<ReportDocumentRow>
     /// Each document's site slot (-1 for none or not canonical).
@@ -1284,6 +1325,7 @@ struct ReportPairCounter: Sendable {
         }
         seconds = []
         pairsOf = []
+        coMentionDocuments = []
         if !pairs.isEmpty {
             // `pairs` is in key order here: the pairs of first entity `a` are
             // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.

@@ -82,28 +82,14 @@ final class ReportDocumentDetailStore {
     }
 }
 
-/// The headlines of the canonical documents ranked (`ReportTextOrder.ranks`) on a thread of its
-/// own while the mentions are read: ranking 71,000 headlines needs them and their sort keys at
-/// once (22 MB at 100,000 pages), which cost least at the start of the night, not in the page
-/// at its end. Only reads the sealed detail store (positioned reads), hence `@unchecked`.
-final class ReportTitleRanking: @unchecked Sendable {
-    private let work: ReportBackground<Result<[Int32], Error>>
-
+/// The headlines of the canonical documents ranked (`ReportTextOrder.ranks`): ranking 71,000
+/// headlines needs them and their sort keys at once (22 MB at 100,000 pages), which costs least
+/// at the start of the night, before the mention pass, not in the page at its end.
+enum ReportTitleRanking {
     /// `details`: each document's details offset in page order (`ReportCorpus.orderedDocuments`),
-    /// -1 for none.
-    init(store: ReportDocumentDetailStore, details: [Int64]) throws {
+    /// -1 for none; the ranks come in the same order.
+    static func ranks(store: ReportDocumentDetailStore, details: [Int64]) throws -> [Int32] {
         try store.seal()
-        let box = ReportUncheckedStore(store: store)
-        work = ReportBackground {
-            Result { ReportTextOrder.ranks(try details.map { $0 < 0 ? nil : try box.store.details(at: $0).title }) }
-        }
+        return ReportTextOrder.ranks(try details.map { $0 < 0 ? nil : try store.details(at: $0).title })
     }
-
-    /// The ranks, in the order of the offsets given.
-    func ranks() throws -> [Int32] { try work.wait().get() }
-}
-
-/// A detail store handed to another thread: it only reads it, with positioned reads.
-private struct ReportUncheckedStore: @unchecked Sendable {
-    let store: ReportDocumentDetailStore
 }

@@ -58,18 +58,22 @@ enum ReportHeap {
     #endif
 
     /// A measuring aid for the report's memory, off unless `NEWSPIPE_HEAP_LOG` is set: writes
-    /// `HEAP <label>:` with the process's resident memory now (`VmRSS`), its high-water mark so
+    /// `HEAP <label>:` with the seconds since the first mark, the process's resident memory now (`VmRSS`), its high-water mark so
     /// far (`VmHWM`) and the anonymous part (`RssAnon`) to standard error; with
     /// `NEWSPIPE_HEAP_LOG=2` also glibc's `malloc_stats` (bytes the heap holds and uses, per
     /// arena). The builder marks its phases, so a run shows which one sets the peak and how much
     /// of it is heap held but not used.
+    private static let started = DispatchTime.now().uptimeNanoseconds
+
     static func mark(_ label: String) {
         guard let setting = getenv("NEWSPIPE_HEAP_LOG").map({ String(cString: $0) }), !setting.isEmpty else { return }
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let fields = status.split(separator: "\n")
             .filter { $0.hasPrefix("VmHWM:") || $0.hasPrefix("VmRSS:") || $0.hasPrefix("RssAnon:") }
             .map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-        FileHandle.standardError.write(Data("HEAP \(label): \(fields.joined(separator: ", "))\n".utf8))
+        let since = started
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - since) / 1e9
+        FileHandle.standardError.write(Data("HEAP \(label): \(String(format: "%.2f", seconds)) s, \(fields.joined(separator: ", "))\n".utf8))
         #if canImport(Glibc)
         if setting == "2" { stats?() }
         #endif

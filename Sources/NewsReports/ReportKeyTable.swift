@@ -50,6 +50,7 @@ struct ReportKeyTable {
     }
 
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (slot: Int32, inserted: Bool) {
+        precondition(table.count > 0 || ends.isEmpty, "ReportKeyTable: insert into an appended table")
         if (ends.count + 1) * 4 > table.count * 3 { grow() }
         let mask = table.count - 1
         var position = Self.hash(key) & mask
@@ -66,6 +67,20 @@ struct ReportKeyTable {
         ends.append(UInt32(bytes.count))
         table[position] = slot
         return (slot, true)
+    }
+
+    /// Appends `key` in a slot of its own without looking for it: for keys that are only read by
+    /// slot (the entities' names), where the hash table (2 MB at 100,000 pages) would buy nothing.
+    /// A table filled this way is not searched (`slot(of:)`, `insert`).
+    @discardableResult
+    mutating func append(_ key: String) -> Int32 {
+        precondition(table.isEmpty, "ReportKeyTable: append to a searched table")
+        precondition(ends.count < Int(Int32.max), "ReportKeyTable: too many keys")
+        var key = key
+        key.withUTF8 { bytes.append(contentsOf: $0) }
+        precondition(bytes.count <= Int(UInt32.max), "ReportKeyTable: keys too long")
+        ends.append(UInt32(bytes.count))
+        return Int32(ends.count - 1)
     }
 
     /// The key in slot `slot`.
@@ -92,6 +107,9 @@ struct ReportKeyTable {
             return x.count < y.count
         }
     }
+
+    /// Bytes its buffers take (capacity, slack included).
+    var heldBytes: Int { bytes.capacity + ends.capacity * MemoryLayout<UInt32>.stride + table.count * MemoryLayout<Int32>.stride }
 
     /// Drops the slack the buffers grew with (after the last insertion).
     mutating func fit() {

@@ -8,26 +8,54 @@ import NewsRecords
 ///
 /// Order: document id, start, end, entity id, then the whole line's bytes, so that equal inputs
 /// split into shards differently (an array job, a resumed crash) give byte-identical output.
+///
+/// **Memory budget.** The chunk shares `budgetBytes` with what the caller holds besides (the
+/// report's counters, `add(_:line:besides:)`): it is spilled when it reaches `chunkLines`, or when
+/// it and the caller's bytes together reach the budget and it holds at least `minimumChunkBytes`.
+/// A small night sorts in a few large chunks; on a large night the counters grow (about 65 MB
+/// at 100,000 pages) and the chunk gives them its room, so the pass's peak no longer is the
+/// counters plus a full chunk. Where chunks end never changes the output: the order is total
+/// (the line is part of the key).
 final class ReportMentionSorter {
-    /// Lines held in memory before a chunk is spilled (about 25 MB of typical mentions).
+    /// Lines held in memory before a chunk is spilled (about 40 MB of typical mentions).
     let chunkLines: Int
+    /// Bytes the chunk and the caller's other structures share (`Int.max`: no budget).
+    let budgetBytes: Int
+    /// The least a chunk holds before the budget spills it (so a night over budget still sorts
+    /// in chunks of a useful size, and the runs stay few).
+    let minimumChunkBytes: Int
     private let folder: URL
     private var chunk: [ReportSortRecord] = []
+    /// What the chunk's records take in memory, by `recordBytes`.
+    private(set) var chunkBytes = 0
     private var runs: [URL] = []
+    /// Runs spilled so far.
+    var runCount: Int { runs.count }
     /// The merge's state: the in-memory chunk's next record when nothing was spilled, else each
-    /// run's reader and its current record.
+    /// run's reader and its current record, and the runs with a record by their heads, least
+    /// first (a binary heap: a night spills tens of runs, and a scan of every head per record
+    /// was a comparison per run per mention).
     private var position = 0
     private var readers: [ReportSortRunReader] = []
     private var heads: [ReportSortRecord?] = []
+    private var heap: [Int] = []
 
-    init(folder: URL, chunkLines: Int = 100_000) {
+    init(folder: URL, chunkLines: Int = 100_000, budgetBytes: Int = .max, minimumChunkBytes: Int = 8 << 20) {
         self.folder = folder
         self.chunkLines = max(1, chunkLines)
+        self.budgetBytes = max(0, budgetBytes)
+        self.minimumChunkBytes = max(0, minimumChunkBytes)
     }
+
+    /// A record of `count` bytes in the chunk: its bytes, the array's header and the allocator's
+    /// word, and the record itself.
+    static func recordBytes(_ count: Int) -> Int { count + 48 + MemoryLayout<ReportSortRecord>.stride }
 
     deinit { removeRuns() }
 
-    func add(_ mention: EntityMention, line: ArraySlice<UInt8>) throws {
+    /// Adds a line; `held` is what the caller holds besides the chunk (bytes, an estimate), which
+    /// the budget counts against the chunk.
+    func add(_ mention: EntityMention, line: ArraySlice<UInt8>, besides held: Int = 0) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(mention.documentId.utf8.count + mention.entityId.utf8.count + 18 + line.count)
         bytes.append(contentsOf: mention.documentId.utf8)
@@ -38,8 +66,12 @@ final class ReportMentionSorter {
         bytes.append(0)
         let prefix = bytes.count
         bytes.append(contentsOf: line)
+        chunkBytes += Self.recordBytes(bytes.count)
         chunk.append(ReportSortRecord(bytes: bytes, prefix: prefix))
-        if chunk.count >= chunkLines { try spill() }
+        if chunk.count >= chunkLines
+            || (budgetBytes != .max && chunkBytes >= minimumChunkBytes && chunkBytes >= budgetBytes - min(budgetBytes, held)) {
+            try spill()
+        }
     }
 
     /// Ends the adding: sorts the last chunk and, when runs were spilled, spills it too and opens
@@ -53,6 +85,11 @@ final class ReportMentionSorter {
         let block = Self.mergeBlockBytes(runs: runs.count)
         readers = try runs.map { try ReportSortRunReader($0, blockBytes: block) }
         heads = try readers.indices.map { try readers[$0].next() }
+        heap = []
+        for index in heads.indices where heads[index] != nil {
+            heap.append(index)
+            siftUp(heap.count - 1)
+        }
     }
 
     /// The next record in sorted order (after `startMerge()`), nil at the end, when the runs are
@@ -67,20 +104,52 @@ final class ReportMentionSorter {
             position += 1
             return chunk[position - 1]
         }
-        var best: Int?
-        for index in heads.indices {
-            guard let head = heads[index] else { continue }
-            if let current = best, let other = heads[current], !(head < other) { continue }
-            best = index
-        }
-        guard let chosen = best, let record = heads[chosen] else {
+        guard let chosen = heap.first, let record = heads[chosen] else {
             readers = []
             heads = []
+            heap = []
             removeRuns()
             return nil
         }
         heads[chosen] = try readers[chosen].next()
+        if heads[chosen] == nil {
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+        }
+        if !heap.isEmpty { siftDown(0) }
         return record
+    }
+
+    /// Whether run `a`'s head comes before run `b`'s (equal heads by run: equal records are the
+    /// same bytes, so this only makes the merge's steps repeatable).
+    private func headPrecedes(_ a: Int, _ b: Int) -> Bool {
+        guard let x = heads[a], let y = heads[b] else { return heads[a] != nil }
+        if x < y { return true }
+        if y < x { return false }
+        return a < b
+    }
+
+    private func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard headPrecedes(heap[child], heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            let right = left + 1
+            let child = right < heap.count && headPrecedes(heap[right], heap[left]) ? right : left
+            guard headPrecedes(heap[child], heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            parent = child
+        }
     }
 
     /// Writes the lines held in memory to a run of their own when earlier chunks were spilled
@@ -120,6 +189,7 @@ final class ReportMentionSorter {
             throw FileError.io(path: url.path, reason: "write failed: \(error.localizedDescription)")
         }
         chunk.removeAll(keepingCapacity: true)
+        chunkBytes = 0
         // The chunk's records (a block per line) were freed among the night's aggregates, which
         // grow while mentions are read: their pages go back now rather than once at the pass's
         // end, so the pages that blocks left behind do not pile up across chunks (peak RSS of

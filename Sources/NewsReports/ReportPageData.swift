@@ -129,7 +129,9 @@ final class ReportPageData {
         var evidence: Int32
     }
 
-    private let corpus: ReportCorpus
+    /// The page's copy of the corpus; the entities' rows and names go once the entity blocks
+    /// are rendered (`ReportCorpus.dropEntityDetails`).
+    private var corpus: ReportCorpus
     let documentOrder: [Int]
     /// Each document's headline rank among the page's documents (by position in
     /// `documentOrder`), when ranked before the page (`ReportTitleRanking`); nil ranks them
@@ -137,9 +139,22 @@ final class ReportPageData {
     var titleRanks: [Int32]?
     private var documentPosition: [Int32]
     private var embedded: [Bool]
-    let entityOrder: [Int]
+    /// The page's entities (corpus slots) in page order; emptied once their blocks are rendered
+    /// (`entityCount` stays).
+    private(set) var entityOrder: [Int]
+    let entityCount: Int
     /// Each entity's place (by `entityOrder` position) when the names are sorted as text.
-    private let entityNameRanks: [Int32]
+    private var entityNameRanks: [Int32]
+    /// `#data`'s entity table (its first `entitiesFirst` rows), rendered when the page is made,
+    /// escaped for a script element.
+    private var firstEntities: [UInt8] = []
+    /// The entity block's lines (`writeEntities(to:)`), rendered when the page is made and kept
+    /// on disk: the entities' rows, names and order can then go before the context pass and the
+    /// page's end, which no longer need them (`ReportCorpus.dropEntityDetails`).
+    private let entityBlock: ReportSpillFile
+    private var entityBlockPieces: [ReportSpillFile.Span] = []
+    /// Each ticker's company name (`tickerEntity`'s name), for the ticker table.
+    private var tickerCompany: [String?] = []
     private var entityPosition: [Int32]
     /// Each document's named entities on the page (by index in the corpus).
     private var namedEntitiesOnPage: [Int32]
@@ -180,6 +195,7 @@ final class ReportPageData {
          entitiesFirstMax: Int = ReportPageData.entitiesFirstMax) throws {
         self.corpus = corpus
         sentenceBytes = try ReportSpillFile(folder: folder, purpose: "sentences")
+        entityBlock = try ReportSpillFile(folder: folder, purpose: "page-entities")
         documentOrder = corpus.orderedDocuments()
         documentPosition = Array(repeating: -1, count: corpus.documents.count)
         for (position, index) in documentOrder.enumerated() { documentPosition[index] = Int32(position) }
@@ -188,6 +204,7 @@ final class ReportPageData {
         sentenceTo = Array(repeating: 0, count: documentOrder.count)
         let pageTypes = Set(Self.types)
         entityOrder = corpus.orderedEntities(namedOnly: true).filter { pageTypes.contains(corpus.entities[$0].type) }
+        entityCount = entityOrder.count
         entityPosition = Array(repeating: -1, count: corpus.entities.count)
         for (position, index) in entityOrder.enumerated() { entityPosition[index] = Int32(position) }
         // Ranked here, before the mentions are read and while little else is held: ranking the
@@ -242,6 +259,27 @@ final class ReportPageData {
                 if let day = corpus.documents[index].when?.day { embeddedFromDay = day }
             }
         }
+        try renderEntities()
+    }
+
+    /// Renders `#data`'s entity rows and the entity block, and notes each ticker's company; then
+    /// lets go of what only they read: the page's entity order and name ranks, and the corpus
+    /// copy's entity rows and names.
+    private func renderEntities() throws {
+        var first = ReportJSONBytes(htmlSafe: true, capacity: 96 * entitiesFirst + 64)
+        writeEntities(0 ..< entitiesFirst, into: &first)
+        firstEntities = first.bytes
+        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * Self.entitiesPerLine + 64)
+        for start in stride(from: entitiesFirst, to: entityOrder.count, by: Self.entitiesPerLine) {
+            if start > entitiesFirst { out.raw(0x0A) }
+            writeEntities(start ..< min(start + Self.entitiesPerLine, entityOrder.count), into: &out)
+            entityBlockPieces.append(try entityBlock.append(span: out.bytes))
+            out.bytes.removeAll(keepingCapacity: true)
+        }
+        tickerCompany = tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name }
+        entityOrder = []
+        entityNameRanks = []
+        corpus.dropEntityDetails()
     }
 
     // MARK: Filling
@@ -352,7 +390,7 @@ final class ReportPageData {
         out.key("format", first: true); out.string(Self.format)
         out.key("run"); writeRun(run, into: &out)
         out.key("dict"); try writeDictionaries(into: &out)
-        out.key("entities"); writeEntities(0 ..< entitiesFirst, into: &out)
+        out.key("entities"); out.bytes.append(contentsOf: firstEntities)
         out.key("tickers"); writeTickers(into: &out)
         if let history, !history.isEmpty { out.key("history"); writeHistory(history, into: &out) }
         out.raw("}")
@@ -370,13 +408,7 @@ final class ReportPageData {
     /// lines of `entitiesPerLine` (each a JSON object of columns, not escaped: it is compressed
     /// and Base64-encoded), handed to `emit` a line at a time. Empty when `#data` holds them all.
     func writeEntities(to emit: ([UInt8]) throws -> Void) throws {
-        var out = ReportJSONBytes(htmlSafe: false, capacity: 96 * Self.entitiesPerLine + 64)
-        for start in stride(from: entitiesFirst, to: entityOrder.count, by: Self.entitiesPerLine) {
-            if start > entitiesFirst { out.raw(0x0A) }
-            writeEntities(start ..< min(start + Self.entitiesPerLine, entityOrder.count), into: &out)
-            try emit(out.bytes)
-            out.bytes.removeAll(keepingCapacity: true)
-        }
+        for piece in entityBlockPieces { try emit(try entityBlock.read(piece)) }
     }
 
     /// The entity block whole (for tests).
@@ -511,7 +543,7 @@ final class ReportPageData {
         out.key("finished_at"); out.string(run.finishedAt)
         out.key("manifest"); out.string(run.manifest)
         out.key("documents"); out.integer(documentOrder.count)
-        out.key("entities"); out.integer(entityOrder.count)
+        out.key("entities"); out.integer(entityCount)
         out.key("mentions"); out.integer(namedMentionCount)
         out.key("mentions_embedded"); out.integer(mentionStore.count)
         out.key("groups"); out.integer(groups.count)
@@ -654,7 +686,7 @@ final class ReportPageData {
             last[row.ticker] = max(last[row.ticker] ?? day, day)
         }
         let totals = corpus.tickerTotals
-        let company = tickerEntity.map { $0 < 0 ? nil : corpus.entities[entityOrder[Int($0)]].name }
+        let company = tickerCompany
         let storyName = tickerStoryNames()
         out.raw("{")
         out.key("symbol", first: true); out.strings(totals.map { Optional($0.ticker) })

@@ -322,6 +322,34 @@ import Testing
         #expect(corpus.pairs.count == 3)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
     }
+    /// Letting the entities' rows, reach and names go (`dropEntityDetails`, before the context
+    /// pass) keeps their ids, found by slot and by id as the page's mention rows need them, and
+    /// the documents; the counters' estimate (`heldBytes`, the mention sorter's budget) grows as
+    /// entities and documents come and falls when they go.
+    @Test func droppingEntityDetailsKeepsTheIds() throws {
+        let folder = try Self.createdFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data("{\"id\":\"a\",\"words\":3,\"site\":\"s1\",\"published\":\"2026-01-01\"}\n".utf8).write(to: documents)
+        var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
+        try corpus.readDocuments(documents)
+        let before = corpus.heldBytes
+        for entity in ["org:x", "org:y", "per:z"] {
+            try corpus.add(EntityMention(documentId: "a", entityId: entity, canonicalName: entity.uppercased(), surface: entity,
+                                         type: .organization, start: 0, end: 1, sentence: 0, confidence: 1))
+        }
+        let counted = corpus.heldBytes
+        #expect(counted > before)
+        try corpus.finish()
+        #expect(corpus.entities.map(\.name) == ["ORG:X", "ORG:Y", "PER:Z"])
+        corpus.dropEntityDetails()
+        #expect(corpus.entityDetailsDropped)
+        #expect(corpus.entityRows.isEmpty && corpus.entityReach.isEmpty && corpus.entityNames.isEmpty)
+        #expect(corpus.entityIds.slot(of: "org:y") == 1 && corpus.entityId(2) == "per:z")
+        #expect(corpus.documentSlot(of: "a") == 0 && corpus.documentRows[0].known)
+        #expect(corpus.heldBytes < counted)
+    }
+
     /// Mentions per ticker are kept per document in one store: a document whose mentions come
     /// back after another's goes on from its stored counts (by tone), and each document reads
     /// back only its own, in the order its mentions first named the tickers.

@@ -50,6 +50,30 @@ import Testing
         #expect(sorted == keys.sorted(by: reportPrecedes))
     }
 
+    /// Appended keys (the entities' names) get a slot each, repeats too, in order; they read back
+    /// and compare as inserted keys do, and the table keeps no hash slots for them.
+    @Test func appendedKeysGetASlotEach() {
+        var appended = ReportKeyTable(), inserted = ReportKeyTable()
+        let keys = ["Ford", "Émile Zola", "", "Ford", "Fo"] + (0 ..< 200).map { "name \($0 % 50)" }
+        for (slot, key) in keys.enumerated() {
+            #expect(appended.append(key) == Int32(slot))
+            inserted.insert(key)
+        }
+        #expect(appended.count == keys.count)
+        for (slot, key) in keys.enumerated() {
+            #expect(appended[slot] == key)
+            #expect(appended.key(slot, is: key))
+        }
+        #expect(!appended.key(0, is: "Fo") && !appended.key(4, is: "Ford"))
+        let sorted = keys.indices.sorted { appended.precedes($0, $1) }.map { keys[$0] }
+        #expect(sorted == keys.sorted(by: reportPrecedes))
+        #expect(inserted.count == 54)
+        // The same distinct keys take less appended than inserted (no hash slots).
+        var distinctAppended = ReportKeyTable(), distinctInserted = ReportKeyTable()
+        for n in 0 ..< 1_000 { distinctAppended.append("k\(n)"); distinctInserted.insert("k\(n)") }
+        #expect(distinctAppended.heldBytes < distinctInserted.heldBytes)
+    }
+
     /// Keys whose hashes collide in a small table (every key lands in a 16-slot table before
     /// it grows, so probes wrap around its end) are all found.
     @Test func collidingKeysAreAllFound() {

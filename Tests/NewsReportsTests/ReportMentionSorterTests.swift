@@ -56,4 +56,44 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".tmp-") }
         #expect(left.isEmpty, "runs removed: \(left)")
     }
+
+    /// Under a budget the chunk is spilled when it and what the caller holds besides reach it
+    /// (not before `minimumChunkBytes`): the more the caller holds, the smaller the chunks and the
+    /// more the runs; the lines come out in the same order whatever the chunks were.
+    @Test func budgetShrinksTheChunkAsTheCallerHoldsMore() throws {
+        let folder = try ReportFixture.temporaryFolder()
+        var mentions: [EntityMention] = []
+        for document in 0 ..< 40 {
+            for start in [9, 2, 30] { mentions.append(mention("d\((document * 7919) % 40)", start, "org:\(start % 4)")) }
+        }
+        let record = ReportMentionSorter.recordBytes(40)
+        func sorted(besides held: Int, minimum: Int) throws -> (lines: [String], runs: Int) {
+            let sorter = ReportMentionSorter(folder: folder, chunkLines: 1_000_000, budgetBytes: 30 * record, minimumChunkBytes: minimum)
+            var runs = 0
+            for mention in mentions {
+                try sorter.add(mention, line: ArraySlice(Array("\(mention.documentId)|\(mention.start)|\(mention.entityId)".utf8)), besides: held)
+                runs = sorter.runCount
+            }
+            try sorter.startMerge()
+            var lines: [String] = []
+            while let record = try sorter.next() { lines.append(String(decoding: record.line, as: UTF8.self)) }
+            return (lines, runs)
+        }
+        let unbounded = ReportMentionSorter(folder: folder, chunkLines: 1_000_000)
+        for mention in mentions { try unbounded.add(mention, line: ArraySlice(Array("\(mention.documentId)|\(mention.start)|\(mention.entityId)".utf8)), besides: .max) }
+        #expect(unbounded.runCount == 0)
+        try unbounded.startMerge()
+        var expected: [String] = []
+        while let record = try unbounded.next() { expected.append(String(decoding: record.line, as: UTF8.self)) }
+
+        let light = try sorted(besides: 0, minimum: 0)
+        let heavy = try sorted(besides: 20 * record, minimum: 0)
+        let floor = try sorted(besides: 40 * record, minimum: 5 * record)
+        #expect(light.lines == expected && heavy.lines == expected && floor.lines == expected)
+        #expect(light.runs > 0 && heavy.runs > 2 * light.runs)
+        // Over budget from the start, chunks still hold `minimumChunkBytes` (about 5 records each).
+        #expect(floor.runs >= mentions.count / 8 && floor.runs <= mentions.count / 4)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".tmp-") }
+        #expect(left.isEmpty, "runs removed: \(left)")
+    }
 }
