@@ -100,12 +100,14 @@ public struct ReportBuilder: Sendable {
     /// Bytes the mention pass's counters (`ReportCorpus.heldBytes`) and the sort chunk share:
     /// past it the chunk is spilled early (not below `mentionSortMinimumChunk`), so the pass's
     /// peak is the counters plus what is left of the budget, not plus a whole chunk
-    /// (`ReportMentionSorter`). A 10,000-page night's full chunks fit beside its counters.
-    var mentionSortBudget = 64 << 20
+    /// (`ReportMentionSorter`). A 10,000-page night's full chunks (about 39 MB) fit beside its
+    /// counters (6 MB); a 100,000-page night's counters reach 47 MB and its chunks shrink to the
+    /// minimum.
+    var mentionSortBudget = 48 << 20
     /// The least the mention sort chunk holds before the budget spills it.
     var mentionSortMinimumChunk = 8 << 20
     /// Table keys (entities, documents, pairs …) a pool worker turns into rows at a time.
-    static let tableKeysPerChunk = 512
+    static let tableKeysPerChunk = 128
     /// Mentions a pool worker makes the contexts of at a time (tests lower it).
     var contextBatchMentions = ReportContextBatch.mentionsPerBatch
     /// How the page stores its sentence block (tests read plain JSON more easily).
@@ -116,7 +118,7 @@ public struct ReportBuilder: Sendable {
     var pageEntitiesFirstMax = ReportPageData.entitiesFirstMax
 
     /// Rows handed to the database thread at a time.
-    static let databaseRowsPerJob = 1_024
+    static let databaseRowsPerJob = 256
     /// Context batches between returns of free heap pages in the context pass.
     static let trimBatches = 64
 
@@ -141,9 +143,8 @@ public struct ReportBuilder: Sendable {
         ReportHeap.mapLargeBlocks()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         AtomicFile.removeStaleTemporaries(in: folder)
-        // Read what the previous report says before writing anything: it may be this very folder.
-        // Only what "what changed" needs of it is kept (`ReportPreviousNight`).
-        let previous = inputs.previousReport.flatMap(ReportPreviousNight.load(from:))
+        // The previous report is read before any report file is written (it may be this very
+        // folder): its run facts here, its snapshot when the overview is made, before the tables.
         let previousSuccess = inputs.previousReport.flatMap(ReportRunFacts.lastSuccess(in:))
         var corpus = ReportCorpus(pairCap: pairEntitiesPerDocument, minimumPairDocuments: minimumPairDocuments, spillFolder: folder)
         // A stage that wrote nothing may leave no file: the report then shows what there is and
@@ -200,8 +201,6 @@ public struct ReportBuilder: Sendable {
                 firstLine += chunk.count
             })
         }
-        // Company tone is kept by the slots of the documents, entities and tickers read above.
-        for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
         ReportHeap.mark("mentions read (counters \(corpus.heldBytes >> 10) kB, \(sorter.runCount) runs, chunk \(sorter.chunkBytes >> 10) kB)")
         // The held chunk's records go to a run, and their pages back to the system with it
         // (`ReportMentionSorter.spill`), before the night's end.
@@ -212,11 +211,10 @@ public struct ReportBuilder: Sendable {
         // among the aggregates the context pass keeps.
         ReportHeap.returnFreePages()
 
-        // The tables, the data package and the overview come first: they read only the night's
-        // counts, and the co-occurring pairs and top co-mentions (12 MB and 5 MB at 100,000
-        // pages) are then let go before the context pass and the page, which never read them.
-        // Each table's rows are made and put in CSV form by the pool's workers, a range of keys
-        // each; this thread writes them in order and hands them to the database thread.
+        // The overview, the tables and the data package come first: they read only the night's
+        // counts, and what only they read goes as each is done, before the context pass and the
+        // page. Each table's rows are made and put in CSV form by the pool's workers, a range of
+        // keys each; this thread writes them in order and hands them to the database thread.
         var written: [String] = []
         /// Hands the rows `produce` gives to the database thread, `databaseRowsPerJob` at a time.
         func inDatabaseJobs<Row>(_ produce: (_ add: (Row) throws -> Void) throws -> Void,
@@ -234,7 +232,26 @@ public struct ReportBuilder: Sendable {
             if !rows.isEmpty { try submit() }
         }
         try corpus.sealSpills()
+        // The overview (and the history row and run facts made from it) reads the night's counts,
+        // the pairs among them: made first, so that each table's own inputs can go once it is
+        // written (the top co-mentions after entities.csv, the pairs after cooccurrence.csv, the
+        // documents' ticker counts and company tones after document_tickers.csv).
+        // Only what "what changed" needs of the previous report is kept, read against tonight's
+        // entity ids (`ReportPreviousNight`), and only until the overview is made.
+        let overview: ReportOverview
+        do {
+            let previous = inputs.previousReport.flatMap { ReportPreviousNight.load(from: $0, against: corpus.entityIds) }
+            overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
+        }
+        let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
+        let historyNight = inputs.history == nil ? nil : ReportHistoryNight(corpus: corpus, overview: overview, facts: runFacts)
+        ReportHeap.mark("overview made")
         for table in tables {
+            if table.name == ReportTables.documentTickers.name {
+                // Company tone is kept by the slots of the documents, entities and tickers, and
+                // read only for the table that reads it.
+                for url in inputs.companyTone where FileManager.default.fileExists(atPath: url.path) { try corpus.readCompanyTone(url) }
+            }
             let csv = try ReportCSVWriter(table, to: folder.appendingPathComponent(table.file))
             let source = ReportTables.source(of: table, corpus)
             var nextKey = 0
@@ -255,6 +272,15 @@ public struct ReportBuilder: Sendable {
             }, insert: { rows in try database.insert(rows, into: table) })
             try csv.commit()
             written.append(table.file)
+            switch table.name {
+            case ReportTables.entities.name: corpus.dropCoMentions()
+            case ReportTables.cooccurrence.name: corpus.dropPairs()
+            case ReportTables.documentTickers.name: corpus.dropDocumentTickers()
+            default: break
+            }
+            ReportHeap.mark("table \(table.file)")
+            // Each table's rows were made and freed on three threads among the counters.
+            ReportHeap.returnFreePages()
         }
 
         try AtomicFile.write(ReportDataPackage.make(tables: tables).rendered(),
@@ -262,17 +288,11 @@ public struct ReportBuilder: Sendable {
         written.append("datapackage.json")
 
         ReportHeap.mark("tables written")
-        // The tables' rows were made and freed on three threads among the counters.
-        ReportHeap.returnFreePages()
-        let overview = try ReportOverview(corpus: corpus, inputs: inputs, topEntities: topEntities, previous: previous)
-        let runFacts = ReportRunFacts(inputs: inputs, overview: overview, previousSuccess: previousSuccess)
-        let historyNight = inputs.history == nil ? nil : ReportHistoryNight(corpus: corpus, overview: overview, facts: runFacts)
-        corpus.dropPairs()
-        ReportHeap.returnFreePages()
         // The snapshot (every named entity in report order, streamed) is written on a thread of
-        // its own while this one inserts the clusters' members and makes the page: like the
-        // page's entity blocks and the history row above, it is the last to read the entities'
-        // rows and names, which then go before the context pass (`ReportCorpus.dropEntityDetails`).
+        // its own while this one inserts the clusters' members: like the page's entity blocks
+        // and the history row above, it is the last to read the entities' rows and names, which
+        // go before the context pass (`ReportCorpus.dropEntityDetails`). It ends before the page
+        // is made (beside it, the two were the largest moment after the night's counting).
         let snapshotThread = ReportSerialWorker(capacity: 1)
         defer { snapshotThread.stop() }
         try snapshotThread.submit { [corpus] in
@@ -282,6 +302,11 @@ public struct ReportBuilder: Sendable {
         try inDatabaseJobs({ add in
             for story in corpus.stories { try add((story, try corpus.members(of: story))) }
         }, insert: { rows in try database.insert(members: rows) })
+        ReportHeap.mark("members inserted")
+        try snapshotThread.finish()
+        ReportHeap.mark("snapshot written")
+        corpus.dropTableInputs()
+        ReportHeap.returnFreePages()
 
         // The sorted lines, one document at a time: each mention gets its context (the article
         // text is read again, one document at a time) and goes to mentions.jsonl, the database
@@ -292,7 +317,6 @@ public struct ReportBuilder: Sendable {
         ReportHeap.mark("pairs let go")
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         page.titleRanks = titleRanks
-        try snapshotThread.finish()
         corpus.dropEntityDetails()
         ReportHeap.returnFreePages()
         ReportHeap.mark("page made")
@@ -526,7 +550,8 @@ extension ReportMentionLine {
 extension ReportHistoryNight {
     init(corpus: ReportCorpus, overview: ReportOverview, facts: ReportRunFacts) {
         let inputs = overview.inputs
-        let named = corpus.orderedEntities(namedOnly: true)
+        // The stored order read in place (as an `[Int]` copy it was 2.2 MB at 100,000 pages).
+        let named = corpus.entityOrderSlots().lazy.filter { corpus.isNamed($0) }.map { Int($0) }
         var companyOf: [String: String] = [:]
         for index in named {
             let entity = corpus.entities[index]
@@ -536,7 +561,7 @@ extension ReportHistoryNight {
             night: inputs.reportNight, startedAt: ReportFormat.timestamp(inputs.runStartedAt),
             finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), manifestHash: inputs.manifestHash, status: facts.status,
             documents: overview.documentCount, mentions: named.reduce(0) { $0 + corpus.entities[$1].mentions },
-            namedEntities: named.count, sites: overview.siteCount, mirrorsRemoved: overview.mirrorsRemoved,
+            namedEntities: named.reduce(0) { count, _ in count + 1 }, sites: overview.siteCount, mirrorsRemoved: overview.mirrorsRemoved,
             rejected: inputs.stages.reduce(0) { $0 + $1.rejected }, firstDay: overview.firstDay, lastDay: overview.lastDay,
             tickers: corpus.tickerTotals.map {
                 Count(key: $0.ticker, name: companyOf[$0.ticker] ?? "", type: EntityType.ticker.rawValue, ticker: $0.ticker,

@@ -533,6 +533,9 @@ struct ReportCorpus {
     let minimumPairDocuments: Int
     /// Co-mentioned entities kept per entity.
     let coMentionsKept = 5
+    /// Partners the pair counter gathers together at most (tests lower it to count in many
+    /// ranges).
+    var pairKeysPerRange = ReportCorpus.pairKeysSorted
     /// Each entity's top co-mentioned entities, `coMentionsKept` slots per entity (entity i's at
     /// `i * coMentionsKept`), best first, -1 after the last; filled by `finish()`.
     private var coMentionSlots: [Int32] = []
@@ -563,11 +566,65 @@ struct ReportCorpus {
         return try JSONLines.makeDecoder().decode(MirrorCluster.self, from: Data(clusterRecords.read(story.record))).members
     }
 
-    /// Empties the co-occurring pairs and the top co-mentions (12 MB at 100,000 pages) once the
-    /// tables and the overview are written: nothing after them reads them.
+    /// Empties the co-occurring pairs and the top co-mentions (8 and 5 MB at 100,000 pages)
+    /// once the overview and their tables are made: nothing after them reads them.
     mutating func dropPairs() {
         pairs = ReportPairTable()
+        dropCoMentions()
+    }
+
+    /// Empties the top co-mentions once `entities.csv`, their only reader, is written.
+    mutating func dropCoMentions() {
         coMentionSlots = []
+        coMentionsDropped = true
+    }
+
+    /// Whether `dropCoMentions()` let the top co-mentions go.
+    private(set) var coMentionsDropped = false
+
+    /// Empties each document's mentions per ticker and the company tones (4 and 6 MB at 100,000
+    /// pages) once `document_tickers.csv` is written (the documents' tickers in `documents.csv`
+    /// and the overview come before it). Reading a document's tickers after it stops the program.
+    mutating func dropDocumentTickers() {
+        tickerCounts = ReportBlockArray()
+        companyTones = ReportCompanyTones()
+    }
+
+    /// Lets go what only the tables, the overview and the clusters' members read (the stories,
+    /// the documents' ticker counts, the company tones: about 11 MB at 100,000 pages) before the
+    /// page is made, keeping each document's number of carrying sites and mirrors (the page's
+    /// columns, `carrierCount(ofSlot:)`). Reading the stories or a document's ticker counts after
+    /// it stops the program.
+    mutating func dropTableInputs() {
+        var carriers = [Int32](repeating: 0, count: documentRows.count)
+        var mirrors = [Int32](repeating: 0, count: documentRows.count)
+        for index in documentRows.indices where documentRows[index].known {
+            let document = documents[index]
+            carriers[index] = Int32(clamping: self.carriers(of: document).count)
+            mirrors[index] = Int32(clamping: mirrorCount(of: document))
+        }
+        documentCarriers = (carriers, mirrors)
+        stories = []
+        storyOfCanonical = [:]
+        removedByCanonical = [:]
+        tickerCounts = ReportBlockArray()
+        companyTones = ReportCompanyTones()
+    }
+
+    /// Each document's number of carrying sites and mirrors (by slot), once `dropTableInputs`
+    /// let the stories go.
+    private var documentCarriers: (carriers: [Int32], mirrors: [Int32])?
+
+    /// How many sites carried a document (`carriers(of:)`), by slot.
+    func carrierCount(ofSlot slot: Int) -> Int {
+        if let documentCarriers { return Int(documentCarriers.carriers[slot]) }
+        return carriers(of: documents[slot]).count
+    }
+
+    /// Mirrors dedup removed for a document (`mirrorCount(of:)`), by slot.
+    func mirrorCount(ofSlot slot: Int) -> Int {
+        if let documentCarriers { return Int(documentCarriers.mirrors[slot]) }
+        return mirrorCount(of: documents[slot])
     }
 
     /// Lets the entities' rows, reach, names and report order go (23 MB at 100,000 pages) once
@@ -602,12 +659,20 @@ struct ReportCorpus {
     /// line goes to a spill file, read again for the members table).
     mutating func readClusters(_ url: URL, pool: WorkerPool = WorkerPool(workers: 1)) throws {
         var seen: Set<String> = []
+        // The stories' sites share one copy of each name (a string per story and site, decoded
+        // apart, was about 2.5 MB at 100,000 pages, held all night).
+        var siteCopies: [String: String] = [:]
         if clusterRecords == nil { clusterRecords = try ReportSpillFile(folder: spillFolder, purpose: "clusters") }
         guard let records = clusterRecords else { return }
         try Self.decodeLines(url, pool: pool, decode: { decoder, data in try Self.story(decoder.decode(MirrorCluster.self, from: data)) }) { line, _, decoded in
             var story = decoded
             guard seen.insert(story.clusterId).inserted else { return }
             story.record = try records.append(span: line)
+            story.sites = story.sites.map { site in
+                if let copy = siteCopies[site] { return copy }
+                siteCopies[site] = site
+                return site
+            }
             stories.append(story)
         }
         stories.sort { reportPrecedes($0.clusterId, $1.clusterId) }
@@ -633,7 +698,9 @@ struct ReportCorpus {
     /// the documents and mentions: a call is kept by the slots of its document, entity and
     /// ticker, and one on a document, entity or ticker the report does not know is never asked
     /// for (`documentTickerRows` asks about canonical documents and the tickers and companies
-    /// their mentions named). `finish()` seals the calls.
+    /// their mentions named). The calls are sealed after each file (the builder reads them just
+    /// before `document_tickers.csv`, their only reader, so they are not held through the
+    /// night's counting and the other tables).
     mutating func readCompanyTone(_ url: URL) throws {
         try JSONLines.forEach(CompanyTone.self, in: url) { record in
             guard let document = documentIds.slot(of: record.documentId), documentRows[Int(document)].known else { return }
@@ -643,6 +710,7 @@ struct ReportCorpus {
                 companyTones.add(document: document, company: .ticker(ticker), tone)
             }
         }
+        companyTones.seal()
     }
 
     /// A document's tone towards a ticker from the entities stage, when it gave one: its call on
@@ -653,9 +721,15 @@ struct ReportCorpus {
         return nil
     }
 
+    /// Reads `RemovedMirror` records: all are counted; a canonical's mirrors are kept (their
+    /// count and sites) only when no cluster read before names it, since a cluster's record is
+    /// what `carriers(of:)` and `mirrorCount(of:)` read then (kept for every canonical, they were
+    /// about 4 MB at 100,000 pages, held through the night's end and never read).
     mutating func readRemoved(_ url: URL) throws {
         try JSONLines.forEach(RemovedMirror.self, in: url) { mirror in
-            removedByCanonical[mirror.canonicalId, default: ReportRemovedMirrors()].add(mirror)
+            if storyOfCanonical[mirror.canonicalId] == nil {
+                removedByCanonical[mirror.canonicalId, default: ReportRemovedMirrors()].add(mirror)
+            }
             removedCount += 1
             removedByReason[mirror.reason, default: 0] += 1
         }
@@ -882,11 +956,12 @@ struct ReportCorpus {
         // bytes were slack).
         Self.fit(&tickerDays)
         documentIds.fit()
-        // The pairs are counted after the entities', tickers' and sites' counts, once their walks
-        // are let go (beside them, on a thread of their own, the two steps' arrays were the
-        // night's largest moment, 31 MB above the counters at 100,000 pages, for about a second
-        // saved); they read the documents, the entity ids and what is made for them here (the
-        // sites' slots, interned here first, in document order).
+        // The pairs are counted first, then the entities', tickers' and sites' counts (beside
+        // them, on a thread of their own, the two steps' arrays were the night's largest moment,
+        // 31 MB above the counters at 100,000 pages, for about a second saved; after them, the
+        // entities' reach was held through the pairs' peak); they read the documents, the
+        // entity ids and what is made for them here (the sites' slots, interned here first, in
+        // document order).
         let documentSites = documentRows.map { $0.known ? $0.site : -1 }
         var tickerNumbers: [String: Int32] = [:]
         let tickerOf: [Int32] = entityRows.indices.map { index in
@@ -902,6 +977,20 @@ struct ReportCorpus {
         // sites of entities, tickers, ticker-days and pairs are counted walking them in this
         // order (`ReportSiteWalk`).
         let walk = Self.bySite(documentRows.indices.filter { documentRows[$0].known }, sites: documentSites)
+        let counted = try ReportPairCounter(
+            documents: documentRows, documentSites: documentSites, walk: walk,
+            named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
+            entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
+            kept: coMentionsKept, keysPerRange: pairKeysPerRange).count()
+        ReportHeap.mark("finish: pairs counted")
+        coMentionSlots = counted.coMentionSlots
+        pairs = ReportPairTable(counted.pairs) { [entityIds] x, y in
+            if x.documents != y.documents { return x.documents > y.documents }
+            if x.a != y.a { return entityIds.precedes(Int(x.a), Int(y.a)) }
+            return entityIds.precedes(Int(x.b), Int(y.b))
+        }
+        ReportHeap.mark("finish: pairs sorted")
+        ReportHeap.returnFreePages()
         // Counted from scratch (a corpus finished again after more input counts it again).
         entityReach = ReportBlockArray()
         for _ in entityRows.indices { entityReach.append(ReportEntityReach()) }
@@ -956,21 +1045,6 @@ struct ReportCorpus {
         (entitySites, tickerSites, tickerDaySites, reach) = (ReportSiteWalk(items: 0), ReportSiteWalk(items: 0), ReportSiteWalk(items: 0), ReportSiteWalk(items: 0))
 
         ReportHeap.mark("finish: own counts done")
-        ReportHeap.returnFreePages()
-        let counted = try ReportPairCounter(
-            documents: documentRows, documentSites: documentSites, walk: walk,
-            named: entityRows.map { reportNamedTypes.contains($0.type) }, tickerOf: tickerOf,
-            entityIds: entityIds, entityCounts: entityCountStore, pairCap: pairCap, minimumPairDocuments: minimumPairDocuments,
-            kept: coMentionsKept).count()
-        ReportHeap.mark("finish: pairs counted")
-        coMentionSlots = counted.coMentionSlots
-        pairs = ReportPairTable(counted.pairs) { [entityIds] x, y in
-            if x.documents != y.documents { return x.documents > y.documents }
-            if x.a != y.a { return entityIds.precedes(Int(x.a), Int(y.a)) }
-            return entityIds.precedes(Int(x.b), Int(y.b))
-        }
-
-        ReportHeap.mark("finish: pairs sorted")
         tickerDays.sort { x, y in
             if x.ticker != y.ticker { return reportPrecedes(x.ticker, y.ticker) }
             return (x.day ?? Int.max) < (y.day ?? Int.max)
@@ -1053,6 +1127,7 @@ struct ReportCorpus {
     /// An entity's most co-mentioned entities (slots), best first: most shared documents, then
     /// by id.
     func coMentions(of entity: Int) -> ArraySlice<Int32> {
+        precondition(!coMentionsDropped, "ReportCorpus: the top co-mentions were let go (dropCoMentions)")
         guard !coMentionSlots.isEmpty else { return [] }
         let slots = coMentionSlots[entity * coMentionsKept ..< (entity + 1) * coMentionsKept]
         return slots.prefix { $0 >= 0 }
@@ -1060,6 +1135,7 @@ struct ReportCorpus {
 
     /// Every site that carried a document: its own and its mirrors', sorted.
     func carriers(of document: ReportDocument) -> [String] {
+        precondition(documentCarriers == nil, "ReportCorpus: the stories were let go (dropTableInputs)")
         var sites: Set<String> = []
         if let site = document.site { sites.insert(site) }
         if let story = storyOfCanonical[document.id] {
@@ -1072,6 +1148,7 @@ struct ReportCorpus {
 
     /// Mirrors dedup removed for a canonical document.
     func mirrorCount(of document: ReportDocument) -> Int {
+        precondition(documentCarriers == nil, "ReportCorpus: the stories were let go (dropTableInputs)")
         if let story = storyOfCanonical[document.id] { return stories[story].mirrors }
         return removedByCanonical[document.id]?.count ?? 0
     }
@@ -1109,6 +1186,28 @@ struct ReportCorpus {
         return result
     }
 
+    /// The entities in report order as slots: once `finish()` sorted them, the stored order
+    /// itself (no copy; a copy as `[Int]` was 2.2 MB at 100,000 pages, made by each of the
+    /// tables, the overview, the history row and the snapshot).
+    func entityOrderSlots() -> [Int32] {
+        precondition(!entityDetailsDropped, "ReportCorpus: the entities' rows were let go (dropEntityDetails)")
+        return orders?.entities ?? sortedEntities().map { Int32($0) }
+    }
+
+    /// Whether the entity in `slot` is of a named type (`reportNamedTypes`).
+    func isNamed(_ slot: some BinaryInteger) -> Bool { reportNamedTypes.contains(entityRows[Int(slot)].type) }
+
+    /// The stories' indexes (into `stories`) by reach: most sites, then most mirrors, then
+    /// cluster id (indexes, not a sorted copy of the stories: 2.3 MB at 100,000 pages).
+    func storyIndexesByReach() -> [Int32] {
+        stories.indices.map { Int32($0) }.sorted { a, b in
+            let (x, y) = (stories[Int(a)], stories[Int(b)])
+            if x.sites.count != y.sites.count { return x.sites.count > y.sites.count }
+            if x.mirrors != y.mirrors { return x.mirrors > y.mirrors }
+            return reportPrecedes(x.clusterId, y.clusterId)
+        }
+    }
+
     private func sortedEntities() -> [Int] {
         entityRows.indices.sorted { x, y in
             let (a, b) = (entityRows[x].mentions, entityRows[y].mentions)
@@ -1137,14 +1236,6 @@ struct ReportCorpus {
         }.map { tickers[Int($0.key)] }
     }
 
-    /// Stories (clusters) by reach: most sites, then most mirrors, then cluster id.
-    func storiesByReach() -> [ReportStory] {
-        stories.sorted { x, y in
-            if x.sites.count != y.sites.count { return x.sites.count > y.sites.count }
-            if x.mirrors != y.mirrors { return x.mirrors > y.mirrors }
-            return reportPrecedes(x.clusterId, y.clusterId)
-        }
-    }
 
     /// A document's slot, by its id.
     func documentSlot(of id: String) -> Int32? { documentIds.slot(of: id) }
@@ -1218,6 +1309,8 @@ struct ReportPairCounter: Sendable {
     let pairCap: Int
     let minimumPairDocuments: Int
     let kept: Int
+    /// Partners gathered together at most (`ReportCorpus.pairKeysSorted`; tests lower it).
+    var keysPerRange = ReportCorpus.pairKeysSorted
 
     /// The pairs of at least `minimumPairDocuments` documents, in key order (by first entity,
     /// then second), and each entity's best `kept` co-mentioned entities in flat slots.
@@ -1225,14 +1318,26 @@ struct ReportPairCounter: Sendable {
         // Each document's entities that take part in pairs (`pairChoice`), chosen once, so that
         // going over a document's pairs (once per range of pair keys below) allocates nothing:
         // a list made per document and pass was a quarter of this step.
-        var chosen: [Int32] = []
-        var chosenStart: [Int32] = [0]
+        // Sized first (a document's choice is its `pairCap` most mentioned named entities, so
+        // its size is known from its counts): grown by doubling and then copied to its size, the
+        // list was twice its 2.8 MB at 100,000 pages for a moment.
         var counts = ReportEntityCountStore.Reader(entityCounts)
+        var chosenCount = 0
+        for document in documents where document.known {
+            chosenCount += min(pairCap, try counts.counts(at: document.entityCounts).reduce(0) { $0 + (named[Int($1.key)] ? 1 : 0) })
+        }
+        var chosen: [Int32] = []
+        chosen.reserveCapacity(chosenCount)
+        var chosenStart: [Int32] = [0]
+        chosenStart.reserveCapacity(documents.count + 1)
         for document in documents {
             if document.known { chosen += pairChoice(try counts.counts(at: document.entityCounts)) }
             chosenStart.append(Int32(chosen.count))
         }
-        ReportCorpus.fit(&chosen)
+        precondition(chosen.count == chosenCount, "ReportPairCounter: chosen entities miscounted")
+        // Each document's choice was a few small arrays, freed among the counters.
+        ReportHeap.mark("pairs: entities chosen")
+        ReportHeap.returnFreePages()
         /// The pairs of a document's chosen entities, first entity the one earlier in its list,
         /// minus pairs of a company and its own ticker symbol (both entities name the same one).
         func chosenPairs(_ document: Int, _ body: (Int32, Int32) -> Void) {
@@ -1242,82 +1347,85 @@ struct ReportPairCounter: Sendable {
                 for j in i + 1 ..< end where tickerA < 0 || tickerOf[Int(chosen[j])] != tickerA { body(a, chosen[j]) }
             }
         }
+        // Each entity's partners in every document's pairs, both ways: the pairs of one entity
+        // are counted together (a bucket of its partners), which gives its top co-mentions at
+        // once and, where it is the first of a pair (by id), the listed pairs.
         var pairsOf = [Int32](repeating: 0, count: named.count)
-        for document in documents.indices where documents[document].known { chosenPairs(document) { a, _ in pairsOf[Int(a)] += 1 } }
+        for document in documents.indices where documents[document].known {
+            chosenPairs(document) { a, b in pairsOf[Int(a)] += 1; pairsOf[Int(b)] += 1 }
+        }
 
         // In blocks: no copy while they grow, no slack to shed.
         var pairs = ReportBlockArray<ReportPair>()
         // Every pair counts towards "top co-mentioned" (each entity keeps its best few, by a
-        // total order, so the result does not depend on the order pairs are met); only frequent
-        // pairs get a row of their own. The pairs are gathered a range of first entities at a
-        // time (every pair of the night at once was the largest array of its end) and sorted
-        // within each first entity, so `pairs` comes out in key order.
-        // Each entity's best `coMentionsKept` co-mentioned entities and their document counts, in
-        // flat slots (an array per entity cost an allocation each).
+        // total order); only frequent pairs get a row of their own. The partners are gathered a
+        // range of entities at a time (every pair of the night at once was the largest array of
+        // its end) and sorted within each entity, so `pairs` comes out in key order (first
+        // entity, then second, by slot). Each entity's best `coMentionsKept` co-mentioned
+        // entities are chosen from its whole bucket, into flat slots (an array per entity cost
+        // an allocation each; keeping every entity's best few and their counts while pairs
+        // were offered one at a time was two such arrays, 11 MB at 100,000 pages).
         var coMentionSlots = [Int32](repeating: -1, count: named.count * kept)
-        var coMentionDocuments = Array(repeating: Int32(0), count: named.count * kept)
         func better(_ x: (entity: Int32, documents: Int), _ y: (entity: Int32, documents: Int)) -> Bool {
             x.documents != y.documents ? x.documents > y.documents : entityIds.precedes(Int(x.entity), Int(y.entity))
         }
-        func offer(_ entity: Int32, _ candidate: (entity: Int32, documents: Int)) {
-            let base = Int(entity) * kept
-            var count = 0
-            while count < kept, coMentionSlots[base + count] >= 0 { count += 1 }
-            func listed(_ index: Int) -> (entity: Int32, documents: Int) {
-                (coMentionSlots[base + index], Int(coMentionDocuments[base + index]))
-            }
-            guard count < kept || better(candidate, listed(count - 1)) else { return }
-            if count == kept { count -= 1 }
-            var at = 0
-            while at < count, !better(candidate, listed(at)) { at += 1 }
-            var index = count
-            while index > at {
-                coMentionSlots[base + index] = coMentionSlots[base + index - 1]
-                coMentionDocuments[base + index] = coMentionDocuments[base + index - 1]
-                index -= 1
-            }
-            coMentionSlots[base + at] = candidate.entity
-            coMentionDocuments[base + at] = Int32(clamping: candidate.documents)
+        var best: [(entity: Int32, documents: Int)] = []
+        best.reserveCapacity(kept + 1)
+        /// Keeps `candidate` among the best `kept` of `best` (best first).
+        func offer(_ candidate: (entity: Int32, documents: Int)) {
+            guard best.count < kept || better(candidate, best[best.count - 1]) else { return }
+            var at = best.count
+            while at > 0, better(candidate, best[at - 1]) { at -= 1 }
+            best.insert(candidate, at: at)
+            if best.count > kept { best.removeLast() }
         }
-        // A range's second entities, bucketed by first entity (`pairsOf` gives each bucket's
-        // size, so no key is sorted across buckets); each bucket is then sorted on its own.
+        // A range's partners, bucketed by entity (`pairsOf` gives each bucket's size, so no key
+        // is sorted across buckets); each bucket is then sorted on its own. One buffer serves
+        // every range (an array made per range and freed among the growing pairs' blocks left
+        // 8 MB of heap held at 100,000 pages).
         var seconds: [Int32] = []
         var bucketEnd: [Int] = []
         var low = 0
         while low < named.count {
             var high = low, count = 0
-            while high < named.count, high == low || count + Int(pairsOf[high]) <= ReportCorpus.pairKeysSorted {
+            while high < named.count, high == low || count + Int(pairsOf[high]) <= keysPerRange {
                 count += Int(pairsOf[high])
                 high += 1
             }
             if count > 0 {
-                seconds = Array(repeating: 0, count: count)
+                if seconds.count < count { seconds = Array(repeating: 0, count: max(count, keysPerRange)) }
                 bucketEnd.removeAll(keepingCapacity: true)
                 var total = 0
                 for a in low ..< high { bucketEnd.append(total); total += Int(pairsOf[a]) }
+                func put(_ entity: Int32, _ partner: Int32) {
+                    guard entity >= low && entity < high else { return }
+                    let bucket = Int(entity) - low
+                    seconds[bucketEnd[bucket]] = partner
+                    bucketEnd[bucket] += 1
+                }
                 for document in documents.indices where documents[document].known {
-                    chosenPairs(document) { a, b in
-                        guard a >= low && a < high else { return }
-                        let bucket = Int(a) - low
-                        seconds[bucketEnd[bucket]] = b
-                        bucketEnd[bucket] += 1
-                    }
+                    chosenPairs(document) { a, b in put(a, b); put(b, a) }
                 }
                 var start = 0
                 for a in low ..< high {
                     let end = bucketEnd[a - low]
                     seconds[start ..< end].sort()
+                    best.removeAll(keepingCapacity: true)
                     var run = start
                     while run < end {
                         var next = run + 1
                         while next < end, seconds[next] == seconds[run] { next += 1 }
-                        let (first, second) = (Int32(a), seconds[run])
+                        let (entity, partner) = (Int32(a), seconds[run])
                         let count = next - run
-                        offer(first, (second, count))
-                        offer(second, (first, count))
-                        if count >= minimumPairDocuments { pairs.append(ReportPair(a: first, b: second)) }
+                        offer((partner, count))
+                        // Listed under the first of the two by id, as each document's chosen
+                        // entities are ordered.
+                        if count >= minimumPairDocuments, entityIds.precedes(a, Int(partner)) {
+                            pairs.append(ReportPair(a: entity, b: partner))
+                        }
                         run = next
                     }
+                    for (index, item) in best.enumerated() { coMentionSlots[a * kept + index] = item.entity }
                     start = end
                 }
             }
@@ -1325,7 +1433,10 @@ struct ReportPairCounter: Sendable {
         }
         seconds = []
         pairsOf = []
-        coMentionDocuments = []
+        // The ranges' buckets and each entity's best few were made and freed among the pairs'
+        // blocks.
+        ReportHeap.mark("pairs: buckets counted")
+        ReportHeap.returnFreePages()
         if !pairs.isEmpty {
             // `pairs` is in key order here: the pairs of first entity `a` are
             // `pairs[firstPair[a] ..< firstPair[a + 1]]`, in order of their second entity.

@@ -646,8 +646,8 @@ final class ReportPageData {
         out.key("words"); out.integers(documents.map(\.words)); try flush()
         out.key("entities"); out.integers(documentOrder.lazy.map { self.namedEntitiesOnPage[$0] })
         out.key("sentences"); out.integers(sentenceCount)
-        out.key("carriers"); out.integers(documents.map { corpus.carriers(of: $0).count })
-        out.key("mirrors"); out.integers(documents.map { corpus.mirrorCount(of: $0) })
+        out.key("carriers"); out.integers(documentOrder.lazy.map { corpus.carrierCount(ofSlot: $0) })
+        out.key("mirrors"); out.integers(documentOrder.lazy.map { corpus.mirrorCount(ofSlot: $0) })
         out.raw("}")
         try emit(out.bytes)
     }

@@ -136,9 +136,9 @@ enum ReportTables {
     static func day(_ value: Int?) -> ReportCell { .text(value.map(ReportDay.string)) }
 
     static func entityRows(_ corpus: ReportCorpus) -> ReportTableRows {
-        let order = corpus.orderedEntities()
+        let order = corpus.entityOrderSlots()
         return ReportTableRows(count: order.count) { position in
-            let index = order[position]
+            let index = Int(order[position])
             let entity = corpus.entities[index]
             let co = corpus.coMentions(of: index).prefix(coMentionsListed).map { corpus.entityId($0) }
             let balance = entity.mentions == 0 ? 0 : Double(entity.bullish - entity.bearish) / Double(entity.mentions)
@@ -222,9 +222,9 @@ enum ReportTables {
     }
 
     static func clusterRows(_ corpus: ReportCorpus) -> ReportTableRows {
-        let stories = corpus.storiesByReach()
-        return ReportTableRows(count: stories.count) { position in
-            let story = stories[position]
+        let order = corpus.storyIndexesByReach()
+        return ReportTableRows(count: order.count) { position in
+            let story = corpus.stories[Int(order[position])]
             let members = try corpus.members(of: story)
             let canonical = members.first { $0.id == story.canonicalId }
             let mirrors = members.filter { $0.id != story.canonicalId }.map(\.id)

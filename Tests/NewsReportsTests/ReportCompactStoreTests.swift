@@ -1,4 +1,5 @@
 import Foundation
+import NewsIO
 import NewsRecords
 import Testing
 @testable import NewsReports
@@ -221,8 +222,11 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["documents.jsonl"])
     }
     /// The previous report's ids: every id is found, and an id listed as a ticker and as
-    /// something else counts as not a ticker (as the sets of ids it replaced counted it).
-    @Test func previousNightKeepsTheIds() {
+    /// something else counts as not a ticker (as the sets of ids it replaced counted it); read
+    /// against tonight's ids (those it shares kept as flags at tonight's slots, the others as
+    /// bytes), it answers the same.
+    @Test(arguments: [[], ["org:b", "org:z", "ticker:A", "per:q"]])
+    func previousNightKeepsTheIds(_ tonightIds: [String]) {
         let snapshot = ReportSnapshot(
             finishedAt: "2026-12-03T02:00:00Z", documents: 7,
             entities: [.init(id: "org:a", name: "A", type: "ORG", mentions: 3, documents: 2),
@@ -231,11 +235,14 @@ import Testing
                        .init(id: "org:b", name: "B", type: "ORG", mentions: 1, documents: 1),
                        .init(id: "per:c", name: "C", type: "PER", mentions: 1, documents: 1)],
             tickers: [.init(ticker: "A", mentions: 2, documents: 1, toneBalance: 0.5)])
-        let previous = ReportPreviousNight(snapshot)
+        var tonight = ReportKeyTable()
+        for id in tonightIds { tonight.insert(id) }
+        let previous = ReportPreviousNight(snapshot, against: tonight)
         #expect(previous.finishedAt == "2026-12-03T02:00:00Z" && previous.documents == 7 && previous.tickers.count == 1)
         for id in ["org:a", "ticker:A", "org:b", "per:c"] { #expect(previous.contains(id)) }
-        #expect(!previous.contains("org:z") && !previous.contains(""))
+        #expect(!previous.contains("org:z") && !previous.contains("") && !previous.contains("per:q"))
         #expect(Set(previous.nonTickerIds) == ["org:a", "org:b", "per:c"])
+        #expect(Array(previous.nonTickerIds).count == 3)
     }
     /// Walking documents grouped by site (`ReportCorpus.bySite`), the walk counts for each item
     /// the distinct sites of the documents that name it, as a set per item does; documents
@@ -348,6 +355,98 @@ import Testing
         #expect(corpus.entityIds.slot(of: "org:y") == 1 && corpus.entityId(2) == "per:z")
         #expect(corpus.documentSlot(of: "a") == 0 && corpus.documentRows[0].known)
         #expect(corpus.heldBytes < counted)
+    }
+
+    /// The listed pairs and each entity's top co-mentions, counted from buckets of partners a
+    /// range of entities at a time, are what counting every document's chosen pairs directly
+    /// gives, in one range or in many.
+    @Test(arguments: [3, 40, 1 << 18])
+    func pairsAndCoMentionsAgreeWithADirectCount(_ keysPerRange: Int) throws {
+        let folder = try Self.createdFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data((0 ..< 80).map { "{\"id\":\"d\($0)\",\"words\":3,\"site\":\"s\($0 % 5)\",\"published\":\"2026-01-\(String(format: "%02d", $0 % 28 + 1))\"}\n" }
+            .joined().utf8).write(to: documents)
+        var corpus = ReportCorpus(pairCap: 4, minimumPairDocuments: 2, spillFolder: folder)
+        corpus.pairKeysPerRange = keysPerRange
+        try corpus.readDocuments(documents)
+        var state: UInt64 = 7
+        var perDocument: [String: [String: Int]] = [:]
+        for document in 0 ..< 80 {
+            for _ in 0 ..< Self.random(&state, 9) {
+                let entity = "org:e\(Self.random(&state, 30))"
+                try corpus.add(EntityMention(documentId: "d\(document)", entityId: entity, canonicalName: entity, surface: entity,
+                                             type: .organization, start: 0, end: 1, sentence: 0, confidence: 1))
+                perDocument["d\(document)", default: [:]][entity, default: 0] += 1
+            }
+        }
+        try corpus.finish()
+        // Each document's four most mentioned entities (ties by id), every two of them a pair.
+        var together: [String: [String: Int]] = [:]
+        for counts in perDocument.values {
+            let chosen = counts.sorted { $0.value != $1.value ? $0.value > $1.value : reportPrecedes($0.key, $1.key) }.prefix(4).map(\.key)
+            for a in chosen { for b in chosen where a != b { together[a, default: [:]][b, default: 0] += 1 } }
+        }
+        #expect(!together.isEmpty)
+        for slot in 0 ..< corpus.entityIds.count {
+            let id = corpus.entityId(slot)
+            let expected = (together[id] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : reportPrecedes($0.key, $1.key) }
+                .prefix(corpus.coMentionsKept).map(\.key)
+            #expect(corpus.coMentions(of: slot).map { corpus.entityId($0) } == expected, "co-mentions of \(id)")
+        }
+        var expectedPairs: [(a: String, b: String, documents: Int)] = []
+        for (a, partners) in together { for (b, count) in partners where reportPrecedes(a, b) && count >= 2 { expectedPairs.append((a, b, count)) } }
+        expectedPairs.sort { $0.documents != $1.documents ? $0.documents > $1.documents : $0.a != $1.a ? reportPrecedes($0.a, $1.a) : reportPrecedes($0.b, $1.b) }
+        #expect(expectedPairs.count > 10)
+        #expect(corpus.pairs.map { "\(corpus.entityId($0.a)) \(corpus.entityId($0.b)) \($0.documents)" }
+            == expectedPairs.map { "\($0.a) \($0.b) \($0.documents)" })
+    }
+
+    /// Removed mirrors are all counted, but kept (their count and sites) only for a canonical no
+    /// cluster names; a document's carriers and mirrors read the same from the cluster or the
+    /// removed records, and, once the stories are let go (`dropTableInputs`), from the counts
+    /// kept per document.
+    @Test func removedMirrorsOfAClusteredCanonicalAreCountedNotKept() throws {
+        let folder = try Self.createdFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func member(_ id: String, _ site: String?) -> ClusterMember {
+            ClusterMember(id: id, source: "pages/\(id).html", url: site.map { "https://\($0)/\(id)" }, site: site,
+                          published: "2026-12-01", similarity: 0.9, containment: 0.95)
+        }
+        func removed(_ id: String, _ site: String?, of canonical: String, _ cluster: String) -> RemovedMirror {
+            RemovedMirror(id: id, source: "pages/\(id).html", url: site.map { "https://\($0)/\(id)" }, site: site, canonicalId: canonical,
+                          clusterId: cluster, reason: "near-duplicate", similarity: 0.9, containment: 0.95)
+        }
+        let clusters = folder.appendingPathComponent("clusters.jsonl")
+        try JSONLines.write([MirrorCluster(clusterId: "c1", canonicalId: "d1", members: [member("d1", "a.com"), member("d2", "b.com"), member("d3", nil)])],
+                            to: clusters)
+        let removals = folder.appendingPathComponent("removed.jsonl")
+        try JSONLines.write([removed("d2", "b.com", of: "d1", "c1"), removed("d3", nil, of: "d1", "c1"),
+                             removed("d8", "r.com", of: "d7", "c9"), removed("d9", "s.com", of: "d7", "c9")], to: removals)
+        let documents = folder.appendingPathComponent("documents.jsonl")
+        try Data(["d1": "a.com", "d4": "a.com", "d7": "q.com"].sorted { $0.key < $1.key }
+            .map { "{\"id\":\"\($0.key)\",\"words\":3,\"site\":\"\($0.value)\"}\n" }.joined().utf8).write(to: documents)
+        var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
+        try corpus.readClusters(clusters)
+        try corpus.readRemoved(removals)
+        try corpus.readDocuments(documents)
+        #expect(corpus.removedCount == 4 && corpus.removedByReason == ["near-duplicate": 4])
+        #expect(Array(corpus.removedByCanonical.keys) == ["d7"])
+        let expected: [String: (carriers: [String], mirrors: Int)] = [
+            "d1": (["a.com", "b.com"], 2), "d4": (["a.com"], 0), "d7": (["q.com", "r.com", "s.com"], 2),
+        ]
+        for (id, want) in expected {
+            let slot = Int(try #require(corpus.documentSlot(of: id)))
+            #expect(corpus.carriers(of: corpus.documents[slot]) == want.carriers, "\(id)")
+            #expect(corpus.mirrorCount(of: corpus.documents[slot]) == want.mirrors, "\(id)")
+        }
+        try corpus.finish()
+        corpus.dropTableInputs()
+        #expect(corpus.stories.isEmpty && corpus.removedByCanonical.isEmpty)
+        for (id, want) in expected {
+            let slot = Int(try #require(corpus.documentSlot(of: id)))
+            #expect(corpus.carrierCount(ofSlot: slot) == want.carriers.count && corpus.mirrorCount(ofSlot: slot) == want.mirrors, "\(id)")
+        }
     }
 
     /// Mentions per ticker are kept per document in one store: a document whose mentions come
