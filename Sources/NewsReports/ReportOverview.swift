@@ -139,7 +139,7 @@ struct ReportOverview: Sendable {
         lastDay = days.map { ReportDay.string($0.last) }
         undatedDocuments = known - (days?.count ?? 0)
         // Symbols have their own charts; rankings show the companies, people and places.
-        let ranked = order.lazy.filter { corpus.isNamed($0) && corpus.entities[Int($0)].type != .ticker }.map { Int($0) }
+        let ranked = order.lazy.filter { corpus.isNamed($0) && corpus.entityRows[Int($0)].type != .ticker }.map { Int($0) }
         topEntities = ranked.prefix(limit).map { Self.ranked($0, corpus) }
         tickerTotals = corpus.tickerTotals
         var dayMentions: [String: [Int: Int]] = [:]
