@@ -314,7 +314,7 @@ public struct ReportBuilder: Sendable {
         // This thread merges the sorted runs into batches that never split a document and
         // writes the finished batches in order; the pool's workers decode each batch and make
         // its contexts and output lines meanwhile (`ReportContextBatch`).
-        ReportHeap.mark("pairs let go")
+        ReportHeap.mark("table inputs let go")
         let page = try ReportPageData(corpus: corpus, folder: folder, mentionsMax: pageMentionsMax, entitiesFirstMax: pageEntitiesFirstMax)
         page.titleRanks = titleRanks
         corpus.dropEntityDetails()
@@ -562,7 +562,7 @@ extension ReportHistoryNight {
             night: inputs.reportNight, startedAt: ReportFormat.timestamp(inputs.runStartedAt),
             finishedAt: ReportFormat.timestamp(inputs.runFinishedAt), manifestHash: inputs.manifestHash, status: facts.status,
             documents: overview.documentCount, mentions: named.reduce(0) { $0 + corpus.entityRows[$1].mentions },
-            namedEntities: named.reduce(0) { count, _ in count + 1 }, sites: overview.siteCount, mirrorsRemoved: overview.mirrorsRemoved,
+            namedEntities: overview.namedEntityCount, sites: overview.siteCount, mirrorsRemoved: overview.mirrorsRemoved,
             rejected: inputs.stages.reduce(0) { $0 + $1.rejected }, firstDay: overview.firstDay, lastDay: overview.lastDay,
             tickers: corpus.tickerTotals.map {
                 Count(key: $0.ticker, name: companyOf[$0.ticker] ?? "", type: EntityType.ticker.rawValue, ticker: $0.ticker,

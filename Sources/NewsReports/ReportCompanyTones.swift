@@ -8,7 +8,7 @@ import NewsRecords
 /// entry here is 12 bytes: the document and company slots and the call, whose confidence is an
 /// index into the distinct confidences met (the stage gives them to three decimals: 42 distinct
 /// values that night); with the confidence as a `Double` beside the keys an entry was 24 bytes,
-/// 12 MB held through the night's end. Only calls the tables can ask for are kept: the corpus
+/// about 12 MB held through the night's end. Only calls the tables can ask for are kept: the corpus
 /// adds them once its documents, entities and tickers are known (`ReportCorpus.readCompanyTone`).
 struct ReportCompanyTones {
     /// A company: an entity (by its slot in `ReportCorpus.entities`) or a ticker (by its slot in

@@ -582,8 +582,8 @@ struct ReportCorpus {
     /// Whether `dropCoMentions()` let the top co-mentions go.
     private(set) var coMentionsDropped = false
 
-    /// Empties each document's mentions per ticker and the company tones (4 and 6 MB at 100,000
-    /// pages) once `document_tickers.csv` is written (the documents' tickers in `documents.csv`
+    /// Empties each document's mentions per ticker and the company tones (about 4 and 6 MB at
+    /// 100,000 pages) once `document_tickers.csv` is written (the documents' tickers in `documents.csv`
     /// and the overview come before it). Reading a document's tickers after it stops the program.
     mutating func dropDocumentTickers() {
         tickerCounts = ReportBlockArray()
@@ -591,8 +591,8 @@ struct ReportCorpus {
     }
 
     /// Lets go what only the tables, the overview and the clusters' members read (the stories,
-    /// the documents' ticker counts, the company tones: about 11 MB at 100,000 pages) before the
-    /// page is made, keeping each document's number of carrying sites and mirrors (the page's
+    /// and the documents' ticker counts and company tones if `dropDocumentTickers` has not) before
+    /// the page is made, keeping each document's number of carrying sites and mirrors (the page's
     /// columns, `carrierCount(ofSlot:)`). Reading the stories or a document's ticker counts after
     /// it stops the program.
     mutating func dropTableInputs() {
@@ -607,8 +607,7 @@ struct ReportCorpus {
         stories = []
         storyOfCanonical = [:]
         removedByCanonical = [:]
-        tickerCounts = ReportBlockArray()
-        companyTones = ReportCompanyTones()
+        dropDocumentTickers()
     }
 
     /// Each document's number of carrying sites and mirrors (by slot), once `dropTableInputs`
@@ -949,7 +948,6 @@ struct ReportCorpus {
         for index in entityRows.indices { settle(index) }
         otherVotes = [:]
         entityIds.fit()
-        companyTones.seal()
         // Entities, documents and their ticker counts are kept in blocks (no slack to shed); the
         // ticker-days and the documents' ids grew by doubling while they were read: copied to
         // their exact size now, before the larger structures of the night's end (up to half their
@@ -1236,7 +1234,6 @@ struct ReportCorpus {
         }.map { tickers[Int($0.key)] }
     }
 
-
     /// A document's slot, by its id.
     func documentSlot(of id: String) -> Int32? { documentIds.slot(of: id) }
 
@@ -1293,7 +1290,7 @@ struct ReportCorpus {
 }
 
 /// The night's co-occurring pairs and each entity's top co-mentioned entities, counted from the
-/// documents' entity counters (`ReportCorpus.finish` runs it after its other counts).
+/// documents' entity counters (`ReportCorpus.finish` runs it first, before its other counts).
 struct ReportPairCounter: Sendable {
     let documents: ReportBlockArray<ReportDocumentRow>
     /// Each document's site slot (-1 for none or not canonical).
@@ -1317,24 +1314,17 @@ struct ReportPairCounter: Sendable {
     func count() throws -> (pairs: ReportBlockArray<ReportPair>, coMentionSlots: [Int32]) {
         // Each document's entities that take part in pairs (`pairChoice`), chosen once, so that
         // going over a document's pairs (once per range of pair keys below) allocates nothing:
-        // a list made per document and pass was a quarter of this step.
-        // Sized first (a document's choice is its `pairCap` most mentioned named entities, so
-        // its size is known from its counts): grown by doubling and then copied to its size, the
-        // list was twice its 2.8 MB at 100,000 pages for a moment.
-        var counts = ReportEntityCountStore.Reader(entityCounts)
-        var chosenCount = 0
-        for document in documents where document.known {
-            chosenCount += min(pairCap, try counts.counts(at: document.entityCounts).reduce(0) { $0 + (named[Int($1.key)] ? 1 : 0) })
-        }
+        // a list made per document and pass was a quarter of this step. Copied to its size
+        // before the buckets below, the night's end's largest moment.
         var chosen: [Int32] = []
-        chosen.reserveCapacity(chosenCount)
         var chosenStart: [Int32] = [0]
         chosenStart.reserveCapacity(documents.count + 1)
+        var counts = ReportEntityCountStore.Reader(entityCounts)
         for document in documents {
             if document.known { chosen += pairChoice(try counts.counts(at: document.entityCounts)) }
             chosenStart.append(Int32(chosen.count))
         }
-        precondition(chosen.count == chosenCount, "ReportPairCounter: chosen entities miscounted")
+        ReportCorpus.fit(&chosen)
         // Each document's choice was a few small arrays, freed among the counters.
         ReportHeap.mark("pairs: entities chosen")
         ReportHeap.returnFreePages()
@@ -1485,25 +1475,5 @@ struct ReportPairCounter: Sendable {
             return entityIds.precedes(Int(x.entity), Int(y.entity))
         }
         return chosen.prefix(pairCap).map(\.entity).sorted { entityIds.precedes(Int($0), Int($1)) }
-    }
-}
-
-/// Work run on a Dispatch thread beside the caller; `wait()` returns its result.
-final class ReportBackground<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var value: Value?
-
-    init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async {
-            self.value = work()
-            self.done.signal()
-        }
-    }
-
-    /// Waits for the work (once).
-    func wait() -> Value {
-        done.wait()
-        guard let value else { preconditionFailure("ReportBackground: no value") }
-        return value
     }
 }

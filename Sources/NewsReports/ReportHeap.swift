@@ -57,14 +57,15 @@ enum ReportHeap {
     private static let stats: Stats? = dlsym(nil, "malloc_stats").map { unsafeBitCast($0, to: Stats.self) }
     #endif
 
-    /// A measuring aid for the report's memory, off unless `NEWSPIPE_HEAP_LOG` is set: writes
-    /// `HEAP <label>:` with the seconds since the first mark, the process's resident memory now (`VmRSS`), its high-water mark so
-    /// far (`VmHWM`) and the anonymous part (`RssAnon`) to standard error; with
-    /// `NEWSPIPE_HEAP_LOG=2` also glibc's `malloc_stats` (bytes the heap holds and uses, per
-    /// arena). The builder marks its phases, so a run shows which one sets the peak and how much
-    /// of it is heap held but not used.
+    /// When the first mark was made (the seconds `mark` prints count from it).
     private static let started = DispatchTime.now().uptimeNanoseconds
 
+    /// A measuring aid for the report's memory, off unless `NEWSPIPE_HEAP_LOG` is set: writes
+    /// `HEAP <label>:` with the seconds since the first mark, the process's resident memory now
+    /// (`VmRSS`), its high-water mark so far (`VmHWM`) and the anonymous part (`RssAnon`) to
+    /// standard error; with `NEWSPIPE_HEAP_LOG=2` also glibc's `malloc_stats` (bytes the heap
+    /// holds and uses, per arena). The builder marks its phases, so a run shows which one sets
+    /// the peak and how much of it is heap held but not used.
     static func mark(_ label: String) {
         guard let setting = getenv("NEWSPIPE_HEAP_LOG").map({ String(cString: $0) }), !setting.isEmpty else { return }
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""

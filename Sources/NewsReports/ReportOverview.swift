@@ -151,7 +151,8 @@ struct ReportOverview: Sendable {
         }
         tickerDays = tickerDaySet.sorted()
         tickerDayMentions = dayMentions
-        stories = try corpus.storyIndexesByReach().prefix(Self.storiesShown).map { corpus.stories[Int($0)] }.map { story in
+        stories = try corpus.storyIndexesByReach().prefix(Self.storiesShown).map { index in
+            let story = corpus.stories[Int(index)]
             let canonical = try corpus.members(of: story).first { $0.id == story.canonicalId }
             return ReportStoryLine(
                 clusterId: story.clusterId, canonicalId: story.canonicalId,

@@ -141,7 +141,7 @@ final class ReportPageData {
     private var embedded: [Bool]
     /// The page's entities (corpus slots) in page order; emptied once their blocks are rendered
     /// (`entityCount` stays).
-    private(set) var entityOrder: [Int]
+    private var entityOrder: [Int]
     let entityCount: Int
     /// Each entity's place (by `entityOrder` position) when the names are sorted as text.
     private var entityNameRanks: [Int32]

@@ -18,6 +18,19 @@ import Testing
         return folder
     }
 
+    /// `documents.jsonl` in `folder`, a line per document (the dedup stage's records as JSON).
+    static func documentsFile(in folder: URL, _ lines: [String]) throws -> URL {
+        let url = folder.appendingPathComponent("documents.jsonl")
+        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: url)
+        return url
+    }
+
+    /// A mention of organisation `entity` in `document`, named `name` (its id when nil).
+    static func organization(_ document: String, _ entity: String, name: String? = nil, start: Int = 0) -> EntityMention {
+        EntityMention(documentId: document, entityId: entity, canonicalName: name ?? entity, surface: name ?? entity,
+                      type: .organization, start: start, end: start + 1, sentence: 0, confidence: 1)
+    }
+
     static func random(_ state: inout UInt64, _ bound: Int) -> Int {
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return Int(state >> 33) % max(1, bound)
@@ -172,12 +185,10 @@ import Testing
             #"{"id":"d2","url":"https://www.b.example/x","words":20}"#,
             #"{"id":"d1","site":"c.example","words":30}"#,
         ]
-        let url = folder.appendingPathComponent("documents.jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        let url = try Self.documentsFile(in: folder, lines)
         var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
         try corpus.readDocuments(url)
-        try corpus.add(EntityMention(documentId: "d9", entityId: "org:x", canonicalName: "X", surface: "X", type: .organization,
-                                     start: 0, end: 1, sentence: 0, confidence: 1))
+        try corpus.add(Self.organization("d9", "org:x", name: "X"))
         #expect(corpus.documents.count == 3 && corpus.duplicateDocuments == 1)
         let d1 = corpus.documents[Int(try #require(corpus.documentSlot(of: "d1")))]
         #expect(d1.id == "d1" && d1.site == "a.example" && d1.words == 10 && d1.known && d1.when?.day == ReportPublished("2026-04-13")?.day)
@@ -195,13 +206,9 @@ import Testing
     @Test func sentencesOfADocumentThatComesBackStayTogether() throws {
         let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
-            + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-02\"}\n").utf8).write(to: documents)
-        func mention(_ document: String, _ start: Int) -> EntityMention {
-            EntityMention(documentId: document, entityId: "org:x", canonicalName: "X", surface: "X", type: .organization,
-                          start: start, end: start + 1, sentence: 0, confidence: 1)
-        }
+        let documents = try Self.documentsFile(in: folder, [#"{"id":"a","words":3,"published":"2026-01-01"}"#,
+                                                            #"{"id":"b","words":3,"published":"2026-01-02"}"#])
+        func mention(_ document: String, _ start: Int) -> EntityMention { Self.organization(document, "org:x", name: "X", start: start) }
         func context(_ text: String, _ start: Int) -> ReportMentionContext {
             ReportMentionContext(kind: .sentence, start: start, end: start + text.count, text: text, sentenceStart: start,
                                  sentenceEnd: start + text.count, cutBefore: false, cutAfter: start > 0)
@@ -301,13 +308,9 @@ import Testing
     @Test func entityCountsOfADocumentThatComesBackAddUp() throws {
         let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data(("{\"id\":\"a\",\"words\":3,\"site\":\"s1\",\"published\":\"2026-01-01\"}\n"
-            + "{\"id\":\"b\",\"words\":3,\"site\":\"s2\",\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
-        func mention(_ document: String, _ entity: String) -> EntityMention {
-            EntityMention(documentId: document, entityId: entity, canonicalName: entity, surface: entity, type: .organization,
-                          start: 0, end: 1, sentence: 0, confidence: 1)
-        }
+        let documents = try Self.documentsFile(in: folder, [#"{"id":"a","words":3,"site":"s1","published":"2026-01-01"}"#,
+                                                            #"{"id":"b","words":3,"site":"s2","published":"2026-01-03"}"#])
+        func mention(_ document: String, _ entity: String) -> EntityMention { Self.organization(document, entity) }
         var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
         try corpus.readDocuments(documents)
         for (document, entity) in [("a", "org:x"), ("a", "org:y"), ("b", "org:x"), ("a", "org:x"), ("a", "org:z"), ("b", "org:z")] {
@@ -336,14 +339,12 @@ import Testing
     @Test func droppingEntityDetailsKeepsTheIds() throws {
         let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data("{\"id\":\"a\",\"words\":3,\"site\":\"s1\",\"published\":\"2026-01-01\"}\n".utf8).write(to: documents)
+        let documents = try Self.documentsFile(in: folder, [#"{"id":"a","words":3,"site":"s1","published":"2026-01-01"}"#])
         var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
         try corpus.readDocuments(documents)
         let before = corpus.heldBytes
         for entity in ["org:x", "org:y", "per:z"] {
-            try corpus.add(EntityMention(documentId: "a", entityId: entity, canonicalName: entity.uppercased(), surface: entity,
-                                         type: .organization, start: 0, end: 1, sentence: 0, confidence: 1))
+            try corpus.add(Self.organization("a", entity, name: entity.uppercased()))
         }
         let counted = corpus.heldBytes
         #expect(counted > before)
@@ -364,9 +365,9 @@ import Testing
     func pairsAndCoMentionsAgreeWithADirectCount(_ keysPerRange: Int) throws {
         let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data((0 ..< 80).map { "{\"id\":\"d\($0)\",\"words\":3,\"site\":\"s\($0 % 5)\",\"published\":\"2026-01-\(String(format: "%02d", $0 % 28 + 1))\"}\n" }
-            .joined().utf8).write(to: documents)
+        let documents = try Self.documentsFile(in: folder, (0 ..< 80).map {
+            "{\"id\":\"d\($0)\",\"words\":3,\"site\":\"s\($0 % 5)\",\"published\":\"2026-01-\(String(format: "%02d", $0 % 28 + 1))\"}"
+        })
         var corpus = ReportCorpus(pairCap: 4, minimumPairDocuments: 2, spillFolder: folder)
         corpus.pairKeysPerRange = keysPerRange
         try corpus.readDocuments(documents)
@@ -375,8 +376,7 @@ import Testing
         for document in 0 ..< 80 {
             for _ in 0 ..< Self.random(&state, 9) {
                 let entity = "org:e\(Self.random(&state, 30))"
-                try corpus.add(EntityMention(documentId: "d\(document)", entityId: entity, canonicalName: entity, surface: entity,
-                                             type: .organization, start: 0, end: 1, sentence: 0, confidence: 1))
+                try corpus.add(Self.organization("d\(document)", entity))
                 perDocument["d\(document)", default: [:]][entity, default: 0] += 1
             }
         }
@@ -423,9 +423,9 @@ import Testing
         let removals = folder.appendingPathComponent("removed.jsonl")
         try JSONLines.write([removed("d2", "b.com", of: "d1", "c1"), removed("d3", nil, of: "d1", "c1"),
                              removed("d8", "r.com", of: "d7", "c9"), removed("d9", "s.com", of: "d7", "c9")], to: removals)
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data(["d1": "a.com", "d4": "a.com", "d7": "q.com"].sorted { $0.key < $1.key }
-            .map { "{\"id\":\"\($0.key)\",\"words\":3,\"site\":\"\($0.value)\"}\n" }.joined().utf8).write(to: documents)
+        let documents = try Self.documentsFile(in: folder, [("d1", "a.com"), ("d4", "a.com"), ("d7", "q.com")].map {
+            "{\"id\":\"\($0.0)\",\"words\":3,\"site\":\"\($0.1)\"}"
+        })
         var corpus = ReportCorpus(pairCap: 12, spillFolder: folder)
         try corpus.readClusters(clusters)
         try corpus.readRemoved(removals)
@@ -455,9 +455,8 @@ import Testing
     @Test func tickerCountsOfADocumentThatComesBackAddUp() throws {
         let folder = try Self.createdFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let documents = folder.appendingPathComponent("documents.jsonl")
-        try Data(("{\"id\":\"a\",\"words\":3,\"published\":\"2026-01-01\"}\n"
-            + "{\"id\":\"b\",\"words\":3,\"published\":\"2026-01-03\"}\n").utf8).write(to: documents)
+        let documents = try Self.documentsFile(in: folder, [#"{"id":"a","words":3,"published":"2026-01-01"}"#,
+                                                            #"{"id":"b","words":3,"published":"2026-01-03"}"#])
         func mention(_ document: String, _ symbol: String, _ tone: Tone) -> EntityMention {
             var mention = EntityMention(documentId: document, entityId: "ticker:" + symbol, canonicalName: symbol, surface: symbol,
                                         type: .ticker, start: 0, end: 1, sentence: 0, confidence: 1)
